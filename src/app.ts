@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { CollectionRepository } from './archive/collection.repository.js';
+import { CollectionService } from './archive/collection.service.js';
+import { FixityService } from './archive/fixity.service.js';
+import { IngestService } from './archive/ingest.service.js';
+import { WorkRepository } from './archive/work.repository.js';
+import { WorkService, DISPLAY_JOB } from './archive/work.service.js';
+import { CatalogueRepository } from './discover/catalogue.repository.js';
+import { CatalogueService } from './discover/catalogue.service.js';
+import { SearchIndex } from './discover/search-index.js';
+import { IdentityRepository } from './govern/identity.repository.js';
+import { IdentityService } from './govern/identity.service.js';
+import { displayDerivativeHandler } from './media/derivative.jobs.js';
+import { LocalDiskBlobStore, type BlobStore } from './platform/blob-store.js';
+import type { Config } from './platform/config.js';
+import { openDatabase, type Database } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { JobQueue } from './platform/jobs/job-queue.js';
+import { Worker, type WorkerLogger } from './platform/jobs/worker.js';
+
+export const FIXITY_JOB = 'archive.fixity';
+
+/** Everything a running Wenyuan needs, wired once (the composition root). */
+export interface App {
+  config: Config;
+  database: Database;
+  blobs: BlobStore;
+  jobs: JobQueue;
+  worker: Worker;
+  identity: IdentityService;
+  works: WorkService;
+  workRepository: WorkRepository;
+  ingest: IngestService;
+  collections: CollectionService;
+  catalogue: CatalogueService;
+  fixity: FixityService;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const blobs = new LocalDiskBlobStore(path.join(config.dataDir, 'blobs'));
+  const jobs = new JobQueue(database);
+  const worker = new Worker(jobs, { concurrency: config.workerConcurrency, ...(options.logger ? { logger: options.logger } : {}) });
+
+  const identity = new IdentityService(new IdentityRepository(database), { sessionTtlHours: config.sessionTtlHours });
+  const workRepository = new WorkRepository(database);
+  const works = new WorkService(workRepository, jobs, new SearchIndex(database));
+  const ingest = new IngestService(blobs, works, workRepository, config);
+  const collectionRepository = new CollectionRepository(database);
+  const collections = new CollectionService(collectionRepository);
+  const catalogue = new CatalogueService(new CatalogueRepository(database), workRepository);
+  const fixity = new FixityService(database, workRepository, blobs);
+
+  worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
+  worker.register(FIXITY_JOB, async () => {
+    await fixity.run('scheduled');
+  });
+
+  return {
+    config,
+    database,
+    blobs,
+    jobs,
+    worker,
+    identity,
+    works,
+    workRepository,
+    ingest,
+    collections,
+    catalogue,
+    fixity,
+    async close() {
+      await worker.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { CommonErrors } from '../platform/errors.js';
+import { requireRole, requireUser } from '../platform/http/auth.js';
+import type { Api } from '../platform/http/routes.js';
+
+const tags = ['admin'];
+
+/** The admin's view of background jobs and fixity audits. */
+export function adminArchiveRoutes(api: Api, app: App): void {
+  api.get(
+    '/admin/jobs',
+    {
+      preValidation: requireUser,
+      preHandler: requireRole('admin'),
+      schema: { tags, querystring: z.object({ status: z.enum(['queued', 'running', 'done', 'dead']).optional(), page: z.coerce.number().int().min(1).default(1) }) },
+    },
+    async (request) => {
+      const pageSize = 50;
+      const { items, total } = await app.jobs.list({ ...(request.query.status ? { status: request.query.status } : {}), limit: pageSize, offset: (request.query.page - 1) * pageSize });
+      return {
+        counts: await app.jobs.counts(),
+        total,
+        items: items.map((j) => ({ id: j.id, kind: j.kind, status: j.status, attempts: j.attempts, maxAttempts: j.max_attempts, runAt: j.run_at, lastError: j.last_error, createdAt: j.created_at, finishedAt: j.finished_at, payload: JSON.parse(j.payload) as unknown })),
+      };
+    },
+  );
+
+  api.post(
+    '/admin/jobs/:id/retry',
+    { preValidation: requireUser, preHandler: requireRole('admin'), schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }) } },
+    async (request) => {
+      if (!(await app.jobs.retry(request.params.id))) throw CommonErrors.notFound(`dead job ${request.params.id}`);
+      app.worker.poke();
+      return { ok: true };
+    },
+  );
+
+  api.get('/admin/fixity', { preValidation: requireUser, preHandler: requireRole('admin', 'curator'), schema: { tags } }, async () => ({ items: await app.fixity.recent() }));
+
+  api.post('/admin/fixity', { preValidation: requireUser, preHandler: requireRole('admin'), schema: { tags } }, async () => app.fixity.run('manual'));
+}

@@ -1,0 +1,105 @@
+import type { Readable } from 'node:stream';
+import type { Actor } from '../govern/roles.js';
+import { CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
+import { cleanFileName, titleFromFileName } from '../media/file-name.js';
+import { sniffFile, RENDERABLE_IMAGES } from '../media/file-kind.js';
+import { probeImage } from '../media/image-probe.js';
+import { BlobTooLargeError, type BlobStore } from '../platform/blob-store.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import type { WorkMetadataInput } from './metadata.schema.js';
+import type { WorkRepository } from './work.repository.js';
+import type { StoredFileInput, Visibility, Work, WorkService } from './work.service.js';
+
+export interface IngestOptions {
+  metadata?: WorkMetadataInput;
+  visibility?: Visibility;
+  collectionId?: string | null;
+  sourceKey?: string | null;
+  /** Attach to this work instead of creating a new one. */
+  workId?: string;
+}
+
+export type IngestResult =
+  | { status: 'imported'; workId: string; sha256: string; warnings: string[] }
+  | { status: 'unchanged'; workId: string; sha256: string; warnings: string[] };
+
+/**
+ * Turns a byte stream into an archived file: stream into the blob store (hash on the way),
+ * check the content, make the thumbnail, then create the work and its jobs in one transaction.
+ * A crash before the transaction leaves at most an unreferenced blob, never a half work.
+ */
+export class IngestService {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly works: WorkService,
+    private readonly repo: WorkRepository,
+    private readonly limits: { maxUploadBytes: number; maxImagePixels: number },
+  ) {}
+
+  async ingest(actor: Actor, source: Readable, rawName: string, options: IngestOptions = {}): Promise<IngestResult> {
+    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('only admins, curators and creators can add files');
+    const name = cleanFileName(rawName);
+    const stored = await this.store(source);
+    if (stored.size === 0) throw CommonErrors.invalid(`${name}: file is empty (0 bytes)`);
+    const holders = await this.repo.worksWithFile(stored.sha256);
+    const target = options.workId ?? null;
+    if (holders.length > 0 && (!target || holders.some((h) => h.work_id === target))) {
+      return { status: 'unchanged', workId: holders[0]!.work_id, sha256: stored.sha256, warnings: [] };
+    }
+    const prepared = await this.prepare(stored.sha256, stored.size, name);
+    let work: Work;
+    if (target) {
+      work = await this.works.addFiles(actor, target, [prepared.file]);
+    } else {
+      const metadata: WorkMetadataInput = options.metadata ?? { title: { und: titleFromFileName(name) } };
+      work = await this.works.create(actor, {
+        metadata,
+        visibility: options.visibility ?? 'private',
+        collectionId: options.collectionId ?? null,
+        sourceKey: options.sourceKey ?? null,
+        files: [prepared.file],
+      });
+    }
+    return { status: 'imported', workId: work.id, sha256: stored.sha256, warnings: prepared.warnings };
+  }
+
+  /** Streams into the blob store, translating the size limit into a clear error. */
+  async store(source: Readable): Promise<{ sha256: string; size: number }> {
+    try {
+      return await this.blobs.put(source, { maxBytes: this.limits.maxUploadBytes });
+    } catch (error) {
+      if (error instanceof BlobTooLargeError) {
+        throw new AppError('payload_too_large', `file is larger than the upload limit of ${formatBytes(this.limits.maxUploadBytes)}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Checks a stored blob and builds what the archive records about it (type, size, thumbnail). */
+  async prepare(sha256: string, size: number, name: string): Promise<{ file: StoredFileInput; warnings: string[] }> {
+    const local = this.blobs.localPath(sha256);
+    if (!local) throw new Error('blob store has no local path; remote stores stage to a temp file first');
+    const type = await sniffFile(local, name);
+    if (type.unreadable) throw new AppError('corrupt_file', type.unreadable);
+    const warnings = type.mismatch ? [type.mismatch] : [];
+    const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
+    if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) {
+      const image = await probeImage(local, this.limits.maxImagePixels);
+      const thumb = await this.blobs.putBuffer(image.thumbnail.data);
+      file.width = image.width;
+      file.height = image.height;
+      file.placeholder = image.placeholder;
+      file.derivatives = [{ name: 'thumbnail', sha256: thumb.sha256, mediaType: image.thumbnail.mediaType, width: image.thumbnail.width, height: image.thumbnail.height }];
+    } else if (type.kind === 'image') {
+      warnings.push(`${type.mediaType} is stored but not rendered; no thumbnail`);
+    }
+    return { file, warnings };
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(n % 1024 ** 2 === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * Descriptive metadata of a work. Every human-readable value is a LangMap: a language tag
+ * (BCP 47: zh-Hans, zh-Hant, en, …) to text, so one record holds all its translations and the
+ * UI picks one with a fallback chain (see lang.ts).
+ */
+export const LANG_TAGS = ['zh-Hans', 'zh-Hant', 'en'] as const;
+
+const langTag = z
+  .string()
+  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as zh-Hans, zh-Hant or en');
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const langMapSchema = z
+  .record(langTag, text(20_000))
+  .refine((m) => Object.keys(m).length > 0, 'needs at least one language');
+export type LangMap = z.infer<typeof langMapSchema>;
+
+export const CREATOR_ROLES = ['artist', 'author', 'calligrapher', 'maker', 'performer', 'composer', 'photographer', 'designer', 'attributed', 'after', 'workshop', 'other'] as const;
+
+export const creatorSchema = z.object({
+  name: langMapSchema,
+  role: z.enum(CREATOR_ROLES).default('artist'),
+  /** Free text such as "1526–1590" or "active 1300s"; the searchable range lives in `date`. */
+  lifeDates: text(200).optional(),
+  nationality: text(200).optional(),
+});
+export type Creator = z.infer<typeof creatorSchema>;
+
+const year = z.number().int().min(-10_000).max(3_000);
+
+export const workDateSchema = z
+  .object({
+    display: langMapSchema.optional(),
+    earliest: year.optional(),
+    latest: year.optional(),
+  })
+  .refine((d) => d.earliest === undefined || d.latest === undefined || d.earliest <= d.latest, {
+    message: 'earliest year must not be after latest year',
+  });
+export type WorkDate = z.infer<typeof workDateSchema>;
+
+export const INSCRIPTION_KINDS = ['inscription', 'colophon', 'seal', 'signature', 'label'] as const;
+export const inscriptionSchema = z.object({
+  kind: z.enum(INSCRIPTION_KINDS),
+  text: langMapSchema,
+});
+
+/** 2018 national Classification of Cultural and Related Industries: the nine major categories. */
+export const INDUSTRY_CATEGORIES = ['01', '02', '03', '04', '05', '06', '07', '08', '09'] as const;
+export const HERITAGE_TYPES = ['tangible', 'intangible', 'creative'] as const;
+
+export const classificationSchema = z.object({
+  industry: z.enum(INDUSTRY_CATEGORIES).optional(),
+  heritage: z.enum(HERITAGE_TYPES).optional(),
+});
+
+export const rightsSchema = z.object({
+  uri: z
+    .string()
+    .regex(
+      /^https?:\/\/(rightsstatements\.org\/vocab\/[A-Za-z-]+\/1\.0\/|creativecommons\.org\/(licenses|publicdomain)\/[a-z0-9.\-/]+)$/,
+      'must be a RightsStatements.org or Creative Commons URI',
+    ),
+  note: langMapSchema.optional(),
+});
+
+export const workMetadataSchema = z.object({
+  title: langMapSchema,
+  creators: z.array(creatorSchema).max(200).default([]),
+  date: workDateSchema.optional(),
+  medium: langMapSchema.optional(),
+  dimensions: langMapSchema.optional(),
+  place: langMapSchema.optional(),
+  subjects: z.array(langMapSchema).max(500).default([]),
+  inscriptions: z.array(inscriptionSchema).max(500).default([]),
+  provenance: langMapSchema.optional(),
+  description: langMapSchema.optional(),
+  institution: langMapSchema.optional(),
+  inventoryNumber: text(200).optional(),
+  rights: rightsSchema.optional(),
+  classification: classificationSchema.default({}),
+  /** Where the record came from (a museum page); shown as a link, never fetched. */
+  sourceUrl: z.string().url().max(2000).optional(),
+  /** Extra fields kept verbatim from an import that have no place above. */
+  notes: z.array(z.object({ label: text(200), text: langMapSchema })).max(200).default([]),
+});
+export type WorkMetadata = z.infer<typeof workMetadataSchema>;
+export type WorkMetadataInput = z.input<typeof workMetadataSchema>;

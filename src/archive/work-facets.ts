@@ -1,0 +1,59 @@
+import { periodKeyFor } from './date-range.js';
+import { canonicalLangMap, pickLang } from './lang.js';
+import type { WorkMetadata } from './metadata.schema.js';
+
+export interface FacetColumns {
+  title_sort: string;
+  industry: string | null;
+  heritage: string | null;
+  earliest_year: number | null;
+  latest_year: number | null;
+  period: string | null;
+  medium_facet: string | null;
+  institution_facet: string | null;
+  rights_uri: string | null;
+}
+
+/** Derives the denormalised sort and facet columns of a work from its metadata. */
+export function facetColumns(metadata: WorkMetadata): FacetColumns {
+  const earliest = metadata.date?.earliest ?? metadata.date?.latest ?? null;
+  const latest = metadata.date?.latest ?? metadata.date?.earliest ?? null;
+  const title = pickLang(metadata.title, 'en') ?? '';
+  return {
+    title_sort: title.normalize('NFKC').toLowerCase().slice(0, 200),
+    industry: metadata.classification.industry ?? null,
+    heritage: metadata.classification.heritage ?? null,
+    earliest_year: earliest,
+    latest_year: latest,
+    period: earliest !== null && latest !== null ? periodKeyFor({ earliest, latest }) : null,
+    medium_facet: canonicalLangMap(metadata.medium),
+    institution_facet: canonicalLangMap(metadata.institution),
+    rights_uri: metadata.rights?.uri ?? null,
+  };
+}
+
+/** Top-level metadata fields whose values differ between two versions. */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+}
+
+/** Every human-readable string of a work, for the search index. */
+export function searchableText(metadata: WorkMetadata): string {
+  const parts: string[] = [];
+  const add = (map: Record<string, string> | undefined) => {
+    if (map) parts.push(...Object.values(map));
+  };
+  add(metadata.title);
+  for (const creator of metadata.creators) add(creator.name);
+  add(metadata.date?.display);
+  add(metadata.medium);
+  add(metadata.place);
+  for (const subject of metadata.subjects) add(subject);
+  for (const inscription of metadata.inscriptions) add(inscription.text);
+  add(metadata.description);
+  add(metadata.institution);
+  add(metadata.provenance);
+  if (metadata.inventoryNumber) parts.push(metadata.inventoryNumber);
+  return parts.join('\n');
+}

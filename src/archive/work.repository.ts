@@ -1,0 +1,133 @@
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from '../platform/db/database.js';
+import type { DB, DerivativesTable, WorkEventsTable, WorkFilesTable, WorksTable, WorkVersionsTable } from '../platform/db/schema.js';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+export type WorkRow = Selectable<WorksTable>;
+export type WorkFileRow = Selectable<WorkFilesTable>;
+export type WorkVersionRow = Selectable<WorkVersionsTable>;
+export type WorkEventRow = Selectable<WorkEventsTable>;
+export type DerivativeRow = Selectable<DerivativesTable>;
+
+/** The only SQL over works, their files, versions, events, blobs and derivatives. */
+export class WorkRepository {
+  constructor(private readonly database: Database) {}
+
+  get db(): Kysely<DB> {
+    return this.database.db;
+  }
+
+  transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.database.db.transaction().execute(fn);
+  }
+
+  async insertWork(trx: Executor, row: Insertable<WorksTable>): Promise<WorkRow> {
+    return trx.insertInto('works').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Writes a new version only if nobody saved in between (optimistic locking); returns false otherwise. */
+  async updateWork(trx: Executor, id: string, expectedVersion: number, changes: Partial<Insertable<WorksTable>>): Promise<boolean> {
+    const result = await trx.updateTable('works').set(changes).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  findById(id: string, executor: Executor = this.db): Promise<WorkRow | undefined> {
+    return executor.selectFrom('works').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findBySourceKey(sourceKey: string): Promise<WorkRow | undefined> {
+    return this.db.selectFrom('works').selectAll().where('source_key', '=', sourceKey).executeTakeFirst();
+  }
+
+  /** Works that already hold a file with this content. */
+  worksWithFile(sha256: string): Promise<{ work_id: string }[]> {
+    return this.db.selectFrom('work_files').select('work_id').where('sha256', '=', sha256).execute();
+  }
+
+  filesOf(workIds: string[], executor: Executor = this.db): Promise<WorkFileRow[]> {
+    if (workIds.length === 0) return Promise.resolve([]);
+    return executor.selectFrom('work_files').selectAll().where('work_id', 'in', workIds).orderBy('work_id').orderBy('position').execute();
+  }
+
+  async maxFilePosition(trx: Executor, workId: string): Promise<number> {
+    const row = await trx.selectFrom('work_files').select((eb) => eb.fn.max('position').as('p')).where('work_id', '=', workId).executeTakeFirst();
+    return row?.p === null || row?.p === undefined ? -1 : Number(row.p);
+  }
+
+  async insertFile(trx: Executor, row: WorkFileRow): Promise<void> {
+    await trx.insertInto('work_files').values(row).execute();
+  }
+
+  findFile(sha256: string): Promise<WorkFileRow | undefined> {
+    return this.db.selectFrom('work_files').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+  }
+
+  /** Works (visibility and owner) that reference a blob, directly or through a derivative. */
+  async worksReferencingBlob(sha256: string): Promise<Pick<WorkRow, 'id' | 'visibility' | 'owner_id'>[]> {
+    const direct = await this.db
+      .selectFrom('work_files')
+      .innerJoin('works', 'works.id', 'work_files.work_id')
+      .select(['works.id', 'works.visibility', 'works.owner_id'])
+      .where('work_files.sha256', '=', sha256)
+      .execute();
+    const viaDerivative = await this.db
+      .selectFrom('derivatives')
+      .innerJoin('work_files', 'work_files.sha256', 'derivatives.source_sha256')
+      .innerJoin('works', 'works.id', 'work_files.work_id')
+      .select(['works.id', 'works.visibility', 'works.owner_id'])
+      .where('derivatives.sha256', '=', sha256)
+      .execute();
+    return [...direct, ...viaDerivative];
+  }
+
+  async insertBlobIfMissing(trx: Executor, row: { sha256: string; size: number; media_type: string; created_at: string }): Promise<void> {
+    await trx.insertInto('blobs').values(row).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+  }
+
+  async upsertDerivative(trx: Executor, row: DerivativeRow): Promise<void> {
+    await trx
+      .insertInto('derivatives')
+      .values(row)
+      .onConflict((oc) => oc.columns(['source_sha256', 'name']).doUpdateSet({ sha256: row.sha256, width: row.width, height: row.height, media_type: row.media_type, created_at: row.created_at }))
+      .execute();
+  }
+
+  derivativesOf(sourceSha256s: string[]): Promise<DerivativeRow[]> {
+    if (sourceSha256s.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('derivatives').selectAll().where('source_sha256', 'in', sourceSha256s).execute();
+  }
+
+  async insertVersion(trx: Executor, row: WorkVersionRow): Promise<void> {
+    await trx.insertInto('work_versions').values(row).execute();
+  }
+
+  listVersions(workId: string): Promise<WorkVersionRow[]> {
+    return this.db.selectFrom('work_versions').selectAll().where('work_id', '=', workId).orderBy('version', 'desc').execute();
+  }
+
+  findVersion(workId: string, version: number): Promise<WorkVersionRow | undefined> {
+    return this.db.selectFrom('work_versions').selectAll().where('work_id', '=', workId).where('version', '=', version).executeTakeFirst();
+  }
+
+  async insertEvent(trx: Executor, row: Insertable<WorkEventsTable>): Promise<void> {
+    await trx.insertInto('work_events').values(row).execute();
+  }
+
+  listEvents(workId: string, limit: number): Promise<WorkEventRow[]> {
+    return this.db.selectFrom('work_events').selectAll().where('work_id', '=', workId).orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** Every stored file with its expected size, for the fixity audit. */
+  listBlobs(afterSha256: string, limit: number): Promise<{ sha256: string; size: number }[]> {
+    return this.db.selectFrom('blobs').select(['sha256', 'size']).where('sha256', '>', afterSha256).orderBy('sha256').limit(limit).execute();
+  }
+
+  listDerivativeBlobs(afterSha256: string, limit: number): Promise<{ sha256: string }[]> {
+    return this.db.selectFrom('derivatives').select('sha256').distinct().where('sha256', '>', afterSha256).orderBy('sha256').limit(limit).execute();
+  }
+
+  worksInCollections(collectionIds: string[]): Promise<WorkRow[]> {
+    if (collectionIds.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('works').selectAll().where('collection_id', 'in', collectionIds).orderBy('seq').execute();
+  }
+}

@@ -1,0 +1,294 @@
+import type { Transaction } from 'kysely';
+import type { Actor } from '../govern/roles.js';
+import { canEditWork, canReadWork, hasRole, CONTRIBUTOR_ROLES } from '../govern/roles.js';
+import type { DB } from '../platform/db/schema.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import { workMetadataSchema, type WorkMetadata, type WorkMetadataInput } from './metadata.schema.js';
+import type { WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
+import { changedFields, facetColumns } from './work-facets.js';
+
+export type Visibility = 'private' | 'public';
+export const VISIBILITIES: readonly Visibility[] = ['private', 'public'];
+
+/** A file already in the blob store, ready to be attached to a work. */
+export interface StoredFileInput {
+  sha256: string;
+  originalName: string;
+  mediaType: string;
+  kind: string;
+  size: number;
+  width?: number | null;
+  height?: number | null;
+  placeholder?: string | null;
+  /** Derivatives made during ingest (e.g. the thumbnail), already in the blob store. */
+  derivatives?: { name: string; sha256: string; mediaType: string; width: number; height: number }[];
+}
+
+export interface CreateWorkInput {
+  metadata: WorkMetadataInput;
+  visibility?: Visibility;
+  collectionId?: string | null;
+  sourceKey?: string | null;
+  files?: StoredFileInput[];
+  note?: string;
+}
+
+export interface UpdateWorkInput {
+  expectedVersion: number;
+  metadata?: WorkMetadataInput;
+  visibility?: Visibility;
+  collectionId?: string | null;
+  note?: string;
+}
+
+/** Keeps the search index in step with works, inside the same transaction. */
+export interface WorkIndexer {
+  indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }): Promise<void>;
+}
+
+export const DISPLAY_JOB = 'media.display';
+
+export interface Work {
+  id: string;
+  version: number;
+  visibility: Visibility;
+  workType: string;
+  collectionId: string | null;
+  ownerId: string | null;
+  sourceKey: string | null;
+  metadata: WorkMetadata;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toWork(row: WorkRow): Work {
+  return {
+    id: row.id,
+    version: row.version,
+    visibility: row.visibility as Visibility,
+    workType: row.work_type,
+    collectionId: row.collection_id,
+    ownerId: row.owner_id,
+    sourceKey: row.source_key,
+    metadata: JSON.parse(row.metadata) as WorkMetadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Parses metadata or throws invalid_input naming each bad field. */
+export function validateMetadata(input: unknown): WorkMetadata {
+  const parsed = workMetadataSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`);
+    throw CommonErrors.invalid(`invalid metadata — ${problems.join('; ')}`, problems);
+  }
+  return parsed.data;
+}
+
+const TYPE_PRIORITY = ['image', 'model', 'video', 'audio', 'pdf', 'text', 'other'];
+
+function workTypeOf(files: { kind: string }[]): string {
+  if (files.length === 0) return 'record';
+  return [...files].sort((a, b) => TYPE_PRIORITY.indexOf(a.kind) - TYPE_PRIORITY.indexOf(b.kind))[0]!.kind;
+}
+
+/** Works: create, read, edit with full version history, restore, attach files. */
+export class WorkService {
+  constructor(
+    private readonly repo: WorkRepository,
+    private readonly jobs: JobQueue,
+    private readonly indexer: WorkIndexer,
+  ) {}
+
+  async create(actor: Actor, input: CreateWorkInput): Promise<Work> {
+    if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works');
+    const metadata = validateMetadata(input.metadata);
+    const files = input.files ?? [];
+    const now = new Date().toISOString();
+    const id = newId();
+    const visibility = input.visibility ?? 'private';
+    return this.repo.transaction(async (trx) => {
+      const row = await this.repo.insertWork(trx, {
+        id,
+        source_key: input.sourceKey ?? null,
+        collection_id: input.collectionId ?? null,
+        owner_id: actor.id,
+        visibility,
+        work_type: workTypeOf(files),
+        metadata: JSON.stringify(metadata),
+        version: 1,
+        ...facetColumns(metadata),
+        primary_file_sha256: files[0]?.sha256 ?? null,
+        created_at: now,
+        updated_at: now,
+      });
+      await this.attachFiles(trx, id, files, 0, now);
+      await this.repo.insertVersion(trx, {
+        work_id: id,
+        version: 1,
+        metadata: row.metadata,
+        visibility,
+        collection_id: row.collection_id,
+        changed_by: actor.id,
+        changed_at: now,
+        changed_fields: JSON.stringify(Object.keys(metadata).sort()),
+        note: input.note ?? null,
+      });
+      await this.repo.insertEvent(trx, { work_id: id, type: 'created', actor_id: actor.id, at: now, detail: JSON.stringify({ files: files.map((f) => f.sha256), sourceKey: input.sourceKey ?? null }) });
+      await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+      return toWork(row);
+    });
+  }
+
+  /** Adds files to an existing work (a new version is not needed: files are content, not description). */
+  async addFiles(actor: Actor, workId: string, files: StoredFileInput[]): Promise<Work> {
+    const row = await this.requireEditable(actor, workId);
+    const now = new Date().toISOString();
+    await this.repo.transaction(async (trx) => {
+      const existing = new Set((await this.repo.filesOf([workId], trx)).map((f) => f.sha256));
+      const fresh = files.filter((f) => !existing.has(f.sha256));
+      const start = (await this.repo.maxFilePosition(trx, workId)) + 1;
+      await this.attachFiles(trx, workId, fresh, start, now);
+      const all = [...(await this.repo.filesOf([workId], trx))];
+      await trx
+        .updateTable('works')
+        .set({ work_type: workTypeOf(all), primary_file_sha256: row.primary_file_sha256 ?? all[0]?.sha256 ?? null, updated_at: now })
+        .where('id', '=', workId)
+        .execute();
+      if (fresh.length > 0) {
+        await this.repo.insertEvent(trx, { work_id: workId, type: 'files_added', actor_id: actorId(actor), at: now, detail: JSON.stringify({ files: fresh.map((f) => f.sha256) }) });
+      }
+    });
+    return toWork((await this.repo.findById(workId))!);
+  }
+
+  private async attachFiles(trx: Transaction<DB>, workId: string, files: StoredFileInput[], startPosition: number, now: string): Promise<void> {
+    let position = startPosition;
+    for (const file of files) {
+      await this.repo.insertBlobIfMissing(trx, { sha256: file.sha256, size: file.size, media_type: file.mediaType, created_at: now });
+      const fileRow: WorkFileRow = {
+        id: newId(),
+        work_id: workId,
+        sha256: file.sha256,
+        original_name: file.originalName,
+        media_type: file.mediaType,
+        kind: file.kind,
+        size: file.size,
+        width: file.width ?? null,
+        height: file.height ?? null,
+        placeholder: file.placeholder ?? null,
+        position: position++,
+        created_at: now,
+      };
+      await this.repo.insertFile(trx, fileRow);
+      for (const d of file.derivatives ?? []) {
+        await this.repo.upsertDerivative(trx, { source_sha256: file.sha256, name: d.name, sha256: d.sha256, media_type: d.mediaType, width: d.width, height: d.height, created_at: now });
+      }
+      if (file.kind === 'image') {
+        await this.jobs.enqueue(trx, DISPLAY_JOB, { sha256: file.sha256 }, { dedupeKey: `${DISPLAY_JOB}:${file.sha256}` });
+      }
+    }
+  }
+
+  /** A work the actor may read; private works are reported as missing to those who may not see them. */
+  async get(actor: Actor, id: string): Promise<Work> {
+    const row = await this.repo.findById(id);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    return toWork(row);
+  }
+
+  async files(actor: Actor, id: string): Promise<WorkFileRow[]> {
+    await this.get(actor, id);
+    return this.repo.filesOf([id]);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateWorkInput): Promise<Work> {
+    const row = await this.requireEditable(actor, id);
+    if (input.visibility && !VISIBILITIES.includes(input.visibility)) throw CommonErrors.invalid('visibility must be private or public');
+    if (row.version !== input.expectedVersion) throw versionConflict(id, row.version, input.expectedVersion);
+    const before = JSON.parse(row.metadata) as WorkMetadata;
+    const metadata = input.metadata ? validateMetadata(input.metadata) : before;
+    const visibility = input.visibility ?? (row.visibility as Visibility);
+    const collectionId = input.collectionId === undefined ? row.collection_id : input.collectionId;
+    const fields = changedFields(before, metadata);
+    if (visibility !== row.visibility) fields.push('visibility');
+    if (collectionId !== row.collection_id) fields.push('collection');
+    if (fields.length === 0) return toWork(row);
+    const now = new Date().toISOString();
+    const version = row.version + 1;
+    await this.repo.transaction(async (trx) => {
+      const ok = await this.repo.updateWork(trx, id, row.version, {
+        metadata: JSON.stringify(metadata),
+        visibility,
+        collection_id: collectionId,
+        version,
+        ...facetColumns(metadata),
+        updated_at: now,
+      });
+      if (!ok) throw versionConflict(id, -1, input.expectedVersion);
+      await this.repo.insertVersion(trx, {
+        work_id: id,
+        version,
+        metadata: JSON.stringify(metadata),
+        visibility,
+        collection_id: collectionId,
+        changed_by: actorId(actor),
+        changed_at: now,
+        changed_fields: JSON.stringify(fields),
+        note: input.note ?? null,
+      });
+      await this.repo.insertEvent(trx, { work_id: id, type: 'edited', actor_id: actorId(actor), at: now, detail: JSON.stringify({ version, fields }) });
+      await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+    });
+    return toWork((await this.repo.findById(id))!);
+  }
+
+  async versions(actor: Actor, id: string): Promise<{ version: number; changedBy: string | null; changedAt: string; changedFields: string[]; note: string | null; visibility: string }[]> {
+    await this.requireEditable(actor, id);
+    return (await this.repo.listVersions(id)).map((v) => ({
+      version: v.version,
+      changedBy: v.changed_by,
+      changedAt: v.changed_at,
+      changedFields: JSON.parse(v.changed_fields) as string[],
+      note: v.note,
+      visibility: v.visibility,
+    }));
+  }
+
+  async version(actor: Actor, id: string, version: number): Promise<{ version: number; metadata: WorkMetadata; visibility: string; changedAt: string; changedBy: string | null }> {
+    await this.requireEditable(actor, id);
+    const row = await this.repo.findVersion(id, version);
+    if (!row) throw CommonErrors.notFound(`version ${version} of work ${id}`);
+    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility, changedAt: row.changed_at, changedBy: row.changed_by };
+  }
+
+  /** Restores an old version as a new version, so the history keeps every step. */
+  async restore(actor: Actor, id: string, version: number, expectedVersion: number): Promise<Work> {
+    const old = await this.version(actor, id, version);
+    return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility as Visibility, note: `restored version ${version}` });
+  }
+
+  async events(actor: Actor, id: string): Promise<{ type: string; actorId: string | null; at: string; detail: unknown }[]> {
+    await this.requireEditable(actor, id);
+    return (await this.repo.listEvents(id, 200)).map((e) => ({ type: e.type, actorId: e.actor_id, at: e.at, detail: JSON.parse(e.detail) as unknown }));
+  }
+
+  private async requireEditable(actor: Actor, id: string): Promise<WorkRow> {
+    const row = await this.repo.findById(id);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    if (!canEditWork(actor, row)) throw CommonErrors.forbidden('you may not edit this work');
+    return row;
+  }
+}
+
+function actorId(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.id : null;
+}
+
+function versionConflict(id: string, current: number, expected: number): AppError {
+  return new AppError('version_conflict', `work ${id} was changed by someone else (you edited version ${expected}${current > 0 ? `, it is now at version ${current}` : ''}); reload and apply your edit again`);
+}

@@ -1,0 +1,61 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { ROLES, type Role } from '../govern/roles.js';
+import { addInstanceOptions, withApp } from './context.js';
+
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve) => {
+      rl.question(prompt, (answer) => resolve(answer));
+      muted._writeToOutput = (s: string) => {
+        if (s.startsWith(prompt)) process.stdout.write(prompt);
+      };
+    });
+  const first = await ask('Password: ');
+  process.stdout.write('\n');
+  const second = await ask('Repeat password: ');
+  process.stdout.write('\n');
+  rl.close();
+  if (first !== second) throw new Error('the two passwords differ');
+  return first;
+}
+
+/** `wenyuan admin create` and `wenyuan user create`: accounts from the command line. */
+export function registerAdminCommands(program: Command): void {
+  const admin = program.command('admin').description('manage administrator accounts');
+  addInstanceOptions(
+    admin
+      .command('create <username>')
+      .description('create an administrator (password from a prompt, or from stdin with --password-stdin)')
+      .option('--password-stdin', 'read the password from standard input'),
+  ).action(async (username: string, options: { passwordStdin?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    const password = await readPassword(Boolean(options.passwordStdin));
+    await withApp(options, async (app) => {
+      const user = await app.identity.createUser({ username, password, role: 'admin' });
+      console.log(`created admin "${user.username}" (${user.id})`);
+    });
+  });
+
+  const user = program.command('user').description('manage user accounts');
+  addInstanceOptions(
+    user
+      .command('create <username>')
+      .description('create a user with a role')
+      .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+      .option('--password-stdin', 'read the password from standard input'),
+  ).action(async (username: string, options: { role: string; passwordStdin?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    if (!ROLES.includes(options.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+    const password = await readPassword(Boolean(options.passwordStdin));
+    await withApp(options, async (app) => {
+      const created = await app.identity.createUser({ username, password, role: options.role as Role });
+      console.log(`created ${created.role} "${created.username}" (${created.id})`);
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../platform/config.js';
+import { AppError } from '../platform/errors.js';
+import { registerAdminCommands } from './admin.command.js';
+import { registerFixityCommand } from './fixity.command.js';
+import { registerServeCommand } from './serve.command.js';
+
+/** Builds the `wenyuan` command line. */
+export function buildProgram(): Command {
+  const program = new Command('wenyuan').description('Wenyuan (文渊): archive, catalogue and protect cultural works').version('0.1.0');
+  program.exitOverride();
+  registerServeCommand(program);
+  registerAdminCommands(program);
+  registerFixityCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof AppError || error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`wenyuan: ${message}`);
+    process.exitCode = 1;
+  }
+}

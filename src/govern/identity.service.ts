@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import { newId, newSecret } from '../platform/ids.js';
+import type { ApiTokenRow, IdentityRepository, UserRow } from './identity.repository.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { ROLES, type Actor, type Role } from './roles.js';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  preferredLang: string | null;
+  createdAt: string;
+}
+
+const USERNAME = /^[\p{L}\p{N}_.-]{2,64}$/u;
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    disabled: row.disabled === 1,
+    preferredLang: row.preferred_lang,
+    createdAt: row.created_at,
+  };
+}
+
+function actorOf(row: UserRow): Actor {
+  return { kind: 'user', id: row.id, username: row.username, role: row.role as Role };
+}
+
+/** Accounts, passwords, browser sessions and API tokens. */
+export class IdentityService {
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly options: { sessionTtlHours: number },
+  ) {}
+
+  async createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
+    const username = input.username.trim().normalize('NFC');
+    if (!USERNAME.test(username)) throw CommonErrors.invalid('username must be 2–64 letters, digits, ".", "_" or "-"');
+    if (!ROLES.includes(input.role)) throw CommonErrors.invalid(`role must be one of ${ROLES.join(', ')}`);
+    const problem = passwordProblem(input.password);
+    if (problem) throw CommonErrors.invalid(problem);
+    if (await this.repo.findUserByUsername(username)) throw CommonErrors.conflict(`username "${username}" is taken`);
+    const now = new Date().toISOString();
+    const row: UserRow = {
+      id: newId(),
+      username,
+      display_name: input.displayName?.trim() || username,
+      password_hash: await hashPassword(input.password),
+      role: input.role,
+      disabled: 0,
+      preferred_lang: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.repo.insertUser(row);
+    return toPublicUser(row);
+  }
+
+  async hasAnyUser(): Promise<boolean> {
+    return (await this.repo.countUsers()) > 0;
+  }
+
+  /** Checks a password and opens a session; the same message for unknown users and wrong passwords. */
+  async login(username: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+    const row = await this.repo.findUserByUsername(username.trim().normalize('NFC'));
+    // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
+    const ok = row ? await verifyPassword(row.password_hash, password) : await verifyPassword(await getDummyHash(), password);
+    if (!row || !ok || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password');
+    const token = newSecret('wys');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.options.sessionTtlHours * 3_600_000);
+    await this.repo.insertSession({ token_hash: tokenHash(token), user_id: row.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
+    return { token, user: toPublicUser(row), expiresAt };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.repo.deleteSession(tokenHash(token));
+  }
+
+  /** Resolves a session cookie to an actor, or null when it is unknown, expired or disabled. */
+  async actorForSession(token: string): Promise<Actor | null> {
+    const row = await this.repo.findSessionUser(tokenHash(token), new Date().toISOString());
+    if (!row || row.disabled === 1) return null;
+    return actorOf(row);
+  }
+
+  /** Resolves an API token (Authorization: Bearer) to an actor. */
+  async actorForApiToken(token: string): Promise<Actor | null> {
+    const row = await this.repo.findApiTokenUser(tokenHash(token));
+    if (!row || row.disabled === 1) return null;
+    await this.repo.touchApiToken(row.token_id, new Date().toISOString());
+    return actorOf(row);
+  }
+
+  async createApiToken(userId: string, name: string): Promise<{ token: string; id: string }> {
+    const cleanName = name.trim();
+    if (!cleanName || cleanName.length > 100) throw CommonErrors.invalid('token name must be 1–100 characters');
+    const token = newSecret('wyt');
+    const row: ApiTokenRow = {
+      id: newId(),
+      user_id: userId,
+      name: cleanName,
+      token_hash: tokenHash(token),
+      created_at: new Date().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.repo.insertApiToken(row);
+    return { token, id: row.id };
+  }
+
+  async listApiTokens(userId: string): Promise<{ id: string; name: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }[]> {
+    const rows = await this.repo.listApiTokens(userId);
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: r.revoked_at !== null }));
+  }
+
+  async revokeApiToken(userId: string, tokenId: string): Promise<void> {
+    if (!(await this.repo.revokeApiToken(tokenId, userId, new Date().toISOString()))) throw CommonErrors.notFound('API token');
+  }
+
+  async getUser(id: string): Promise<PublicUser> {
+    const row = await this.repo.findUserById(id);
+    if (!row) throw CommonErrors.notFound('user');
+    return toPublicUser(row);
+  }
+
+  async listUsers(): Promise<PublicUser[]> {
+    return (await this.repo.listUsers()).map(toPublicUser);
+  }
+
+  /** Admin change of role or disabled flag; refuses to remove the last active admin. */
+  async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string }): Promise<PublicUser> {
+    const row = await this.repo.findUserById(id);
+    if (!row) throw CommonErrors.notFound('user');
+    const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
+    if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin');
+    await this.repo.updateUser(
+      id,
+      {
+        ...(changes.role ? { role: changes.role } : {}),
+        ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+        ...(changes.displayName ? { display_name: changes.displayName.trim() } : {}),
+      },
+      new Date().toISOString(),
+    );
+    if (changes.disabled === true || changes.role) await this.repo.deleteSessionsOf(id);
+    return this.getUser(id);
+  }
+
+  async changePassword(id: string, current: string | null, next: string): Promise<void> {
+    const row = await this.repo.findUserById(id);
+    if (!row) throw CommonErrors.notFound('user');
+    if (current !== null && !(await verifyPassword(row.password_hash, current))) throw new AppError('bad_credentials', 'current password is wrong');
+    const problem = passwordProblem(next);
+    if (problem) throw CommonErrors.invalid(problem);
+    await this.repo.updateUser(id, { password_hash: await hashPassword(next) }, new Date().toISOString());
+    await this.repo.deleteSessionsOf(id);
+  }
+}
+
+// A real hash of a random secret, computed once, so unknown usernames cost the same time as wrong passwords.
+let dummyHash: Promise<string> | null = null;
+function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(newSecret('dummy'));
+  return dummyHash;
+}

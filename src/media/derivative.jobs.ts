@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { WorkRepository } from '../archive/work.repository.js';
+import type { BlobStore } from '../platform/blob-store.js';
+import { PermanentJobError, type JobHandler } from '../platform/jobs/worker.js';
+import { makeDisplayImage } from './image-probe.js';
+
+const payloadSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** Job: make the large display copy of an image. Idempotent: re-running overwrites the same row. */
+export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRepository; maxImagePixels: number }): JobHandler {
+  return async (payload) => {
+    const parsed = payloadSchema.safeParse(payload);
+    if (!parsed.success) throw new PermanentJobError('bad payload for media.display');
+    const { sha256 } = parsed.data;
+    const local = deps.blobs.localPath(sha256);
+    if (!local || !(await deps.blobs.has(sha256))) throw new PermanentJobError(`blob ${sha256} is missing from the store`);
+    let display;
+    try {
+      display = await makeDisplayImage(local, deps.maxImagePixels);
+    } catch (error) {
+      throw new PermanentJobError(`cannot render ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const stored = await deps.blobs.putBuffer(display.data);
+    await deps.repo.upsertDerivative(deps.repo.db, {
+      source_sha256: sha256,
+      name: display.name,
+      sha256: stored.sha256,
+      media_type: display.mediaType,
+      width: display.width,
+      height: display.height,
+      created_at: new Date().toISOString(),
+    });
+  };
+}

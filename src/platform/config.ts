@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything the process reads from its environment, validated once at start-up. */
+export const configSchema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().min(1),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** Largest single upload accepted, in bytes (default 2 GiB). */
+  maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** Images declaring more pixels than this are refused before decoding (decompression bombs). */
+  maxImagePixels: z.coerce.number().int().positive().default(200_000_000),
+  sessionTtlHours: z.coerce.number().int().positive().default(24 * 14),
+  /** Jobs run concurrently by one worker process. */
+  workerConcurrency: z.coerce.number().int().min(1).max(64).default(2),
+  /** Hours between scheduled fixity audits; 0 turns the schedule off. */
+  fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Marks cookies Secure; set when served behind HTTPS. */
+  secureCookies: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(false),
+});
+export type Config = z.infer<typeof configSchema>;
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  dataDir: 'WENYUAN_DATA_DIR',
+  databaseUrl: 'WENYUAN_DATABASE_URL',
+  host: 'WENYUAN_HOST',
+  port: 'WENYUAN_PORT',
+  maxUploadBytes: 'WENYUAN_MAX_UPLOAD_BYTES',
+  maxImagePixels: 'WENYUAN_MAX_IMAGE_PIXELS',
+  sessionTtlHours: 'WENYUAN_SESSION_TTL_HOURS',
+  workerConcurrency: 'WENYUAN_WORKER_CONCURRENCY',
+  fixityIntervalHours: 'WENYUAN_FIXITY_INTERVAL_HOURS',
+  logLevel: 'WENYUAN_LOG_LEVEL',
+  secureCookies: 'WENYUAN_SECURE_COOKIES',
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the configuration from environment variables and explicit overrides (CLI flags win).
+ * The only place in the code base that reads process.env.
+ */
+export function loadConfig(overrides: Partial<Record<keyof Config, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = overrides[key as keyof Config] ?? env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  raw.dataDir = path.resolve(String(raw.dataDir ?? path.join(process.cwd(), '.data')));
+  raw.databaseUrl ??= `sqlite:${path.join(String(raw.dataDir), 'wenyuan.db')}`;
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof Config;
+      return `${ENV_NAMES[key] ?? key}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}

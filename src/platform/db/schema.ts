@@ -1,0 +1,174 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 UTC strings and JSON columns are text in both
+ * dialects so that repositories behave identically on SQLite and PostgreSQL.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  disabled: number;
+  preferred_lang: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  media_type: string;
+  created_at: string;
+}
+
+export interface CollectionsTable {
+  id: string;
+  parent_id: string | null;
+  name: string; // LangMap JSON
+  description: string | null; // LangMap JSON
+  visibility: string;
+  owner_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorksTable {
+  id: string;
+  seq: Generated<number>;
+  /** Stable id from an import source (e.g. "met:39668"), so re-imports update instead of duplicating. */
+  source_key: string | null;
+  collection_id: string | null;
+  owner_id: string | null;
+  visibility: string;
+  work_type: string;
+  metadata: string; // WorkMetadata JSON
+  version: number;
+  // Denormalised facet and sort columns, rewritten from metadata on every save.
+  title_sort: string;
+  industry: string | null;
+  heritage: string | null;
+  earliest_year: number | null;
+  latest_year: number | null;
+  period: string | null;
+  medium_facet: string | null;
+  institution_facet: string | null;
+  rights_uri: string | null;
+  primary_file_sha256: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkFilesTable {
+  id: string;
+  work_id: string;
+  sha256: string;
+  original_name: string;
+  media_type: string;
+  kind: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  placeholder: string | null;
+  position: number;
+  created_at: string;
+}
+
+export interface DerivativesTable {
+  source_sha256: string;
+  name: string;
+  sha256: string;
+  media_type: string;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+export interface WorkVersionsTable {
+  work_id: string;
+  version: number;
+  metadata: string;
+  visibility: string;
+  collection_id: string | null;
+  changed_by: string | null;
+  changed_at: string;
+  /** JSON list of top-level fields that changed relative to the previous version. */
+  changed_fields: string;
+  note: string | null;
+}
+
+export interface WorkEventsTable {
+  id: Generated<number>;
+  work_id: string;
+  type: string;
+  actor_id: string | null;
+  at: string;
+  detail: string; // JSON
+}
+
+export interface SearchDocumentsTable {
+  work_seq: number;
+  tokens: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  status: string;
+  dedupe_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface FixityRunsTable {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  trigger: string;
+  checked: number;
+  mismatched: number;
+  missing: number;
+  report: string; // JSON list of problems
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  blobs: BlobsTable;
+  collections: CollectionsTable;
+  works: WorksTable;
+  work_files: WorkFilesTable;
+  derivatives: DerivativesTable;
+  work_versions: WorkVersionsTable;
+  work_events: WorkEventsTable;
+  search_documents: SearchDocumentsTable;
+  jobs: JobsTable;
+  fixity_runs: FixityRunsTable;
+}

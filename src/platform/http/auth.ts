@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IdentityService } from '../../govern/identity.service.js';
+import { ANONYMOUS, hasRole, type Actor, type Role } from '../../govern/roles.js';
+import { CommonErrors } from '../errors.js';
+
+export const SESSION_COOKIE = 'wy_session';
+/** Header the web UI sends on every state-changing request; cross-site forms cannot set it. */
+export const CSRF_HEADER = 'x-wenyuan-csrf';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+    authVia: 'session' | 'token' | 'none';
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** onRequest hook: resolves the session cookie or bearer token into `request.actor`. */
+export function authenticate(identity: IdentityService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    request.actor = ANONYMOUS;
+    request.authVia = 'none';
+    const header = request.headers.authorization;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const actor = match ? await identity.actorForApiToken(match[1]!) : null;
+      if (!actor) throw CommonErrors.unauthenticated();
+      request.actor = actor;
+      request.authVia = 'token';
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) {
+      const actor = await identity.actorForSession(cookie);
+      if (actor) {
+        if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
+          throw CommonErrors.forbidden(`state-changing requests from the browser must send the ${CSRF_HEADER} header`);
+        }
+        request.actor = actor;
+        request.authVia = 'session';
+      }
+    }
+  };
+}
+
+/** preValidation: 401 before any validation when nobody is signed in. */
+export async function requireUser(request: FastifyRequest): Promise<void> {
+  if (request.actor.kind !== 'user') throw CommonErrors.unauthenticated();
+}
+
+/** preHandler: 403 (after validation) when the signed-in user lacks every listed role. */
+export function requireRole(...roles: Role[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!hasRole(request.actor, roles)) throw CommonErrors.forbidden(`needs one of the roles: ${roles.join(', ')}`);
+  };
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
+}

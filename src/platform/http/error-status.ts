@@ -1,0 +1,19 @@
+/** The one table from error codes to HTTP statuses. Unknown codes are server errors. */
+export const ERROR_STATUS: Record<string, number> = {
+  invalid_input: 400,
+  unsupported_media: 415,
+  unauthenticated: 401,
+  bad_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  version_conflict: 409,
+  payload_too_large: 413,
+  image_too_large: 422,
+  corrupt_file: 422,
+  rate_limited: 429,
+};
+
+export function statusForCode(code: string): number {
+  return ERROR_STATUS[code] ?? 500;
+}

@@ -1,0 +1,158 @@
+import type {
+  ApiToken,
+  CataloguePage,
+  Collection,
+  FixityReport,
+  FixityRun,
+  JobStatus,
+  JobsPage,
+  Role,
+  UploadItem,
+  User,
+  Visibility,
+  Vocabulary,
+  WorkDetail,
+  WorkEvent,
+  WorkMetadata,
+  WorkVersion,
+} from './types';
+
+/** The server's `{ error: { code, message } }`, with the HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The server rejects state-changing browser requests without this header (CSRF defence). */
+export const CSRF_HEADERS = { 'x-wenyuan-csrf': '1' } as const;
+
+/** Turns an error body (or its absence) into an ApiError. */
+export function errorFromBody(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error && typeof error.message === 'string') {
+    return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message);
+  }
+  return new ApiError(status, status === 0 ? 'network' : 'http_' + status, status === 0 ? 'network error' : `HTTP ${status}`);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') Object.assign(headers, CSRF_HEADERS);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch('/api' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!response.ok) throw errorFromBody(response.status, parsed);
+  return parsed as T;
+}
+
+const get = <T>(path: string) => request<T>('GET', path);
+const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+const del = <T>(path: string) => request<T>('DELETE', path);
+const enc = encodeURIComponent;
+
+export interface WorkPatch {
+  expectedVersion: number;
+  metadata?: WorkMetadata;
+  visibility?: Visibility;
+  collectionId?: string | null;
+  note?: string;
+}
+
+/** Typed calls to every endpoint the web UI uses. */
+export const api = {
+  me: () => get<{ user: User | null }>('/auth/me'),
+  login: (username: string, password: string) => post<{ user: User }>('/auth/login', { username, password }),
+  logout: () => post<{ ok: true }>('/auth/logout'),
+  changePassword: (current: string, next: string) => post<{ ok: true }>('/auth/password', { current, next }),
+  tokens: () => get<{ items: ApiToken[] }>('/auth/tokens'),
+  createToken: (name: string) => post<{ id: string; token: string }>('/auth/tokens', { name }),
+  revokeToken: (id: string) => del<{ ok: true }>(`/auth/tokens/${enc(id)}`),
+
+  users: () => get<{ items: User[] }>('/users'),
+  createUser: (input: { username: string; password: string; role: Role; displayName?: string }) => post<User>('/users', input),
+  updateUser: (id: string, changes: { role?: Role; disabled?: boolean; displayName?: string }) => patch<User>(`/users/${enc(id)}`, changes),
+
+  /** `query` is the catalogue's URL query string, passed through as is. */
+  catalogue: (query: string) => get<CataloguePage>('/works' + (query ? '?' + query : '')),
+  vocabulary: () => get<Vocabulary>('/vocabulary'),
+  collections: () => get<{ items: Collection[] }>('/collections'),
+
+  work: (id: string) => get<WorkDetail>(`/works/${enc(id)}`),
+  updateWork: (id: string, changes: WorkPatch) => patch<WorkDetail>(`/works/${enc(id)}`, changes),
+  versions: (id: string) => get<{ items: WorkVersion[] }>(`/works/${enc(id)}/versions`),
+  restore: (id: string, version: number, expectedVersion: number) => post<WorkDetail>(`/works/${enc(id)}/restore`, { version, expectedVersion }),
+  events: (id: string) => get<{ items: WorkEvent[] }>(`/works/${enc(id)}/events`),
+
+  jobs: (status: JobStatus | '', page: number) => get<JobsPage>(`/admin/jobs?page=${page}${status ? '&status=' + status : ''}`),
+  retryJob: (id: number) => post<{ ok: true }>(`/admin/jobs/${id}/retry`),
+  fixityRuns: () => get<{ items: FixityRun[] }>('/admin/fixity'),
+  runFixity: () => post<FixityReport>('/admin/fixity'),
+};
+
+export interface UploadOptions {
+  visibility: Visibility;
+  collectionId: string;
+  onProgress: (loaded: number, total: number) => void;
+}
+
+/**
+ * Uploads one file with XMLHttpRequest (fetch has no upload progress). Fields go before the file,
+ * as the server reads the multipart stream in order. Resolves with the file's own result.
+ */
+export function uploadFile(file: File, options: UploadOptions): { promise: Promise<UploadItem>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<UploadItem>((resolve, reject) => {
+    const form = new FormData();
+    form.append('visibility', options.visibility);
+    if (options.collectionId) form.append('collectionId', options.collectionId);
+    form.append('file', file, file.name);
+    xhr.open('POST', '/api/uploads');
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('x-wenyuan-csrf', '1');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress(event.loaded, event.total);
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      const item = (body as { items?: UploadItem[] } | null)?.items?.[0];
+      if (xhr.status >= 200 && xhr.status < 300 && item) resolve(item);
+      else reject(errorFromBody(xhr.status, body));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'upload cancelled'));
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
