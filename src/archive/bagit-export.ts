@@ -103,13 +103,15 @@ export async function exportBag(deps: BagExportDeps, actor: Actor, options: BagE
         const name = uniqueName(`${file.position}-${safeBagName(file.original_name)}`, taken);
         const rel = `${base}/files/${name}`;
         await writer.copyBlob(rel, file.sha256, Number(file.size), `work ${work.id}: file "${file.original_name}" (${rel})`);
-        options.onProgress?.(++done, total);
+        done++;
+        options.onProgress?.(done, total);
         const derived = [];
         for (const d of derivatives.get(file.sha256) ?? []) {
           const dRel = `${base}/derivatives/${uniqueName(`${file.position}-${safeBagName(d.name)}${extensionFor(d.media_type)}`, taken)}`;
           const size = await writer.copyBlob(dRel, d.sha256, null, `work ${work.id}: ${d.name} of "${file.original_name}" (${dRel})`);
-          options.onProgress?.(++done, total);
+          done++;
           derivativeCount++;
+          options.onProgress?.(done, total);
           derived.push({ name: d.name, path: dRel, sha256: d.sha256, mediaType: d.media_type, size, width: d.width, height: d.height });
         }
         fileEntries.push({
@@ -330,10 +332,12 @@ class BagWriter {
  * A file name that is safe inside a bag on any common file system: one path segment, NFC,
  * no control or bidi characters, no characters Windows forbids, no leading dot (so never `..`),
  * at most `maxBytes` UTF-8 bytes with the extension kept. Chinese and other letters are kept.
+ * `%` is replaced too: RFC 8493 wants it encoded in manifests, but bagit-python and most other
+ * validators do not decode it (LibraryOfCongress/bagit-python#157), so such a bag would not validate there.
  */
 export function safeBagName(raw: string, maxBytes = MAX_NAME_BYTES): string {
   const name = cleanFileName(raw)
-    .replace(/[<>:"|?*\u2028\u2029]/g, '_')
+    .replace(/[<>:"|?*%\u2028\u2029]/g, '_')
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
   return truncateUtf8(name || 'unnamed', maxBytes);

@@ -80,12 +80,20 @@ const DYNASTY_NAMES: readonly DynastyName[] = [
   { key: 'southern-northern', zh: ['北齐'], en: ['northern qi'], years: [550, 577] },
   { key: 'southern-northern', zh: ['北周'], en: ['northern zhou'], years: [557, 581] },
   { key: 'southern-northern', zh: ['刘宋'], en: ['liu song'], years: [420, 479] },
+  { key: 'southern-northern', zh: ['南齐'], en: ['southern qi'], years: [479, 502] },
+  { key: 'southern-northern', zh: ['梁朝', '萧梁'], years: [502, 557] },
+  { key: 'southern-northern', zh: ['陈朝'], years: [557, 589] },
   { key: 'southern-northern', zh: ['南朝'], en: ['southern dynasties'], years: [420, 589] },
   { key: 'southern-northern', zh: ['北朝'], en: ['northern dynasties'], years: [386, 581] },
   { key: 'sui', zh: ['隋', '隋代', '隋朝'], en: ['sui'] },
   { key: 'tang', zh: ['唐', '唐代', '唐朝'], en: ['tang', "t'ang"] },
   { key: 'five-dynasties', zh: ['五代'], en: ['five dynasties'] },
   { key: 'five-dynasties', zh: ['五代十国'], en: ['five dynasties and ten kingdoms'], years: [907, 979] },
+  { key: 'five-dynasties', zh: ['南唐'], en: ['southern tang'], years: [937, 975] },
+  { key: 'five-dynasties', zh: ['前蜀'], en: ['former shu'], years: [907, 925] },
+  { key: 'five-dynasties', zh: ['后蜀'], en: ['later shu'], years: [934, 965] },
+  { key: 'five-dynasties', zh: ['南汉'], en: ['southern han'], years: [917, 971] },
+  { key: 'five-dynasties', zh: ['吴越'], en: ['wuyue'], years: [907, 978] },
   { key: 'northern-song', zh: ['北宋'], en: ['northern song', 'northern sung'] },
   { key: 'southern-song', zh: ['南宋'], en: ['southern song', 'southern sung'] },
   { key: 'song', zh: ['宋', '宋代', '宋朝', '两宋'], en: ['song', 'sung'] },
@@ -112,6 +120,9 @@ const MING_REIGNS: readonly ReignRow[] = [
   ['隆庆', 1567, 1572, 'longqing', "lung-ch'ing"], ['万历', 1573, 1620, 'wanli', 'wan-li'],
   ['泰昌', 1620, 1620, 'taichang', "t'ai-ch'ang"], ['天启', 1621, 1627, 'tianqi', "t'ien-ch'i"],
   ['崇祯', 1628, 1644, 'chongzhen', "ch'ung-chen"],
+  // Southern Ming courts, still dated by Ming reigns after 1644
+  ['弘光', 1645, 1645, 'hongguang', 'hung-kuang'], ['隆武', 1645, 1646, 'longwu', 'lung-wu'],
+  ['永历', 1647, 1662, 'yongli', 'yung-li'],
 ];
 
 const QING_REIGNS: readonly ReignRow[] = [
@@ -187,7 +198,7 @@ export const REIGNS: readonly Reign[] = [
 // Traditional forms of the characters that occur in the names and date words above.
 const TRADITIONAL_PAIRS =
   '樂乐慶庆萬万曆历歷历禎祯啓启啟启順顺統统豐丰緒绪貞贞觀观寶宝開开顯显會会長长興兴寧宁紹绍聖圣' +
-  '漢汉東东晉晋國国遼辽戰战華华後后間间約约紀纪葉叶號号製制齊齐劉刘時时兩两鎮镇藍蓝與与';
+  '漢汉東东晉晋國国遼辽戰战華华後后間间約约紀纪葉叶號号製制齊齐劉刘時时兩两鎮镇藍蓝與与陳陈蕭萧吳吴';
 const TRADITIONAL = new Map<string, string>();
 for (let i = 0; i + 1 < TRADITIONAL_PAIRS.length; i += 2) {
   TRADITIONAL.set(TRADITIONAL_PAIRS.charAt(i), TRADITIONAL_PAIRS.charAt(i + 1));
@@ -239,10 +250,10 @@ export function chineseNumeralsToDigits(text: string): string {
 
 export type EraPart = 'early' | 'mid' | 'late';
 export interface EraSpan { key: DynastyKey; earliest: number; latest: number }
-/** A dynasty named in the text; several candidates when the name is ambiguous (English "Jin"). */
-export interface DynastyHit { candidates: readonly EraSpan[]; part?: EraPart }
+/** A dynasty named at `index` in the text; several candidates when the name is ambiguous (English "Jin"). */
+export interface DynastyHit { index: number; candidates: readonly EraSpan[]; part?: EraPart }
 /** A reign named in the text, with the exact year when the text counts one (乾隆三十三年). */
-export interface ReignHit extends EraSpan { year?: number }
+export interface ReignHit extends EraSpan { index: number; year?: number }
 /** What `scanEras` found, and the text with those names blanked out for the year parser. */
 export interface EraScan { dynasties: DynastyHit[]; reigns: ReignHit[]; rest: string }
 
@@ -304,8 +315,8 @@ function cyclicalYear(pair: string, from: number, to: number): number | undefine
   return undefined;
 }
 
-function reignHit(reign: Reign, count?: string, cyclical?: string): ReignHit {
-  const hit: ReignHit = { key: reign.key, earliest: reign.earliest, latest: reign.latest };
+function reignHit(index: number, reign: Reign, count?: string, cyclical?: string): ReignHit {
+  const hit: ReignHit = { index, key: reign.key, earliest: reign.earliest, latest: reign.latest };
   const n = count === '元' ? 1 : Number(count);
   const counted = count !== undefined && n >= 1 ? reign.earliest + n - 1 : undefined;
   const year = counted !== undefined && counted <= reign.latest ? counted
@@ -318,13 +329,13 @@ function scanReigns(text: string, reigns: ReignHit[]): string {
   for (const m of text.matchAll(ZH_REIGN_RE)) {
     const reign = ZH_REIGN.get(m[1] ?? '');
     if (!reign) continue;
-    reigns.push(reignHit(reign, m[2], m[3]));
+    reigns.push(reignHit(m.index, reign, m[2], m[3]));
     rest = blank(rest, m.index, m.index + m[0].length);
   }
   for (const m of rest.matchAll(EN_REIGN_RE)) {
     const reign = EN_REIGN.get(canonical(m[1] ?? ''));
     if (!reign || (reign.strictEn && !m[2])) continue;
-    reigns.push(reignHit(reign));
+    reigns.push(reignHit(m.index, reign));
     rest = blank(rest, m.index, m.index + m[0].length);
   }
   return rest;
@@ -354,7 +365,7 @@ function scanChineseDynasties(text: string, hits: DynastyHit[]): string {
       }
     }
     const part = PART_WORDS[suffix?.[1] ?? ''] ?? prefix;
-    hits.push({ candidates: ZH_DYNASTY.get(name) ?? [], ...(part ? { part } : {}) });
+    hits.push({ index: start, candidates: ZH_DYNASTY.get(name) ?? [], ...(part ? { part } : {}) });
     rest = blank(rest, prefix ? start - 1 : start, end);
     lastEnd = end;
   }
@@ -366,7 +377,7 @@ function scanEnglishDynasties(text: string, hits: DynastyHit[]): string {
   for (const m of text.matchAll(EN_DYNASTY_RE)) {
     const candidates = EN_DYNASTY.get(canonical(m[2] ?? '')) ?? [];
     const part = PART_WORDS[m[1] ?? ''];
-    hits.push({ candidates, ...(part ? { part } : {}) });
+    hits.push({ index: m.index, candidates, ...(part ? { part } : {}) });
     rest = blank(rest, m.index, m.index + m[0].length);
   }
   return rest;

@@ -29,6 +29,13 @@ function toCollection(row: CollectionRow): Collection {
 
 const MAX_DEPTH = 32;
 
+/** Validates a LangMap as invalid_input naming the field (a bare ZodError would be a 500). */
+function parseLangMap(value: unknown, field: string): LangMap {
+  const parsed = langMapSchema.safeParse(value);
+  if (!parsed.success) throw CommonErrors.invalid(`${field}: ${parsed.error.issues.map((i) => [...i.path, i.message].join(' ')).join('; ')}`);
+  return parsed.data;
+}
+
 /** Nested collections of works. Visibility of a collection hides it from the public list; works keep their own. */
 export class CollectionService {
   constructor(private readonly repo: CollectionRepository) {}
@@ -46,14 +53,17 @@ export class CollectionService {
 
   async create(actor: Actor, input: { name: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public' }): Promise<Collection> {
     if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections');
-    const name = langMapSchema.parse(input.name);
-    if (input.parentId) await this.requireExists(input.parentId);
+    const name = parseLangMap(input.name, 'name');
+    if (input.parentId) {
+      await this.requireExists(input.parentId);
+      await this.requireDepthBelowLimit(input.parentId);
+    }
     const now = new Date().toISOString();
     const row: CollectionRow = {
       id: newId(),
       parent_id: input.parentId ?? null,
       name: JSON.stringify(name),
-      description: input.description ? JSON.stringify(langMapSchema.parse(input.description)) : null,
+      description: input.description ? JSON.stringify(parseLangMap(input.description, 'description')) : null,
       visibility: input.visibility ?? 'private',
       owner_id: actor.id,
       created_at: now,
@@ -69,12 +79,13 @@ export class CollectionService {
     if (input.parentId) {
       await this.requireExists(input.parentId);
       if ((await this.ancestors(input.parentId)).includes(id) || input.parentId === id) throw CommonErrors.invalid('a collection cannot be nested inside itself');
+      await this.requireDepthBelowLimit(input.parentId);
     }
     await this.repo.update(
       id,
       {
-        ...(input.name ? { name: JSON.stringify(langMapSchema.parse(input.name)) } : {}),
-        ...(input.description !== undefined ? { description: input.description ? JSON.stringify(langMapSchema.parse(input.description)) : null } : {}),
+        ...(input.name ? { name: JSON.stringify(parseLangMap(input.name, 'name')) } : {}),
+        ...(input.description !== undefined ? { description: input.description ? JSON.stringify(parseLangMap(input.description, 'description')) : null } : {}),
         ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
         ...(input.visibility ? { visibility: input.visibility } : {}),
       },
@@ -88,14 +99,15 @@ export class CollectionService {
     const rows = await this.repo.listAll();
     const children = new Map<string, string[]>();
     for (const r of rows) if (r.parent_id) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
-    const out: string[] = [];
+    const seen = new Set<string>();
     const stack = [id];
-    while (stack.length > 0 && out.length < 100_000) {
+    while (stack.length > 0) {
       const next = stack.pop()!;
-      out.push(next);
+      if (seen.has(next)) continue;
+      seen.add(next);
       stack.push(...(children.get(next) ?? []));
     }
-    return out;
+    return [...seen];
   }
 
   private async ancestors(id: string): Promise<string[]> {
@@ -108,6 +120,11 @@ export class CollectionService {
       current = row.parent_id;
     }
     return out;
+  }
+
+  // With every chain at most MAX_DEPTH long, the ancestor walk above sees every possible cycle.
+  private async requireDepthBelowLimit(parentId: string): Promise<void> {
+    if ((await this.ancestors(parentId)).length >= MAX_DEPTH) throw CommonErrors.invalid(`collections nest at most ${MAX_DEPTH} levels deep`);
   }
 
   private async requireExists(id: string): Promise<void> {

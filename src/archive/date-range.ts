@@ -9,8 +9,9 @@
  *   split evenly. "1850s" is 1850–1859, but "1800s" is the whole 19th century.
  * - "c. 1850" keeps 1850: widening by a guess would invent precision; callers that want a fuzz window add it.
  * - "after 1600" is 1600–1650 and "before 1600" 1550–1600 (also "or later", "no earlier than", 1600年以前…).
- * - Explicit years beat reigns, which beat dynasties; the period stays the dynasty's key. When a text holds
- *   several dates, a later one replaces the first only when it lies inside it ("Ming, 1368–1644, 16th century").
+ * - Explicit years beat reigns, which beat dynasties; the period stays the first-named era's key unless the
+ *   years lie over 30 years outside it (宋明帝…(470) is Liu Song, not Song). When a text holds several
+ *   dates, a later one replaces the first only when it lies inside it ("Ming, 1368–1644, 16th century").
  */
 import {
   DYNASTIES, DYNASTY_KEYS, chineseNumeralsToDigits, foldTraditional, scanEras,
@@ -25,21 +26,25 @@ const MAX_INPUT = 2_000;
 const MIN_YEAR = -10_000;
 const MAX_YEAR = 2_999;
 const OPEN_YEARS = 50;
+/** How far explicit years may lie outside a named era before the name is not taken as the period. */
+const PERIOD_SLACK = 30;
 const THIRDS: Record<EraPart, Fraction> = { early: [0, 1 / 3], mid: [1 / 3, 2 / 3], late: [2 / 3, 1] };
 
-const PART_PHRASES: ReadonlyArray<readonly [string, Fraction]> = [
-  ['first half', [0, 0.5]], ['second half', [0.5, 1]], ['latter half', [0.5, 1]], ['later half', [0.5, 1]],
+const PART_PHRASES = ([
+  ['first half', [0, 0.5]], ['second half', [0.5, 1]], ['latter half', [0.5, 1]], ['last half', [0.5, 1]],
   ['first quarter', [0, 0.25]], ['second quarter', [0.25, 0.5]], ['third quarter', [0.5, 0.75]],
   ['fourth quarter', [0.75, 1]], ['last quarter', [0.75, 1]], ['first third', THIRDS.early], ['last third', THIRDS.late],
   ['early', THIRDS.early], ['beginning', THIRDS.early], ['mid', THIRDS.mid], ['middle', THIRDS.mid],
   ['late', THIRDS.late], ['end', THIRDS.late],
-];
-const QUALIFIERS: ReadonlyArray<readonly [string, 'before' | 'after' | 'between']> = [
+] as const).map(([phrase, frac]) => [phrase.split(' '), frac] as const);
+const QUALIFIERS = ([
   ['no earlier than', 'after'], ['not earlier than', 'after'], ['not before', 'after'], ['after', 'after'],
   ['post', 'after'], ['since', 'after'], ['no later than', 'before'], ['not later than', 'before'],
   ['not after', 'before'], ['before', 'before'], ['prior to', 'before'], ['pre', 'before'], ['by', 'before'],
   ['until', 'before'], ['between', 'between'],
-];
+] as const).map(([phrase, kind]) => [phrase.split(' '), kind] as const);
+const OR_LATER = [['or', 'later'], ['and', 'later']];
+const OR_EARLIER = [['or', 'earlier'], ['and', 'earlier']];
 const FILLERS = new Set(['c', 'ca', 'circa', 'about', 'approx', 'approximately', 'around', 'probably', 'possibly',
   'perhaps', 'likely', 'the', 'of', 'in', 'dated', 'active', 'fl', 'from']);
 const CENTURY_WORDS = new Set(['century', 'centuries', 'cent', 'c']);
@@ -57,7 +62,7 @@ const ZH_UNIT_RE = new RegExp(`\\s*(世纪|年代)\\s*(${Object.keys(ZH_PARTS).s
 const ZH_DATE_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\d{1,2}\s*[月日号]/g, ' '], [/前后|左右/g, ' '], [/大约|大概|约/g, ' c '],
   [/(?:公元|西元|纪元)前/g, ' bc '], [/公元|西元|纪元/g, ' ad '], [/前(?=\s*\d)/g, ' bc '],
-  [/年?(?:以前|之前)|年前/g, ' or earlier '], [/年?(?:以后|之后)|年后/g, ' or later '],
+  [/(\d)\s*年?\s*(?:以前|之前|前)(?![期半叶])/g, '$1 or earlier '], [/(\d)\s*年?\s*(?:以后|之后|后)(?![期半叶])/g, '$1 or later '],
   [/[至到迄]/g, ' - '], [/或/g, ' or '], [/、/g, ','], [/年/g, ' '],
 ];
 
@@ -132,9 +137,16 @@ const isWord = (t: Token | undefined, ...words: string[]): boolean => t?.kind ==
 const isPunct = (t: Token | undefined, ...p: string[]): boolean => t?.kind === 'punct' && p.includes(t.text);
 
 /** Matches a phrase of words ("no earlier than") at tokens[i]; returns the index after it. */
-function phraseAt(tokens: Token[], i: number, phrase: string): number | null {
-  const words = phrase.split(' ');
+function phraseAt(tokens: Token[], i: number, words: readonly string[]): number | null {
   return words.every((w, k) => isWord(tokens[i + k], w)) ? i + words.length : null;
+}
+
+function firstPhraseAt(tokens: Token[], i: number, phrases: readonly (readonly string[])[]): number | null {
+  for (const words of phrases) {
+    const next = phraseAt(tokens, i, words);
+    if (next !== null) return next;
+  }
+  return null;
 }
 
 function readPart(tokens: Token[], i: number): { frac: Fraction; next: number } | null {
@@ -202,8 +214,8 @@ function readPoint(tokens: Token[], i: number): Point | null {
   }
   const post = pre ? null : readParts(tokens, j);
   if (post) j = post.next;
-  const later = phraseAt(tokens, j, 'or later') ?? phraseAt(tokens, j, 'and later');
-  const earlier = phraseAt(tokens, j, 'or earlier') ?? phraseAt(tokens, j, 'and earlier');
+  const later = firstPhraseAt(tokens, j, OR_LATER);
+  const earlier = firstPhraseAt(tokens, j, OR_EARLIER);
   const part = pre?.frac ?? post?.frac;
   return {
     ...point,
@@ -254,11 +266,11 @@ function openEnded(span: Span | null, open: 'before' | 'after' | undefined): Spa
     : { earliest: Math.max(MIN_YEAR, span.earliest - OPEN_YEARS), latest: span.latest };
 }
 
-/** Joins "from – to", sharing what only one end states: "480-256 BCE", "15th–16th century", "1767-8". */
+/** Joins "from – to", sharing what only one end states: "480-256 BCE", "15th–16th century", 十九至二十世纪, "1767-8". */
 function joinPoints(from: Point, to: Point): Span | null {
   const a: Point = { ...from };
   const b: Point = { ...to };
-  if (a.unit === 'ordinal' && b.unit === 'century') a.unit = 'century';
+  if (b.unit === 'century' && (a.unit === 'ordinal' || (a.unit === 'year' && a.digits <= 2))) a.unit = 'century';
   if (!a.era && b.era === 'bc') a.era = 'bc';
   const plain = !a.era && !b.era && a.unit !== 'century' && b.unit !== 'century';
   if (plain && b.digits < a.digits && a.digits >= 3) {
@@ -320,21 +332,35 @@ function pickDynasty(hit: DynastyHit, years: Span | null): EraSpan | undefined {
   return others.reduce((best, c) => (overlap(c, years) > overlap(best, years) ? c : best), first);
 }
 
+/**
+ * Range from what the text names when it gives no explicit years: reigns (or their counted years),
+ * widened by any dynasty that does not merely frame them (清末民国, 崇祯/清初; but not 明 永乐).
+ */
+function namedRange(reigns: readonly Span[], dynasties: readonly Span[]): Span | null {
+  const fromReigns = union(reigns);
+  if (!fromReigns) return union(dynasties);
+  return union([fromReigns, ...dynasties.filter((d) => !within(fromReigns, d))]);
+}
+
 /** Parses free-text dates of museum records into a year range (BCE negative); null when no date can be read. */
 export function parseDateText(text: string): YearRange | null {
   if (typeof text !== 'string') return null;
   const scan = scanEras(normalise(text));
   const explicit = explicitRange(chineseDateWords(scan.rest));
+  const reigns = scan.reigns.map((r) => (r.year === undefined ? r : { ...r, earliest: r.year, latest: r.year }));
   const dynasties = scan.dynasties.flatMap((hit) => {
     const span = pickDynasty(hit, explicit);
-    return span ? [{ ...span, ...(hit.part ? slice(span, THIRDS[hit.part]) : {}) }] : [];
+    return span ? [{ ...span, index: hit.index, ...(hit.part ? slice(span, THIRDS[hit.part]) : {}) }] : [];
   });
-  const counted = scan.reigns.find((r) => r.year !== undefined)?.year;
-  const countedSpan = counted === undefined ? null : { earliest: counted, latest: counted };
-  const range = countedSpan && (!explicit || within(countedSpan, explicit)) ? countedSpan
-    : explicit ?? union(scan.reigns) ?? union(dynasties);
+  // A counted reign year (乾隆三十三年) refines explicit years it agrees with; otherwise explicit years win.
+  const counted = scan.reigns.some((r) => r.year !== undefined) ? union(reigns) : null;
+  const range = explicit
+    ? (counted && within(counted, explicit) ? counted : explicit)
+    : namedRange(reigns, dynasties);
   if (!range) return null;
-  const period = scan.reigns[0]?.key ?? dynasties[0]?.key;
+  // The first era named is the period, unless the text's years lie far outside it (宋明帝 is Liu Song, not Song).
+  const named = [...scan.reigns, ...dynasties].sort((a, b) => a.index - b.index);
+  const period = named.find((n) => !explicit || overlap(n, explicit) >= -PERIOD_SLACK)?.key;
   const span = { earliest: range.earliest, latest: range.latest };
   return period ? { ...span, period } : span;
 }

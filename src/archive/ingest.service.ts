@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Actor } from '../govern/roles.js';
-import { CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
+import { canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { cleanFileName, titleFromFileName } from '../media/file-name.js';
 import { sniffFile, RENDERABLE_IMAGES } from '../media/file-kind.js';
 import { probeImage } from '../media/image-probe.js';
@@ -40,11 +40,15 @@ export class IngestService {
     if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('only admins, curators and creators can add files');
     const name = cleanFileName(rawName);
     const stored = await this.store(source);
-    if (stored.size === 0) throw CommonErrors.invalid(`${name}: file is empty (0 bytes)`);
-    const holders = await this.repo.worksWithFile(stored.sha256);
+    // No name here: like every other per-file error, the caller prefixes the file name.
+    if (stored.size === 0) throw CommonErrors.invalid('file is empty (0 bytes)');
+    // Identical content is reported as already archived only through works the actor may read;
+    // another user's private work must not reveal itself, so the actor then gets a work of their own.
+    const holders = (await this.repo.worksWithFile(stored.sha256)).filter((h) => canReadWork(actor, h));
     const target = options.workId ?? null;
-    if (holders.length > 0 && (!target || holders.some((h) => h.work_id === target))) {
-      return { status: 'unchanged', workId: holders[0]!.work_id, sha256: stored.sha256, warnings: [] };
+    const existing = target ? holders.find((h) => h.work_id === target) : holders[0];
+    if (existing) {
+      return { status: 'unchanged', workId: existing.work_id, sha256: stored.sha256, warnings: [] };
     }
     const prepared = await this.prepare(stored.sha256, stored.size, name);
     let work: Work;
@@ -85,7 +89,7 @@ export class IngestService {
     const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
     if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) {
       const image = await probeImage(local, this.limits.maxImagePixels);
-      const thumb = await this.blobs.putBuffer(image.thumbnail.data);
+      const thumb = await this.blobs.putBuffer(image.thumbnail.data, { durable: false });
       file.width = image.width;
       file.height = image.height;
       file.placeholder = image.placeholder;

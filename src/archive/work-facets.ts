@@ -1,4 +1,4 @@
-import { periodKeyFor } from './date-range.js';
+import { parseDateText, periodKeyFor } from './date-range.js';
 import { canonicalLangMap, pickLang } from './lang.js';
 import type { WorkMetadata } from './metadata.schema.js';
 
@@ -25,11 +25,20 @@ export function facetColumns(metadata: WorkMetadata): FacetColumns {
     heritage: metadata.classification.heritage ?? null,
     earliest_year: earliest,
     latest_year: latest,
-    period: earliest !== null && latest !== null ? periodKeyFor({ earliest, latest }) : null,
+    period: earliest !== null && latest !== null ? periodKeyFor({ earliest, latest, ...namedPeriod(metadata) }) : null,
     medium_facet: canonicalLangMap(metadata.medium),
     institution_facet: canonicalLangMap(metadata.institution),
     rights_uri: metadata.rights?.uri ?? null,
   };
+}
+
+/** The dynasty or era the date text names (明 永乐年间 → ming), so the period facet can say 明 rather than "15th century". */
+function namedPeriod(metadata: WorkMetadata): { period?: string } {
+  for (const text of Object.values(metadata.date?.display ?? {})) {
+    const period = parseDateText(text)?.period;
+    if (period) return { period };
+  }
+  return {};
 }
 
 /** Top-level metadata fields whose values differ between two versions. */

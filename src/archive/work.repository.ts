@@ -3,7 +3,9 @@ import type { Database } from '../platform/db/database.js';
 import type { DB, DerivativesTable, WorkEventsTable, WorkFilesTable, WorksTable, WorkVersionsTable } from '../platform/db/schema.js';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
-export type WorkRow = Selectable<WorksTable>;
+/** A work's row together with its descriptive record (stored in work_metadata). */
+export type WorkRow = Selectable<WorksTable> & { metadata: string };
+export type NewWorkRow = Insertable<WorksTable> & { metadata: string };
 export type WorkFileRow = Selectable<WorkFilesTable>;
 export type WorkVersionRow = Selectable<WorkVersionsTable>;
 export type WorkEventRow = Selectable<WorkEventsTable>;
@@ -21,27 +23,50 @@ export class WorkRepository {
     return this.database.db.transaction().execute(fn);
   }
 
-  async insertWork(trx: Executor, row: Insertable<WorksTable>): Promise<WorkRow> {
-    return trx.insertInto('works').values(row).returningAll().executeTakeFirstOrThrow();
+  async insertWork(trx: Executor, row: NewWorkRow): Promise<WorkRow> {
+    const { metadata, ...work } = row;
+    const inserted = await trx.insertInto('works').values(work).returningAll().executeTakeFirstOrThrow();
+    await trx.insertInto('work_metadata').values({ work_id: inserted.id, metadata }).execute();
+    return { ...inserted, metadata };
   }
 
   /** Writes a new version only if nobody saved in between (optimistic locking); returns false otherwise. */
-  async updateWork(trx: Executor, id: string, expectedVersion: number, changes: Partial<Insertable<WorksTable>>): Promise<boolean> {
-    const result = await trx.updateTable('works').set(changes).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  async updateWork(trx: Executor, id: string, expectedVersion: number, changes: Partial<NewWorkRow>): Promise<boolean> {
+    const { metadata, ...work } = changes;
+    const result = await trx.updateTable('works').set(work).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (metadata !== undefined) await trx.updateTable('work_metadata').set({ metadata }).where('work_id', '=', id).execute();
+    return true;
+  }
+
+  private withMetadata(executor: Executor) {
+    return executor.selectFrom('works').innerJoin('work_metadata', 'work_metadata.work_id', 'works.id').selectAll('works').select('work_metadata.metadata');
   }
 
   findById(id: string, executor: Executor = this.db): Promise<WorkRow | undefined> {
-    return executor.selectFrom('works').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.withMetadata(executor).where('works.id', '=', id).executeTakeFirst();
   }
 
   findBySourceKey(sourceKey: string): Promise<WorkRow | undefined> {
-    return this.db.selectFrom('works').selectAll().where('source_key', '=', sourceKey).executeTakeFirst();
+    return this.withMetadata(this.db).where('works.source_key', '=', sourceKey).executeTakeFirst();
+  }
+
+  /** Descriptive records of several works, by id. */
+  async metadataOf(workIds: string[]): Promise<Map<string, string>> {
+    if (workIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('work_metadata').select(['work_id', 'metadata']).where('work_id', 'in', workIds).execute();
+    return new Map(rows.map((r) => [r.work_id, r.metadata]));
   }
 
   /** Works that already hold a file with this content. */
-  worksWithFile(sha256: string): Promise<{ work_id: string }[]> {
-    return this.db.selectFrom('work_files').select('work_id').where('sha256', '=', sha256).execute();
+  worksWithFile(sha256: string): Promise<{ work_id: string; visibility: string; owner_id: string | null }[]> {
+    return this.db
+      .selectFrom('work_files')
+      .innerJoin('works', 'works.id', 'work_files.work_id')
+      .select(['work_files.work_id', 'works.visibility', 'works.owner_id'])
+      .where('work_files.sha256', '=', sha256)
+      .orderBy('works.seq')
+      .execute();
   }
 
   filesOf(workIds: string[], executor: Executor = this.db): Promise<WorkFileRow[]> {
@@ -128,6 +153,6 @@ export class WorkRepository {
 
   worksInCollections(collectionIds: string[]): Promise<WorkRow[]> {
     if (collectionIds.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('works').selectAll().where('collection_id', 'in', collectionIds).orderBy('seq').execute();
+    return this.withMetadata(this.db).where('works.collection_id', 'in', collectionIds).orderBy('works.seq').execute();
   }
 }

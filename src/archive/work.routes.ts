@@ -28,6 +28,8 @@ export function workRoutes(api: Api, app: App): void {
       schema: { tags, body: z.object({ metadata: metadataInput, visibility: visibility.optional(), collectionId: z.string().max(64).nullable().optional() }) },
     },
     async (request, reply) => {
+      // An unknown collection would otherwise fail the foreign key as a 500; a hidden one must not be guessable.
+      if (request.body.collectionId) await app.collections.get(request.actor, request.body.collectionId);
       const work = await app.works.create(request.actor, {
         metadata: request.body.metadata as never,
         ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
@@ -55,6 +57,7 @@ export function workRoutes(api: Api, app: App): void {
     },
     async (request) => {
       const { expectedVersion, metadata, visibility: vis, collectionId, note } = request.body;
+      if (collectionId) await app.collections.get(request.actor, collectionId);
       await app.works.update(request.actor, request.params.id, {
         expectedVersion,
         ...(metadata ? { metadata: metadata as never } : {}),

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.command.js';
+import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerServeCommand } from './serve.command.js';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAdminCommands(program);
   registerFixityCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

@@ -47,18 +47,21 @@ export class CatalogueRepository {
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
     const db = this.database.db;
     const matchSql = this.matchSql(query.terms);
-    const where = (eb: WorksEb, skipFacet?: FacetName): Expression<SqlBool> => {
+    const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
-      for (const [facet, values] of Object.entries(query.filters) as [FacetName, string[]][]) {
-        if (facet === skipFacet || !values || values.length === 0) continue;
-        parts.push(eb(FACETS[facet], 'in', values));
-      }
       // A work matches a year range when its own range overlaps it.
       if (query.yearFrom !== undefined) parts.push(eb('latest_year', '>=', query.yearFrom));
       if (query.yearTo !== undefined) parts.push(eb('earliest_year', '<=', query.yearTo));
       if (query.collectionIds) parts.push(eb('collection_id', 'in', query.collectionIds.length ? query.collectionIds : ['']));
       if (query.ownerId) parts.push(eb('owner_id', '=', query.ownerId));
       if (matchSql) parts.push(eb('seq', 'in', matchSql));
+      return eb.and(parts);
+    };
+    const where = (eb: WorksEb): Expression<SqlBool> => {
+      const parts: Expression<SqlBool>[] = [whereBase(eb)];
+      for (const [facet, values] of Object.entries(query.filters) as [FacetName, string[]][]) {
+        if (values && values.length > 0) parts.push(eb(FACETS[facet], 'in', values));
+      }
       return eb.and(parts);
     };
 
@@ -82,31 +85,72 @@ export class CatalogueRepository {
       rowsQuery = rowsQuery.orderBy('seq', 'desc');
     }
 
-    const [rows, total, ...facetCounts] = await Promise.all([
+    const narrowed = query.yearFrom !== undefined || query.yearTo !== undefined || query.collectionIds !== undefined || query.ownerId !== undefined || matchSql !== null || Object.values(query.filters).some((v) => v && v.length > 0);
+    const [rows, counts] = await Promise.all([
       rowsQuery.limit(query.limit).offset(query.offset).execute(),
-      db
-        .selectFrom('works')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where((eb) => where(eb))
-        .executeTakeFirstOrThrow(),
+      narrowed ? this.countsInOneScan(query, (eb) => whereBase(eb)) : this.countsFromIndexes(actor, query, (eb) => where(eb)),
+    ]);
+    return { rows: rows as Selectable<WorksTable>[], total: counts.total, facets: counts.facets };
+  }
+
+  /**
+   * Unfiltered view: one count per facet, each answered from a (visibility, facet) index
+   * without touching table rows.
+   */
+  private async countsFromIndexes(_actor: Actor, query: CatalogueQuery, where: (eb: WorksEb) => Expression<SqlBool>) {
+    const db = this.database.db;
+    const [total, ...perFacet] = await Promise.all([
+      db.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
       ...query.facets.map((facet) =>
         db
           .selectFrom('works')
           .select([`${FACETS[facet]} as value`, (eb) => eb.fn.countAll<number>().as('n')])
-          .where((eb) => where(eb, facet))
+          .where(where)
           .where(FACETS[facet], 'is not', null)
           .groupBy(FACETS[facet])
-          .orderBy('n', 'desc')
-          .orderBy(FACETS[facet])
-          .limit(query.facetLimit)
           .execute(),
       ),
     ]);
     const facets: CatalogueResult['facets'] = {};
     query.facets.forEach((facet, i) => {
-      facets[facet] = (facetCounts[i] ?? []).map((r) => ({ value: String(r.value), count: Number(r.n) }));
+      facets[facet] = topValues((perFacet[i] ?? []).map((r) => ({ value: String(r.value), count: Number(r.n) })), query.facetLimit);
     });
-    return { rows: rows as Selectable<WorksTable>[], total: Number(total.n), facets };
+    return { total: Number(total.n), facets };
+  }
+
+  /**
+   * Filtered view: the works matching the text, years and access rule are read once into a
+   * materialised set; every facet is then counted from it with the other facets' filters
+   * applied (so a facet's own choice does not hide its alternatives).
+   */
+  private async countsInOneScan(query: CatalogueQuery, whereBase: (eb: WorksEb) => Expression<SqlBool>) {
+    const db = this.database.db;
+    const columns = Object.values(FACETS);
+    const base = db.selectFrom('works').select(columns).where(whereBase);
+    const facetFilter = (skip: FacetName | null) =>
+      sql.join(
+        (Object.entries(query.filters) as [FacetName, string[] | undefined][])
+          .filter(([facet, values]) => facet !== skip && values && values.length > 0)
+          .map(([facet, values]) => sql` AND ${sql.ref(FACETS[facet])} IN (${sql.join(values!)})`),
+        sql``,
+      );
+    const parts = [
+      sql`SELECT '_total' AS facet, NULL AS value, count(*) AS n FROM f WHERE 1 = 1${facetFilter(null)}`,
+      ...query.facets.map(
+        (facet) =>
+          sql`SELECT ${facet} AS facet, ${sql.ref(FACETS[facet])} AS value, count(*) AS n FROM f WHERE ${sql.ref(FACETS[facet])} IS NOT NULL${facetFilter(facet)} GROUP BY ${sql.ref(FACETS[facet])}`,
+      ),
+    ];
+    const result = await sql<{ facet: string; value: string | null; n: number }>`WITH f AS MATERIALIZED ${base} ${sql.join(parts, sql` UNION ALL `)}`.execute(db);
+    let total = 0;
+    const grouped = new Map<string, { value: string; count: number }[]>();
+    for (const row of result.rows) {
+      if (row.facet === '_total') total = Number(row.n);
+      else grouped.set(row.facet, [...(grouped.get(row.facet) ?? []), { value: String(row.value), count: Number(row.n) }]);
+    }
+    const facets: CatalogueResult['facets'] = {};
+    for (const facet of query.facets) facets[facet] = topValues(grouped.get(facet) ?? [], query.facetLimit);
+    return { total, facets };
   }
 
   /** A subquery of matching work seqs, or null when there is no text query. */
@@ -126,6 +170,11 @@ export class CatalogueRepository {
     // Tokens contain only letters and digits (see search-text.ts), so quoting them is enough.
     return terms.map((t) => `'${t.token.replaceAll("'", "''")}'${t.prefix ? ':*' : ''}`).join(' & ');
   }
+}
+
+/** The most frequent values first, ties by value, at most `limit`. */
+function topValues(values: { value: string; count: number }[], limit: number): { value: string; count: number }[] {
+  return values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, limit);
 }
 
 /** Public works for everyone; all works for staff; own works for their owners. */

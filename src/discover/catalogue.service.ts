@@ -64,11 +64,15 @@ export class CatalogueService {
       facetLimit: 30,
     });
     const shas = result.rows.map((r) => r.primary_file_sha256).filter((s): s is string => s !== null);
-    const [derivatives, files] = await Promise.all([this.works.derivativesOf(shas), this.works.filesOf(result.rows.filter((r) => r.primary_file_sha256).map((r) => r.id))]);
+    const [derivatives, files, records] = await Promise.all([
+      this.works.derivativesOf(shas),
+      this.works.filesOf(result.rows.filter((r) => r.primary_file_sha256).map((r) => r.id)),
+      this.works.metadataOf(result.rows.map((r) => r.id)),
+    ]);
     const thumbs = new Map(derivatives.filter((d) => d.name === 'thumbnail').map((d) => [d.source_sha256, d]));
     const placeholders = new Map(files.map((f) => [f.sha256, f.placeholder]));
     const items = result.rows.map((row): WorkSummary => {
-      const metadata = JSON.parse(row.metadata) as WorkMetadata;
+      const metadata = JSON.parse(records.get(row.id) ?? '{"title":{},"creators":[]}') as WorkMetadata;
       const thumb = row.primary_file_sha256 ? thumbs.get(row.primary_file_sha256) : undefined;
       return {
         id: row.id,

@@ -39,6 +39,8 @@ export function indexTokens(text: string): string[] {
   for (const match of folded.matchAll(WORD)) {
     const word = match[0];
     if (!CJK.test(word)) tokens.add(word);
+    // The Latin/digit parts of a mixed word (故畫00082600000), as queryTerms splits them.
+    else for (const part of word.split(CJK_RUN)) if (part) tokens.add(part);
   }
   for (const match of folded.matchAll(CJK_RUN)) {
     const run = match[0];

@@ -20,7 +20,7 @@ export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRep
     } catch (error) {
       throw new PermanentJobError(`cannot render ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const stored = await deps.blobs.putBuffer(display.data);
+    const stored = await deps.blobs.putBuffer(display.data, { durable: false });
     await deps.repo.upsertDerivative(deps.repo.db, {
       source_sha256: sha256,
       name: display.name,

@@ -50,20 +50,26 @@ export async function probeImage(file: string, maxPixels: number): Promise<Probe
     );
   }
   try {
-    const { data, info } = await sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
+    // One decode: the raw thumbnail pixels feed both the WebP thumbnail and the ThumbHash.
+    const raw = await sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
       .autoOrient()
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
-      .webp({ quality: 80 })
+      .ensureAlpha()
+      .raw()
       .toBuffer({ resolveWithObject: true });
-    const small = await sharp(data).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels: 4 as const } };
+    const [data, small] = await Promise.all([
+      sharp(raw.data, rawInput).webp({ quality: 80 }).toBuffer(),
+      sharp(raw.data, rawInput).resize(100, 100, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true }),
+    ]);
     const placeholder = Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
     return {
       width,
       height,
       format: meta.format ?? 'unknown',
       placeholder,
-      thumbnail: { name: 'thumbnail', data, mediaType: 'image/webp', width: info.width, height: info.height },
+      thumbnail: { name: 'thumbnail', data, mediaType: 'image/webp', width: raw.info.width, height: raw.info.height },
     };
   } catch (error) {
     throw new AppError('corrupt_file', `image cannot be decoded: ${reason(error)}`);

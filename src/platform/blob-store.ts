@@ -11,8 +11,11 @@ import { newId } from './ids.js';
 export interface BlobStore {
   /** Streams `source` into the store, hashing on the way; refuses more than `maxBytes`. */
   put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob>;
-  /** Stores a buffer (derivatives). */
-  putBuffer(data: Buffer): Promise<StoredBlob>;
+  /**
+   * Stores a buffer. `durable: false` skips fsync: for derivatives, which can be made again
+   * from the original, so a power cut costs a regeneration rather than every write an fsync.
+   */
+  putBuffer(data: Buffer, options?: { durable?: boolean }): Promise<StoredBlob>;
   has(sha256: string): Promise<boolean>;
   open(sha256: string): Readable;
   read(sha256: string): Promise<Buffer>;
@@ -79,34 +82,36 @@ export class LocalDiskBlobStore implements BlobStore {
     }
   }
 
-  async putBuffer(data: Buffer): Promise<StoredBlob> {
+  async putBuffer(data: Buffer, options: { durable?: boolean } = {}): Promise<StoredBlob> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     if (await this.has(sha256)) return { sha256, size: data.length, created: false };
     const tmp = path.join(this.tmpDir, `${newId()}.part`);
     try {
       await fsp.writeFile(tmp, data, { flag: 'wx' });
-      return await this.commit(tmp, sha256, data.length);
+      return await this.commit(tmp, sha256, data.length, options.durable ?? true);
     } catch (error) {
       await fsp.rm(tmp, { force: true });
       throw error;
     }
   }
 
-  private async commit(tmp: string, sha256: string, size: number): Promise<StoredBlob> {
+  private async commit(tmp: string, sha256: string, size: number, durable = true): Promise<StoredBlob> {
     const final = this.pathOf(sha256);
     if (await exists(final)) {
       await fsp.rm(tmp, { force: true });
       return { sha256, size, created: false };
     }
-    const handle = await fsp.open(tmp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+    if (durable) {
+      const handle = await fsp.open(tmp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     await fsp.mkdir(path.dirname(final), { recursive: true });
     await fsp.rename(tmp, final);
-    await syncDir(path.dirname(final));
+    if (durable) await syncDir(path.dirname(final));
     return { sha256, size, created: true };
   }
 

@@ -27,7 +27,7 @@ export interface Location {
 
 /** The current path and query; re-renders on every navigation. */
 export function useLocation(): Location {
-  const href = useSyncExternalStore(subscribe, snapshot);
+  const href = useSyncExternalStore(subscribe, snapshot, snapshot);
   const url = new URL(href, window.location.origin);
   return { path: url.pathname, query: url.searchParams, href };
 }

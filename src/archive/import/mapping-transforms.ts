@@ -18,6 +18,7 @@ export const transformSchema = z.preprocess(
     op('role', { default: role.optional() }),
     op('map', { values: z.record(z.string(), z.string()), default: z.string().optional() }),
     op('drop', { regex: z.string().min(1) }),
+    op('chunk', { max: z.number().int().min(100).max(20_000).default(20_000) }),
     op('date', { lang: z.string().default('en') }),
     op('year', {}),
     op('leaves', { children: z.string().default('children'), name: z.string().default('name') }),
@@ -88,7 +89,8 @@ export function detectRole(text: string): (typeof CREATOR_ROLES)[number] | undef
   return ROLE_PATTERNS.find(([re]) => re.test(text))?.[1];
 }
 
-const EN_ATTRIBUTION = /^(?:(?:traditionally|formerly)\s+)?(?:attributed to|after|copy after|follower of|imitator of|style of|circle of|school of|workshop of|studio of)\s+/i;
+// "Attributed to X", "Formerly attributed to X", "Calligraphy attributed to X", "After X", "Follower of X" …
+const EN_ATTRIBUTION = /^(?:(?:[\w-]+\s+){0,2}attributed to|after|copy after|follower of|imitator of|style of|circle of|school of|workshop of|studio of)\s+/i;
 
 /** Removes attribution wording ("attributed to", "(傳)", "After", 倣 …) around a name, keeping the name. */
 export function stripAttribution(name: string): string {
@@ -96,9 +98,27 @@ export function stripAttribution(name: string): string {
     .replace(/\(\s*(?:(?:traditionally|formerly)\s+)?attributed to\s*\)/gi, '')
     .replace(EN_ATTRIBUTION, '')
     .replace(/^[(（]\s*[傳传]\s*[)）]\s*/u, '')
-    .replace(/^[傳传倣仿臨临摹](?=\p{Script=Han})/u, '')
+    .replace(/^(?:[舊旧]?[傳传]|[倣仿臨临摹])(?=\p{Script=Han})/u, '')
     .replace(/\s{2,}/g, ' ')
     .trim();
+}
+
+/** Cuts text longer than `max` into parts at paragraph breaks (else line breaks, else spaces); shorter text stays whole. */
+export function chunkText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    const floor = Math.floor(max / 2);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < floor) cut = window.lastIndexOf('\n');
+    if (cut < floor) cut = window.lastIndexOf(' ');
+    if (cut < floor) cut = max;
+    parts.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest !== '') parts.push(rest);
+  return parts;
 }
 
 function leaves(node: unknown, children: string, name: string, out: string[]): void {
@@ -142,6 +162,8 @@ export function applyTransform(values: Slot[], t: Transform, ctx: TransformConte
       const re = new RegExp(t.regex, 'u');
       return values.map((v) => (typeof v === 'string' && re.test(v) ? undefined : v));
     }
+    case 'chunk':
+      return onStrings(values, (s) => chunkText(s, t.max));
     case 'date':
       return values.map((v) => (v === undefined ? v : toDate(v, t.lang === 'zh' ? ctx.zhScript : t.lang, ctx)));
     case 'year':

@@ -19,7 +19,9 @@ export type ReadOptions = {
   maxDepth?: number;
 };
 
+/** Files above this size are refused rather than read into memory. */
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+/** JSON nested deeper than this is refused before parsing. */
 export const DEFAULT_MAX_DEPTH = 64;
 
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);

@@ -44,6 +44,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 function merge(into: Obj, from: Obj): void {
   for (const [k, v] of Object.entries(from)) {
+    if (FORBIDDEN.has(k)) continue; // merged objects may come from source data
     const existing = into[k];
     if (isObj(existing) && isObj(v)) merge(existing, v);
     else into[k] = v;

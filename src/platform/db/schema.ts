@@ -60,7 +60,6 @@ export interface WorksTable {
   owner_id: string | null;
   visibility: string;
   work_type: string;
-  metadata: string; // WorkMetadata JSON
   version: number;
   // Denormalised facet and sort columns, rewritten from metadata on every save.
   title_sort: string;
@@ -75,6 +74,15 @@ export interface WorksTable {
   primary_file_sha256: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * The descriptive record, kept out of `works` so that facet counts and sorts scan narrow rows
+ * (a museum record with inscriptions and provenance is kilobytes long).
+ */
+export interface WorkMetadataTable {
+  work_id: string;
+  metadata: string; // WorkMetadata JSON
 }
 
 export interface WorkFilesTable {
@@ -164,6 +172,7 @@ export interface DB {
   blobs: BlobsTable;
   collections: CollectionsTable;
   works: WorksTable;
+  work_metadata: WorkMetadataTable;
   work_files: WorkFilesTable;
   derivatives: DerivativesTable;
   work_versions: WorkVersionsTable;

@@ -50,7 +50,9 @@ export class JobQueue {
         .executeTakeFirst();
       if (live) return;
     }
-    await executor.insertInto('jobs').values(row).execute();
+    // The check above misses a twin enqueued by a concurrent, not yet committed transaction;
+    // the partial unique index catches it, and the enqueue stays a no-op instead of failing.
+    await executor.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).execute();
   }
 
   /**

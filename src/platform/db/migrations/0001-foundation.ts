@@ -71,7 +71,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('owner_id', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('visibility', 'text', (c) => c.notNull())
     .addColumn('work_type', 'text', (c) => c.notNull())
-    .addColumn('metadata', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('title_sort', 'text', (c) => c.notNull())
     .addColumn('industry', 'text')
@@ -86,9 +85,20 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  for (const column of ['visibility', 'collection_id', 'owner_id', 'industry', 'heritage', 'period', 'medium_facet', 'institution_facet', 'rights_uri', 'work_type', 'earliest_year', 'latest_year', 'created_at', 'title_sort']) {
+  for (const column of ['collection_id', 'owner_id', 'earliest_year', 'latest_year', 'title_sort']) {
     await db.schema.createIndex(`works_${column}`).on('works').column(column).execute();
   }
+  // (visibility, facet) pairs answer the public catalogue's facet counts from the index alone.
+  for (const column of ['industry', 'heritage', 'period', 'medium_facet', 'institution_facet', 'rights_uri', 'work_type']) {
+    await db.schema.createIndex(`works_${column}`).on('works').columns([column, 'visibility']).execute();
+    await db.schema.createIndex(`works_visibility_${column}`).on('works').columns(['visibility', column]).execute();
+  }
+
+  await db.schema
+    .createTable('work_metadata')
+    .addColumn('work_id', 'text', (c) => c.primaryKey().references('works.id').onDelete('cascade'))
+    .addColumn('metadata', 'text', (c) => c.notNull())
+    .execute();
 
   await db.schema
     .createTable('work_files')

@@ -1,0 +1,75 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const BIN = path.resolve('bin/wenyuan.js');
+
+/** Runs a `wenyuan` CLI command against a data dir; throws with its output when it fails. */
+export function cli(dataDir: string, args: string[], input?: string): { stdout: string; stderr: string; status: number } {
+  const result = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir], { input, encoding: 'utf8', timeout: 300_000 });
+  if (result.error) throw result.error;
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the built server (`node bin/wenyuan.js serve`) on a free port with a fresh data dir. */
+export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-e2e-'))): Promise<RunningServer> {
+  if (!fs.existsSync('dist/cli/main.js') || !fs.existsSync('web/dist/index.html')) throw new Error('run `npm run build` before the end-to-end tests');
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    dataDir,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  };
+}
+
+/** Debian's Chromium, or null when it is not installed (CI installs it and sets WENYUAN_TEST_CHROMIUM). */
+export function chromiumPath(): string | null {
+  const candidate = process.env.WENYUAN_TEST_CHROMIUM ?? '/usr/bin/chromium';
+  if (fs.existsSync(candidate)) return candidate;
+  if (process.env.WENYUAN_TEST_CHROMIUM) throw new Error(`WENYUAN_TEST_CHROMIUM=${candidate} does not exist`);
+  return null;
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

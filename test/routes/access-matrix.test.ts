@@ -1,0 +1,438 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../support/databases.js';
+import { createTestContext, type TestContext } from '../support/test-app.js';
+import { createWork, makeUser, multipart, pngBytes, TEST_PASSWORD, uploadImage, type TestUser } from './route-helpers.js';
+
+/**
+ * The status ladder of every route: anonymous → 401 (even with a body that would fail validation),
+ * a role that may act but sends bad input → 400, a role that may not → 403, a role that may → 2xx.
+ * Public routes answer anonymous visitors. A coverage test fails when a route exists that this
+ * matrix does not describe (or when the matrix names a route that no longer exists).
+ */
+
+type ActorName = 'admin' | 'curator' | 'reviewer' | 'creator' | 'otherCreator' | 'licensee';
+const ACTORS: ActorName[] = ['admin', 'curator', 'reviewer', 'creator', 'otherCreator', 'licensee'];
+
+interface Req {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'HEAD';
+  url: string;
+  payload?: unknown;
+  /** Merged over the actor's headers (e.g. multipart content type, or another user's token). */
+  headers?: Record<string, string>;
+}
+
+interface Fixture {
+  users: Record<ActorName, TestUser>;
+  /** Public work owned by `creator`, with an image file (and its thumbnail). */
+  publicWork: { id: string; sha256: string };
+  /** Public collection made by `curator`. */
+  collection: { id: string };
+  /** A licensee the admin may rename. */
+  target: TestUser;
+}
+
+interface Case {
+  /** `METHOD /api/path/:param`, as Fastify lists the route. */
+  route: string;
+  /** Anonymous visitors get the success status. */
+  public?: boolean;
+  /** Actors that may act (protected routes); every other actor must get 403. */
+  allow?: ActorName[];
+  /** A request that fails validation (null: the route takes no input to get wrong). */
+  invalid: ((fx: Fixture) => Req | Promise<Req>) | null;
+  /** A request that succeeds for an allowed actor (and is refused for a denied one). */
+  valid: (fx: Fixture, who: TestUser, ctx: TestContext) => Req | Promise<Req>;
+  ok: 200 | 201 | 302;
+}
+
+const LONG_ID = 'x'.repeat(65);
+const EVERYONE: ActorName[] = ACTORS;
+const CONTRIBUTORS: ActorName[] = ['admin', 'curator', 'creator', 'otherCreator'];
+/** Editing one work: admins, curators and the owning creator (`creator` owns the fixture works). */
+const WORK_EDITORS: ActorName[] = ['admin', 'curator', 'creator'];
+
+let seed = 1000;
+
+async function freshPublicWork(ctx: TestContext, fx: Fixture): Promise<{ id: string; version: number }> {
+  return createWork(ctx, fx.users.creator.headers, { title: { en: `Matrix work ${++seed}` } }, { visibility: 'public' });
+}
+
+async function deadJobId(ctx: TestContext): Promise<number> {
+  await ctx.app.jobs.enqueue(ctx.app.database.db, 'media.display', { sha256: (++seed).toString(16).padStart(64, '0') });
+  await ctx.app.worker.drain();
+  const { items } = await ctx.app.jobs.list({ status: 'dead', limit: 1, offset: 0 });
+  if (!items[0]) throw new Error('no dead job');
+  return items[0].id;
+}
+
+const CASES: Case[] = [
+  { route: 'GET /api/health', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/health' }), ok: 200 },
+
+  // accounts
+  {
+    route: 'POST /api/auth/login',
+    public: true,
+    invalid: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: '' } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/auth/login', payload: { username: fx.target.username, password: TEST_PASSWORD } }),
+    ok: 200,
+  },
+  { route: 'POST /api/auth/logout', public: true, invalid: null, valid: () => ({ method: 'POST', url: '/api/auth/logout' }), ok: 200 },
+  { route: 'GET /api/auth/me', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/auth/me' }), ok: 200 },
+  {
+    route: 'POST /api/auth/password',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: 5 } }),
+    valid: async (_fx, who, ctx) => {
+      // A fresh user of the same role, so the fixture users keep their passwords.
+      const user = await ctx.app.identity.getUser(who.id);
+      const fresh = await makeUser(ctx, user.role, 'pw');
+      return { method: 'POST', url: '/api/auth/password', headers: fresh.headers, payload: { current: TEST_PASSWORD, next: 'a much newer password' } };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/auth/tokens', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/auth/tokens' }), ok: 200 },
+  {
+    route: 'POST /api/auth/tokens',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: '/api/auth/tokens', payload: { name: '' } }),
+    valid: () => ({ method: 'POST', url: '/api/auth/tokens', payload: { name: 'matrix token' } }),
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/auth/tokens/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'DELETE', url: `/api/auth/tokens/${LONG_ID}` }),
+    valid: async (_fx, who, ctx) => {
+      const { id } = await ctx.app.identity.createApiToken(who.id, 'to revoke');
+      return { method: 'DELETE', url: `/api/auth/tokens/${id}` };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/users', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/users' }), ok: 200 },
+  {
+    route: 'POST /api/users',
+    allow: ['admin'],
+    invalid: () => ({ method: 'POST', url: '/api/users', payload: { username: 'a', role: 'emperor' } }),
+    valid: () => ({ method: 'POST', url: '/api/users', payload: { username: `made-${++seed}`, password: 'long enough password', role: 'licensee' } }),
+    ok: 201,
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    allow: ['admin'],
+    invalid: (fx) => ({ method: 'PATCH', url: `/api/users/${fx.target.id}`, payload: { role: 'emperor' } }),
+    valid: (fx) => ({ method: 'PATCH', url: `/api/users/${fx.target.id}`, payload: { displayName: `Renamed ${++seed}` } }),
+    ok: 200,
+  },
+
+  // works
+  {
+    route: 'GET /api/works',
+    public: true,
+    invalid: () => ({ method: 'GET', url: '/api/works?pageSize=1000' }),
+    valid: () => ({ method: 'GET', url: '/api/works?q=matrix&yearFrom=1000&yearTo=2000&industry=02|03&sort=title' }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/works',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'POST', url: '/api/works', payload: { metadata: 'not an object' } }),
+    valid: () => ({ method: 'POST', url: '/api/works', payload: { metadata: { title: { en: `Created ${++seed}` } } } }),
+    ok: 201,
+  },
+  {
+    route: 'PATCH /api/works/:id',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'PATCH', url: `/api/works/${fx.publicWork.id}`, payload: { expectedVersion: 0 } }),
+    valid: async (fx, _who, ctx) => {
+      const work = await freshPublicWork(ctx, fx);
+      return { method: 'PATCH', url: `/api/works/${work.id}`, payload: { expectedVersion: 1, metadata: { title: { en: `Edited ${++seed}` } } } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/versions',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/versions` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/versions/:version',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions/abc` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions/1` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/works/:id/restore',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/restore`, payload: { version: 'one' } }),
+    valid: async (fx, _who, ctx) => {
+      const work = await freshPublicWork(ctx, fx);
+      const patched = await ctx.server.inject({
+        method: 'PATCH',
+        url: `/api/works/${work.id}`,
+        headers: fx.users.creator.headers,
+        payload: { expectedVersion: 1, metadata: { title: { en: `Second ${++seed}` } } },
+      });
+      expect(patched.statusCode).toBe(200);
+      return { method: 'POST', url: `/api/works/${work.id}/restore`, payload: { version: 1, expectedVersion: 2 } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/events',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/events` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/events` }),
+    ok: 200,
+  },
+
+  // files
+  {
+    route: 'POST /api/uploads',
+    allow: CONTRIBUTORS,
+    invalid: async () => {
+      const body = multipart([{ name: 'visibility', value: 'secret' }, { name: 'file', filename: 'a.png', contentType: 'image/png', data: await pngBytes(++seed) }]);
+      return { method: 'POST', url: '/api/uploads', headers: body.headers, payload: body.payload };
+    },
+    valid: async () => {
+      const body = multipart([{ name: 'file', filename: 'matrix.png', contentType: 'image/png', data: await pngBytes(++seed) }]);
+      return { method: 'POST', url: '/api/uploads', headers: body.headers, payload: body.payload };
+    },
+    ok: 200,
+  },
+  {
+    route: 'POST /api/works/:id/files',
+    allow: WORK_EDITORS,
+    invalid: async () => {
+      const body = multipart([{ name: 'file', filename: 'a.png', contentType: 'image/png', data: await pngBytes(++seed) }]);
+      return { method: 'POST', url: `/api/works/${LONG_ID}/files`, headers: body.headers, payload: body.payload };
+    },
+    valid: async (fx, _who, ctx) => {
+      const work = await freshPublicWork(ctx, fx);
+      const body = multipart([{ name: 'file', filename: 'extra.png', contentType: 'image/png', data: await pngBytes(++seed) }]);
+      return { method: 'POST', url: `/api/works/${work.id}/files`, headers: body.headers, payload: body.payload };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/files/:sha256',
+    public: true,
+    invalid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/files/not-a-sha` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/files/:sha256/:derivative',
+    public: true,
+    invalid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}/huge` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}/thumbnail` }),
+    ok: 200,
+  },
+
+  // collections
+  { route: 'GET /api/collections', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/collections' }), ok: 200 },
+  {
+    route: 'GET /api/collections/:id',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/collections/${LONG_ID}` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/collections/${fx.collection.id}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/collections',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: '/api/collections', payload: { visibility: 'secret' } }),
+    valid: () => ({ method: 'POST', url: '/api/collections', payload: { name: { en: `Matrix collection ${++seed}` } } }),
+    ok: 201,
+  },
+  {
+    route: 'PATCH /api/collections/:id',
+    allow: ['admin', 'curator'],
+    invalid: (fx) => ({ method: 'PATCH', url: `/api/collections/${fx.collection.id}`, payload: { visibility: 'secret' } }),
+    valid: (fx) => ({ method: 'PATCH', url: `/api/collections/${fx.collection.id}`, payload: { description: { en: `Described ${++seed}` } } }),
+    ok: 200,
+  },
+  { route: 'GET /api/vocabulary', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/vocabulary' }), ok: 200 },
+
+  // admin
+  {
+    route: 'GET /api/admin/jobs',
+    allow: ['admin'],
+    invalid: () => ({ method: 'GET', url: '/api/admin/jobs?status=bogus' }),
+    valid: () => ({ method: 'GET', url: '/api/admin/jobs?status=dead' }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/admin/jobs/:id/retry',
+    allow: ['admin'],
+    invalid: () => ({ method: 'POST', url: '/api/admin/jobs/abc/retry' }),
+    valid: async (_fx, _who, ctx) => ({ method: 'POST', url: `/api/admin/jobs/${await deadJobId(ctx)}/retry` }),
+    ok: 200,
+  },
+  { route: 'GET /api/admin/fixity', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/admin/fixity' }), ok: 200 },
+  { route: 'POST /api/admin/fixity', allow: ['admin'], invalid: null, valid: () => ({ method: 'POST', url: '/api/admin/fixity' }), ok: 200 },
+];
+
+/** The OpenAPI UI and document: public, served by @fastify/swagger-ui. */
+const DOCS: { route: string; url: string; ok: number }[] = [
+  { route: 'GET /api/docs', url: '/api/docs', ok: 200 },
+  { route: 'GET /api/docs/', url: '/api/docs/', ok: 200 },
+  { route: 'GET /api/docs/static/index.html', url: '/api/docs/static/index.html', ok: 302 },
+  { route: 'GET /api/docs/static/swagger-initializer.js', url: '/api/docs/static/swagger-initializer.js', ok: 200 },
+  { route: 'GET /api/docs/*', url: '/api/docs/static/swagger-ui.css', ok: 200 },
+  { route: 'GET /api/docs/json', url: '/api/docs/json', ok: 200 },
+  { route: 'GET /api/docs/yaml', url: '/api/docs/yaml', ok: 200 },
+];
+
+/** Reads `server.printRoutes({ commonPrefix: false })` back into `METHOD /full/path` strings (HEAD left out). */
+function routesFromTree(tree: string): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.+)$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    const node = /^(.*?)(?: \(([^)]*)\))?$/.exec(match[2]!)!;
+    stack.length = depth;
+    stack.push(node[1]!);
+    const path = stack.join('');
+    for (const method of (node[2] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
+      if (method !== 'HEAD') out.push(`${method} ${path}`);
+    }
+  }
+  return out;
+}
+
+function send(ctx: TestContext, req: Req, headers: Record<string, string> | 'anonymous') {
+  const merged: Record<string, string> = { ...(headers === 'anonymous' ? {} : headers), ...req.headers };
+  if (headers === 'anonymous') delete merged.authorization;
+  return ctx.server.inject({
+    method: req.method,
+    url: req.url,
+    headers: merged,
+    ...(req.payload !== undefined ? { payload: req.payload as string } : {}),
+  });
+}
+
+function label(c: Case, who: string, step: string, res: { statusCode: number; body: string }): string {
+  return `${c.route} as ${who} (${step}) → ${res.statusCode} ${res.body.slice(0, 300)}`;
+}
+
+describe.each(await testDialects())('access matrix (%s)', (dialect) => {
+  let ctx: TestContext;
+  let fx: Fixture;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    const users = {} as Record<ActorName, TestUser>;
+    for (const actor of ACTORS) {
+      const role = actor === 'otherCreator' ? 'creator' : actor;
+      users[actor] = await makeUser(ctx, role, actor);
+    }
+    const upload = await uploadImage(ctx, users.creator.headers, 1, { visibility: 'public' });
+    const publicWork = { id: upload.workId, sha256: upload.sha256 };
+    const collection = await ctx.server.inject({ method: 'POST', url: '/api/collections', headers: users.curator.headers, payload: { name: { en: 'Public collection' }, visibility: 'public' } });
+    expect(collection.statusCode).toBe(201);
+    fx = { users, publicWork, collection: { id: (collection.json() as { id: string }).id }, target: await makeUser(ctx, 'licensee', 'target') };
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('covers every route the server has, and no route it does not have', () => {
+    const actual = routesFromTree(ctx.server.printRoutes({ commonPrefix: false }));
+    expect(actual.length).toBeGreaterThan(30);
+    const described = new Set([...CASES.map((c) => c.route), ...DOCS.map((d) => d.route)]);
+    expect(actual.filter((r) => !described.has(r)), 'routes missing from the access matrix').toEqual([]);
+    expect([...described].filter((r) => !actual.includes(r)), 'matrix routes the server does not have').toEqual([]);
+    expect(new Set(CASES.map((c) => c.route)).size).toBe(CASES.length);
+
+    // The OpenAPI document lists the same API (hidden routes such as /api/health aside).
+    const doc = ctx.server.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(documented.filter((r) => !described.has(r)), 'documented routes missing from the matrix').toEqual([]);
+  });
+
+  it.each(CASES.filter((c) => c.public).map((c) => [c.route, c] as const))('%s is public: anonymous 200, bad input 400', async (_route, c) => {
+    const anonymous = await send(ctx, await c.valid(fx, fx.users.licensee, ctx), 'anonymous');
+    expect(anonymous.statusCode, label(c, 'anonymous', 'valid', anonymous)).toBe(c.ok);
+    if (c.invalid) {
+      const bad = await send(ctx, await c.invalid(fx), 'anonymous');
+      expect(bad.statusCode, label(c, 'anonymous', 'invalid', bad)).toBe(400);
+      expect((bad.json() as { error: { code: string } }).error.code).toBe('invalid_input');
+    }
+    for (const actor of ACTORS) {
+      const res = await send(ctx, await c.valid(fx, fx.users[actor], ctx), fx.users[actor].headers);
+      expect(res.statusCode, label(c, actor, 'valid', res)).toBe(c.ok);
+    }
+  });
+
+  it.each(CASES.filter((c) => !c.public).map((c) => [c.route, c] as const))('%s: 401 → 400 → 403 → 2xx', async (_route, c) => {
+    const allow = c.allow ?? [];
+    // 401 comes before validation: the invalid request (or, with no input, the valid one) still gets 401.
+    const anonymousReq = c.invalid ? await c.invalid(fx) : await c.valid(fx, fx.users.admin, ctx);
+    const anonymous = await send(ctx, anonymousReq, 'anonymous');
+    expect(anonymous.statusCode, label(c, 'anonymous', 'invalid', anonymous)).toBe(401);
+    expect((anonymous.json() as { error: { code: string } }).error.code).toBe('unauthenticated');
+    const anonymousValid = await send(ctx, await c.valid(fx, fx.users.admin, ctx), 'anonymous');
+    expect(anonymousValid.statusCode, label(c, 'anonymous', 'valid', anonymousValid)).toBe(401);
+
+    for (const actor of ACTORS) {
+      const who = fx.users[actor];
+      if (allow.includes(actor)) {
+        if (c.invalid) {
+          const bad = await send(ctx, await c.invalid(fx), who.headers);
+          expect(bad.statusCode, label(c, actor, 'invalid', bad)).toBe(400);
+          expect((bad.json() as { error: { code: string } }).error.code).toBe('invalid_input');
+        }
+        const res = await send(ctx, await c.valid(fx, who, ctx), who.headers);
+        expect(res.statusCode, label(c, actor, 'valid', res)).toBe(c.ok);
+      } else {
+        const res = await send(ctx, await c.valid(fx, who, ctx), who.headers);
+        expect(res.statusCode, label(c, actor, 'denied', res)).toBe(403);
+        expect((res.json() as { error: { code: string } }).error.code).toBe('forbidden');
+      }
+    }
+  });
+
+  it('a bearer token that is not valid is refused with 401 even on public routes', async () => {
+    for (const authorization of ['Bearer wyt_not-a-real-token', 'Basic dXNlcjpwYXNz', 'Bearer']) {
+      const res = await ctx.server.inject({ method: 'GET', url: '/api/works', headers: { authorization } });
+      expect(res.statusCode, authorization).toBe(401);
+    }
+  });
+
+  it('HEAD follows the same rules as GET', async () => {
+    expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users' })).statusCode).toBe(401);
+    expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users', headers: fx.users.licensee.headers })).statusCode).toBe(403);
+    expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users', headers: fx.users.admin.headers })).statusCode).toBe(200);
+    expect((await ctx.server.inject({ method: 'HEAD', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}` })).statusCode).toBe(200);
+  });
+
+  it('the docs routes answer anonymously', async () => {
+    for (const d of DOCS) {
+      const res = await ctx.server.inject({ method: 'GET', url: d.url });
+      expect(res.statusCode, d.url).toBe(d.ok);
+    }
+  });
+
+  it('unknown API paths are 404 with the error shape, whoever asks', async () => {
+    for (const headers of [{}, fx.users.admin.headers]) {
+      const res = await ctx.server.inject({ method: 'GET', url: '/api/no-such-thing', headers });
+      expect(res.statusCode).toBe(404);
+      expect((res.json() as { error: { code: string } }).error.code).toBe('not_found');
+    }
+  });
+});

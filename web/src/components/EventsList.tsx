@@ -1,0 +1,49 @@
+import { api } from '../api';
+import { useI18n } from '../i18n';
+import { useApi } from '../use-api';
+import { ErrorMessage } from './ErrorMessage';
+import { Loading } from './Loading';
+
+/** The audit events of a work (created, edited, file added, …), newest first as the server sends them. */
+export function EventsList({ workId, version, userName }: { workId: string; version: number; userName: (id: string | null) => string }) {
+  const { t, formatDateTime } = useI18n();
+  const events = useApi(() => api.events(workId), `${workId}@${version}`);
+  return (
+    <section className="panel" aria-labelledby="events-heading">
+      <h2 id="events-heading">{t('events.heading')}</h2>
+      {events.error ? <ErrorMessage error={events.error} onRetry={events.reload} /> : null}
+      {!events.data && events.loading && <Loading />}
+      {events.data && events.data.items.length === 0 && <p>{t('events.empty')}</p>}
+      {events.data && events.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('events.at')}</th>
+                <th scope="col">{t('events.type')}</th>
+                <th scope="col">{t('events.actor')}</th>
+                <th scope="col">{t('events.detail')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.items.map((e, i) => (
+                <tr key={i}>
+                  <td>
+                    <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                  </td>
+                  <td>
+                    <code>{e.type}</code>
+                  </td>
+                  <td>{userName(e.actorId)}</td>
+                  <td className="break">
+                    <code className="event-detail">{e.detail === null || e.detail === undefined ? '' : JSON.stringify(e.detail)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { useId } from 'react';
+import { catalogueHref, type CatalogueState } from '../catalogue-query';
+import { useI18n } from '../i18n';
+import { navigate } from '../router';
+import { useSession } from '../session';
+import { FACET_NAMES, type CataloguePage, type Collection, type FacetName, type Vocabulary } from '../types';
+import { FacetGroup } from './FacetGroup';
+import { YearRangeForm } from './YearRangeForm';
+
+interface Props {
+  id: string;
+  open: boolean;
+  state: CatalogueState;
+  query: URLSearchParams;
+  facets: CataloguePage['facets'];
+  vocabulary: Vocabulary | null;
+  collections: Collection[];
+  onToggle: (facet: FacetName, value: string) => void;
+}
+
+/** The filter sidebar: collections, "mine", year range and every facet the API counted. */
+export function FacetPanel({ id, open, state, query, facets, vocabulary, collections, onToggle }: Props) {
+  const { t, pick } = useI18n();
+  const { user } = useSession();
+  const collectionId = useId();
+  const mineId = useId();
+
+  return (
+    <aside id={id} className={`facet-panel${open ? ' is-open' : ''}`} aria-label={t('catalogue.filters')}>
+      <h2 className="facet-panel-title">{t('catalogue.filters')}</h2>
+      {collections.length > 0 && (
+        <div className="facet-group field">
+          <label htmlFor={collectionId}>{t('catalogue.collection')}</label>
+          <select id={collectionId} value={state.collection} onChange={(e) => navigate(catalogueHref(query, { collection: e.target.value }))}>
+            <option value="">{t('catalogue.allCollections')}</option>
+            {collections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {pick(c.name) ?? c.id}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {user && (
+        <div className="facet-group checkbox-row">
+          <input id={mineId} type="checkbox" checked={state.mine} onChange={(e) => navigate(catalogueHref(query, { mine: e.target.checked ? 'true' : null }))} />
+          <label htmlFor={mineId}>{t('catalogue.mine')}</label>
+        </div>
+      )}
+      <YearRangeForm from={state.yearFrom} to={state.yearTo} onApply={(from, to) => navigate(catalogueHref(query, { yearFrom: from, yearTo: to }))} />
+      {FACET_NAMES.map((facet) => (
+        <FacetGroup key={facet} facet={facet} values={facets[facet] ?? []} selected={state.facets[facet]} vocabulary={vocabulary} onToggle={onToggle} />
+      ))}
+    </aside>
+  );
+}

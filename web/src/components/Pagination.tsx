@@ -1,0 +1,64 @@
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+
+interface Props {
+  page: number;
+  pages: number;
+  hrefFor: (page: number) => string;
+}
+
+/** Page numbers around the current one, with first, last, previous and next; as links so history works. */
+export function Pagination({ page, pages, hrefFor }: Props) {
+  const { t, formatNumber } = useI18n();
+  if (pages <= 1) return null;
+  const numbers = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const toTop = () => window.scrollTo({ top: 0 });
+  const items: (number | 'gap')[] = [];
+  numbers.forEach((n, i) => {
+    if (i > 0 && n - numbers[i - 1]! > 1) items.push('gap');
+    items.push(n);
+  });
+
+  return (
+    <nav className="pagination" aria-label={t('pagination.label')}>
+      <p className="visually-hidden">{t('pagination.status', { page, pages })}</p>
+      <ul>
+        <li>
+          {page > 1 ? (
+            <Link to={hrefFor(page - 1)} rel="prev" onClick={toTop}>
+              ‹ {t('pagination.prev')}
+            </Link>
+          ) : (
+            <span className="is-disabled" aria-disabled="true">
+              ‹ {t('pagination.prev')}
+            </span>
+          )}
+        </li>
+        {items.map((item, i) =>
+          item === 'gap' ? (
+            <li key={`gap-${i}`} aria-hidden="true" className="gap">
+              …
+            </li>
+          ) : (
+            <li key={item}>
+              <Link to={hrefFor(item)} aria-current={item === page ? 'page' : undefined} aria-label={t('pagination.page', { page: item })} onClick={toTop}>
+                {formatNumber(item)}
+              </Link>
+            </li>
+          ),
+        )}
+        <li>
+          {page < pages ? (
+            <Link to={hrefFor(page + 1)} rel="next" onClick={toTop}>
+              {t('pagination.next')} ›
+            </Link>
+          ) : (
+            <span className="is-disabled" aria-disabled="true">
+              {t('pagination.next')} ›
+            </span>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}

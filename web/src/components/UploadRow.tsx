@@ -1,0 +1,68 @@
+import { formatBytes } from '../format';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+import type { UploadItem } from '../types';
+
+export interface UploadEntry {
+  key: number;
+  file: File;
+  state: 'waiting' | 'uploading' | 'processing' | 'done' | 'failed';
+  loaded: number;
+  result?: UploadItem;
+  error?: string;
+  abort?: () => void;
+  /** Settings chosen when the file was added; later changes apply to later files only. */
+  visibility: 'private' | 'public';
+  collectionId: string;
+}
+
+/** One file of an upload: its own progress bar and its own result. */
+export function UploadRow({ entry, onRemove }: { entry: UploadEntry; onRemove: (key: number) => void }) {
+  const { t, lang } = useI18n();
+  const { file, state, result } = entry;
+  const percent = file.size > 0 ? Math.min(100, Math.round((entry.loaded / file.size) * 100)) : 100;
+  const progressId = `upload-progress-${entry.key}`;
+
+  let statusText: string;
+  let tone = '';
+  if (state === 'waiting') statusText = t('upload.status.waiting');
+  else if (state === 'uploading') statusText = t('upload.status.uploading', { percent });
+  else if (state === 'processing') statusText = t('upload.status.processing');
+  else if (state === 'failed' || result?.status === 'failed') {
+    statusText = t('upload.status.failed', { reason: result?.status === 'failed' ? result.reason : (entry.error ?? '') });
+    tone = 'is-failed';
+  } else {
+    statusText = result?.status === 'unchanged' ? t('upload.status.unchanged') : t('upload.status.imported');
+    tone = 'is-done';
+  }
+
+  return (
+    <li className={`upload-row ${tone}`} data-testid="upload-row" data-state={result?.status ?? state}>
+      <div className="upload-row-head">
+        <span className="upload-name break">{file.name}</span>
+        <span className="muted">{formatBytes(file.size, lang)}</span>
+      </div>
+      <progress id={progressId} max={100} value={state === 'waiting' ? 0 : state === 'uploading' ? percent : 100} aria-label={t('upload.progressOf', { name: file.name })} />
+      <div className="upload-row-foot">
+        <span className="upload-status">{statusText}</span>
+        {result && result.status !== 'failed' && (
+          <Link to={`/works/${encodeURIComponent(result.workId)}`} data-testid="upload-work-link">
+            {t('upload.openWork')}
+          </Link>
+        )}
+        {(state === 'uploading' || state === 'waiting') && (
+          <button type="button" className="link-button" onClick={() => (entry.abort ? entry.abort() : onRemove(entry.key))} aria-label={t('upload.cancelName', { name: file.name })}>
+            {t('upload.cancel')}
+          </button>
+        )}
+      </div>
+      {result && result.status !== 'failed' && result.warnings.length > 0 && (
+        <ul className="upload-warnings" aria-label={t('upload.warnings')}>
+          {result.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}

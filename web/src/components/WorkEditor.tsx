@@ -1,0 +1,205 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api';
+import { useI18n } from '../i18n';
+import { heritageLabel, industryLabel } from '../labels';
+import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
+import { COMMON_RIGHTS_URIS, rightsLabel } from '../rights';
+import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
+import { CreatorRows } from './CreatorRows';
+import { errorText } from './ErrorMessage';
+import { LangMapFields } from './LangMapFields';
+
+interface Props {
+  work: WorkDetail;
+  vocabulary: Vocabulary | null;
+  collections: Collection[];
+  onSaved: (work: WorkDetail) => void;
+  onCancel: () => void;
+  onReload: () => void;
+}
+
+/** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
+export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
+  const { t, lang, pick } = useI18n();
+  const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<{ conflict: boolean; message: string } | null>(null);
+  const [showProblems, setShowProblems] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const id = useId();
+  const set = <K extends keyof WorkDraft>(key: K, value: WorkDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const problems = draftProblems(draft);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (problems.length > 0) {
+      setShowProblems(true);
+      setError(null);
+      requestAnimationFrame(() => errorRef.current?.focus());
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await api.updateWork(work.id, {
+        expectedVersion: work.version,
+        metadata: fromDraft(draft, work.metadata),
+        visibility: draft.visibility,
+        ...((work.collectionId ?? '') !== draft.collectionId ? { collectionId: draft.collectionId || null } : {}),
+        ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
+      });
+      onSaved(saved);
+    } catch (e) {
+      const conflict = e instanceof ApiError && e.status === 409;
+      setError({ conflict, message: errorText(e, t) });
+      requestAnimationFrame(() => errorRef.current?.focus());
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const titleProblem = showProblems && problems.includes('titleRequired');
+  const yearsProblem = showProblems && problems.includes('yearsInvalid');
+
+  return (
+    <form className="work-editor" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('edit.heading')}</h2>
+
+      {(error || (showProblems && problems.length > 0)) && (
+        <div className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
+          {error?.conflict ? (
+            <>
+              <p>{t('edit.conflict')}</p>
+              <p className="muted">{error.message}</p>
+              <button type="button" className="button" onClick={onReload}>
+                {t('edit.reloadWork')}
+              </button>
+            </>
+          ) : error ? (
+            <p>{t('edit.error', { message: error.message })}</p>
+          ) : (
+            <>
+              <p>{t('edit.errorSummary')}</p>
+              <ul>
+                {titleProblem && <li>{t('edit.titleRequired')}</li>}
+                {yearsProblem && <li>{t('edit.yearsInvalid')}</li>}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+
+      <fieldset className="form-section">
+        <legend>{t('edit.section.identity')}</legend>
+        <LangMapFields legend={t('field.title')} value={draft.title} onChange={(v) => set('title', v)} testIdPrefix="title-input" required invalid={titleProblem} />
+        <CreatorRows value={draft.creators} onChange={(v) => set('creators', v)} />
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>{t('edit.section.object')}</legend>
+        <LangMapFields legend={t('edit.dateDisplay')} value={draft.dateDisplay} onChange={(v) => set('dateDisplay', v)} />
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-earliest`}>{t('edit.earliest')}</label>
+            <input id={`${id}-earliest`} type="number" inputMode="numeric" step={1} min={-10000} max={3000} value={draft.earliest} onChange={(e) => set('earliest', e.target.value)} aria-describedby={`${id}-years-hint`} aria-invalid={yearsProblem || undefined} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-latest`}>{t('edit.latest')}</label>
+            <input id={`${id}-latest`} type="number" inputMode="numeric" step={1} min={-10000} max={3000} value={draft.latest} onChange={(e) => set('latest', e.target.value)} aria-describedby={`${id}-years-hint`} aria-invalid={yearsProblem || undefined} />
+          </div>
+        </div>
+        <p className="hint" id={`${id}-years-hint`}>
+          {t('years.hint')}
+        </p>
+        <LangMapFields legend={t('field.medium')} value={draft.medium} onChange={(v) => set('medium', v)} />
+        <LangMapFields legend={t('field.dimensions')} value={draft.dimensions} onChange={(v) => set('dimensions', v)} />
+        <LangMapFields legend={t('field.place')} value={draft.place} onChange={(v) => set('place', v)} />
+        <LangMapFields legend={t('field.description')} value={draft.description} onChange={(v) => set('description', v)} multiline />
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>{t('edit.section.context')}</legend>
+        <LangMapFields legend={t('field.institution')} value={draft.institution} onChange={(v) => set('institution', v)} />
+        <div className="field">
+          <label htmlFor={`${id}-inv`}>{t('field.inventoryNumber')}</label>
+          <input id={`${id}-inv`} type="text" value={draft.inventoryNumber} maxLength={200} onChange={(e) => set('inventoryNumber', e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-rights`}>{t('edit.rightsUri')}</label>
+          <input id={`${id}-rights`} type="url" inputMode="url" list={`${id}-rights-list`} value={draft.rightsUri} onChange={(e) => set('rightsUri', e.target.value)} aria-describedby={`${id}-rights-hint`} />
+          <datalist id={`${id}-rights-list`}>
+            {COMMON_RIGHTS_URIS.map((uri) => (
+              <option key={uri} value={uri}>
+                {rightsLabel(uri, lang)}
+              </option>
+            ))}
+          </datalist>
+          <p className="hint" id={`${id}-rights-hint`}>
+            {t('edit.rightsHint')}
+          </p>
+        </div>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>{t('edit.section.access')}</legend>
+        <div className="field">
+          <label htmlFor={`${id}-industry`}>{t('field.industry')}</label>
+          <select id={`${id}-industry`} value={draft.industry} onChange={(e) => set('industry', e.target.value)}>
+            <option value="">{t('edit.notSet')}</option>
+            {INDUSTRY_CODES.map((code) => (
+              <option key={code} value={code}>
+                {code} {industryLabel(code, vocabulary, lang)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-heritage`}>{t('field.heritage')}</label>
+          <select id={`${id}-heritage`} value={draft.heritage} onChange={(e) => set('heritage', e.target.value)}>
+            <option value="">{t('edit.notSet')}</option>
+            {HERITAGE_TYPES.map((key) => (
+              <option key={key} value={key}>
+                {heritageLabel(key, vocabulary, lang)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-visibility`}>{t('field.visibility')}</label>
+          <select id={`${id}-visibility`} data-testid="visibility-select" value={draft.visibility} onChange={(e) => set('visibility', e.target.value as Visibility)}>
+            <option value="private">{t('visibility.private')}</option>
+            <option value="public">{t('visibility.public')}</option>
+          </select>
+        </div>
+        {(collections.length > 0 || draft.collectionId) && (
+          <div className="field">
+            <label htmlFor={`${id}-collection`}>{t('field.collection')}</label>
+            <select id={`${id}-collection`} value={draft.collectionId} onChange={(e) => set('collectionId', e.target.value)}>
+              <option value="">{t('edit.noCollection')}</option>
+              {draft.collectionId && !collections.some((c) => c.id === draft.collectionId) && <option value={draft.collectionId}>{draft.collectionId}</option>}
+              {collections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {pick(c.name) ?? c.id}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor={`${id}-note`}>{t('edit.note')}</label>
+        <input id={`${id}-note`} type="text" maxLength={500} value={draft.note} onChange={(e) => set('note', e.target.value)} />
+      </div>
+
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" data-testid="save-button" disabled={saving} aria-disabled={saving}>
+          {saving ? t('edit.saving') : t('edit.save')}
+        </button>
+        <button type="button" className="button" onClick={onCancel} disabled={saving}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

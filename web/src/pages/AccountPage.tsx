@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { PasswordSection } from '../components/account/PasswordSection';
+import { TokensSection } from '../components/account/TokensSection';
+import { RequireRole } from '../components/RequireRole';
+import { useI18n } from '../i18n';
+import { useSession } from '../session';
+
+/** The signed-in user's own page: who they are, API tokens, password. */
+export function AccountPage() {
+  return (
+    <RequireRole roles={[]}>
+      <Account />
+    </RequireRole>
+  );
+}
+
+function Account() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  useEffect(() => {
+    document.title = `${t('account.title')} · 文渊 Wenyuan`;
+  }, [t]);
+  if (!user) return null;
+  return (
+    <div className="account-page">
+      <h1>{t('account.title')}</h1>
+      <dl className="metadata compact">
+        <div className="metadata-row">
+          <dt>{t('users.username')}</dt>
+          <dd>{user.username}</dd>
+        </div>
+        <div className="metadata-row">
+          <dt>{t('users.displayName')}</dt>
+          <dd>{user.displayName}</dd>
+        </div>
+        <div className="metadata-row">
+          <dt>{t('users.role')}</dt>
+          <dd>{t(`userRole.${user.role}`)}</dd>
+        </div>
+      </dl>
+      <TokensSection />
+      <PasswordSection />
+    </div>
+  );
+}

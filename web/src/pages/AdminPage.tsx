@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { FixitySection } from '../components/admin/FixitySection';
+import { JobsSection } from '../components/admin/JobsSection';
+import { UsersSection } from '../components/admin/UsersSection';
+import { RequireRole } from '../components/RequireRole';
+import { useI18n } from '../i18n';
+import { useLocation } from '../router';
+import { useSession } from '../session';
+import { JOB_STATUSES, type JobStatus } from '../types';
+
+/** Administration: users, background jobs and fixity (curators see fixity only). */
+export function AdminPage() {
+  return (
+    <RequireRole roles={['admin', 'curator']}>
+      <AdminSections />
+    </RequireRole>
+  );
+}
+
+function AdminSections() {
+  const { t } = useI18n();
+  const { hasRole } = useSession();
+  const { query } = useLocation();
+  const admin = hasRole('admin');
+  const rawStatus = query.get('jobs') ?? '';
+  const status = (JOB_STATUSES as readonly string[]).includes(rawStatus) ? (rawStatus as JobStatus) : '';
+  const page = Math.max(1, Number(query.get('jobsPage')) || 1);
+  const hrefFor = (s: JobStatus | '', p: number) => {
+    const next = new URLSearchParams();
+    if (s) next.set('jobs', s);
+    if (p > 1) next.set('jobsPage', String(p));
+    const search = next.toString();
+    return '/admin' + (search ? '?' + search : '');
+  };
+
+  useEffect(() => {
+    document.title = `${t('admin.title')} · 文渊 Wenyuan`;
+  }, [t]);
+
+  return (
+    <div className="admin-page">
+      <h1>{t('admin.title')}</h1>
+      {admin && <UsersSection />}
+      {admin && <JobsSection status={status} page={page} hrefFor={hrefFor} />}
+      <FixitySection canRun={admin} />
+    </div>
+  );
+}

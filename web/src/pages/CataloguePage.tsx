@@ -1,0 +1,138 @@
+import { useEffect, useId, useState } from 'react';
+import { api } from '../api';
+import { rememberCatalogueHref } from '../catalogue-return';
+import { activeFilterCount, apiQueryString, catalogueHref, readCatalogueState, toggleFacetHref } from '../catalogue-query';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { FacetPanel } from '../components/FacetPanel';
+import { Loading } from '../components/Loading';
+import { Pagination } from '../components/Pagination';
+import { WorkCard } from '../components/WorkCard';
+import { useI18n } from '../i18n';
+import { facetValueLabel } from '../labels';
+import { navigate, useLocation } from '../router';
+import { FACET_NAMES, type Collection, type FacetName } from '../types';
+import { useApi } from '../use-api';
+import { useVocabulary } from '../vocabulary';
+
+const SORTS = ['relevance', 'title', 'date', 'newest'] as const;
+
+/** Browse and search: results grid, facets, year range, sort and pages, all kept in the URL. */
+export function CataloguePage() {
+  const i18n = useI18n();
+  const { t, formatNumber, formatYear } = i18n;
+  const location = useLocation();
+  const state = readCatalogueState(location.query);
+  const apiQuery = apiQueryString(location.query);
+  const result = useApi(() => api.catalogue(apiQuery), apiQuery, true);
+  const vocabulary = useVocabulary();
+  const [collections, setCollections] = useState<Collection[]>([]);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const panelId = useId();
+  const sortId = useId();
+
+  useEffect(() => rememberCatalogueHref(location.href), [location.href]);
+  useEffect(() => {
+    api.collections().then((r) => setCollections(r.items), () => setCollections([]));
+  }, []);
+  useEffect(() => {
+    document.title = (state.q ? `${state.q} · ` : '') + `${t('catalogue.title')} · 文渊 Wenyuan`;
+  }, [state.q, t]);
+
+  const page = result.data;
+  const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
+  const active = activeFilterCount(state);
+  const sort = state.sort || (state.q ? 'relevance' : 'newest');
+  const onToggle = (facet: FacetName, value: string) => navigate(toggleFacetHref(location.query, facet, value));
+
+  const chips: { key: string; label: string; href: string }[] = [];
+  for (const facet of FACET_NAMES) {
+    for (const value of state.facets[facet]) {
+      chips.push({ key: `${facet}:${value}`, label: `${t(`facet.${facet}`)}: ${facetValueLabel(facet, value, vocabulary, i18n)}`, href: toggleFacetHref(location.query, facet, value) });
+    }
+  }
+  if (state.yearFrom || state.yearTo) {
+    const from = state.yearFrom ? formatYear(Number(state.yearFrom)) : '…';
+    const to = state.yearTo ? formatYear(Number(state.yearTo)) : '…';
+    chips.push({ key: 'years', label: `${t('years.legend')}: ${t('year.range', { from, to })}`, href: catalogueHref(location.query, { yearFrom: null, yearTo: null }) });
+  }
+  if (state.mine) chips.push({ key: 'mine', label: t('catalogue.mine'), href: catalogueHref(location.query, { mine: null }) });
+  if (state.collection) {
+    const c = collections.find((x) => x.id === state.collection);
+    chips.push({ key: 'collection', label: `${t('catalogue.collection')}: ${(c && i18n.pick(c.name)) ?? state.collection}`, href: catalogueHref(location.query, { collection: null }) });
+  }
+  const clearAll = catalogueHref(new URLSearchParams(state.q ? { q: state.q } : {}), {});
+
+  return (
+    <div className="catalogue">
+      <h1 className="visually-hidden">{t('catalogue.title')}</h1>
+      <button type="button" className="button filters-toggle" aria-expanded={filtersOpen} aria-controls={panelId} onClick={() => setFiltersOpen(!filtersOpen)}>
+        {active > 0 ? t('catalogue.showFilters', { count: active }) : t('catalogue.filters')}
+      </button>
+      <FacetPanel id={panelId} open={filtersOpen} state={state} query={location.query} facets={page?.facets ?? {}} vocabulary={vocabulary} collections={collections} onToggle={onToggle} />
+
+      <section className="results" aria-labelledby={`${panelId}-count`} aria-busy={result.loading}>
+        <div className="results-bar">
+          <p id={`${panelId}-count`} className="result-count" data-testid="result-count" role="status">
+            {page && (
+              <>
+                {page.total === 1 ? t('catalogue.results.one') : t('catalogue.results.other', { count: formatNumber(page.total) })}
+                {state.q && <> {t('catalogue.resultsFor', { q: state.q })}</>}
+              </>
+            )}
+          </p>
+          <div className="field field-inline">
+            <label htmlFor={sortId}>{t('catalogue.sort')}</label>
+            <select id={sortId} value={sort} onChange={(e) => navigate(catalogueHref(location.query, { sort: e.target.value }))}>
+              {SORTS.filter((s) => s !== 'relevance' || state.q).map((s) => (
+                <option key={s} value={s}>
+                  {t(`sort.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+
+        {chips.length > 0 && (
+          <ul className="chips" aria-label={t('catalogue.activeFilters')}>
+            {chips.map((chip) => (
+              <li key={chip.key}>
+                <button type="button" className="chip" onClick={() => navigate(chip.href)} aria-label={t('catalogue.removeFilter', { label: chip.label })}>
+                  {chip.label} <span aria-hidden="true">×</span>
+                </button>
+              </li>
+            ))}
+            <li>
+              <button type="button" className="link-button" onClick={() => navigate(clearAll)}>
+                {t('catalogue.clearAll')}
+              </button>
+            </li>
+          </ul>
+        )}
+
+        {result.error ? <ErrorMessage error={result.error} onRetry={result.reload} /> : null}
+        {!page && result.loading && <Loading />}
+        {page && page.items.length === 0 && (
+          <div className="empty-state">
+            <h2>{t('catalogue.empty.title')}</h2>
+            <p>{t('catalogue.empty.hint')}</p>
+            {active > 0 && (
+              <button type="button" className="button" onClick={() => navigate(clearAll)}>
+                {t('catalogue.clearAll')}
+              </button>
+            )}
+          </div>
+        )}
+        {page && page.items.length > 0 && (
+          <ul className={`work-grid${result.loading ? ' is-stale' : ''}`}>
+            {page.items.map((work) => (
+              <li key={work.id}>
+                <WorkCard work={work} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {page && <Pagination page={page.page} pages={pages} hrefFor={(n) => catalogueHref(location.query, { page: String(n) }, true)} />}
+      </section>
+    </div>
+  );
+}

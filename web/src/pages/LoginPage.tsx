@@ -1,0 +1,92 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api';
+import { errorText } from '../components/ErrorMessage';
+import { useI18n } from '../i18n';
+import { navigate, useLocation } from '../router';
+import { useSession } from '../session';
+
+/** Only same-site paths may follow sign-in (no open redirect to another origin). */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+/** Username and password sign-in; the server sets an httpOnly session cookie. */
+export function LoginPage() {
+  const { t } = useI18n();
+  const { setUser } = useSession();
+  const location = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  const id = useId();
+
+  useEffect(() => {
+    document.title = `${t('login.title')} · 文渊 Wenyuan`;
+  }, [t]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await api.login(username.trim(), password);
+      setUser(user);
+      navigate(safeNext(location.query.get('next')), { replace: true });
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : errorText(e, t));
+      setPassword('');
+      requestAnimationFrame(() => errorRef.current?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page-narrow">
+      <h1>{t('login.title')}</h1>
+      <p className="muted">{t('login.intro')}</p>
+      {error && (
+        <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} id={`${id}-error`} data-testid="login-error">
+          {error}
+        </p>
+      )}
+      <form onSubmit={submit} className="form-stack">
+        <div className="field">
+          <label htmlFor={`${id}-username`}>{t('login.username')}</label>
+          <input
+            id={`${id}-username`}
+            data-testid="login-username"
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            maxLength={64}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            aria-describedby={error ? `${id}-error` : undefined}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>{t('login.password')}</label>
+          <input
+            id={`${id}-password`}
+            data-testid="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={1024}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button-primary" data-testid="login-submit" disabled={busy}>
+          {busy ? t('login.busy') : t('login.submit')}
+        </button>
+      </form>
+    </div>
+  );
+}
