@@ -59,8 +59,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const fixity = new FixityService(database, workRepository, blobs);
 
   worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
-  worker.register(FIXITY_JOB, async () => {
-    await fixity.run('scheduled');
+  worker.register(FIXITY_JOB, async (payload) => {
+    await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');
   });
 
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { App } from '../app.js';
+import { FIXITY_JOB, type App } from '../app.js';
 import { CommonErrors } from '../platform/errors.js';
 import { requireRole, requireUser } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
@@ -30,7 +30,9 @@ export function adminArchiveRoutes(api: Api, app: App): void {
     '/admin/jobs/:id/retry',
     { preValidation: requireUser, preHandler: requireRole('admin'), schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }) } },
     async (request) => {
-      if (!(await app.jobs.retry(request.params.id))) throw CommonErrors.notFound(`dead job ${request.params.id}`);
+      const outcome = await app.jobs.retry(request.params.id);
+      if (outcome === 'not_found') throw CommonErrors.notFound(`dead job ${request.params.id}`);
+      if (outcome === 'duplicate') throw CommonErrors.conflict(`job ${request.params.id} is already queued again as another job for the same work`);
       app.worker.poke();
       return { ok: true };
     },
@@ -38,5 +40,20 @@ export function adminArchiveRoutes(api: Api, app: App): void {
 
   api.get('/admin/fixity', { preValidation: requireUser, preHandler: requireRole('admin', 'curator'), schema: { tags } }, async () => ({ items: await app.fixity.recent() }));
 
-  api.post('/admin/fixity', { preValidation: requireUser, preHandler: requireRole('admin'), schema: { tags } }, async () => app.fixity.run('manual'));
+  // A full audit reads every stored byte, so it runs as a job rather than inside the request.
+  api.post('/admin/fixity', { preValidation: requireUser, preHandler: requireRole('admin'), schema: { tags } }, async (_request, reply) => {
+    await app.jobs.enqueue(app.database.db, FIXITY_JOB, { trigger: 'manual' }, { dedupeKey: FIXITY_JOB, maxAttempts: 3 });
+    app.worker.poke();
+    return reply.status(202).send({ queued: true });
+  });
+
+  api.get(
+    '/admin/fixity/:id',
+    { preValidation: requireUser, preHandler: requireRole('admin', 'curator'), schema: { tags, params: z.object({ id: z.string().max(64) }) } },
+    async (request) => {
+      const report = await app.fixity.report(request.params.id);
+      if (!report) throw CommonErrors.notFound(`fixity run ${request.params.id}`);
+      return report;
+    },
+  );
 }

@@ -38,6 +38,7 @@ export class FixityService {
       checked++;
       if (!(await this.blobs.has(sha256))) {
         problems.push({ sha256, problem: 'missing', detail: 'file is missing from the blob store' });
+        onProgress?.(checked);
         return;
       }
       const hash = createHash('sha256');
@@ -78,6 +79,12 @@ export class FixityService {
       .values({ id, started_at: startedAt, finished_at: report.finishedAt, trigger, checked, mismatched: report.mismatched, missing: report.missing, report: JSON.stringify(problems) })
       .execute();
     return report;
+  }
+
+  async report(id: string): Promise<FixityReport | null> {
+    const r = await this.database.db.selectFrom('fixity_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return null;
+    return { id: r.id, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at ?? '', checked: r.checked, mismatched: r.mismatched, missing: r.missing, problems: JSON.parse(r.report) as FixityProblem[] };
   }
 
   async recent(limit = 20): Promise<Omit<FixityReport, 'problems'>[]> {

@@ -83,7 +83,12 @@ export const workMetadataSchema = z.object({
   rights: rightsSchema.optional(),
   classification: classificationSchema.default({}),
   /** Where the record came from (a museum page); shown as a link, never fetched. */
-  sourceUrl: z.string().url().max(2000).optional(),
+  sourceUrl: z
+    .string()
+    .url()
+    .max(2000)
+    .regex(/^https?:\/\//i, 'must be an http(s) address')
+    .optional(),
   /** Extra fields kept verbatim from an import that have no place above. */
   notes: z.array(z.object({ label: text(200), text: langMapSchema })).max(200).default([]),
 });

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { canEditWork } from '../govern/roles.js';
+import { cleanFileName } from '../media/file-name.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { requireRole, requireUser } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
@@ -41,7 +42,7 @@ export function uploadRoutes(api: Api, app: App): void {
         }
         continue;
       }
-      const name = part.filename || 'unnamed';
+      const name = cleanFileName(part.filename || 'unnamed');
       try {
         const result = await app.ingest.ingest(request.actor, refuseTruncated(part.file, app.config.maxUploadBytes), name, options);
         results.push({ name, ...result });

@@ -126,8 +126,15 @@ export class WorkRepository {
     await trx.insertInto('work_versions').values(row).execute();
   }
 
-  listVersions(workId: string): Promise<WorkVersionRow[]> {
-    return this.db.selectFrom('work_versions').selectAll().where('work_id', '=', workId).orderBy('version', 'desc').execute();
+  listVersions(workId: string): Promise<(WorkVersionRow & { changed_by_name: string | null })[]> {
+    return this.db
+      .selectFrom('work_versions')
+      .leftJoin('users', 'users.id', 'work_versions.changed_by')
+      .selectAll('work_versions')
+      .select('users.display_name as changed_by_name')
+      .where('work_versions.work_id', '=', workId)
+      .orderBy('work_versions.version', 'desc')
+      .execute();
   }
 
   findVersion(workId: string, version: number): Promise<WorkVersionRow | undefined> {
@@ -138,8 +145,16 @@ export class WorkRepository {
     await trx.insertInto('work_events').values(row).execute();
   }
 
-  listEvents(workId: string, limit: number): Promise<WorkEventRow[]> {
-    return this.db.selectFrom('work_events').selectAll().where('work_id', '=', workId).orderBy('id', 'desc').limit(limit).execute();
+  listEvents(workId: string, limit: number): Promise<(WorkEventRow & { actor_name: string | null })[]> {
+    return this.db
+      .selectFrom('work_events')
+      .leftJoin('users', 'users.id', 'work_events.actor_id')
+      .selectAll('work_events')
+      .select('users.display_name as actor_name')
+      .where('work_events.work_id', '=', workId)
+      .orderBy('work_events.id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** Every stored file with its expected size, for the fixity audit. */

@@ -246,11 +246,12 @@ export class WorkService {
     return toWork((await this.repo.findById(id))!);
   }
 
-  async versions(actor: Actor, id: string): Promise<{ version: number; changedBy: string | null; changedAt: string; changedFields: string[]; note: string | null; visibility: string }[]> {
+  async versions(actor: Actor, id: string): Promise<{ version: number; changedBy: string | null; changedByName: string | null; changedAt: string; changedFields: string[]; note: string | null; visibility: string }[]> {
     await this.requireEditable(actor, id);
     return (await this.repo.listVersions(id)).map((v) => ({
       version: v.version,
       changedBy: v.changed_by,
+      changedByName: v.changed_by_name,
       changedAt: v.changed_at,
       changedFields: JSON.parse(v.changed_fields) as string[],
       note: v.note,
@@ -271,9 +272,9 @@ export class WorkService {
     return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility as Visibility, note: `restored version ${version}` });
   }
 
-  async events(actor: Actor, id: string): Promise<{ type: string; actorId: string | null; at: string; detail: unknown }[]> {
+  async events(actor: Actor, id: string): Promise<{ type: string; actorId: string | null; actorName: string | null; at: string; detail: unknown }[]> {
     await this.requireEditable(actor, id);
-    return (await this.repo.listEvents(id, 200)).map((e) => ({ type: e.type, actorId: e.actor_id, at: e.at, detail: JSON.parse(e.detail) as unknown }));
+    return (await this.repo.listEvents(id, 200)).map((e) => ({ type: e.type, actorId: e.actor_id, actorName: e.actor_name, at: e.at, detail: JSON.parse(e.detail) as unknown }));
   }
 
   private async requireEditable(actor: Actor, id: string): Promise<WorkRow> {

@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
+import { registerImportCommand } from './import.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 /** Builds the `wenyuan` command line. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerFixityCommand(program);
   registerExportCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

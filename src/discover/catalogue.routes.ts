@@ -3,9 +3,15 @@ import type { App } from '../app.js';
 import type { Api } from '../platform/http/routes.js';
 import { FACETS, type FacetName } from './catalogue.repository.js';
 
-const list = z
-  .union([z.string(), z.array(z.string())])
+// Coded facets accept "a|b" as well as repeated parameters; free-text facets (medium, institution)
+// are JSON values that may contain "|", so they only take repeated parameters.
+const codes = z
+  .union([z.string().max(200), z.array(z.string().max(200))])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split('|')).filter(Boolean).slice(0, 50))
+  .optional();
+const texts = z
+  .union([z.string().max(2000), z.array(z.string().max(2000))])
+  .transform((v) => (Array.isArray(v) ? v : [v]).filter(Boolean).slice(0, 50))
   .optional();
 
 const query = z.object({
@@ -17,19 +23,19 @@ const query = z.object({
   sort: z.enum(['relevance', 'title', 'date', 'newest']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(24),
-  industry: list,
-  heritage: list,
-  period: list,
-  medium: list,
-  institution: list,
-  rights: list,
-  type: list,
-  visibility: list,
+  industry: codes,
+  heritage: codes,
+  period: codes,
+  medium: texts,
+  institution: texts,
+  rights: codes,
+  type: codes,
+  visibility: codes,
 });
 
 /** Browse and search: GET /api/works with keyword, facets, year range and paging. */
 export function catalogueRoutes(api: Api, app: App): void {
-  api.get('/works', { schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values (repeat the parameter or join with |). Year range matches works whose own range overlaps it.' } }, async (request) => {
+  api.get('/works', { schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility). Year range matches works whose own range overlaps it.' } }, async (request) => {
     const q = request.query;
     const filters: Partial<Record<FacetName, string[]>> = {};
     for (const facet of Object.keys(FACETS) as FacetName[]) {

@@ -100,7 +100,12 @@ export function identityRoutes(api: Api, app: App): void {
       schema: {
         tags,
         params: z.object({ id: z.string().max(64) }),
-        body: z.object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), displayName: z.string().min(1).max(200).optional() }),
+        body: z.object({
+          role: z.enum(ROLES).optional(),
+          disabled: z.boolean().optional(),
+          displayName: z.string().min(1).max(200).optional(),
+          password: z.string().max(1024).optional().describe('sets a new password and signs the user out everywhere'),
+        }),
         response: { 200: userSchema },
       },
     },

@@ -140,7 +140,7 @@ export class IdentityService {
   }
 
   /** Admin change of role or disabled flag; refuses to remove the last active admin. */
-  async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string }): Promise<PublicUser> {
+  async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string; password?: string }): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
     if (!row) throw CommonErrors.notFound('user');
     const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
@@ -154,6 +154,7 @@ export class IdentityService {
       },
       new Date().toISOString(),
     );
+    if (changes.password !== undefined) await this.changePassword(id, null, changes.password);
     if (changes.disabled === true || changes.role) await this.repo.deleteSessionsOf(id);
     return this.getUser(id);
   }

@@ -57,6 +57,20 @@ export class LocalDiskBlobStore implements BlobStore {
   constructor(private readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
+    this.removeStaleTemporaries();
+  }
+
+  /** Deletes partial writes left by a crash. Only old ones: another process may be writing now. */
+  private removeStaleTemporaries(maxAgeMs = 24 * 3_600_000): void {
+    const cutoff = Date.now() - maxAgeMs;
+    for (const name of fs.readdirSync(this.tmpDir)) {
+      const file = path.join(this.tmpDir, name);
+      try {
+        if (name.endsWith('.part') && fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+      } catch {
+        // gone already
+      }
+    }
   }
 
   async put(source: Readable, options: { maxBytes?: number } = {}): Promise<StoredBlob> {

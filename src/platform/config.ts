@@ -16,7 +16,7 @@ export const configSchema = z.object({
   workerConcurrency: z.coerce.number().int().min(1).max(64).default(2),
   /** Hours between scheduled fixity audits; 0 turns the schedule off. */
   fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])

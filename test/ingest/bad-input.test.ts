@@ -10,7 +10,7 @@ import type { Actor } from '../../src/govern/roles.js';
 import { AppError } from '../../src/platform/errors.js';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
-import { waitForConnectionsToClose } from '../platform/settle-connections.js';
+import { waitForConnectionsToClose } from '../support/settle-connections.js';
 
 const dialects = await testDialects();
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { JobQueue, retryDelayMs, type JobRow } from '../../src/platform/jobs/job-queue.js';
 import { PermanentJobError, Worker } from '../../src/platform/jobs/worker.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/databases.js';
-import { waitForConnectionsToClose } from './settle-connections.js';
+import { waitForConnectionsToClose } from '../support/settle-connections.js';
 
 const dialects = await testDialects();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -191,9 +191,9 @@ describe.each(dialects)('JobQueue on %s', (dialect) => {
   it('retry() puts a dead job back with fresh attempts; it refuses jobs that are not dead', async () => {
     await queue.enqueue(database.db, 'test.retry', {}, { maxAttempts: 1 });
     const a = (await queue.claim('w1', 60_000))!;
-    expect(await queue.retry(a.id)).toBe(false); // running
+    expect(await queue.retry(a.id)).toBe('not_found'); // running
     expect(await queue.fail(a, 'w1', 'broken')).toBe('dead');
-    expect(await queue.retry(a.id)).toBe(true);
+    expect(await queue.retry(a.id)).toBe('queued');
     const row = await job(a.id);
     expect(row).toMatchObject({ status: 'queued', attempts: 0, finished_at: null });
     expect(Date.parse(row.run_at)).toBeLessThanOrEqual(Date.now());
@@ -202,8 +202,31 @@ describe.each(dialects)('JobQueue on %s', (dialect) => {
     expect(again.attempts).toBe(1);
     await queue.complete(again.id, 'w2');
     expect((await job(a.id)).status).toBe('done');
-    expect(await queue.retry(a.id)).toBe(false); // done
-    expect(await queue.retry(999_999)).toBe(false); // missing
+    expect(await queue.retry(a.id)).toBe('not_found'); // done
+    expect(await queue.retry(999_999)).toBe('not_found'); // missing
+  });
+
+  it('retry() refuses a dead job when a live job with the same dedupe key already exists', async () => {
+    await queue.enqueue(database.db, 'test.dedupe-retry', {}, { dedupeKey: 'same-work', maxAttempts: 1 });
+    const first = (await queue.claim('w1', 60_000))!;
+    expect(await queue.fail(first, 'w1', 'broken')).toBe('dead');
+    await queue.enqueue(database.db, 'test.dedupe-retry', {}, { dedupeKey: 'same-work' });
+    expect(await queue.retry(first.id)).toBe('duplicate');
+    expect((await job(first.id)).status).toBe('dead');
+  });
+
+  it('a job whose worker died on its last allowed attempt goes dead instead of being claimed again', async () => {
+    await queue.enqueue(database.db, 'test.crashy', {}, { maxAttempts: 2 });
+    expect((await queue.claim('w1', 1))!.attempts).toBe(1);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = (await queue.claim('w2', 1))!;
+    expect(second.attempts).toBe(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await queue.claim('w3', 60_000)).toBeNull();
+    const row = await job(second.id);
+    expect(row.status).toBe('dead');
+    expect(row.attempts).toBe(2);
+    expect(row.last_error).toMatch(/worker stopped/);
   });
 
   it('a job whose worker died is claimed again by another worker once its lease expires', async () => {

@@ -29,6 +29,8 @@ interface Fixture {
   collection: { id: string };
   /** A licensee the admin may rename. */
   target: TestUser;
+  /** A finished fixity audit. */
+  fixityRunId: string;
 }
 
 interface Case {
@@ -42,7 +44,7 @@ interface Case {
   invalid: ((fx: Fixture) => Req | Promise<Req>) | null;
   /** A request that succeeds for an allowed actor (and is refused for a denied one). */
   valid: (fx: Fixture, who: TestUser, ctx: TestContext) => Req | Promise<Req>;
-  ok: 200 | 201 | 302;
+  ok: 200 | 201 | 202;
 }
 
 const LONG_ID = 'x'.repeat(65);
@@ -279,7 +281,15 @@ const CASES: Case[] = [
     ok: 200,
   },
   { route: 'GET /api/admin/fixity', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/admin/fixity' }), ok: 200 },
-  { route: 'POST /api/admin/fixity', allow: ['admin'], invalid: null, valid: () => ({ method: 'POST', url: '/api/admin/fixity' }), ok: 200 },
+  {
+    route: 'GET /api/admin/fixity/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'GET', url: `/api/admin/fixity/${LONG_ID}` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/admin/fixity/${fx.fixityRunId}` }),
+    ok: 200,
+  },
+  // A full audit runs as a job: accepted, not done.
+  { route: 'POST /api/admin/fixity', allow: ['admin'], invalid: null, valid: () => ({ method: 'POST', url: '/api/admin/fixity' }), ok: 202 },
 ];
 
 /** The OpenAPI UI and document: public, served by @fastify/swagger-ui. */
@@ -342,7 +352,13 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
     const publicWork = { id: upload.workId, sha256: upload.sha256 };
     const collection = await ctx.server.inject({ method: 'POST', url: '/api/collections', headers: users.curator.headers, payload: { name: { en: 'Public collection' }, visibility: 'public' } });
     expect(collection.statusCode).toBe(201);
-    fx = { users, publicWork, collection: { id: (collection.json() as { id: string }).id }, target: await makeUser(ctx, 'licensee', 'target') };
+    fx = {
+      users,
+      publicWork,
+      collection: { id: (collection.json() as { id: string }).id },
+      target: await makeUser(ctx, 'licensee', 'target'),
+      fixityRunId: (await ctx.app.fixity.run('manual')).id,
+    };
   });
 
   afterAll(async () => {

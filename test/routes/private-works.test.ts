@@ -234,12 +234,22 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
     expect(detail.files).toHaveLength(1);
   });
 
-  // BUG (reported, not fixed here): ingest de-duplicates by content across all works, so B uploading
-  // the same bytes gets `unchanged` with A's private work id (src/archive/ingest.service.ts, holders check).
-  it.skip('an identical upload by creator B does not reveal the private work', async () => {
+  it('an identical upload by creator B does not reveal the private work; B gets a work of their own', async () => {
     const body = multipart([{ name: 'file', filename: 'same-bytes.png', contentType: 'image/png', data: await pngBytes(11) }]);
     const res = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...creatorB.headers, ...body.headers }, payload: body.payload });
+    expect(res.statusCode, res.body).toBe(200);
     expect(res.body).not.toContain(priv.id);
+    const item = (res.json() as { items: { status: string; workId: string; sha256: string }[] }).items[0]!;
+    expect(item).toMatchObject({ status: 'imported', sha256: priv.sha256 });
+    const own = (await get(`/api/works/${item.workId}`, creatorB.headers)).json() as WorkJson & { ownerId: string };
+    expect(own.ownerId).toBe(creatorB.id);
+    // B's copy serves B; A's private work is still hidden from B.
+    expect((await get(own.files[0]!.url, creatorB.headers)).statusCode).toBe(200);
+    await expectSameAsMissing(`/api/works/${priv.id}`, creatorB.headers, 'creator B');
+    // Uploading it again is recognised as B's own.
+    const again = multipart([{ name: 'file', filename: 'same-bytes.png', contentType: 'image/png', data: await pngBytes(11) }]);
+    const repeat = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...creatorB.headers, ...again.headers }, payload: again.payload });
+    expect((repeat.json() as { items: { status: string; workId: string }[] }).items[0]).toMatchObject({ status: 'unchanged', workId: item.workId });
   });
 
   it('becomes visible to everyone when made public, and hidden again (thumbnail too) when made private', async () => {

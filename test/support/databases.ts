@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { waitForConnectionsToClose } from './settle-connections.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -61,6 +62,7 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
     url: url.toString(),
     dataDir,
     drop: async () => {
+      await waitForConnectionsToClose(url.toString());
       const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -111,7 +111,8 @@ export const api = {
   jobs: (status: JobStatus | '', page: number) => get<JobsPage>(`/admin/jobs?page=${page}${status ? '&status=' + status : ''}`),
   retryJob: (id: number) => post<{ ok: true }>(`/admin/jobs/${id}/retry`),
   fixityRuns: () => get<{ items: FixityRun[] }>('/admin/fixity'),
-  runFixity: () => post<FixityReport>('/admin/fixity'),
+  runFixity: () => post<{ queued: boolean }>('/admin/fixity'),
+  fixityReport: (id: string) => get<FixityReport>(`/admin/fixity/${encodeURIComponent(id)}`),
 };
 
 export interface UploadOptions {

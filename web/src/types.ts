@@ -118,6 +118,7 @@ export interface User {
 export interface WorkVersion {
   version: number;
   changedBy: string | null;
+  changedByName: string | null;
   changedAt: string;
   changedFields: string[];
   note: string | null;
@@ -127,6 +128,7 @@ export interface WorkVersion {
 export interface WorkEvent {
   type: string;
   actorId: string | null;
+  actorName: string | null;
   at: string;
   detail: unknown;
 }

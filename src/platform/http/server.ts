@@ -27,7 +27,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: false,
-    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);

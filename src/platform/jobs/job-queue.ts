@@ -65,6 +65,11 @@ export class JobQueue {
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     const kindFilter = kinds && kinds.length > 0 ? sql`AND kind IN (${sql.join(kinds)})` : sql``;
     const lock = this.database.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+    // A job whose worker died on its last allowed attempt (crash, out of memory) is not tried again.
+    await sql`
+      UPDATE jobs SET status = 'dead', finished_at = ${nowIso}, updated_at = ${nowIso}, locked_by = NULL, lease_expires_at = NULL,
+        last_error = 'the worker stopped (crash or kill) during every allowed attempt'
+      WHERE status = 'running' AND lease_expires_at < ${nowIso} AND attempts >= max_attempts`.execute(this.database.db);
     const result = await sql<JobRow>`
       UPDATE jobs SET status = 'running', locked_by = ${workerId}, lease_expires_at = ${lease},
         attempts = attempts + 1, updated_at = ${nowIso}
@@ -122,16 +127,25 @@ export class JobQueue {
     return dead ? 'dead' : 'queued';
   }
 
-  /** Puts a dead job back in the queue with a fresh set of attempts (admin action). */
-  async retry(jobId: number): Promise<boolean> {
+  /**
+   * Puts a dead job back in the queue with a fresh set of attempts (admin action). Returns
+   * 'duplicate' when a live job with the same dedupe key already covers the same work.
+   */
+  async retry(jobId: number): Promise<'queued' | 'not_found' | 'duplicate'> {
     const now = new Date().toISOString();
+    const job = await this.database.db.selectFrom('jobs').select(['id', 'dedupe_key']).where('id', '=', jobId).where('status', '=', 'dead').executeTakeFirst();
+    if (!job) return 'not_found';
+    if (job.dedupe_key) {
+      const live = await this.database.db.selectFrom('jobs').select('id').where('dedupe_key', '=', job.dedupe_key).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+      if (live) return 'duplicate';
+    }
     const result = await this.database.db
       .updateTable('jobs')
       .set({ status: 'queued', attempts: 0, run_at: now, updated_at: now, finished_at: null })
       .where('id', '=', jobId)
       .where('status', '=', 'dead')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return Number(result.numUpdatedRows) > 0 ? 'queued' : 'not_found';
   }
 
   async list(filter: { status?: JobStatus; limit: number; offset: number }): Promise<{ items: JobRow[]; total: number }> {

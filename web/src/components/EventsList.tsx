@@ -34,7 +34,7 @@ export function EventsList({ workId, version, userName }: { workId: string; vers
                   <td>
                     <code>{e.type}</code>
                   </td>
-                  <td>{userName(e.actorId)}</td>
+                  <td>{e.actorName ?? userName(e.actorId)}</td>
                   <td className="break">
                     <code className="event-detail">{e.detail === null || e.detail === undefined ? '' : JSON.stringify(e.detail)}</code>
                   </td>

@@ -71,7 +71,7 @@ export function HistoryPanel({ work, userName, onRestored }: Props) {
                     <td>
                       <time dateTime={v.changedAt}>{formatDateTime(v.changedAt)}</time>
                     </td>
-                    <td>{userName(v.changedBy)}</td>
+                    <td>{v.changedByName ?? userName(v.changedBy)}</td>
                     <td>{v.changedFields.length ? v.changedFields.map(fieldLabel).join(', ') : t('history.created')}</td>
                     <td>{v.note ?? ''}</td>
                     <td>

@@ -22,7 +22,17 @@ export function FixitySection({ canRun }: { canRun: boolean }) {
     setError(null);
     setReport(null);
     try {
-      setReport(await api.runFixity());
+      // The audit runs as a background job: wait for a new run to appear, then show its report.
+      const before = (await api.fixityRuns()).items[0]?.id ?? null;
+      await api.runFixity();
+      for (let waited = 0; waited < 30 * 60_000; waited += 1500) {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const latest = (await api.fixityRuns()).items[0];
+        if (latest && latest.id !== before) {
+          setReport(await api.fixityReport(latest.id));
+          break;
+        }
+      }
       runs.reload();
     } catch (e) {
       setError(errorText(e, t));

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { App } from '../app.js';
+import { ImportService, type ImportProgress, type ImportReport } from '../archive/import/import.service.js';
+import { loadMapping } from '../archive/import/mapping.js';
+import type { TextEncodingOption } from '../archive/import/decode-text.js';
+import { VISIBILITIES, type Visibility } from '../archive/work.service.js';
+import { CONTRIBUTOR_ROLES, type Actor } from '../govern/roles.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import { addInstanceOptions, withApp } from './context.js';
+import { CLI_ACTOR } from './export.command.js';
+
+interface ImportOptions {
+  records?: string;
+  mapping?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  visibility?: Visibility;
+  collection?: string;
+  encoding?: TextEncodingOption;
+  concurrency: number;
+  derivatives: boolean;
+  as?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+const ENCODINGS: readonly TextEncodingOption[] = ['auto', 'utf-8', 'gb18030'];
+
+/** `wenyuan import`: archive a folder of files, or records with a mapping; exit 2 when some items failed. */
+export function registerImportCommand(program: Command): void {
+  addInstanceOptions(
+    program
+      .command('import')
+      .description('import every file under <folder> as a work, or with --records and --mapping one work per record (files relative to <folder>)')
+      .argument('<folder>', 'folder of files (and the base of the paths that records name)')
+      .option('--records <path>', 'records to import: .csv/.tsv, .json, .jsonl or a folder of .json files (needs --mapping)')
+      .option('--mapping <file>', 'mapping from records to work metadata (see mappings/README.md)')
+      .option('--dry-run', 'read, map, hash and check everything, report what would happen, write nothing')
+      .option('--json', 'print the report as one JSON object on stdout (no progress bar)')
+      .option('--visibility <visibility>', 'visibility of the works the import creates: private or public', choice(VISIBILITIES))
+      .option('--collection <id>', 'put the works the import creates in this collection')
+      .option('--encoding <encoding>', 'text encoding of the records: auto, utf-8 or gb18030 (default: the mapping\'s, else auto)', choice(ENCODINGS))
+      .option('--concurrency <n>', 'items worked on at once', positiveInt, 2)
+      .option('--no-derivatives', 'do not make display images now (a running server makes them later)')
+      .option('--as <username>', 'act as this user (admin, curator or creator) instead of the command-line account'),
+  ).action(async (folder: string, options: ImportOptions) => {
+    if (Boolean(options.records) !== Boolean(options.mapping)) throw CommonErrors.invalid('--records and --mapping go together: give both, or neither to import the files of the folder');
+    let mapping;
+    try {
+      mapping = options.mapping ? await loadMapping(options.mapping) : undefined;
+    } catch (error) {
+      throw CommonErrors.invalid((error as Error).message);
+    }
+    const progress = options.json ? null : progressPrinter();
+    const { report, derivatives } = await withApp(options, async (app) => {
+      const actor = await cliActor(app, options.as, Boolean(options.dryRun));
+      if (options.collection) await app.collections.get(actor, options.collection);
+      const importer = new ImportService({
+        ingest: app.ingest,
+        works: app.works,
+        repo: app.workRepository,
+        limits: app.config,
+        userName: async (id) => (await app.identity.getUser(id)).username,
+      });
+      let report: ImportReport;
+      try {
+        report = await importer.run(actor, {
+          folder,
+          ...(options.records ? { records: options.records } : {}),
+          ...(mapping ? { mapping } : {}),
+          dryRun: Boolean(options.dryRun),
+          ...(options.visibility ? { visibility: options.visibility } : {}),
+          ...(options.collection ? { collectionId: options.collection } : {}),
+          ...(options.encoding ? { encoding: options.encoding } : {}),
+          concurrency: options.concurrency,
+          ...(progress ? { onProgress: progress.update } : {}),
+        });
+      } finally {
+        progress?.end();
+      }
+      let derivatives = 0;
+      if (!options.dryRun && options.derivatives && report.imported + report.updated > 0) {
+        if (progress) process.stderr.write('making display images…\n');
+        derivatives = await app.worker.drain();
+      }
+      return { report, derivatives };
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else process.stdout.write(summary(report, Boolean(options.dryRun), derivatives));
+    if (report.failed > 0) process.exitCode = 2;
+  });
+}
+
+/**
+ * The account imports are recorded under. CLI_ACTOR's id names no user row, and works and versions
+ * reference users, so a disabled account of that name is made once (nobody can sign in as it).
+ * A dry run never creates it.
+ */
+async function cliActor(app: App, username: string | undefined, dryRun: boolean): Promise<Actor> {
+  const users = await app.identity.listUsers();
+  if (username) {
+    const user = users.find((u) => u.username === username);
+    if (!user || user.disabled) throw CommonErrors.invalid(`--as ${username}: no active user of that name`);
+    if (!CONTRIBUTOR_ROLES.includes(user.role)) throw CommonErrors.invalid(`--as ${username}: a ${user.role} cannot import; use an admin, curator or creator`);
+    return { kind: 'user', id: user.id, username: user.username, role: user.role };
+  }
+  const account = CLI_ACTOR.kind === 'user' ? CLI_ACTOR : null;
+  if (!account) return CLI_ACTOR;
+  const existing = users.find((u) => u.username === account.username);
+  if (existing && !existing.disabled) {
+    throw CommonErrors.invalid(`a person uses the account name "${account.username}"; import as them with --as ${account.username}, or as someone else with --as <username>`);
+  }
+  if (existing) return { ...account, id: existing.id };
+  if (dryRun) return CLI_ACTOR;
+  try {
+    const created = await app.identity.createUser({ username: account.username, displayName: 'Command line', password: randomBytes(32).toString('base64url'), role: 'curator' });
+    await app.identity.updateUser(created.id, { disabled: true });
+    return { ...account, id: created.id };
+  } catch (error) {
+    // Another import made it at the same moment.
+    const again = (await app.identity.listUsers()).find((u) => u.username === account.username && u.disabled);
+    if (again && error instanceof AppError && error.code === 'conflict') return { ...account, id: again.id };
+    throw error;
+  }
+}
+
+function summary(report: ImportReport, dryRun: boolean, derivatives: number): string {
+  const lines: string[] = [];
+  for (const item of report.items) if (item.status === 'failed') lines.push(`failed  ${item.reason ?? item.item}`);
+  const warned = report.items.filter((i) => i.warnings && i.warnings.length > 0).length;
+  const verb = dryRun ? 'would be ' : '';
+  lines.push(
+    `${dryRun ? 'dry run, nothing written: ' : ''}${report.imported} ${verb}imported, ${report.updated} ${verb}updated, ${report.unchanged} unchanged, ${report.failed} failed` +
+      (warned > 0 ? `; ${warned} with warnings (--json lists them)` : '') +
+      (derivatives > 0 ? `; ${derivatives} derivative jobs run` : ''),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** A bar on a terminal, a line per tenth in logs (failures are listed in the summary). */
+function progressPrinter(): { update: (p: ImportProgress) => void; end: () => void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let bar: cliProgress.SingleBar | null = null;
+  let lastTenth = -1;
+  return {
+    update({ done, total, item }) {
+      if (tty) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} {item}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+          bar.start(total ?? 0, 0, { item: '' });
+        }
+        if (total !== null) bar.setTotal(total);
+        bar.update(done, { item: item.item.slice(-40) });
+        return;
+      }
+      const tenth = total ? Math.floor((done * 10) / total) : -1;
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        process.stderr.write(`importing: ${done}/${total ?? '?'}\n`);
+      }
+    },
+    end() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(allowed as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('must be a whole number from 1 to 32');
+  return n;
+}
