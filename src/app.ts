@@ -19,6 +19,7 @@ import { JobQueue } from './platform/jobs/job-queue.js';
 import { Worker, type WorkerLogger } from './platform/jobs/worker.js';
 
 export const FIXITY_JOB = 'archive.fixity';
+export const REINDEX_JOB = 'discover.reindex';
 
 /** Everything a running Wenyuan needs, wired once (the composition root). */
 export interface App {
@@ -34,6 +35,7 @@ export interface App {
   collections: CollectionService;
   catalogue: CatalogueService;
   fixity: FixityService;
+  searchIndex: SearchIndex;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
 
   const identity = new IdentityService(new IdentityRepository(database), { sessionTtlHours: config.sessionTtlHours });
   const workRepository = new WorkRepository(database);
-  const works = new WorkService(workRepository, jobs, new SearchIndex(database));
+  const searchIndex = new SearchIndex(database);
+  const works = new WorkService(workRepository, jobs, searchIndex);
   const ingest = new IngestService(blobs, works, workRepository, config);
   const collectionRepository = new CollectionRepository(database);
   const collections = new CollectionService(collectionRepository);
@@ -59,6 +62,11 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const fixity = new FixityService(database, workRepository, blobs);
 
   worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
+  worker.register(REINDEX_JOB, async () => {
+    await searchIndex.rebuild();
+  });
+  // An index built by an older tokenizer is rebuilt in the background; search keeps working meanwhile.
+  if (await searchIndex.needsRebuild()) await jobs.enqueue(database.db, REINDEX_JOB, {}, { dedupeKey: REINDEX_JOB });
   worker.register(FIXITY_JOB, async (payload) => {
     await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');
   });
@@ -76,6 +84,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     collections,
     catalogue,
     fixity,
+    searchIndex,
     async close() {
       await worker.stop();
       await database.close();

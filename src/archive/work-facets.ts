@@ -47,13 +47,17 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
 }
 
-/** Every human-readable string of a work, for the search index. */
+/** The titles of a work, for the heavier-weighted part of the search index. */
+export function searchableTitle(metadata: WorkMetadata): string {
+  return Object.values(metadata.title).join('\n');
+}
+
+/** Every other human-readable string of a work, for the search index. */
 export function searchableText(metadata: WorkMetadata): string {
   const parts: string[] = [];
   const add = (map: Record<string, string> | undefined) => {
     if (map) parts.push(...Object.values(map));
   };
-  add(metadata.title);
   for (const creator of metadata.creators) add(creator.name);
   add(metadata.date?.display);
   add(metadata.medium);

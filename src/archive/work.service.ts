@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from '../govern/roles.js';
-import { canEditWork, canReadWork, hasRole, CONTRIBUTOR_ROLES } from '../govern/roles.js';
+import { canEditWork, canReadWork, hasRole, isStaff, CONTRIBUTOR_ROLES } from '../govern/roles.js';
 import type { DB } from '../platform/db/schema.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
@@ -247,7 +247,7 @@ export class WorkService {
   }
 
   async versions(actor: Actor, id: string): Promise<{ version: number; changedBy: string | null; changedByName: string | null; changedAt: string; changedFields: string[]; note: string | null; visibility: string }[]> {
-    await this.requireEditable(actor, id);
+    await this.requireHistoryReader(actor, id);
     return (await this.repo.listVersions(id)).map((v) => ({
       version: v.version,
       changedBy: v.changed_by,
@@ -259,22 +259,32 @@ export class WorkService {
     }));
   }
 
-  async version(actor: Actor, id: string, version: number): Promise<{ version: number; metadata: WorkMetadata; visibility: string; changedAt: string; changedBy: string | null }> {
-    await this.requireEditable(actor, id);
+  async version(actor: Actor, id: string, version: number): Promise<{ version: number; metadata: WorkMetadata; visibility: string; collectionId: string | null; changedAt: string; changedBy: string | null }> {
+    await this.requireHistoryReader(actor, id);
     const row = await this.repo.findVersion(id, version);
     if (!row) throw CommonErrors.notFound(`version ${version} of work ${id}`);
-    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility, changedAt: row.changed_at, changedBy: row.changed_by };
+    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility, collectionId: row.collection_id, changedAt: row.changed_at, changedBy: row.changed_by };
   }
 
   /** Restores an old version as a new version, so the history keeps every step. */
   async restore(actor: Actor, id: string, version: number, expectedVersion: number): Promise<Work> {
+    await this.requireEditable(actor, id);
     const old = await this.version(actor, id, version);
-    return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility as Visibility, note: `restored version ${version}` });
+    return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility as Visibility, collectionId: old.collectionId, note: `restored version ${version}` });
   }
 
   async events(actor: Actor, id: string): Promise<{ type: string; actorId: string | null; actorName: string | null; at: string; detail: unknown }[]> {
-    await this.requireEditable(actor, id);
+    await this.requireHistoryReader(actor, id);
     return (await this.repo.listEvents(id, 200)).map((e) => ({ type: e.type, actorId: e.actor_id, actorName: e.actor_name, at: e.at, detail: JSON.parse(e.detail) as unknown }));
+  }
+
+  /** History is for those who may edit the work, and for staff (reviewers audit it). */
+  private async requireHistoryReader(actor: Actor, id: string): Promise<WorkRow> {
+    const row = await this.repo.findById(id);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    if (!canEditWork(actor, row) && !isStaff(actor)) throw CommonErrors.forbidden('you may not see the history of this work');
+    return row;
   }
 
   private async requireEditable(actor: Actor, id: string): Promise<WorkRow> {

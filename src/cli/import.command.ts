@@ -149,16 +149,15 @@ function progressPrinter(): { update: (p: ImportProgress) => void; end: () => vo
       if (tty) {
         if (!bar) {
           bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} {item}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-          bar.start(total ?? 0, 0, { item: '' });
+          bar.start(total, 0, { item: '' });
         }
-        if (total !== null) bar.setTotal(total);
         bar.update(done, { item: item.item.slice(-40) });
         return;
       }
       const tenth = total ? Math.floor((done * 10) / total) : -1;
       if (tenth !== lastTenth) {
         lastTenth = tenth;
-        process.stderr.write(`importing: ${done}/${total ?? '?'}\n`);
+        process.stderr.write(`importing: ${done}/${total}\n`);
       }
     },
     end() {

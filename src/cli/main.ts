@@ -5,6 +5,7 @@ import { registerAdminCommands } from './admin.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerImportCommand } from './import.command.js';
+import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 /** Builds the `wenyuan` command line. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerFixityCommand(program);
   registerExportCommand(program);
+  registerReindexCommand(program);
   registerImportCommand(program);
   return program;
 }

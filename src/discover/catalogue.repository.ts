@@ -69,7 +69,7 @@ export class CatalogueRepository {
     if (query.sort === 'relevance' && matchSql && this.database.dialect === 'sqlite') {
       // bm25 ranks by how many and how rare the matched tokens are; unmatched works were filtered already.
       rowsQuery = rowsQuery
-        .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(query.terms)})`.as('m'), 'm.rowid', 'works.seq')
+        .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(search_fts, 8.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(query.terms)})`.as('m'), 'm.rowid', 'works.seq')
         .orderBy(sql`m.rank`)
         .orderBy('works.seq');
     } else if (query.sort === 'relevance' && matchSql) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../app.js';
 import { requireRole, requireUser, setSessionCookie, SESSION_COOKIE } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
+import { AppError } from '../platform/errors.js';
+import { LoginThrottle } from './login-throttle.js';
 import { ROLES } from './roles.js';
 
 const userSchema = z.object({
@@ -17,15 +19,30 @@ const tags = ['accounts'];
 
 /** Sign-in, sessions, API tokens and (for admins) user management. */
 export function identityRoutes(api: Api, app: App): void {
+  const throttle = new LoginThrottle();
+
   api.post(
     '/auth/login',
     {
       schema: { tags, body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }), response: { 200: z.object({ user: userSchema }) } },
     },
     async (request, reply) => {
-      const { token, user, expiresAt } = await app.identity.login(request.body.username, request.body.password);
-      setSessionCookie(reply, token, expiresAt, app.config.secureCookies);
-      return { user };
+      const userKey = `user:${request.body.username.trim().toLowerCase()}`;
+      const keys = [userKey, `ip:${request.ip}`];
+      const wait = throttle.retryAfterSeconds(keys);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new AppError('rate_limited', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`);
+      }
+      try {
+        const { token, user, expiresAt } = await app.identity.login(request.body.username, request.body.password);
+        throttle.reset(userKey);
+        setSessionCookie(reply, token, expiresAt, app.config.secureCookies);
+        return { user };
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'bad_credentials') throttle.recordFailure(keys);
+        throw error;
+      }
     },
   );
 

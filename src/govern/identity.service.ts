@@ -143,6 +143,9 @@ export class IdentityService {
   async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string; password?: string }): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
     if (!row) throw CommonErrors.notFound('user');
+    // Check everything before changing anything, so a bad password does not leave half an update.
+    const badPassword = changes.password !== undefined ? passwordProblem(changes.password) : null;
+    if (badPassword) throw CommonErrors.invalid(badPassword);
     const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
     if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin');
     await this.repo.updateUser(

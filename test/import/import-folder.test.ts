@@ -20,6 +20,15 @@ const KODAK = path.resolve('../shared/data/images/kodak');
 const HAS_KODAK = fs.existsSync(KODAK);
 if (!HAS_KODAK) console.warn(`skipping the kodak import tests: ${KODAK} is absent`);
 
+const temps: string[] = [];
+/** A temporary folder, removed when the file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 interface CliRun {
   code: number;
   stdout: string;
@@ -67,11 +76,11 @@ const png = (seed: number, width = 64, height = 48): Promise<Buffer> =>
 
 /** A folder with good files, a truncated JPEG, an empty file, odd Unicode names, a dotfile and links. */
 async function mixedFolder(): Promise<string> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-import-'));
+  const root = tempDir('wenyuan-import-');
   const dir = path.join(root, 'files');
   fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'good.png'), await png(1));
-  const jpeg = await sharp({ create: { width: 256, height: 256, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
   fs.writeFileSync(path.join(dir, 'truncated.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
   fs.writeFileSync(path.join(dir, 'empty.png'), Buffer.alloc(0));
   fs.writeFileSync(path.join(dir, '‥∕evil.png'), await png(2)); // looks like ../evil.png

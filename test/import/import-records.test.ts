@@ -21,6 +21,15 @@ const TAIPEI_MAPPING = path.resolve('mappings/npm-taipei-chinese-painting.json')
 const HAS_TAIPEI = fs.existsSync(TAIPEI);
 if (!HAS_TAIPEI) console.warn(`skipping the Taipei import tests: ${TAIPEI} is absent`);
 
+const temps: string[] = [];
+/** A temporary folder, removed when the file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 const ADMIN: Actor = { kind: 'user', id: 'test-admin', username: 'test-admin', role: 'admin' };
 
 async function cli(ctx: TestContext, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -114,11 +123,11 @@ const MIXED_CSV = [
 ].join('\r\n');
 
 async function mixedSource(): Promise<{ root: string; dir: string; csv: string; mapping: string }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-records-'));
+  const root = tempDir('wenyuan-records-');
   const dir = path.join(root, 'files');
   fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'good.png'), await png(10));
-  const jpeg = await sharp({ create: { width: 256, height: 256, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
   fs.writeFileSync(path.join(dir, 'truncated.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
   fs.writeFileSync(path.join(dir, 'empty.png'), Buffer.alloc(0));
   fs.writeFileSync(path.join(dir, '‥∕evil.png'), await png(20));
@@ -167,7 +176,7 @@ describe.each(await testDialects())('wenyuan import --records (%s)', (dialect) =
     console.info(`Taipei import (${dialect}): ${Math.round(firstMs)} ms, re-run ${Math.round(secondMs)} ms`);
 
     // One record changed in the source: that one work gets a new version, the rest stay.
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-taipei-'));
+    const tmp = tempDir('wenyuan-taipei-');
     const edited = path.join(tmp, 'taipei_image_url.csv');
     const text = fs.readFileSync(TAIPEI, 'utf8');
     expect(text.split('谿山行旅圖,').length).toBe(2);

@@ -52,6 +52,8 @@ const EVERYONE: ActorName[] = ACTORS;
 const CONTRIBUTORS: ActorName[] = ['admin', 'curator', 'creator', 'otherCreator'];
 /** Editing one work: admins, curators and the owning creator (`creator` owns the fixture works). */
 const WORK_EDITORS: ActorName[] = ['admin', 'curator', 'creator'];
+// History is readable by the work's editors and by every staff role (reviewers audit it).
+const HISTORY_READERS = [...new Set([...WORK_EDITORS, 'reviewer' as const])];
 
 let seed = 1000;
 
@@ -160,14 +162,14 @@ const CASES: Case[] = [
   },
   {
     route: 'GET /api/works/:id/versions',
-    allow: WORK_EDITORS,
+    allow: HISTORY_READERS,
     invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/versions` }),
     valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions` }),
     ok: 200,
   },
   {
     route: 'GET /api/works/:id/versions/:version',
-    allow: WORK_EDITORS,
+    allow: HISTORY_READERS,
     invalid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions/abc` }),
     valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/versions/1` }),
     ok: 200,
@@ -191,7 +193,7 @@ const CASES: Case[] = [
   },
   {
     route: 'GET /api/works/:id/events',
-    allow: WORK_EDITORS,
+    allow: HISTORY_READERS,
     invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/events` }),
     valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/events` }),
     ok: 200,

@@ -37,8 +37,7 @@ export interface ImportReport {
 
 export interface ImportProgress {
   done: number;
-  /** Null when the total is not known (no progress callback was given before counting). */
-  total: number | null;
+  total: number;
   item: ImportItemResult;
 }
 
@@ -83,7 +82,7 @@ export class ImportService {
   async run(actor: Actor, request: ImportRequest): Promise<ImportReport> {
     const folder = await realFolder(request.folder);
     const concurrency = Math.max(1, Math.min(request.concurrency ?? 2, 32));
-    let total: number | null = null;
+    let total = 0; // counted up front only when someone watches the progress
     let jobs: AsyncIterable<Job> | Iterable<Job>;
     if (request.records !== undefined) {
       if (!request.mapping) throw CommonErrors.invalid('records need a mapping');
@@ -91,10 +90,7 @@ export class ImportService {
       total = items.length;
       jobs = items.map((item, seq): Job => ({ seq, kind: 'record', item }));
     } else {
-      if (request.onProgress) {
-        total = 0;
-        for await (const _ of walkFiles(folder)) total++;
-      }
+      if (request.onProgress) for await (const _ of walkFiles(folder)) total++;
       jobs = walkJobs(folder);
     }
 

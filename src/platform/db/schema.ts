@@ -134,7 +134,14 @@ export interface WorkEventsTable {
 
 export interface SearchDocumentsTable {
   work_seq: number;
+  title_tokens: string;
   tokens: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
 }
 
 export interface JobsTable {
@@ -178,6 +185,7 @@ export interface DB {
   work_versions: WorkVersionsTable;
   work_events: WorkEventsTable;
   search_documents: SearchDocumentsTable;
+  settings: SettingsTable;
   jobs: JobsTable;
   fixity_runs: FixityRunsTable;
 }

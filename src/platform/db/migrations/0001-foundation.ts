@@ -158,15 +158,17 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('work_events_work').on('work_events').columns(['work_id', 'id']).execute();
 
   if (pg) {
+    // Title tokens weigh A, the rest D, so ts_rank puts a title match above a mention in a colophon.
     await sql`CREATE TABLE search_documents (
       work_seq bigint PRIMARY KEY REFERENCES works(seq) ON DELETE CASCADE,
+      title_tokens text NOT NULL,
       tokens text NOT NULL,
-      tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED
+      tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_tokens), 'A') || setweight(to_tsvector('simple', tokens), 'D')) STORED
     )`.execute(db);
     await sql`CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
   } else {
     // Tokens are produced by our own segmenter (jieba + CJK bigrams), so FTS5 only splits on spaces.
-    await sql`CREATE VIRTUAL TABLE search_fts USING fts5(tokens, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
+    await sql`CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
   }
 
   let jobs = db.schema.createTable('jobs');
@@ -191,6 +193,14 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('jobs_ready').on('jobs').columns(['status', 'run_at', 'id']).execute();
   // One live job per dedupe key; finished jobs keep their key for the record but do not block new ones.
   await sql`CREATE UNIQUE INDEX jobs_dedupe_live ON jobs (dedupe_key) WHERE status IN ('queued', 'running')`.execute(db);
+
+  // Small key-value facts about this instance (e.g. which search tokenizer built the index).
+  await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
 
   await db.schema
     .createTable('fixity_runs')
