@@ -1,3 +1,4 @@
+import { DISPLAY_JOB } from '../archive/work.service.js';
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -83,7 +84,7 @@ export function registerImportCommand(program: Command): void {
       let derivatives = 0;
       if (!options.dryRun && options.derivatives && report.imported + report.updated > 0) {
         if (progress) process.stderr.write('making display images…\n');
-        derivatives = await app.worker.drain();
+        derivatives = await app.worker.drain([DISPLAY_JOB]);
       }
       return { report, derivatives };
     });

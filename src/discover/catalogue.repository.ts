@@ -76,6 +76,8 @@ export class CatalogueRepository {
       rowsQuery = rowsQuery
         .innerJoin('search_documents as sd', 'sd.work_seq', 'works.seq')
         .orderBy(sql`ts_rank(sd.tsv, to_tsquery('simple', ${this.tsQuery(query.terms)}))`, 'desc')
+        // Among equal ranks, the shortest title is the closest to what was typed.
+        .orderBy(sql`length(sd.title_tokens)`)
         .orderBy('works.seq');
     } else if (query.sort === 'title') {
       rowsQuery = rowsQuery.orderBy('title_sort').orderBy('seq');

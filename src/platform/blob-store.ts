@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -86,11 +87,14 @@ export class LocalDiskBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
+    const out = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
-      const out = fs.createWriteStream(tmp, { flags: 'wx' });
       await pipeline(source, meter, out);
       return await this.commit(tmp, hash.digest('hex'), size);
     } catch (error) {
+      // The write stream opens its file asynchronously: wait until it has closed, or the file
+      // could appear after the removal below and be left behind.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
       await fsp.rm(tmp, { force: true });
       throw error;
     }

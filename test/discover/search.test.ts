@@ -188,9 +188,7 @@ describe.skipIf(!HAVE_DATA).each(await testDialects())('search over National Pal
     }
   });
 
-  // BUG (reported): on PostgreSQL, ts_rank over de-duplicated tokens gives every match the same
-  // rank, so "relevance" is insertion order there (src/discover/catalogue.repository.ts, ts_rank).
-  it.skipIf(dialect === 'postgres')('ranks the work whose title is exactly the query first', async () => {
+  it('ranks the work whose title is exactly the query first', async () => {
     const page = await search('山水');
     expect(page.total).toBeGreaterThan(1);
     expect(page.items[0]!.id).toBe(byTitle('山水').id);

@@ -56,7 +56,8 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
     await page.goto(server.url);
     await page.getByTestId('search-input').fill('溪山行旅');
     await page.getByTestId('search-input').press('Enter');
-    const card = page.getByTestId('work-card').filter({ hasText: '谿山行旅圖' }).filter({ hasText: '范寬' });
+    // The interface starts in the browser's language (English here), so the creator may read "Fan Kuan".
+    const card = page.getByTestId('work-card').filter({ hasText: '谿山行旅圖' }).filter({ hasText: /范寬|Fan Kuan/ });
     await expect.poll(() => card.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await card.first().click();
     await expect.poll(async () => page.getByTestId('work-title').textContent()).toContain('谿山行旅圖');
@@ -89,7 +90,8 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
     // Anonymous: not in search, not by URL (page or API).
     const anon = await browser.newPage();
     await anon.goto(`${server.url}/?q=${encodeURIComponent('溪山行旅')}`);
-    await expect.poll(() => anon.getByTestId('work-card').filter({ hasText: '范寬' }).filter({ hasText: '谿山行旅圖' }).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => anon.getByTestId('result-count').count(), { timeout: 10_000 }).toBe(1);
+    expect(await anon.getByTestId('work-card').filter({ hasText: /谿山行旅圖|Travelers among Mountains/ }).count()).toBe(0);
     expect((await api(`/api/works/${work.id}`)).status).toBe(404);
     const search = (await (await api(`/api/works?q=Travelers`)).json()) as { total: number };
     expect(search.total).toBe(0);
@@ -99,9 +101,4 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
   });
 });
 
-describe.runIf(!browserPath || !haveData)('end-to-end prerequisites', () => {
-  it('reports why the browser journey was skipped', () => {
-    console.warn(`end-to-end journey skipped: ${!browserPath ? 'no Chromium at /usr/bin/chromium' : 'no ../shared/data'}`);
-    expect(browserPath === null || !haveData).toBe(true);
-  });
-});
+if (!browserPath || !haveData) console.warn(`end-to-end journey skipped: ${!browserPath ? 'no Chromium at /usr/bin/chromium (set WENYUAN_TEST_CHROMIUM to require it)' : 'no ../shared/data'}`);

@@ -70,11 +70,13 @@ export class Worker {
     await Promise.allSettled([...this.active]);
   }
 
-  /** Runs until no due job is left (CLI commands and tests). */
-  async drain(): Promise<number> {
+  /** Runs until no due job (of `kinds`, default all registered) is left: CLI commands and tests. */
+  async drain(kinds: string[] = this.kinds): Promise<number> {
+    const runnable = kinds.filter((k) => this.handlers.has(k));
+    if (runnable.length === 0) return 0;
     let done = 0;
     for (;;) {
-      const job = await this.queue.claim(this.id, this.leaseMs, this.kinds);
+      const job = await this.queue.claim(this.id, this.leaseMs, runnable);
       if (!job) return done;
       await this.execute(job);
       done++;
