@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BlobSweepService } from './archive/blob-sweep.service.js';
 import { CollectionRepository } from './archive/collection.repository.js';
 import { CollectionService } from './archive/collection.service.js';
 import { FixityService } from './archive/fixity.service.js';
@@ -36,6 +37,7 @@ export interface App {
   catalogue: CatalogueService;
   fixity: FixityService;
   searchIndex: SearchIndex;
+  blobSweep: BlobSweepService;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const collections = new CollectionService(collectionRepository);
   const catalogue = new CatalogueService(new CatalogueRepository(database), workRepository);
   const fixity = new FixityService(database, workRepository, blobs);
+  const blobSweep = new BlobSweepService(database, blobs);
 
   worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
   worker.register(REINDEX_JOB, async () => {
@@ -69,6 +72,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   if (await searchIndex.needsRebuild()) await jobs.enqueue(database.db, REINDEX_JOB, {}, { dedupeKey: REINDEX_JOB });
   worker.register(FIXITY_JOB, async (payload) => {
     await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');
+    // The periodic audit walks the store anyway; unreferenced bytes older than a day go with it.
+    await blobSweep.sweep();
   });
 
   return {
@@ -85,6 +90,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     catalogue,
     fixity,
     searchIndex,
+    blobSweep,
     async close() {
       await worker.stop();
       await database.close();

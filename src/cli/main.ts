@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
+import { registerGcCommand } from './gc.command.js';
 import { registerImportCommand } from './import.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerFixityCommand(program);
   registerExportCommand(program);
   registerReindexCommand(program);
+  registerGcCommand(program);
   registerImportCommand(program);
   return program;
 }

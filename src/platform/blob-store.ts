@@ -21,6 +21,8 @@ export interface BlobStore {
   open(sha256: string): Readable;
   read(sha256: string): Promise<Buffer>;
   size(sha256: string): Promise<number | null>;
+  /** When the blob was stored (ms since epoch), or null when it is missing. */
+  storedAt(sha256: string): Promise<number | null>;
   /** A local file path for libraries that need one (sharp reads files faster than streams). */
   localPath(sha256: string): string | null;
   list(): AsyncIterable<string>;
@@ -143,6 +145,14 @@ export class LocalDiskBlobStore implements BlobStore {
 
   read(sha256: string): Promise<Buffer> {
     return fsp.readFile(this.pathOf(sha256));
+  }
+
+  async storedAt(sha256: string): Promise<number | null> {
+    try {
+      return (await fsp.stat(this.pathOf(sha256))).mtimeMs;
+    } catch {
+      return null;
+    }
   }
 
   async size(sha256: string): Promise<number | null> {
