@@ -19,7 +19,8 @@ export function Header() {
   return (
     <header className="site-header">
       <div className="header-inner">
-        <Link to="/" className="brand" aria-label={t('nav.home')}>
+        {/* The visible name is the accessible name (WCAG 2.5.3); the title says where it leads. */}
+        <Link to="/" className="brand" title={t('nav.home')}>
           <span className="brand-zh" lang="zh-Hans">
             文渊
           </span>

@@ -55,6 +55,8 @@ export function ZoomViewer({ src, alt, width, height }: Props) {
   // The canvas takes the keyboard focus (arrows pan, +/- zoom); give it a name and the help text.
   useEffect(() => {
     const canvas = viewer.current?.canvas;
+    // role=img makes the label permitted (and announced): the canvas is the picture itself.
+    canvas?.setAttribute('role', 'img');
     canvas?.setAttribute('aria-label', alt);
     canvas?.setAttribute('aria-describedby', helpId);
   }, [alt, helpId, ready]);

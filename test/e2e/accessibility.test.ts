@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer } from './server-process.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TAIPEI = path.resolve('../shared/data/collections/meng-v-chinese-art/taipei_image_url.csv');
+const KODAK = path.resolve('../shared/data/images/kodak');
+const browserPath = chromiumPath();
+const haveData = fs.existsSync(TAIPEI) && fs.existsSync(KODAK);
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Serious and critical WCAG 2 A/AA violations that axe-core finds on the current page. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-core, WCAG 2.1 AA)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let workId: string;
+  const password = 'a11y-password-123';
+
+  beforeAll(async () => {
+    server = await startServer();
+    expect(cli(server.dataDir, ['admin', 'create', 'admin', '--password-stdin'], password).status).toBe(0);
+    const folder = fs.mkdtempSync(path.join(server.dataDir, 'in-'));
+    for (const f of fs.readdirSync(KODAK).slice(0, 3)) fs.copyFileSync(path.join(KODAK, f), path.join(folder, f));
+    expect(cli(server.dataDir, ['import', folder, '--visibility', 'public', '--json']).status).toBe(0);
+    expect(cli(server.dataDir, ['import', path.dirname(TAIPEI), '--records', TAIPEI, '--mapping', 'mappings/npm-taipei-chinese-painting.json', '--visibility', 'public', '--json']).status).toBe(2);
+    const list = (await (await fetch(`${server.url}/api/works?type=image`)).json()) as { items: { id: string }[] };
+    workId = list.items[0]!.id;
+    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  const pages = () => [
+    ['catalogue', '/'],
+    ['search results', `/?q=${encodeURIComponent('溪山')}`],
+    ['work page', `/works/${workId}`],
+    ['sign-in page', '/login'],
+  ];
+
+  for (const lang of ['en', 'zh-CN']) {
+    it(`has no serious violations on public pages (${lang})`, async () => {
+      // bypassCSP lets axe-core be injected; the app's own CSP forbids inline scripts, rightly.
+      const context = await browser.newContext({ locale: lang, bypassCSP: true });
+      const page = await context.newPage();
+      for (const [name, url] of pages()) {
+        await page.goto(`${server.url}${url}`);
+        await page.waitForLoadState('networkidle');
+        expect(await violations(page), `${name} (${lang})`).toEqual([]);
+      }
+      await context.close();
+    });
+  }
+
+  it('has no serious violations on the staff pages', async () => {
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    for (const url of ['/upload', '/admin', '/account', `/works/${workId}`]) {
+      await page.goto(`${server.url}${url}`);
+      await page.waitForLoadState('networkidle');
+      expect(await violations(page), url).toEqual([]);
+    }
+    await page.goto(`${server.url}/works/${workId}`);
+    await page.getByTestId('edit-button').click();
+    expect(await violations(page), 'edit form').toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 360 px phone screen without sideways scrolling, and starts with a skip link', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    for (const [name, url] of pages()) {
+      await page.goto(`${server.url}${url}`);
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+    }
+    await page.goto(server.url);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, href: document.activeElement?.getAttribute('href') }));
+    expect(focused.tag).toBe('A');
+    expect(focused.href).toMatch(/^#/);
+    await page.close();
+  });
+});
