@@ -50,7 +50,7 @@ export class IngestService {
     if (existing) {
       return { status: 'unchanged', workId: existing.work_id, sha256: stored.sha256, warnings: [] };
     }
-    const prepared = await this.prepare(stored.sha256, stored.size, name);
+    const prepared = await this.prepare(stored.sha256, stored.size, name, stored.head);
     let work: Work;
     if (target) {
       work = await this.works.addFiles(actor, target, [prepared.file]);
@@ -68,7 +68,7 @@ export class IngestService {
   }
 
   /** Streams into the blob store, translating the size limit into a clear error. */
-  async store(source: Readable): Promise<{ sha256: string; size: number }> {
+  async store(source: Readable): Promise<{ sha256: string; size: number; head?: Buffer }> {
     try {
       return await this.blobs.put(source, { maxBytes: this.limits.maxUploadBytes });
     } catch (error) {
@@ -80,10 +80,10 @@ export class IngestService {
   }
 
   /** Checks a stored blob and builds what the archive records about it (type, size, thumbnail). */
-  async prepare(sha256: string, size: number, name: string): Promise<{ file: StoredFileInput; warnings: string[] }> {
+  async prepare(sha256: string, size: number, name: string, head?: Buffer): Promise<{ file: StoredFileInput; warnings: string[] }> {
     const local = this.blobs.localPath(sha256);
     if (!local) throw new Error('blob store has no local path; remote stores stage to a temp file first');
-    const type = await sniffFile(local, name);
+    const type = await sniffFile(local, name, head);
     if (type.unreadable) throw new AppError('corrupt_file', type.unreadable);
     const warnings = type.mismatch ? [type.mismatch] : [];
     const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
@@ -92,7 +92,6 @@ export class IngestService {
       const thumb = await this.blobs.putBuffer(image.thumbnail.data, { durable: false });
       file.width = image.width;
       file.height = image.height;
-      file.placeholder = image.placeholder;
       file.derivatives = [{ name: 'thumbnail', sha256: thumb.sha256, mediaType: image.thumbnail.mediaType, width: image.thumbnail.width, height: image.thumbnail.height }];
     } else if (type.kind === 'image') {
       warnings.push(`${type.mediaType} is stored but not rendered; no thumbnail`);

@@ -117,6 +117,10 @@ export class WorkRepository {
       .execute();
   }
 
+  async setPlaceholder(sha256: string, placeholder: string): Promise<void> {
+    await this.db.updateTable('work_files').set({ placeholder }).where('sha256', '=', sha256).execute();
+  }
+
   derivativesOf(sourceSha256s: string[]): Promise<DerivativeRow[]> {
     if (sourceSha256s.length === 0) return Promise.resolve([]);
     return this.db.selectFrom('derivatives').selectAll().where('source_sha256', 'in', sourceSha256s).execute();

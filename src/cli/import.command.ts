@@ -43,7 +43,7 @@ export function registerImportCommand(program: Command): void {
       .option('--visibility <visibility>', 'visibility of the works the import creates: private or public', choice(VISIBILITIES))
       .option('--collection <id>', 'put the works the import creates in this collection')
       .option('--encoding <encoding>', 'text encoding of the records: auto, utf-8 or gb18030 (default: the mapping\'s, else auto)', choice(ENCODINGS))
-      .option('--concurrency <n>', 'items worked on at once', positiveInt, 2)
+      .option('--concurrency <n>', 'items worked on at once (3 keeps two cores busy while files are written)', positiveInt, 3)
       .option('--no-derivatives', 'do not make display images now (a running server makes them later)')
       .option('--as <username>', 'act as this user (admin, curator or creator) instead of the command-line account'),
   ).action(async (folder: string, options: ImportOptions) => {

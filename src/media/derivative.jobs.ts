@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { WorkRepository } from '../archive/work.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { PermanentJobError, type JobHandler } from '../platform/jobs/worker.js';
-import { makeDisplayImage } from './image-probe.js';
+import { makeDisplayImage, makePlaceholder } from './image-probe.js';
 
 const payloadSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
-/** Job: make the large display copy of an image. Idempotent: re-running overwrites the same row. */
+/**
+ * Job: make the large display copy and the ThumbHash placeholder of an image (the thumbnail was
+ * made at ingest). Idempotent: re-running overwrites the same rows.
+ */
 export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRepository; maxImagePixels: number }): JobHandler {
   return async (payload) => {
     const parsed = payloadSchema.safeParse(payload);
@@ -21,6 +24,10 @@ export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRep
       throw new PermanentJobError(`cannot render ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const stored = await deps.blobs.putBuffer(display.data, { durable: false });
+    const thumbnail = (await deps.repo.derivativesOf([sha256])).find((d) => d.name === 'thumbnail');
+    if (thumbnail && (await deps.blobs.has(thumbnail.sha256))) {
+      await deps.repo.setPlaceholder(sha256, await makePlaceholder(await deps.blobs.read(thumbnail.sha256)));
+    }
     await deps.repo.upsertDerivative(deps.repo.db, {
       source_sha256: sha256,
       name: display.name,

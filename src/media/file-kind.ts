@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 
 export type FileKind = 'image' | 'audio' | 'video' | 'pdf' | 'model' | 'text' | 'other';
 
@@ -53,10 +53,11 @@ function kindOfMediaType(mediaType: string): FileKind {
  * Decides a file's type from its bytes (magic numbers), not its name. Formats without magic
  * numbers (OBJ, ASCII STL/PLY, plain text) fall back to the extension.
  */
-export async function sniffFile(filePath: string, originalName: string): Promise<SniffedType> {
+export async function sniffFile(filePath: string, originalName: string, head?: Buffer): Promise<SniffedType> {
   const ext = path.extname(originalName).toLowerCase();
   const claimed = EXTENSION_KINDS[ext];
-  const detected = await fileTypeFromFile(filePath);
+  // The head captured while storing usually suffices; only unknown ones are read again in full.
+  const detected = (head ? await fileTypeFromBuffer(head) : undefined) ?? (await fileTypeFromFile(filePath));
   if (detected) {
     const kind = kindOfMediaType(detected.mime);
     const mismatch =

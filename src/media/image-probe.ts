@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from 'sharp';
+import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { AppError } from '../platform/errors.js';
 
@@ -14,8 +14,6 @@ export interface ProbedImage {
   width: number;
   height: number;
   format: string;
-  /** ThumbHash, base64: a ~25-byte placeholder the UI paints while the thumbnail loads. */
-  placeholder: string;
   thumbnail: ImageDerivative;
 }
 
@@ -34,46 +32,44 @@ function describePixels(n: number): string {
  * the full decode and is refused with the decoder's reason.
  */
 export async function probeImage(file: string, maxPixels: number): Promise<ProbedImage> {
-  let meta: Metadata;
   try {
-    meta = await sharp(file, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new AppError('corrupt_file', `not a readable image: ${reason(error)}`);
-  }
-  const width = meta.autoOrient?.width ?? meta.width;
-  const height = meta.autoOrient?.height ?? meta.height;
-  if (!width || !height) throw new AppError('corrupt_file', 'image has no dimensions');
-  if (width * height > maxPixels) {
-    throw new AppError(
-      'image_too_large',
-      `image declares ${meta.width}×${meta.height} = ${describePixels(width * height)}, above the limit of ${describePixels(maxPixels)}`,
-    );
-  }
-  try {
-    // One decode: the raw thumbnail pixels feed both the WebP thumbnail and the ThumbHash.
-    const raw = await sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
-      .autoOrient()
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels: 4 as const } };
-    const [data, small] = await Promise.all([
-      sharp(raw.data, rawInput).webp({ quality: 80 }).toBuffer(),
-      sharp(raw.data, rawInput).resize(100, 100, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true }),
+    // One full decode validates the file (truncation fails here) and makes the thumbnail. libvips
+    // reads the header first and refuses images over the pixel limit before decoding any pixel.
+    const [{ data, info }, meta] = await Promise.all([
+      sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
+        .autoOrient()
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb')
+        .webp({ quality: 80 })
+        .toBuffer({ resolveWithObject: true }),
+      sharp(file, { limitInputPixels: false }).metadata(),
     ]);
-    const placeholder = Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
     return {
-      width,
-      height,
+      width: meta.autoOrient?.width ?? meta.width ?? info.width,
+      height: meta.autoOrient?.height ?? meta.height ?? info.height,
       format: meta.format ?? 'unknown',
-      placeholder,
-      thumbnail: { name: 'thumbnail', data, mediaType: 'image/webp', width: raw.info.width, height: raw.info.height },
+      thumbnail: { name: 'thumbnail', data, mediaType: 'image/webp', width: info.width, height: info.height },
     };
   } catch (error) {
+    if (/pixel limit/i.test(reason(error))) throw await tooLarge(file, maxPixels);
     throw new AppError('corrupt_file', `image cannot be decoded: ${reason(error)}`);
   }
+}
+
+/** The decompression-bomb refusal, naming the declared size (read from the header only). */
+async function tooLarge(file: string, maxPixels: number): Promise<AppError> {
+  const meta = await sharp(file, { limitInputPixels: false }).metadata().catch(() => null);
+  const declared = meta?.width && meta.height ? `${meta.width}×${meta.height} = ${describePixels(meta.width * meta.height)}` : 'more pixels than allowed';
+  return new AppError('image_too_large', `image declares ${declared}, above the limit of ${describePixels(maxPixels)}`);
+}
+
+/**
+ * ThumbHash (base64) of an image: a ~25-byte placeholder the UI paints while the thumbnail loads.
+ * Made from the small thumbnail; 32 px keeps every frequency ThumbHash stores.
+ */
+export async function makePlaceholder(thumbnail: Buffer): Promise<string> {
+  const small = await sharp(thumbnail).resize(32, 32, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
 }
 
 /** A large display copy for the zoomable viewer (made by a background job). */

@@ -32,6 +32,8 @@ export interface BlobStore {
 export interface StoredBlob {
   sha256: string;
   size: number;
+  /** The first bytes (up to HEAD_BYTES) when streamed in, so callers can sniff the type without reading again. */
+  head?: Buffer;
   /** False when identical content was already stored. */
   created: boolean;
 }
@@ -43,6 +45,7 @@ export class BlobTooLargeError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+export const HEAD_BYTES = 4100;
 
 /** The storage key of a blob, e.g. `sha256/ab/cd/abcd…`. */
 export function blobKey(sha256: string): string {
@@ -81,8 +84,10 @@ export class LocalDiskBlobStore implements BlobStore {
     const tmp = path.join(this.tmpDir, `${newId()}.part`);
     const hash = createHash('sha256');
     let size = 0;
+    const headChunks: Buffer[] = [];
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
+        if (size < HEAD_BYTES) headChunks.push(chunk.subarray(0, HEAD_BYTES - size));
         size += chunk.length;
         if (size > maxBytes) return done(new BlobTooLargeError(maxBytes));
         hash.update(chunk);
@@ -92,7 +97,7 @@ export class LocalDiskBlobStore implements BlobStore {
     const out = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
       await pipeline(source, meter, out);
-      return await this.commit(tmp, hash.digest('hex'), size);
+      return { ...(await this.commit(tmp, hash.digest('hex'), size)), head: Buffer.concat(headChunks) };
     } catch (error) {
       // The write stream opens its file asynchronously: wait until it has closed, or the file
       // could appear after the removal below and be left behind.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobTooLargeError, LocalDiskBlobStore, blobKey } from '../../src/platform/blob-store.js';
+import { BlobTooLargeError, LocalDiskBlobStore, blobKey, HEAD_BYTES } from '../../src/platform/blob-store.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -43,7 +43,7 @@ describe('LocalDiskBlobStore', () => {
   it('hashes a multi-chunk stream to the same sha256 as node:crypto and stores the exact bytes', async () => {
     const data = randomBytes(300_001);
     const stored = await store.put(chunked(data));
-    expect(stored).toEqual({ sha256: sha(data), size: data.length, created: true });
+    expect(stored).toEqual({ sha256: sha(data), size: data.length, created: true, head: data.subarray(0, HEAD_BYTES) });
     expect(Buffer.compare(await store.read(stored.sha256), data)).toBe(0);
     expect(await store.size(stored.sha256)).toBe(data.length);
     expect(await store.has(stored.sha256)).toBe(true);
@@ -62,7 +62,7 @@ describe('LocalDiskBlobStore', () => {
     const second = await store.put(chunked(data, 333));
     const third = await store.putBuffer(data);
     expect(first.created).toBe(true);
-    expect(second).toEqual({ sha256: first.sha256, size: data.length, created: false });
+    expect(second).toEqual({ sha256: first.sha256, size: data.length, created: false, head: data.subarray(0, HEAD_BYTES) });
     expect(third).toEqual({ sha256: first.sha256, size: data.length, created: false });
     expect(filesUnder(root)).toEqual([blobKey(first.sha256)]);
   });
