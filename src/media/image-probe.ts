@@ -52,7 +52,10 @@ export async function probeImage(file: string, maxPixels: number): Promise<Probe
     };
   } catch (error) {
     if (/pixel limit/i.test(reason(error))) throw await tooLarge(file, maxPixels);
-    throw new AppError('corrupt_file', `image cannot be decoded: ${reason(error)}`);
+    // libvips keeps one error buffer per process, so under concurrency its text can be lost
+    // ("Unknown error"); the category stays true, and the detail is added when there is one.
+    const detail = reason(error);
+    throw new AppError('corrupt_file', `image cannot be decoded: the data is corrupt or truncated${/^unknown error$/i.test(detail) || !detail ? '' : ` (${detail})`}`);
   }
 }
 
