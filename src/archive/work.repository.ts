@@ -5,7 +5,7 @@ import type { DB, DerivativesTable, WorkEventsTable, WorkFilesTable, WorksTable,
 export type Executor = Kysely<DB> | Transaction<DB>;
 /** A work's row together with its descriptive record (stored in work_metadata). */
 export type WorkRow = Selectable<WorksTable> & { metadata: string };
-export type NewWorkRow = Insertable<WorksTable> & { metadata: string };
+export type NewWorkRow = Omit<Insertable<WorksTable>, 'change_version'> & { metadata: string };
 export type WorkFileRow = Selectable<WorkFilesTable>;
 export type WorkVersionRow = Selectable<WorkVersionsTable>;
 export type WorkEventRow = Selectable<WorkEventsTable>;
@@ -23,9 +23,25 @@ export class WorkRepository {
     return this.database.db.transaction().execute(fn);
   }
 
+  /**
+   * Takes the next catalogue change version. The row lock it takes is held to commit, so versions
+   * become visible in increasing order and a reader that saw version n has seen every write ≤ n.
+   */
+  private async nextChangeVersion(trx: Executor): Promise<number> {
+    const row = await trx.updateTable('catalogue_state').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).returning('version').executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  /** The latest committed catalogue change version. */
+  async catalogueVersion(): Promise<number> {
+    const row = await this.db.selectFrom('catalogue_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
   async insertWork(trx: Executor, row: NewWorkRow): Promise<WorkRow> {
     const { metadata, ...work } = row;
-    const inserted = await trx.insertInto('works').values(work).returningAll().executeTakeFirstOrThrow();
+    const change_version = await this.nextChangeVersion(trx);
+    const inserted = await trx.insertInto('works').values({ ...work, change_version }).returningAll().executeTakeFirstOrThrow();
     await trx.insertInto('work_metadata').values({ work_id: inserted.id, metadata }).execute();
     return { ...inserted, metadata };
   }
@@ -33,7 +49,8 @@ export class WorkRepository {
   /** Writes a new version only if nobody saved in between (optimistic locking); returns false otherwise. */
   async updateWork(trx: Executor, id: string, expectedVersion: number, changes: Partial<NewWorkRow>): Promise<boolean> {
     const { metadata, ...work } = changes;
-    const result = await trx.updateTable('works').set(work).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    const change_version = await this.nextChangeVersion(trx);
+    const result = await trx.updateTable('works').set({ ...work, change_version }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     if (metadata !== undefined) await trx.updateTable('work_metadata').set({ metadata }).where('work_id', '=', id).execute();
     return true;
@@ -72,6 +89,12 @@ export class WorkRepository {
   filesOf(workIds: string[], executor: Executor = this.db): Promise<WorkFileRow[]> {
     if (workIds.length === 0) return Promise.resolve([]);
     return executor.selectFrom('work_files').selectAll().where('work_id', 'in', workIds).orderBy('work_id').orderBy('position').execute();
+  }
+
+  /** Changes of a work that are not a new descriptive version (files attached, type). */
+  async touchWork(trx: Executor, id: string, changes: Pick<Partial<NewWorkRow>, 'work_type' | 'primary_file_sha256' | 'updated_at'>): Promise<void> {
+    const change_version = await this.nextChangeVersion(trx);
+    await trx.updateTable('works').set({ ...changes, change_version }).where('id', '=', id).execute();
   }
 
   async maxFilePosition(trx: Executor, workId: string): Promise<number> {

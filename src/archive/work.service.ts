@@ -153,11 +153,7 @@ export class WorkService {
       const start = (await this.repo.maxFilePosition(trx, workId)) + 1;
       await this.attachFiles(trx, workId, fresh, start, now);
       const all = [...(await this.repo.filesOf([workId], trx))];
-      await trx
-        .updateTable('works')
-        .set({ work_type: workTypeOf(all), primary_file_sha256: row.primary_file_sha256 ?? all[0]?.sha256 ?? null, updated_at: now })
-        .where('id', '=', workId)
-        .execute();
+      await this.repo.touchWork(trx, workId, { work_type: workTypeOf(all), primary_file_sha256: row.primary_file_sha256 ?? all[0]?.sha256 ?? null, updated_at: now });
       if (fresh.length > 0) {
         await this.repo.insertEvent(trx, { work_id: workId, type: 'files_added', actor_id: actorId(actor), at: now, detail: JSON.stringify({ files: fresh.map((f) => f.sha256) }) });
       }

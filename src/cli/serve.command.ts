@@ -26,6 +26,7 @@ export function registerServeCommand(program: Command): void {
       await scheduleFixity(app.jobs, config.fixityIntervalHours, app.database.db);
     }
     if (server) {
+      void app.catalogue.warm().catch((error: unknown) => console.error('could not warm the catalogue:', error));
       const address = await server.listen({ host: config.host, port: config.port });
       console.log(`Wenyuan is running at ${address.replace('127.0.0.1', 'localhost')}  (data: ${path.relative(process.cwd(), config.dataDir) || '.'}, database: ${app.database.dialect})`);
       console.log(`API documentation: ${address}/api/docs`);

@@ -5,18 +5,10 @@ import type { Database } from '../platform/db/database.js';
 import type { DB, WorksTable } from '../platform/db/schema.js';
 import type { Selectable } from 'kysely';
 import type { QueryTerm } from './search-text.js';
+import { FacetIndex } from './facet-index.js';
+import { FACETS, type FacetName } from './facets.js';
 
-export const FACETS = {
-  industry: 'industry',
-  heritage: 'heritage',
-  period: 'period',
-  medium: 'medium_facet',
-  institution: 'institution_facet',
-  rights: 'rights_uri',
-  type: 'work_type',
-  visibility: 'visibility',
-} as const;
-export type FacetName = keyof typeof FACETS;
+export { FACETS, type FacetName } from './facets.js';
 
 export interface CatalogueQuery {
   terms: QueryTerm[];
@@ -42,7 +34,11 @@ type WorksEb = ExpressionBuilder<DB, 'works'>;
 
 /** The only SQL behind browsing and search: access rule, filters, full-text match, facets. */
 export class CatalogueRepository {
-  constructor(private readonly database: Database) {}
+  private readonly facetIndex: FacetIndex;
+
+  constructor(private readonly database: Database) {
+    this.facetIndex = new FacetIndex(database);
+  }
 
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
     const db = this.database.db;
@@ -87,72 +83,31 @@ export class CatalogueRepository {
       rowsQuery = rowsQuery.orderBy('seq', 'desc');
     }
 
-    const narrowed = query.yearFrom !== undefined || query.yearTo !== undefined || query.collectionIds !== undefined || query.ownerId !== undefined || matchSql !== null || Object.values(query.filters).some((v) => v && v.length > 0);
     const [rows, counts] = await Promise.all([
       rowsQuery.limit(query.limit).offset(query.offset).execute(),
-      narrowed ? this.countsInOneScan(query, (eb) => whereBase(eb)) : this.countsFromIndexes(actor, query, (eb) => where(eb)),
+      (async () =>
+        this.facetIndex.count({
+          actor,
+          filters: query.filters,
+          ...(query.yearFrom !== undefined ? { yearFrom: query.yearFrom } : {}),
+          ...(query.yearTo !== undefined ? { yearTo: query.yearTo } : {}),
+          ...(query.collectionIds ? { collectionIds: query.collectionIds } : {}),
+          ...(query.ownerId ? { ownerId: query.ownerId } : {}),
+          matching: query.terms.length > 0 ? await this.matchingSeqs(query.terms) : null,
+          facets: query.facets,
+          facetLimit: query.facetLimit,
+        }))(),
     ]);
     return { rows: rows as Selectable<WorksTable>[], total: counts.total, facets: counts.facets };
   }
 
-  /**
-   * Unfiltered view: one count per facet, each answered from a (visibility, facet) index
-   * without touching table rows.
-   */
-  private async countsFromIndexes(_actor: Actor, query: CatalogueQuery, where: (eb: WorksEb) => Expression<SqlBool>) {
-    const db = this.database.db;
-    const [total, ...perFacet] = await Promise.all([
-      db.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
-      ...query.facets.map((facet) =>
-        db
-          .selectFrom('works')
-          .select([`${FACETS[facet]} as value`, (eb) => eb.fn.countAll<number>().as('n')])
-          .where(where)
-          .where(FACETS[facet], 'is not', null)
-          .groupBy(FACETS[facet])
-          .execute(),
-      ),
-    ]);
-    const facets: CatalogueResult['facets'] = {};
-    query.facets.forEach((facet, i) => {
-      facets[facet] = topValues((perFacet[i] ?? []).map((r) => ({ value: String(r.value), count: Number(r.n) })), query.facetLimit);
-    });
-    return { total: Number(total.n), facets };
-  }
-
-  /**
-   * Filtered view: the works matching the text, years and access rule are read once into a
-   * materialised set; every facet is then counted from it with the other facets' filters
-   * applied (so a facet's own choice does not hide its alternatives).
-   */
-  private async countsInOneScan(query: CatalogueQuery, whereBase: (eb: WorksEb) => Expression<SqlBool>) {
-    const db = this.database.db;
-    const columns = Object.values(FACETS);
-    const base = db.selectFrom('works').select(columns).where(whereBase);
-    const facetFilter = (skip: FacetName | null) =>
-      sql.join(
-        (Object.entries(query.filters) as [FacetName, string[] | undefined][])
-          .filter(([facet, values]) => facet !== skip && values && values.length > 0)
-          .map(([facet, values]) => sql` AND ${sql.ref(FACETS[facet])} IN (${sql.join(values!)})`),
-        sql``,
-      );
-    const parts = [
-      sql`SELECT '_total' AS facet, NULL AS value, count(*) AS n FROM f WHERE 1 = 1${facetFilter(null)}`,
-      ...query.facets.map(
-        (facet) =>
-          sql`SELECT ${facet} AS facet, ${sql.ref(FACETS[facet])} AS value, count(*) AS n FROM f WHERE ${sql.ref(FACETS[facet])} IS NOT NULL${facetFilter(facet)} GROUP BY ${sql.ref(FACETS[facet])}`,
-      ),
-    ];
-    const result = await sql<{ facet: string; value: string | null; n: number }>`WITH f AS MATERIALIZED ${base} ${sql.join(parts, sql` UNION ALL `)}`.execute(db);
-    let total = 0;
-    const grouped = new Map<string, { value: string; count: number }[]>();
-    for (const row of result.rows) {
-      if (row.facet === '_total') total = Number(row.n);
-      else grouped.set(row.facet, [...(grouped.get(row.facet) ?? []), { value: String(row.value), count: Number(row.n) }]);
-    }
-    const facets: CatalogueResult['facets'] = {};
-    for (const facet of query.facets) facets[facet] = topValues(grouped.get(facet) ?? [], query.facetLimit);
-    return { total, facets };
+  /** Every work whose tokens match the text query (before access and filters). */
+  private async matchingSeqs(terms: QueryTerm[]): Promise<Set<number>> {
+    const result =
+      this.database.dialect === 'sqlite'
+        ? await sql<{ seq: number }>`SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(terms)}`.execute(this.database.db)
+        : await sql<{ seq: number }>`SELECT work_seq AS seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${this.tsQuery(terms)})`.execute(this.database.db);
+    return new Set(result.rows.map((r) => Number(r.seq)));
   }
 
   /** A subquery of matching work seqs, or null when there is no text query. */
@@ -172,11 +127,6 @@ export class CatalogueRepository {
     // Tokens contain only letters and digits (see search-text.ts), so quoting them is enough.
     return terms.map((t) => `'${t.token.replaceAll("'", "''")}'${t.prefix ? ':*' : ''}`).join(' & ');
   }
-}
-
-/** The most frequent values first, ties by value, at most `limit`. */
-function topValues(values: { value: string; count: number }[], limit: number): { value: string; count: number }[] {
-  return values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, limit);
 }
 
 /** Public works for everyone; all works for staff; own works for their owners. */

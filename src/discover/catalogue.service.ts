@@ -45,6 +45,11 @@ export class CatalogueService {
     private readonly works: WorkRepository,
   ) {}
 
+  /** Loads the in-memory facet index now, so the first visitor does not wait for it. */
+  async warm(): Promise<void> {
+    await this.search({ kind: 'anonymous' }, { pageSize: 1 });
+  }
+
   async search(actor: Actor, request: CatalogueRequest): Promise<CataloguePage> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 24, 1), 100);
     const page = Math.max(request.page ?? 1, 1);

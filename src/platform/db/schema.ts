@@ -72,8 +72,15 @@ export interface WorksTable {
   institution_facet: string | null;
   rights_uri: string | null;
   primary_file_sha256: string | null;
+  change_version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** One row: a counter every work write increments, so readers can tell what changed since. */
+export interface CatalogueStateTable {
+  id: number;
+  version: number;
 }
 
 /**
@@ -179,6 +186,7 @@ export interface DB {
   blobs: BlobsTable;
   collections: CollectionsTable;
   works: WorksTable;
+  catalogue_state: CatalogueStateTable;
   work_metadata: WorkMetadataTable;
   work_files: WorkFilesTable;
   derivatives: DerivativesTable;

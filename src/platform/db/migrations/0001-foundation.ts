@@ -82,9 +82,14 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('institution_facet', 'text')
     .addColumn('rights_uri', 'text')
     .addColumn('primary_file_sha256', 'text')
+    // Taken from catalogue_state in the writing transaction, so it grows in commit order (see facet-index.ts).
+    .addColumn('change_version', bigint, (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('works_change_version').on('works').column('change_version').execute();
+  await db.schema.createTable('catalogue_state').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('version', bigint, (c) => c.notNull()).execute();
+  await sql`INSERT INTO catalogue_state (id, version) VALUES (1, 0)`.execute(db);
   for (const column of ['collection_id', 'owner_id', 'earliest_year', 'latest_year', 'title_sort']) {
     await db.schema.createIndex(`works_${column}`).on('works').column(column).execute();
   }

@@ -1,0 +1,183 @@
+import type { Actor } from '../govern/roles.js';
+import { isStaff } from '../govern/roles.js';
+import type { Database } from '../platform/db/database.js';
+import { FACETS, type FacetName } from './facets.js';
+
+export interface FacetCountQuery {
+  actor: Actor;
+  filters: Partial<Record<FacetName, string[]>>;
+  yearFrom?: number;
+  yearTo?: number;
+  collectionIds?: string[];
+  ownerId?: string;
+  /** Seqs of the works matching the text query, or null when there is none. */
+  matching: Set<number> | null;
+  facets: FacetName[];
+  facetLimit: number;
+}
+
+export interface FacetCounts {
+  total: number;
+  facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
+}
+
+/** Strings of one column as small integers (-1 = empty), so a count is an array increment. */
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly codes = new Map<string, number>();
+
+  code(value: string | null): number {
+    if (value === null) return -1;
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+
+  find(value: string): number | undefined {
+    return this.codes.get(value);
+  }
+}
+
+const FACET_NAMES = Object.keys(FACETS) as FacetName[];
+
+/**
+ * The facet columns of every work, held in memory as integer columns, so that counting every
+ * facet for any combination of filters is one pass over arrays (milliseconds at 100,000 works)
+ * instead of one SQL GROUP BY per facet. It follows the database through `works.change_version`,
+ * which writers take in commit order: before each count it reads rows newer than the version it
+ * has, so counts are never stale and never include a work the reader may not see.
+ * Memory: about 60 bytes per work (60 MB per million works).
+ */
+export class FacetIndex {
+  private version = -1;
+  private syncing: Promise<void> | null = null;
+  private readonly positionOfSeq = new Map<number, number>();
+  private readonly seq: number[] = [];
+  private readonly isPublic: number[] = [];
+  private readonly owner: number[] = [];
+  private readonly collection: number[] = [];
+  private readonly earliest: number[] = [];
+  private readonly latest: number[] = [];
+  private readonly owners = new Dictionary();
+  private readonly collections = new Dictionary();
+  private readonly columns = new Map<FacetName, { dictionary: Dictionary; codes: number[] }>(FACET_NAMES.map((f) => [f, { dictionary: new Dictionary(), codes: [] }]));
+
+  constructor(private readonly database: Database) {}
+
+  /** Counts the works matching the query, and each facet's values with the other facets' filters applied. */
+  async count(query: FacetCountQuery): Promise<FacetCounts> {
+    await this.sync();
+    const staff = isStaff(query.actor);
+    const actorOwner = query.actor.kind === 'user' ? (this.owners.find(query.actor.id) ?? -2) : -2;
+    const ownerFilter = query.ownerId !== undefined ? (this.owners.find(query.ownerId) ?? -2) : undefined;
+    const collectionFilter = query.collectionIds ? new Set(query.collectionIds.map((id) => this.collections.find(id) ?? -2)) : null;
+    const filters = (Object.entries(query.filters) as [FacetName, string[] | undefined][])
+      .filter(([, values]) => values && values.length > 0)
+      .map(([facet, values]) => {
+        const column = this.columns.get(facet)!;
+        return { facet, codes: column.codes, allowed: new Set(values!.map((v) => column.dictionary.find(v) ?? -2)) };
+      });
+    const wanted = query.facets.map((facet) => ({ facet, codes: this.columns.get(facet)!.codes, counts: new Int32Array(this.columns.get(facet)!.dictionary.values.length) }));
+    const countsOf = new Map(wanted.map((w) => [w.facet, w]));
+    const { yearFrom, yearTo, matching } = query;
+    let total = 0;
+    for (let i = 0; i < this.seq.length; i++) {
+      if (!staff && this.isPublic[i] !== 1 && this.owner[i] !== actorOwner) continue;
+      // Missing years are NaN, which fails both comparisons, as NULL does in SQL.
+      if (yearFrom !== undefined && !(this.latest[i]! >= yearFrom)) continue;
+      if (yearTo !== undefined && !(this.earliest[i]! <= yearTo)) continue;
+      if (collectionFilter && !collectionFilter.has(this.collection[i]!)) continue;
+      if (ownerFilter !== undefined && this.owner[i] !== ownerFilter) continue;
+      if (matching && !matching.has(this.seq[i]!)) continue;
+      let failed: FacetName | null = null;
+      let failures = 0;
+      for (const filter of filters) {
+        if (!filter.allowed.has(filter.codes[i]!)) {
+          failed = filter.facet;
+          if (++failures > 1) break;
+        }
+      }
+      if (failures === 0) {
+        total++;
+        for (const w of wanted) {
+          const code = w.codes[i]!;
+          if (code >= 0) w.counts[code]!++;
+        }
+      } else if (failures === 1) {
+        // Passes every filter but its own facet's: it counts as an alternative in that facet only.
+        const w = countsOf.get(failed!);
+        const code = w ? w.codes[i]! : -1;
+        if (w && code >= 0) w.counts[code]!++;
+      }
+    }
+    const facets: FacetCounts['facets'] = {};
+    for (const w of wanted) {
+      const values = this.columns.get(w.facet)!.dictionary.values;
+      const list: { value: string; count: number }[] = [];
+      w.counts.forEach((count, code) => {
+        if (count > 0) list.push({ value: values[code]!, count });
+      });
+      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      facets[w.facet] = list.slice(0, query.facetLimit);
+    }
+    return { total, facets };
+  }
+
+  /** Brings the columns up to the latest committed change (one caller loads, the others wait). */
+  private async sync(): Promise<void> {
+    while (this.syncing) await this.syncing;
+    const current = await this.latestVersion();
+    if (current <= this.version) return;
+    // Every write up to `current` has committed (versions are taken in commit order), so after
+    // loading everything newer than what we had, we are at least at `current`.
+    this.syncing = this.load()
+      .then(() => {
+        this.version = Math.max(this.version, current);
+      })
+      .finally(() => {
+        this.syncing = null;
+      });
+    await this.syncing;
+  }
+
+  private async latestVersion(): Promise<number> {
+    const row = await this.database.db.selectFrom('catalogue_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  private async load(): Promise<void> {
+    for (;;) {
+      const rows = await this.database.db
+        .selectFrom('works')
+        .select(['seq', 'change_version', 'visibility', 'owner_id', 'collection_id', 'earliest_year', 'latest_year', ...Object.values(FACETS)])
+        .where('change_version', '>', this.version)
+        .orderBy('change_version')
+        .limit(50_000)
+        .execute();
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        let i = this.positionOfSeq.get(seq);
+        if (i === undefined) {
+          i = this.seq.length;
+          this.positionOfSeq.set(seq, i);
+          this.seq.push(seq);
+        }
+        this.isPublic[i] = row.visibility === 'public' ? 1 : 0;
+        this.owner[i] = this.owners.code(row.owner_id);
+        this.collection[i] = this.collections.code(row.collection_id);
+        this.earliest[i] = row.earliest_year ?? Number.NaN;
+        this.latest[i] = row.latest_year ?? Number.NaN;
+        for (const facet of FACET_NAMES) {
+          const column = this.columns.get(facet)!;
+          column.codes[i] = column.dictionary.code((row as Record<string, unknown>)[FACETS[facet]] as string | null);
+        }
+        this.version = Math.max(this.version, Number(row.change_version));
+      }
+    }
+  }
+}
