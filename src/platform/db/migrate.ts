@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, Dialect } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
+import * as m0002 from './migrations/0002-registry.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -9,6 +10,7 @@ interface DialectMigration {
 // Listed explicitly so the compiled build needs no directory scan; forward-only, never edited once shipped.
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-foundation': m0001,
+  '0002-registry': m0002,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -179,6 +179,53 @@ export interface FixityRunsTable {
   report: string; // JSON list of problems
 }
 
+export interface RegistryStateTable {
+  id: number;
+  size: number;
+  root_hash: string; // base64, as in checkpoints
+  updated_at: string;
+}
+
+export interface RegistrantKeysTable {
+  user_id: string;
+  key_id: string;
+  public_key: string; // base64 raw Ed25519
+  private_key: string; // sealed with the instance key (see registry/registrant-keys.ts)
+  created_at: string;
+}
+
+export interface RegistryPendingTable {
+  id: string;
+  entry: string; // canonical entry text
+  work_id: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
+export interface RegistryEntriesTable {
+  idx: number;
+  registration_id: string;
+  leaf_hash: string; // base64
+  entry: string;
+  work_id: string | null;
+  user_id: string | null;
+  sequenced_at: string;
+}
+
+export interface RegistryTilesTable {
+  level: number;
+  idx: number;
+  width: number;
+  hashes: Buffer;
+}
+
+export interface RegistryCheckpointsTable {
+  size: number;
+  root_hash: string;
+  note: string; // the signed checkpoint, verbatim
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -196,4 +243,10 @@ export interface DB {
   settings: SettingsTable;
   jobs: JobsTable;
   fixity_runs: FixityRunsTable;
+  registry_state: RegistryStateTable;
+  registrant_keys: RegistrantKeysTable;
+  registry_pending: RegistryPendingTable;
+  registry_entries: RegistryEntriesTable;
+  registry_tiles: RegistryTilesTable;
+  registry_checkpoints: RegistryCheckpointsTable;
 }
