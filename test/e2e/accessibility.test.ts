@@ -35,6 +35,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
   let server: RunningServer;
   let browser: Browser;
   let workId: string;
+  let collectionId: string;
   const password = 'a11y-password-123';
 
   beforeAll(async () => {
@@ -46,6 +47,21 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     expect(cli(server.dataDir, ['import', path.dirname(TAIPEI), '--records', TAIPEI, '--mapping', 'mappings/npm-taipei-chinese-painting.json', '--visibility', 'public', '--json']).status).toBe(2);
     const list = (await (await fetch(`${server.url}/api/works?type=image`)).json()) as { items: { id: string }[] };
     workId = list.items[0]!.id;
+    // Nested collections (one private), with the work in the sub-collection, so the collection
+    // filter, the work's collection links and the collections tree all have something to show.
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1' }, body: JSON.stringify({ username: 'admin', password }) });
+    const headers = { 'content-type': 'application/json', 'x-wenyuan-csrf': '1', cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+    const send = async (method: string, url: string, body: unknown) => {
+      const res = await fetch(`${server.url}${url}`, { method, headers, body: JSON.stringify(body) });
+      expect(res.ok, `${method} ${url}`).toBe(true);
+      return (await res.json()) as { id: string; version: number };
+    };
+    const root = await send('POST', '/api/collections', { name: { 'zh-Hans': '书画', 'zh-Hant': '書畫', en: 'Painting and calligraphy' }, visibility: 'public' });
+    const child = await send('POST', '/api/collections', { name: { 'zh-Hans': '山水', en: 'Landscapes' }, parentId: root.id, visibility: 'public' });
+    await send('POST', '/api/collections', { name: { en: 'Drafts' }, parentId: root.id, visibility: 'private' });
+    const work = (await (await fetch(`${server.url}/api/works/${workId}`)).json()) as { version: number };
+    await send('PATCH', `/api/works/${workId}`, { expectedVersion: work.version, collectionId: child.id });
+    collectionId = root.id;
     browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
   });
 
@@ -59,6 +75,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     ['catalogue', '/'],
     ['search results', `/?q=${encodeURIComponent('溪山')}`],
     ['work page', `/works/${workId}`],
+    ['catalogue filtered by a collection', `/?collection=${collectionId}`],
     ['sign-in page', '/login'],
   ];
 
@@ -83,11 +100,19 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    for (const url of ['/upload', '/admin', '/account', `/works/${workId}`]) {
+    for (const url of ['/upload', '/admin', '/collections', '/account', `/works/${workId}`]) {
       await page.goto(`${server.url}${url}`);
       await page.waitForLoadState('networkidle');
       expect(await violations(page), url).toEqual([]);
     }
+    await page.goto(`${server.url}/collections`);
+    await page.getByTestId('collection-treeitem').first().click();
+    await page.getByTestId('collection-edit-form').waitFor();
+    expect(await violations(page), 'collection editor').toEqual([]);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `/collections overflows by ${overflow}px at 360 px`).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${server.url}/works/${workId}`);
     await page.getByTestId('edit-button').click();
     expect(await violations(page), 'edit form').toEqual([]);

@@ -4,6 +4,7 @@ import { I18nProvider, useI18n } from './i18n';
 import { AccountPage } from './pages/AccountPage';
 import { AdminPage } from './pages/AdminPage';
 import { CataloguePage } from './pages/CataloguePage';
+import { CollectionsPage } from './pages/CollectionsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { UploadPage } from './pages/UploadPage';
@@ -18,6 +19,7 @@ function Page({ path }: { path: string }) {
   if (path === '/login') return <LoginPage />;
   if (path === '/upload') return <UploadPage />;
   if (path === '/admin') return <AdminPage />;
+  if (path === '/collections') return <CollectionsPage />;
   if (path === '/account') return <AccountPage />;
   return <NotFoundPage />;
 }

@@ -6,6 +6,7 @@ import type {
   FixityRun,
   JobStatus,
   JobsPage,
+  LangMap,
   Role,
   UploadItem,
   User,
@@ -83,6 +84,14 @@ export interface WorkPatch {
   note?: string;
 }
 
+/** POST /api/collections; PATCH takes any subset. `parentId: null` is the top level, `description: null` clears it. */
+export interface CollectionInput {
+  name: LangMap;
+  description?: LangMap | null;
+  parentId?: string | null;
+  visibility?: Visibility;
+}
+
 /** Typed calls to every endpoint the web UI uses. */
 export const api = {
   me: () => get<{ user: User | null }>('/auth/me'),
@@ -101,6 +110,8 @@ export const api = {
   catalogue: (query: string) => get<CataloguePage>('/works' + (query ? '?' + query : '')),
   vocabulary: () => get<Vocabulary>('/vocabulary'),
   collections: () => get<{ items: Collection[] }>('/collections'),
+  createCollection: (input: CollectionInput) => post<Collection>('/collections', input),
+  updateCollection: (id: string, changes: Partial<CollectionInput>) => patch<Collection>(`/collections/${enc(id)}`, changes),
 
   work: (id: string) => get<WorkDetail>(`/works/${enc(id)}`),
   updateWork: (id: string, changes: WorkPatch) => patch<WorkDetail>(`/works/${enc(id)}`, changes),

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { FACET_NAMES, type CataloguePage, type Collection, type FacetName, type Vocabulary } from '../types';
+import { CollectionOptions } from './CollectionOptions';
 import { FacetGroup } from './FacetGroup';
 import { YearRangeForm } from './YearRangeForm';
 
@@ -20,7 +21,7 @@ interface Props {
 
 /** The filter sidebar: collections, "mine", year range and every facet the API counted. */
 export function FacetPanel({ id, open, state, query, facets, vocabulary, collections, onToggle }: Props) {
-  const { t, pick } = useI18n();
+  const { t } = useI18n();
   const { user } = useSession();
   const collectionId = useId();
   const mineId = useId();
@@ -31,14 +32,19 @@ export function FacetPanel({ id, open, state, query, facets, vocabulary, collect
       {collections.length > 0 && (
         <div className="facet-group field">
           <label htmlFor={collectionId}>{t('catalogue.collection')}</label>
-          <select id={collectionId} value={state.collection} onChange={(e) => navigate(catalogueHref(query, { collection: e.target.value }))}>
+          <select
+            id={collectionId}
+            value={state.collection}
+            onChange={(e) => navigate(catalogueHref(query, { collection: e.target.value }))}
+            aria-describedby={`${collectionId}-hint`}
+            data-testid="collection-filter"
+          >
             <option value="">{t('catalogue.allCollections')}</option>
-            {collections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {pick(c.name) ?? c.id}
-              </option>
-            ))}
+            <CollectionOptions collections={collections} current={state.collection} />
           </select>
+          <p className="hint" id={`${collectionId}-hint`}>
+            {t('catalogue.collectionHint')}
+          </p>
         </div>
       )}
       {user && (

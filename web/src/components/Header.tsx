@@ -45,6 +45,13 @@ export function Header() {
             )}
             {hasRole('admin', 'curator') && (
               <li>
+                <Link to="/collections" aria-current={current('/collections')} data-testid="nav-collections">
+                  {t('nav.collections')}
+                </Link>
+              </li>
+            )}
+            {hasRole('admin', 'curator') && (
+              <li>
                 <Link to="/admin" aria-current={current('/admin')}>
                   {t('nav.admin')}
                 </Link>

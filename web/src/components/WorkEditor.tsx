@@ -5,6 +5,7 @@ import { heritageLabel, industryLabel } from '../labels';
 import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
 import { COMMON_RIGHTS_URIS, rightsLabel } from '../rights';
 import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
+import { CollectionOptions } from './CollectionOptions';
 import { CreatorRows } from './CreatorRows';
 import { errorText } from './ErrorMessage';
 import { LangMapFields } from './LangMapFields';
@@ -20,7 +21,7 @@ interface Props {
 
 /** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
 export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
-  const { t, lang, pick } = useI18n();
+  const { t, lang } = useI18n();
   const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<{ conflict: boolean; message: string } | null>(null);
@@ -174,14 +175,9 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
         {(collections.length > 0 || draft.collectionId) && (
           <div className="field">
             <label htmlFor={`${id}-collection`}>{t('field.collection')}</label>
-            <select id={`${id}-collection`} value={draft.collectionId} onChange={(e) => set('collectionId', e.target.value)}>
+            <select id={`${id}-collection`} data-testid="collection-select" value={draft.collectionId} onChange={(e) => set('collectionId', e.target.value)}>
               <option value="">{t('edit.noCollection')}</option>
-              {draft.collectionId && !collections.some((c) => c.id === draft.collectionId) && <option value={draft.collectionId}>{draft.collectionId}</option>}
-              {collections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {pick(c.name) ?? c.id}
-                </option>
-              ))}
+              <CollectionOptions collections={collections} current={draft.collectionId} />
             </select>
           </div>
         )}

@@ -1,8 +1,11 @@
 import type { ReactNode } from 'react';
+import { catalogueHref } from '../catalogue-query';
+import { collectionAncestry } from '../collection-tree';
 import { workDateText } from '../format';
 import { useI18n } from '../i18n';
 import { heritageLabel, industryLabel, knownLabel } from '../labels';
 import { rightsLabel } from '../rights';
+import { Link } from '../router';
 import { safeHttpUrl } from '../safe-url';
 import type { Collection, Vocabulary, WorkDetail } from '../types';
 import { LangText } from './LangText';
@@ -10,11 +13,12 @@ import { LangText } from './LangText';
 interface Props {
   work: WorkDetail;
   vocabulary: Vocabulary | null;
-  collection: Collection | undefined;
+  /** Every collection the reader can see (GET /api/collections), to name the work's and its parents. */
+  collections: Collection[];
 }
 
 /** Every metadata field of a work as a definition list, labels in the interface language. */
-export function WorkMetadataList({ work, vocabulary, collection }: Props) {
+export function WorkMetadataList({ work, vocabulary, collections }: Props) {
   const i18n = useI18n();
   const { t, lang, formatYear, formatDateTime, formatNumber } = i18n;
   const m = work.metadata;
@@ -150,7 +154,27 @@ export function WorkMetadataList({ work, vocabulary, collection }: Props) {
       ),
     );
   }
-  if (collection) add('collection', t('field.collection'), <LangText map={collection.name} others="none" />);
+  // The work's collection and the collections above it, each a link to the catalogue filtered by it.
+  // A collection this reader may not see is not named at all.
+  const ancestry = collectionAncestry(collections, work.collectionId);
+  if (ancestry.length > 0) {
+    add(
+      'collection',
+      t('field.collection'),
+      <ol className="collection-trail" aria-label={ancestry.length > 1 ? t('work.collectionPath') : undefined}>
+        {ancestry.map((c, i) => {
+          const leaf = i === ancestry.length - 1;
+          return (
+            <li key={c.id}>
+              <Link to={catalogueHref(new URLSearchParams(), { collection: c.id })} data-testid={leaf ? 'work-collection-link' : 'work-collection-ancestor-link'}>
+                <LangText map={c.name} others="none" />
+              </Link>
+            </li>
+          );
+        })}
+      </ol>,
+    );
+  }
   add('workType', t('field.workType'), knownLabel(i18n, 'workType', work.workType));
   add('visibility', t('field.visibility'), knownLabel(i18n, 'visibility', work.visibility));
   add('version', t('field.version'), formatNumber(work.version));

@@ -10,6 +10,7 @@ import { WorkCard } from '../components/WorkCard';
 import { useI18n } from '../i18n';
 import { facetValueLabel } from '../labels';
 import { navigate, useLocation } from '../router';
+import { useSession } from '../session';
 import { FACET_NAMES, type Collection, type FacetName } from '../types';
 import { useApi } from '../use-api';
 import { useVocabulary } from '../vocabulary';
@@ -25,15 +26,17 @@ export function CataloguePage() {
   const apiQuery = apiQueryString(location.query);
   const result = useApi(() => api.catalogue(apiQuery), apiQuery, true);
   const vocabulary = useVocabulary();
+  const userId = useSession().user?.id ?? '';
   const [collections, setCollections] = useState<Collection[]>([]);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const panelId = useId();
   const sortId = useId();
 
   useEffect(() => rememberCatalogueHref(location.href), [location.href]);
+  // Signing in or out changes which collections may be listed (private ones are for staff and owners).
   useEffect(() => {
     api.collections().then((r) => setCollections(r.items), () => setCollections([]));
-  }, []);
+  }, [userId]);
   useEffect(() => {
     document.title = (state.q ? `${state.q} · ` : '') + `${t('catalogue.title')} · 文渊 Wenyuan`;
   }, [state.q, t]);

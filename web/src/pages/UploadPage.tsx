@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { api, uploadFile } from '../api';
+import { CollectionOptions } from '../components/CollectionOptions';
 import { errorText } from '../components/ErrorMessage';
 import { RequireRole } from '../components/RequireRole';
 import { UploadRow, type UploadEntry } from '../components/UploadRow';
@@ -20,7 +21,7 @@ export function UploadPage() {
 
 /** Drag-and-drop or pick files; each is sent on its own request so it has its own progress and result. */
 function Uploader() {
-  const { t, pick, formatNumber } = useI18n();
+  const { t, formatNumber } = useI18n();
   const [entries, setEntries] = useState<UploadEntry[]>([]);
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [collectionId, setCollectionId] = useState('');
@@ -98,11 +99,7 @@ function Uploader() {
             <label htmlFor={`${id}-collection`}>{t('upload.collection')}</label>
             <select id={`${id}-collection`} value={collectionId} onChange={(e) => setCollectionId(e.target.value)} data-testid="upload-collection">
               <option value="">{t('upload.noCollection')}</option>
-              {collections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {pick(c.name) ?? c.id}
-                </option>
-              ))}
+              <CollectionOptions collections={collections} />
             </select>
           </div>
         </div>

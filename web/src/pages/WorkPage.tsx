@@ -186,7 +186,7 @@ export function WorkPage({ id }: { id: string }) {
                 </section>
               )}
               <h2 className="visually-hidden">{t('work.details')}</h2>
-              <WorkMetadataList work={data} vocabulary={vocabulary} collection={collections.find((c) => c.id === data.collectionId)} />
+              <WorkMetadataList work={data} vocabulary={vocabulary} collections={collections} />
             </>
           )}
         </div>
