@@ -12,6 +12,12 @@ import { SearchIndex } from './discover/search-index.js';
 import { IdentityRepository } from './govern/identity.repository.js';
 import { IdentityService } from './govern/identity.service.js';
 import { displayDerivativeHandler } from './media/derivative.jobs.js';
+import { KeyStore } from './registry/keystore.js';
+import { RegistrantKeys } from './registry/registrant-keys.js';
+import { RegistryRepository } from './registry/registry.repository.js';
+import { RegistryService } from './registry/registry.service.js';
+import { RegistrySequencer } from './registry/sequencer.js';
+import { TransparencyLog } from './registry/transparency-log.js';
 import { LocalDiskBlobStore, type BlobStore } from './platform/blob-store.js';
 import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
@@ -38,6 +44,8 @@ export interface App {
   fixity: FixityService;
   searchIndex: SearchIndex;
   blobSweep: BlobSweepService;
+  registry: RegistryService;
+  sequencer: RegistrySequencer;
   close(): Promise<void>;
 }
 
@@ -63,6 +71,13 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const catalogue = new CatalogueService(new CatalogueRepository(database), workRepository);
   const fixity = new FixityService(database, workRepository, blobs);
   const blobSweep = new BlobSweepService(database, blobs);
+  const keystore = new KeyStore(path.join(config.dataDir, 'keys'));
+  const registryRepository = new RegistryRepository(database);
+  const transparencyLog = new TransparencyLog(registryRepository, keystore, config.registryOrigin);
+  // The sequencer is created after the service it drives; registrations poke it through this closure.
+  let sequencer: RegistrySequencer | null = null;
+  const registry = new RegistryService(registryRepository, workRepository, new RegistrantKeys(database, keystore), transparencyLog, () => sequencer?.poke());
+  sequencer = new RegistrySequencer(registryRepository, registry, { intervalMs: 500, ...(options.logger ? { onError: (err: unknown) => options.logger!.error({ err }, 'sequencing failed') } : {}) });
 
   worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
   worker.register(REINDEX_JOB, async () => {
@@ -91,7 +106,10 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     fixity,
     searchIndex,
     blobSweep,
+    registry,
+    sequencer,
     async close() {
+      await sequencer?.stop();
       await worker.stop();
       await database.close();
     },

@@ -6,6 +6,7 @@ import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
 import { registerImportCommand } from './import.command.js';
+import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerReindexCommand(program);
   registerGcCommand(program);
+  registerRegistryCommands(program);
   registerImportCommand(program);
   return program;
 }

@@ -23,6 +23,7 @@ export function registerServeCommand(program: Command): void {
     const server = options.role === 'worker' ? null : await buildServer(app, { logger: { level: config.logLevel }, webRoot: WEB_ROOT });
     if (options.role !== 'api') {
       app.worker.start();
+      app.sequencer.start();
       await scheduleFixity(app.jobs, config.fixityIntervalHours, app.database.db);
     }
     if (server) {

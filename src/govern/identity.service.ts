@@ -129,6 +129,11 @@ export class IdentityService {
     if (!(await this.repo.revokeApiToken(tokenId, userId, new Date().toISOString()))) throw CommonErrors.notFound('API token');
   }
 
+  async findByUsername(username: string): Promise<PublicUser | null> {
+    const row = await this.repo.findUserByUsername(username.trim().normalize('NFC'));
+    return row ? toPublicUser(row) : null;
+  }
+
   async getUser(id: string): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
     if (!row) throw CommonErrors.notFound('user');

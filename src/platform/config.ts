@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,15 @@ export const configSchema = z.object({
   /** Hours between scheduled fixity audits; 0 turns the schedule off. */
   fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /**
+   * The transparency log's origin (and its key's name), e.g. "museum.example/registry". Used only
+   * when the log key is first created; afterwards the key file decides.
+   */
+  registryOrigin: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be printable ASCII without spaces, like museum.example/registry')
+    .refine((s) => !s.includes('+'), 'must not contain "+"')
+    .default(`${os.hostname().replace(/[^\x21-\x7e+]/g, '') || 'localhost'}/wenyuan-registry`),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -37,6 +47,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   fixityIntervalHours: 'WENYUAN_FIXITY_INTERVAL_HOURS',
   logLevel: 'WENYUAN_LOG_LEVEL',
   secureCookies: 'WENYUAN_SECURE_COOKIES',
+  registryOrigin: 'WENYUAN_REGISTRY_ORIGIN',
 };
 
 export class ConfigError extends Error {}

@@ -12,6 +12,13 @@ export const ERROR_STATUS: Record<string, number> = {
   image_too_large: 422,
   corrupt_file: 422,
   rate_limited: 429,
+  note_malformed: 400,
+  note_unverified: 403,
+  key_malformed: 400,
+  checkpoint_malformed: 400,
+  cosignature_malformed: 400,
+  tlog_proof_malformed: 400,
+  tlog_proof_invalid: 403,
 };
 
 export function statusForCode(code: string): number {

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
+import { nodeCrypto } from '../registry/crypto-node.js';
+import { verifyReceipt } from '../registry/verify-receipt.js';
+import { addInstanceOptions, withApp } from './context.js';
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** `wenyuan register`, `wenyuan verify` and `wenyuan registry …`: the transparency log from the command line. */
+export function registerRegistryCommands(program: Command): void {
+  addInstanceOptions(
+    program
+      .command('register <work-id...>')
+      .description('register works in the transparency log and write one receipt file per work')
+      .requiredOption('--as <username>', 'the curator or owner registering (their registrant key is used)')
+      .option('--role <role>', `${REGISTRANT_ROLES.join(' | ')} (default: author for the owner, institution otherwise)`)
+      .option('--out <dir>', 'folder for the receipt files', '.')
+      .option('--json', 'print one JSON object with every result'),
+  ).action(async (workIds: string[], options: { as: string; role?: string; out: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    if (options.role && !REGISTRANT_ROLES.includes(options.role as RegistrantRole)) throw new Error(`--role must be one of ${REGISTRANT_ROLES.join(', ')}`);
+    fs.mkdirSync(options.out, { recursive: true });
+    const results = await withApp(options, async (app) => {
+      const user = await app.identity.findByUsername(options.as);
+      if (!user || user.disabled) throw new Error(`no active user "${options.as}"`);
+      const actor = { kind: 'user' as const, id: user.id, username: user.username, role: user.role };
+      const pending: { workId: string; registrationId?: string; error?: string }[] = [];
+      for (const workId of workIds) {
+        try {
+          const r = await app.registry.register(actor, workId, { ...(options.role ? { role: options.role as RegistrantRole } : {}) });
+          pending.push({ workId, registrationId: r.registrationId });
+        } catch (error) {
+          pending.push({ workId, error: (error as Error).message });
+        }
+      }
+      await app.registry.sequencePending();
+      const out: { workId: string; status: 'registered' | 'failed'; index?: number; receipt?: string; reason?: string }[] = [];
+      for (const p of pending) {
+        if (!p.registrationId) {
+          out.push({ workId: p.workId, status: 'failed', reason: p.error! });
+          continue;
+        }
+        const status = await app.registry.status(p.registrationId);
+        if (status.status !== 'sequenced') {
+          out.push({ workId: p.workId, status: 'failed', reason: 'not sequenced' });
+          continue;
+        }
+        const file = path.join(options.out, `${p.workId}.receipt.json`);
+        fs.writeFileSync(file, JSON.stringify(status.receipt, null, 2) + '\n');
+        out.push({ workId: p.workId, status: 'registered', index: status.receipt.index, receipt: file });
+      }
+      return { results: out, logKey: await app.registry.log.verifierKey() };
+    });
+    if (options.json) console.log(JSON.stringify({ registered: results.results.filter((r) => r.status === 'registered').length, failed: results.results.filter((r) => r.status === 'failed').length, logKey: results.logKey, items: results.results }));
+    else {
+      for (const r of results.results) console.log(r.status === 'registered' ? `registered ${r.workId} as entry ${r.index} → ${r.receipt}` : `failed     ${r.workId}: ${r.reason}`);
+      console.log(`log key (pin it when verifying): ${results.logKey}`);
+    }
+    if (results.results.some((r) => r.status === 'failed')) process.exitCode = 2;
+  });
+
+  program
+    .command('verify <receipt>')
+    .description('check a receipt offline: entry, inclusion proof, checkpoint signature, and optionally the file')
+    .option('--file <path>', 'the registered file: its sha256 must be the registered content')
+    .option('--log-key <vkey-or-file>', "the log's verifier key to trust (without it the receipt's own key is used, which proves little)")
+    .option('--json', 'print the result as JSON')
+    .action(async (receiptPath: string, options: { file?: string; logKey?: string; json?: boolean }) => {
+      const stat = fs.statSync(receiptPath, { throwIfNoEntry: false });
+      if (!stat?.isFile()) throw new Error(`no receipt file at ${receiptPath}`);
+      if (stat.size > 1024 * 1024) throw new Error(`${receiptPath} is ${stat.size} bytes; a receipt is a few kilobytes`);
+      const pinned = options.logKey ? (fs.existsSync(options.logKey) ? fs.readFileSync(options.logKey, 'utf8').trim() : options.logKey.trim()) : undefined;
+      const result = await verifyReceipt(fs.readFileSync(receiptPath), {
+        crypto: nodeCrypto,
+        ...(pinned ? { pinnedLogKey: pinned } : {}),
+        ...(options.file ? { fileSha256: await sha256File(options.file) } : {}),
+      });
+      if (options.json) console.log(JSON.stringify(result, null, 2));
+      else {
+        for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(22)} ${c.detail}`);
+        console.log(result.ok ? 'receipt verified' : 'receipt NOT verified');
+      }
+      process.exitCode = result.ok ? 0 : 1;
+    });
+}

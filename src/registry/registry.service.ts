@@ -1,0 +1,127 @@
+import type { WorkRepository } from '../archive/work.repository.js';
+import type { Actor } from '../govern/roles.js';
+import { canReadWork, hasRole } from '../govern/roles.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
+import { encodeEntry, REGISTRANT_ROLES, type RegistrantRole } from './entry.js';
+import type { RegistrantKeys } from './registrant-keys.js';
+import type { RegistryRepository } from './registry.repository.js';
+import type { TransparencyLog } from './transparency-log.js';
+
+/** What a registrant keeps: everything needed to verify the registration offline. */
+export interface Receipt {
+  type: 'wenyuan.registry.receipt/v1';
+  registrationId: string;
+  log: { origin: string; verifierKey: string };
+  /** The canonical entry text (the Merkle leaf is SHA-256(0x00 ‖ these bytes)). */
+  entry: string;
+  index: number;
+  treeSize: number;
+  /** C2SP tlog-proof: index, inclusion proof and the signed checkpoint; `extra` repeats the entry. */
+  proof: string;
+  /** For people reading the receipt; not covered by any signature. */
+  work: { id: string | null };
+}
+
+export type RegistrationStatus = { status: 'pending'; registrationId: string } | { status: 'sequenced'; registrationId: string; receipt: Receipt };
+
+/** Registering works in the transparency log and handing out receipts. */
+export class RegistryService {
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly repo: RegistryRepository,
+    private readonly works: WorkRepository,
+    private readonly keys: RegistrantKeys,
+    readonly log: TransparencyLog,
+    private readonly onPending: () => void = () => undefined,
+  ) {}
+
+  /**
+   * Accepts a registration of a work's primary file. Owners register as author or right holder;
+   * admins and curators may also register on behalf of the institution. The registration is
+   * durable once this returns (pending); `waitMs` waits for it to be sequenced into a checkpoint.
+   */
+  async register(actor: Actor, workId: string, options: { role?: RegistrantRole; termsSha256?: string | null; waitMs?: number } = {}): Promise<RegistrationStatus> {
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    const work = await this.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
+    const staff = hasRole(actor, ['admin', 'curator']);
+    if (work.owner_id !== actor.id && !staff) throw CommonErrors.forbidden('only the owner of a work, or a curator for the institution, may register it');
+    const role = options.role ?? (work.owner_id === actor.id ? 'author' : 'institution');
+    if (!REGISTRANT_ROLES.includes(role)) throw CommonErrors.invalid(`role must be one of ${REGISTRANT_ROLES.join(', ')}`);
+    if (role === 'institution' && !staff) throw CommonErrors.forbidden('only admins and curators register for the institution');
+    if (!work.primary_file_sha256) throw new AppError('invalid_input', `work ${workId} has no file to register; upload its file first`);
+    const key = await this.keys.forUser(actor.id);
+    const entry = new TextDecoder().decode(
+      encodeEntry({
+        contentSha256: work.primary_file_sha256,
+        registrant: key.keyId,
+        role,
+        termsSha256: options.termsSha256 ?? null,
+        fingerprints: [],
+        acceptedAt: Math.floor(Date.now() / 1000),
+      }),
+    );
+    const id = newId();
+    await this.repo.insertPending({ id, entry, work_id: workId, user_id: actor.id, created_at: new Date().toISOString() });
+    this.onPending();
+    return options.waitMs ? this.waitFor(id, options.waitMs) : { status: 'pending', registrationId: id };
+  }
+
+  /** The registration's receipt once sequenced; pending until then; 404 for unknown ids. */
+  async status(registrationId: string): Promise<RegistrationStatus> {
+    // Looked up again after the pending check: the sequencer may have moved it in between.
+    const entry = (await this.repo.entryByRegistration(registrationId)) ?? ((await this.repo.pendingById(registrationId)) ? null : await this.repo.entryByRegistration(registrationId));
+    if (entry === null) return { status: 'pending', registrationId };
+    if (!entry) throw CommonErrors.notFound(`registration ${registrationId}`);
+    const checkpoint = await this.repo.latestCheckpoint();
+    if (!checkpoint) throw new Error('an entry exists but no checkpoint does');
+    const index = Number(entry.idx);
+    return {
+      status: 'sequenced',
+      registrationId,
+      receipt: {
+        type: 'wenyuan.registry.receipt/v1',
+        registrationId,
+        log: { origin: await this.log.origin(), verifierKey: await this.log.verifierKey() },
+        entry: entry.entry,
+        index,
+        treeSize: Number(checkpoint.size),
+        proof: await this.log.tlogProof(index, entry.entry, { size: Number(checkpoint.size), note: checkpoint.note }),
+        work: { id: entry.work_id },
+      },
+    };
+  }
+
+  /** Registrations of a work that the actor may read, newest first. */
+  async registrationsOfWork(actor: Actor, workId: string): Promise<{ registrationId: string; index: number; sequencedAt: string }[]> {
+    const work = await this.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
+    return (await this.repo.entriesOfWork(workId)).reverse().map((e) => ({ registrationId: e.registration_id, index: Number(e.idx), sequencedAt: e.sequenced_at }));
+  }
+
+  /** Sequences what is pending and wakes callers waiting for their receipts. */
+  async sequencePending(): Promise<number> {
+    const count = await this.log.drain();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+    return count;
+  }
+
+  private async waitFor(id: string, waitMs: number): Promise<RegistrationStatus> {
+    const deadline = Date.now() + Math.min(waitMs, 30_000);
+    for (;;) {
+      const status = await this.status(id);
+      if (status.status === 'sequenced' || Date.now() >= deadline) return status;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now())));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}

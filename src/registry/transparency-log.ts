@@ -1,0 +1,150 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../platform/db/schema.js';
+import { AppError } from '../platform/errors.js';
+import { signCheckpoint } from './checkpoint.js';
+import { nodeCrypto } from './crypto-node.js';
+import type { KeyStore } from './keystore.js';
+import { hashLeaf } from './merkle.js';
+import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
+import type { RegistryRepository } from './registry.repository.js';
+import { generateKey, parseSignerKey, type Ed25519Signer } from './signed-note.js';
+import { appendLeaves, rightEdgeTiles, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
+import { formatTlogProof } from './tlog-proof.js';
+
+export interface SequenceResult {
+  sequenced: number;
+  treeSize: number;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/**
+ * The append-only Merkle log (RFC 6962 hashing, C2SP tiles and checkpoints). Sequencing moves a
+ * batch of pending registrations into the tree in one database transaction that also writes the
+ * changed tiles and the newly signed checkpoint: a crash before the commit leaves the batch
+ * pending, after it the batch is fully in the tree, and the state-row lock means no two
+ * sequencers ever extend the same tree size (no fork).
+ */
+export class TransparencyLog {
+  private signerPromise: Promise<Ed25519Signer> | null = null;
+
+  constructor(
+    private readonly repo: RegistryRepository,
+    private readonly keystore: KeyStore,
+    private readonly defaultOrigin: string,
+  ) {}
+
+  /** The log's signing key (created on first use; its name is the log's origin). */
+  signer(): Promise<Ed25519Signer> {
+    this.signerPromise ??= (async () => {
+      const fresh = await generateKey(this.defaultOrigin, nodeCrypto);
+      const stored = this.keystore.readOrCreate('log.key', () => fresh.signerKey);
+      return parseSignerKey(stored, nodeCrypto);
+    })();
+    return this.signerPromise;
+  }
+
+  async origin(): Promise<string> {
+    return (await this.signer()).name;
+  }
+
+  /** The verifier key (`name+id+key`) that clients pin to check checkpoints. */
+  async verifierKey(): Promise<string> {
+    return (await this.signer()).verifierKey;
+  }
+
+  /** Moves up to `maxBatch` pending registrations into the tree and signs a checkpoint. */
+  async sequence(maxBatch = 4096): Promise<SequenceResult> {
+    const signer = await this.signer();
+    return this.repo.transaction(async (trx) => {
+      const state = await this.repo.lockState(trx);
+      const pending = await this.repo.takePending(trx, maxBatch);
+      if (pending.length === 0) return { sequenced: 0, treeSize: state.size };
+      const edge = await this.fetchTiles(rightEdgeTiles(state.size), trx);
+      const leaves = pending.map((p) => hashLeaf(Buffer.from(p.entry, 'utf8')));
+      const appended = appendLeaves(state.size, leaves, (level, index) => edge.get(`${level}/${index}`));
+      const now = new Date().toISOString();
+      await this.repo.insertEntries(
+        trx,
+        pending.map((p, k) => ({ idx: state.size + k, registration_id: p.id, leaf_hash: b64(leaves[k]!), entry: p.entry, work_id: p.work_id, user_id: p.user_id, sequenced_at: now })),
+      );
+      await this.repo.putTiles(trx, appended.tiles);
+      const rootHash = b64(appended.root);
+      const note = await signCheckpoint({ origin: signer.name, size: appended.treeSize, rootHash: appended.root, extensions: [] }, signer);
+      await this.repo.insertCheckpoint(trx, { size: appended.treeSize, root_hash: rootHash, note, created_at: now });
+      await this.repo.setState(trx, appended.treeSize, rootHash);
+      await this.repo.deletePending(trx, pending.map((p) => p.id));
+      return { sequenced: pending.length, treeSize: appended.treeSize };
+    });
+  }
+
+  /** Sequences until nothing is pending (CLI runs and tests). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { sequenced } = await this.sequence();
+      if (sequenced === 0) return total;
+      total += sequenced;
+    }
+  }
+
+  latestCheckpoint(): Promise<{ size: number; note: string; rootHash: string } | null> {
+    return this.repo.latestCheckpoint().then((c) => (c ? { size: Number(c.size), note: c.note, rootHash: c.root_hash } : null));
+  }
+
+  /** Refuses proofs for tree sizes that no signed checkpoint has published. */
+  async requirePublished(treeSize: number): Promise<void> {
+    const latest = await this.latestCheckpoint();
+    if (!latest || treeSize > latest.size) throw new AppError('not_found', `tree size ${treeSize} has not been published (latest checkpoint: ${latest?.size ?? 0})`);
+  }
+
+  async tile(level: number, index: number): Promise<{ width: number; hashes: Buffer } | undefined> {
+    return this.repo.getTile(level, index);
+  }
+
+  /** Canonical entry texts [from, to). */
+  async entries(from: number, to: number): Promise<string[]> {
+    return (await this.repo.entriesBetween(from, to)).map((e) => e.entry);
+  }
+
+  async indexOfLeaf(leafHashBase64OrHex: string): Promise<number | null> {
+    const b64 = /^[0-9a-f]{64}$/.test(leafHashBase64OrHex) ? Buffer.from(leafHashBase64OrHex, 'hex').toString('base64') : leafHashBase64OrHex;
+    const rows = await this.repo.entriesByLeafHash(b64);
+    return rows[0] ? Number(rows[0].idx) : null;
+  }
+
+  async inclusionProof(index: number, treeSize: number): Promise<Buffer[]> {
+    return this.withReader((reader) => inclusionProof(index, treeSize, reader));
+  }
+
+  async consistencyProof(size1: number, size2: number): Promise<Buffer[]> {
+    return this.withReader((reader) => consistencyProof(size1, size2, reader));
+  }
+
+  async rootAt(treeSize: number): Promise<Buffer> {
+    return this.withReader((reader) => rootAt(treeSize, reader));
+  }
+
+  /** The C2SP tlog-proof for entry `index` against the checkpoint of size `treeSize` (extra = the entry). */
+  async tlogProof(index: number, entry: string, checkpoint: { size: number; note: string }): Promise<string> {
+    const proof = await this.inclusionProof(index, checkpoint.size);
+    return formatTlogProof({ extra: Buffer.from(entry, 'utf8'), index, inclusionProof: proof, checkpoint: checkpoint.note });
+  }
+
+  /** Runs a proof computation over stored tiles: a dry run finds the tiles, one read fetches them. */
+  private async withReader<T>(compute: (reader: NodeReader) => T): Promise<T> {
+    const tiles = await this.fetchTiles(tilesRead(compute));
+    return compute(new TileNodeReader((level, index) => tiles.get(`${level}/${index}`)));
+  }
+
+  private async fetchTiles(refs: TileRef[], executor?: Transaction<DB>): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    await Promise.all(
+      refs.map(async (ref) => {
+        const tile = await this.repo.getTile(ref.level, ref.index, executor);
+        if (tile) out.set(`${ref.level}/${ref.index}`, tile.hashes);
+      }),
+    );
+    return out;
+  }
+}
