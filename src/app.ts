@@ -45,6 +45,7 @@ export interface App {
   searchIndex: SearchIndex;
   blobSweep: BlobSweepService;
   registry: RegistryService;
+  registryRepository: RegistryRepository;
   sequencer: RegistrySequencer;
   close(): Promise<void>;
 }
@@ -107,6 +108,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     searchIndex,
     blobSweep,
     registry,
+    registryRepository,
     sequencer,
     async close() {
       await sequencer?.stop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
 import { nodeCrypto } from '../registry/crypto-node.js';
+import { auditLog } from '../registry/audit.js';
 import { verifyReceipt } from '../registry/verify-receipt.js';
 import { addInstanceOptions, withApp } from './context.js';
 
@@ -88,4 +89,17 @@ export function registerRegistryCommands(program: Command): void {
       }
       process.exitCode = result.ok ? 0 : 1;
     });
+
+  const registry = program.command('registry').description('the transparency log');
+  addInstanceOptions(registry.command('audit').description('recompute the log from the stored entries and check every signed checkpoint and tile').option('--json', 'print the report as JSON')).action(
+    async (options: { json?: boolean; dataDir?: string; databaseUrl?: string }) => {
+      const report = await withApp(options, async (app) => auditLog(app.registryRepository, await app.registry.log.verifierKey()));
+      if (options.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        console.log(`${report.entries} entries, ${report.checkpoints} checkpoints: ${report.ok ? 'consistent' : `${report.problems.length} problem(s)`}`);
+        for (const p of report.problems.slice(0, 200)) console.log(`  ${p.kind.padEnd(26)} at ${p.index}: ${p.detail}`);
+      }
+      if (!report.ok) process.exitCode = 2;
+    },
+  );
 }

@@ -119,6 +119,11 @@ export class RegistryRepository {
     return this.db.selectFrom('registry_entries').selectAll().where('work_id', '=', workId).orderBy('idx').execute();
   }
 
+  async maxIndex(): Promise<number | null> {
+    const row = await this.db.selectFrom('registry_entries').select((eb) => eb.fn.max('idx').as('m')).executeTakeFirst();
+    return row?.m === null || row?.m === undefined ? null : Number(row.m);
+  }
+
   /** Entries [from, to) in index order (audits and entry bundles). */
   entriesBetween(from: number, to: number): Promise<EntryRow[]> {
     return this.db.selectFrom('registry_entries').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
