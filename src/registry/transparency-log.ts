@@ -8,7 +8,8 @@ import { hashLeaf } from './merkle.js';
 import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
 import type { RegistryRepository } from './registry.repository.js';
 import { generateKey, parseSignerKey, type Ed25519Signer } from './signed-note.js';
-import { appendLeaves, rightEdgeTiles, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
+import { buildPyramid, PyramidNodeReader } from './tile-pyramid.js';
+import { appendLeaves, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
 import { formatTlogProof } from './tlog-proof.js';
 
 export interface SequenceResult {
@@ -27,6 +28,9 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
  */
 export class TransparencyLog {
   private signerPromise: Promise<Ed25519Signer> | null = null;
+  // Full tiles never change in an append-only log, so their node pyramids can be kept safely.
+  private readonly pyramids = new Map<string, Buffer>();
+  private static readonly MAX_PYRAMIDS = 4096; // 4096 × 16 KiB = 64 MiB
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -56,7 +60,8 @@ export class TransparencyLog {
   /** Moves up to `maxBatch` pending registrations into the tree and signs a checkpoint. */
   async sequence(maxBatch = 4096): Promise<SequenceResult> {
     const signer = await this.signer();
-    return this.repo.transaction(async (trx) => {
+    // Durable: a signed checkpoint lost in a power cut could let the log sign another tree of the same size.
+    return this.repo.durableTransaction(async (trx) => {
       const state = await this.repo.lockState(trx);
       const pending = await this.repo.takePending(trx, maxBatch);
       if (pending.length === 0) return { sequenced: 0, treeSize: state.size };
@@ -134,15 +139,24 @@ export class TransparencyLog {
   /** Runs a proof computation over stored tiles: a dry run finds the tiles, one read fetches them. */
   private async withReader<T>(compute: (reader: NodeReader) => T): Promise<T> {
     const tiles = await this.fetchTiles(tilesRead(compute));
-    return compute(new TileNodeReader((level, index) => tiles.get(`${level}/${index}`)));
+    const plain = new TileNodeReader((level, index) => tiles.get(`${level}/${index}`));
+    return compute(new PyramidNodeReader((level, index) => this.pyramids.get(`${level}/${index}`), plain));
   }
 
   private async fetchTiles(refs: TileRef[], executor?: Transaction<DB>): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     await Promise.all(
       refs.map(async (ref) => {
+        const key = `${ref.level}/${ref.index}`;
+        if (!executor && this.pyramids.has(key)) return;
         const tile = await this.repo.getTile(ref.level, ref.index, executor);
-        if (tile) out.set(`${ref.level}/${ref.index}`, tile.hashes);
+        if (!tile) return;
+        out.set(key, tile.hashes);
+        // Only tiles read outside a transaction: a tile seen inside one might yet be rolled back.
+        if (tile.width === TILE_WIDTH && !executor) {
+          if (this.pyramids.size >= TransparencyLog.MAX_PYRAMIDS) this.pyramids.delete(this.pyramids.keys().next().value as string);
+          this.pyramids.set(key, buildPyramid(tile.hashes));
+        }
       }),
     );
     return out;

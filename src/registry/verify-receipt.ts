@@ -1,7 +1,7 @@
+import { encodeHex } from './base64.js';
 import { openCheckpoint } from './checkpoint.js';
 import { decodeEntry, type RegistryEntry } from './entry.js';
-import { hashLeaf, verifyInclusion } from './merkle.js';
-import { parseVerifierKey, type CryptoProvider } from './signed-note.js';
+import { concatBytes, parseVerifierKey, type CryptoProvider } from './signed-note.js';
 import { parseTlogProof } from './tlog-proof.js';
 
 export interface ReceiptCheck {
@@ -108,12 +108,61 @@ export async function verifyReceipt(
   }
   result.treeSize = opened.size;
   try {
-    verifyInclusion(hashLeaf(entryBytes), receipt.index, opened.size, proof.inclusionProof, opened.rootHash);
+    const leafHash = await options.crypto.sha256(concatBytes(Uint8Array.of(0x00), entryBytes));
+    await verifyInclusionWith(options.crypto.sha256, leafHash, receipt.index, opened.size, proof.inclusionProof, opened.rootHash);
     check('inclusion', true, `entry ${receipt.index} is in the tree of size ${opened.size} signed by the log`);
   } catch (error) {
     check('inclusion', false, (error as Error).message);
   }
   return finish(result);
+}
+
+/**
+ * RFC 9162 §2.1.3.2 inclusion proof verification with any SHA-256 (here the CryptoProvider's), so
+ * this module stays free of node:crypto and runs in the browser; merkle.ts's verifyInclusion is the
+ * fast synchronous Node equivalent. Throws an Error saying what does not fit.
+ */
+export async function verifyInclusionWith(
+  sha256: (data: Uint8Array) => Promise<Uint8Array>,
+  leafHash: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Promise<void> {
+  if (!Number.isSafeInteger(treeSize) || treeSize < 1) throw new Error(`tree size ${treeSize} is not a whole number from 1 to 2^53 − 1`);
+  if (!Number.isSafeInteger(index) || index < 0) throw new Error(`index ${index} is not a non-negative integer`);
+  if (index >= treeSize) throw new Error(`index ${index} is not below tree size ${treeSize}`);
+  const check32 = (name: string, h: Uint8Array) => {
+    if (h.length !== 32) throw new Error(`${name} is ${h.length} bytes, not 32`);
+  };
+  check32('leaf hash', leafHash);
+  check32('root', root);
+  proof.forEach((p, i) => check32(`hash ${i} of the proof`, p));
+  const node = (left: Uint8Array, right: Uint8Array) => sha256(concatBytes(Uint8Array.of(0x01), left, right));
+  // Division, not bit operators: sizes go up to 2^53 and JavaScript's bitwise operators see 32 bits.
+  const half = (n: number) => Math.floor(n / 2);
+  let fn = index;
+  let sn = treeSize - 1;
+  let r = leafHash;
+  for (const p of proof) {
+    if (sn === 0) throw new Error(`inclusion proof has ${proof.length} hashes, more than a tree of size ${treeSize} needs for index ${index}`);
+    if (fn % 2 === 1 || fn === sn) {
+      r = await node(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      r = await node(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  if (sn !== 0) throw new Error(`inclusion proof has ${proof.length} hashes, fewer than a tree of size ${treeSize} needs for index ${index}`);
+  if (!sameBytes(r, root)) {
+    throw new Error(`computed root ${encodeHex(r)} does not match the expected root ${encodeHex(root)} (index ${index}, tree size ${treeSize})`);
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
