@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../app.js';
-import { canReadWork, isStaff } from '../govern/roles.js';
+import { canReadWork } from '../govern/roles.js';
 import { CommonErrors } from '../platform/errors.js';
 import { requireUser } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
@@ -45,7 +45,7 @@ export function registryRoutes(api: Api, app: App): void {
     // A receipt names the content hash: show it to those who may see the work, or who registered it.
     if (status.status === 'sequenced' && status.receipt.work.id) {
       const work = await app.workRepository.findById(status.receipt.work.id);
-      if (work && !canReadWork(request.actor, work) && !isStaff(request.actor)) throw CommonErrors.notFound(`registration ${request.params.id}`);
+      if (work && !canReadWork(request.actor, work)) throw CommonErrors.notFound(`registration ${request.params.id}`);
     }
     return status;
   });

@@ -36,6 +36,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
   let browser: Browser;
   let workId: string;
   let collectionId: string;
+  let registrationId: string;
   const password = 'a11y-password-123';
 
   beforeAll(async () => {
@@ -62,6 +63,10 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     const work = (await (await fetch(`${server.url}/api/works/${workId}`)).json()) as { version: number };
     await send('PATCH', `/api/works/${workId}`, { expectedVersion: work.version, collectionId: child.id });
     collectionId = root.id;
+    // A registration of the public work, for its certificate and the verify page.
+    const registered = (await send('POST', `/api/works/${workId}/registrations`, { wait: true })) as unknown as { status: string; registrationId: string };
+    expect(registered.status).toBe('sequenced');
+    registrationId = registered.registrationId;
     browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
   });
 
@@ -77,6 +82,8 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     ['work page', `/works/${workId}`],
     ['catalogue filtered by a collection', `/?collection=${collectionId}`],
     ['sign-in page', '/login'],
+    ['verify page', '/verify'],
+    ['registration certificate', `/registry/certificates/${registrationId}`],
   ];
 
   for (const lang of ['en', 'zh-CN']) {
@@ -116,6 +123,11 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     await page.goto(`${server.url}/works/${workId}`);
     await page.getByTestId('edit-button').click();
     expect(await violations(page), 'edit form').toEqual([]);
+    await page.goto(`${server.url}/verify?registration=${registrationId}`);
+    await page.getByTestId('verify-receipt-status').waitFor();
+    await page.getByTestId('verify-run').click();
+    await page.getByTestId('verify-result').waitFor();
+    expect(await violations(page), 'verify result').toEqual([]);
     await page.close();
   });
 

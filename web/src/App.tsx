@@ -4,10 +4,12 @@ import { I18nProvider, useI18n } from './i18n';
 import { AccountPage } from './pages/AccountPage';
 import { AdminPage } from './pages/AdminPage';
 import { CataloguePage } from './pages/CataloguePage';
+import { CertificatePage } from './pages/CertificatePage';
 import { CollectionsPage } from './pages/CollectionsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { UploadPage } from './pages/UploadPage';
+import { VerifyPage } from './pages/VerifyPage';
 import { WorkPage } from './pages/WorkPage';
 import { matchPath, useLocation } from './router';
 import { SessionProvider } from './session';
@@ -21,6 +23,9 @@ function Page({ path }: { path: string }) {
   if (path === '/admin') return <AdminPage />;
   if (path === '/collections') return <CollectionsPage />;
   if (path === '/account') return <AccountPage />;
+  if (path === '/verify') return <VerifyPage />;
+  const certificate = matchPath('/registry/certificates/:id', path);
+  if (certificate) return <CertificatePage id={certificate.id!} />;
   return <NotFoundPage />;
 }
 

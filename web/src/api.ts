@@ -7,6 +7,9 @@ import type {
   JobStatus,
   JobsPage,
   LangMap,
+  RegistrantRole,
+  RegistrationStatus,
+  RegistrationSummary,
   Role,
   UploadItem,
   User,
@@ -70,6 +73,47 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return parsed as T;
 }
 
+/** GET of a plain-text resource (the log key, a checkpoint). */
+async function getText(path: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch('/api' + path, { headers: { accept: 'text/plain, application/json' }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    throw errorFromBody(response.status, parsed);
+  }
+  return text;
+}
+
+/** GET of a file's raw bytes (a receipt to verify exactly as the server sent it). */
+async function getBytes(path: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch('/api' + path, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!response.ok) {
+    let parsed: unknown = null;
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = null;
+    }
+    throw errorFromBody(response.status, parsed);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
@@ -119,12 +163,27 @@ export const api = {
   restore: (id: string, version: number, expectedVersion: number) => post<WorkDetail>(`/works/${enc(id)}/restore`, { version, expectedVersion }),
   events: (id: string) => get<{ items: WorkEvent[] }>(`/works/${enc(id)}/events`),
 
+  /** Registers the work's file in the transparency log; waits a few seconds for the receipt. */
+  register: (workId: string, role: RegistrantRole) => post<RegistrationStatus>(`/works/${enc(workId)}/registrations`, { role, wait: true }),
+  registrations: (workId: string) => get<{ items: RegistrationSummary[] }>(`/works/${enc(workId)}/registrations`),
+  registration: (id: string) => get<RegistrationStatus>(`/registry/registrations/${enc(id)}`),
+  receiptBytes: (id: string) => getBytes(`/registry/registrations/${enc(id)}/receipt.json`),
+  /** The log's verifier key (a C2SP vkey), to pin. */
+  registryKey: async () => (await getText('/registry/key')).trim(),
+
   jobs: (status: JobStatus | '', page: number) => get<JobsPage>(`/admin/jobs?page=${page}${status ? '&status=' + status : ''}`),
   retryJob: (id: number) => post<{ ok: true }>(`/admin/jobs/${id}/retry`),
   fixityRuns: () => get<{ items: FixityRun[] }>('/admin/fixity'),
   runFixity: () => post<{ queued: boolean }>('/admin/fixity'),
   fixityReport: (id: string) => get<FixityReport>(`/admin/fixity/${encodeURIComponent(id)}`),
 };
+
+/** Where a registration's receipt file is downloaded from. */
+export const receiptUrl = (registrationId: string) => `/api/registry/registrations/${enc(registrationId)}/receipt.json`;
+/** The printable certificate page of a registration. */
+export const certificatePath = (registrationId: string) => `/registry/certificates/${enc(registrationId)}`;
+/** The public verify page, loading a registration's receipt. */
+export const verifyPath = (registrationId: string) => `/verify?registration=${enc(registrationId)}`;
 
 export interface UploadOptions {
   visibility: Visibility;

@@ -199,3 +199,30 @@ export interface Vocabulary {
   heritage: Record<string, Labels>;
   period: Record<string, Labels>;
 }
+
+/** Who a registration is made as (src/registry/entry.ts REGISTRANT_ROLES). */
+export const REGISTRANT_ROLES = ['author', 'right-holder', 'institution'] as const;
+export type RegistrantRole = (typeof REGISTRANT_ROLES)[number];
+
+/** A registration receipt (src/registry/registry.service.ts Receipt): all that offline verification needs. */
+export interface Receipt {
+  type: 'wenyuan.registry.receipt/v1';
+  registrationId: string;
+  log: { origin: string; verifierKey: string };
+  /** The canonical entry text (src/registry/entry.ts). */
+  entry: string;
+  index: number;
+  treeSize: number;
+  /** C2SP tlog-proof with the signed checkpoint. */
+  proof: string;
+  work: { id: string | null };
+}
+
+export type RegistrationStatus = { status: 'pending'; registrationId: string } | { status: 'sequenced'; registrationId: string; receipt: Receipt };
+
+/** GET /api/works/:id/registrations, newest first. */
+export interface RegistrationSummary {
+  registrationId: string;
+  index: number;
+  sequencedAt: string;
+}

@@ -36,6 +36,11 @@ export function Header() {
                 {t('nav.catalogue')}
               </Link>
             </li>
+            <li>
+              <Link to="/verify" aria-current={current('/verify')} data-testid="nav-verify">
+                {t('nav.verify')}
+              </Link>
+            </li>
             {hasRole('admin', 'curator', 'creator') && (
               <li>
                 <Link to="/upload" aria-current={current('/upload')}>

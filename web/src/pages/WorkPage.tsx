@@ -5,6 +5,7 @@ import { EventsList } from '../components/EventsList';
 import { FileList } from '../components/FileList';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { LangText } from '../components/LangText';
+import { RegistryPanel } from '../components/RegistryPanel';
 import { Loading } from '../components/Loading';
 import { WorkEditor } from '../components/WorkEditor';
 import { WorkMedia } from '../components/WorkMedia';
@@ -193,6 +194,7 @@ export function WorkPage({ id }: { id: string }) {
       </div>
 
       <FileList files={data.files} />
+      <RegistryPanel work={data} />
       {data.canEdit && (
         <>
           <HistoryPanel work={data} userName={userName} onRestored={(next, from) => saved(next, t('history.restored', { version: from, current: next.version }))} />

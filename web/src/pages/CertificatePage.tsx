@@ -1,0 +1,188 @@
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { ApiError, api, receiptUrl, verifyPath } from '../api';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Loading } from '../components/Loading';
+import { QrCode } from '../components/QrCode';
+import { useI18n, type MessageKey } from '../i18n';
+import { htmlLang, UI_LANGS } from '../lang';
+import { normalizeMetadata } from '../metadata-draft';
+import { receiptFacts, type ReceiptFacts } from '../registry';
+import { Link } from '../router';
+import { useSession } from '../session';
+import type { Receipt } from '../types';
+import { useApi } from '../use-api';
+
+const LANG_LABELS = { 'zh-Hans': '中文', en: 'English' } as const;
+
+function Row({ label, children, mono = false, testId }: { label: string; children: ReactNode; mono?: boolean; testId?: string }) {
+  return (
+    <div className="certificate-row">
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono break' : undefined} data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+/** The title of the registered work, when the reader may see the work. */
+function WorkTitle({ workId }: { workId: string }) {
+  const { t, pickEntry } = useI18n();
+  const { user } = useSession();
+  const work = useApi(() => api.work(workId).then((w) => ({ ...w, metadata: normalizeMetadata(w.metadata) })), `${workId}:${user?.id ?? ''}`);
+  if (work.data) {
+    const entry = pickEntry(work.data.metadata.title);
+    return (
+      <Link to={`/works/${encodeURIComponent(workId)}`} lang={entry ? htmlLang(entry[0]) : undefined} data-testid="certificate-work-title">
+        {entry?.[1] ?? workId}
+      </Link>
+    );
+  }
+  if (work.error) return <span className="muted">{t('certificate.workHidden')}</span>;
+  return <span className="muted">{t('common.loading')}</span>;
+}
+
+/** The certificate itself: what the receipt says, laid out to print on one A4 page. */
+function Certificate({ receipt, facts }: { receipt: Receipt; facts: ReceiptFacts }) {
+  const { t, lang, formatNumber } = useI18n();
+  const verifyUrl = `${window.location.origin}${verifyPath(receipt.registrationId)}`;
+  const accepted = new Date(facts.entry.acceptedAt * 1000);
+  const roleKey = `registry.role.${facts.entry.role}` as MessageKey;
+  return (
+    <article className="certificate" data-testid="certificate" aria-labelledby="certificate-title">
+      <header className="certificate-head">
+        <p className="certificate-brand">
+          <span lang="zh-Hans">文渊</span> <span lang="en">Wenyuan</span>
+        </p>
+        <h1 id="certificate-title">{t('certificate.title')}</h1>
+        <p className="certificate-subtitle">{t('certificate.subtitle')}</p>
+      </header>
+      <div className="certificate-body">
+        <dl className="certificate-facts">
+          <Row label={t('certificate.work')}>{receipt.work.id ? <WorkTitle workId={receipt.work.id} /> : <span className="muted">{t('certificate.workHidden')}</span>}</Row>
+          <Row label={t('certificate.content')} mono testId="certificate-content">
+            {facts.entry.contentSha256}
+          </Row>
+          <Row label={t('certificate.registrant')} mono>
+            {facts.entry.registrant}
+          </Row>
+          <Row label={t('certificate.role')}>{t(roleKey)}</Row>
+          <Row label={t('certificate.accepted')}>
+            <time dateTime={accepted.toISOString()}>{t('certificate.acceptedAt', { local: new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'long' }).format(accepted), utc: accepted.toISOString().replace('.000Z', 'Z') })}</time>
+          </Row>
+          {facts.entry.termsSha256 && (
+            <Row label={t('certificate.terms')} mono>
+              {facts.entry.termsSha256}
+            </Row>
+          )}
+          <Row label={t('certificate.index')} testId="certificate-index">
+            {formatNumber(receipt.index)}
+          </Row>
+          <Row label={t('certificate.treeSize')}>{formatNumber(facts.checkpoint.size)}</Row>
+          <Row label={t('certificate.origin')} mono>
+            {facts.checkpoint.origin}
+          </Row>
+          <Row label={t('certificate.root')} mono>
+            {facts.rootHashHex}
+          </Row>
+          <Row label={t('certificate.registrationId')} mono>
+            {receipt.registrationId}
+          </Row>
+        </dl>
+        <figure className="certificate-qr">
+          <QrCode text={verifyUrl} label={t('certificate.qr')} />
+          <figcaption>
+            {t('certificate.qrCaption')}
+            <br />
+            <span className="mono break">{verifyUrl}</span>
+          </figcaption>
+        </figure>
+      </div>
+      <p className="certificate-note">{t('certificate.explain')}</p>
+    </article>
+  );
+}
+
+/** `/registry/certificates/:id`: a printable certificate of one registration, with its receipt. */
+export function CertificatePage({ id }: { id: string }) {
+  const { t, lang, setLang } = useI18n();
+  const { user } = useSession();
+  const status = useApi(() => api.registration(id), `${id}:${user?.id ?? ''}`);
+  const receipt = status.data?.status === 'sequenced' ? status.data.receipt : null;
+  const facts = useMemo((): { ok: ReceiptFacts } | { error: unknown } | null => {
+    if (!receipt) return null;
+    try {
+      return { ok: receiptFacts(receipt) };
+    } catch (error) {
+      return { error };
+    }
+  }, [receipt]);
+
+  useEffect(() => {
+    document.title = `${t('certificate.title')} · 文渊 Wenyuan`;
+  }, [t]);
+
+  // Not in a checkpoint yet: ask again every few seconds.
+  const pending = status.data?.status === 'pending';
+  const { reload } = status;
+  useEffect(() => {
+    if (!pending) return;
+    const timer = window.setTimeout(reload, 3000);
+    return () => window.clearTimeout(timer);
+  }, [pending, reload, status.data]);
+
+  if (status.error && !status.data) {
+    const missing = status.error instanceof ApiError && status.error.status === 404;
+    return (
+      <div className="page-narrow">
+        <h1>{t('certificate.title')}</h1>
+        {missing ? <p className="notice">{t('certificate.notFound')}</p> : <ErrorMessage error={status.error} onRetry={status.reload} />}
+      </div>
+    );
+  }
+  if (!status.data) return <Loading />;
+  if (!receipt) {
+    return (
+      <div className="page-narrow">
+        <h1>{t('certificate.title')}</h1>
+        <p className="notice" role="status">
+          {t('certificate.pending')}
+        </p>
+      </div>
+    );
+  }
+  if (!facts || 'error' in facts) {
+    return (
+      <div className="page-narrow">
+        <h1>{t('certificate.title')}</h1>
+        <ErrorMessage error={facts?.error} />
+      </div>
+    );
+  }
+
+  return (
+    <div className="certificate-page">
+      <div className="certificate-tools no-print">
+        <div className="certificate-lang" role="group" aria-label={t('certificate.language')}>
+          {UI_LANGS.map((l) => (
+            <button key={l} type="button" className="button button-small" lang={l} aria-pressed={lang === l} onClick={() => setLang(l)} data-testid={`certificate-lang-${l}`}>
+              {LANG_LABELS[l]}
+            </button>
+          ))}
+        </div>
+        <div className="button-row">
+          <a className="button button-primary" href={receiptUrl(id)} download={`wenyuan-receipt-${id}.json`} data-testid="receipt-download">
+            {t('registry.downloadReceipt')}
+          </a>
+          <button type="button" className="button" onClick={() => window.print()}>
+            {t('certificate.print')}
+          </button>
+          <Link className="button" to={verifyPath(id)}>
+            {t('certificate.verify')}
+          </Link>
+        </div>
+      </div>
+      <Certificate receipt={receipt} facts={facts.ok} />
+    </div>
+  );
+}
