@@ -1,6 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../platform/config.js';
-import { AppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
@@ -33,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    const message = error instanceof AppError || error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     console.error(`wenyuan: ${message}`);
     process.exitCode = 1;
   }

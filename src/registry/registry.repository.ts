@@ -22,18 +22,18 @@ export class RegistryRepository {
 
   /** A transaction whose commit is on disk before it returns (signed checkpoints). */
   durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.database.durable(() => this.transaction(fn));
+    return this.database.durable((db) => db.transaction().execute(fn));
   }
 
   /** Durable: a pending id is an acknowledgement, so it must survive a power cut. */
   async insertPending(row: PendingRow): Promise<void> {
-    await this.database.durable(() => this.db.insertInto('registry_pending').values(row).execute());
+    await this.database.durable((db) => db.insertInto('registry_pending').values(row).execute());
   }
 
   /** Many registrations in one durable transaction (bulk registration by a curator). */
   async insertPendingMany(rows: PendingRow[]): Promise<void> {
-    await this.database.durable(() =>
-      this.transaction(async (trx) => {
+    await this.database.durable((db) =>
+      db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += 100) await trx.insertInto('registry_pending').values(rows.slice(i, i + 100)).execute();
       }),
     );

@@ -48,9 +48,12 @@ export class RegistryService {
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
     const staff = hasRole(actor, ['admin', 'curator']);
     if (work.owner_id !== actor.id && !staff) throw CommonErrors.forbidden('only the owner of a work, or a curator for the institution, may register it');
-    const role = options.role ?? (work.owner_id === actor.id ? 'author' : 'institution');
+    const owner = work.owner_id === actor.id;
+    const role = options.role ?? (owner ? 'author' : 'institution');
     if (!REGISTRANT_ROLES.includes(role)) throw CommonErrors.invalid(`role must be one of ${REGISTRANT_ROLES.join(', ')}`);
     if (role === 'institution' && !staff) throw CommonErrors.forbidden('only admins and curators register for the institution');
+    // Claiming authorship or rights is for the owner; staff register others' works for the institution.
+    if (role !== 'institution' && !owner) throw CommonErrors.forbidden(`only the work's owner can register as ${role}; register as institution instead`);
     if (!work.primary_file_sha256) throw new AppError('invalid_input', `work ${workId} has no file to register; upload its file first`);
     const key = await this.keys.forUser(actor.id);
     const entry = new TextDecoder().decode(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -13,9 +13,9 @@ export interface Database {
   /**
    * Runs `fn` so that its commits are on disk before they return, even against a power cut:
    * registry acknowledgements and signed checkpoints. PostgreSQL commits are durable already;
-   * SQLite switches to synchronous=FULL for the duration.
+   * SQLite switches to synchronous=FULL for the duration. `fn` must use the Kysely it is given.
    */
-  durable<T>(fn: () => Promise<T>): Promise<T>;
+  durable<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,20 +44,23 @@ export function openDatabase(url: string): Database {
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 268435456');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-    let durableDepth = 0;
-    const durable = async <T>(fn: () => Promise<T>): Promise<T> => {
-      if (durableDepth++ === 0) sqlite.pragma('synchronous = FULL');
-      try {
-        return await fn();
-      } finally {
-        if (--durableDepth === 0) sqlite.pragma('synchronous = NORMAL');
-      }
-    };
+    // The pragma can only change outside a transaction, so the single connection is held for the
+    // whole call: no other transaction can start in between, and the setting is restored before
+    // anyone else uses the connection.
+    const durable = <T,>(fn: (scoped: Kysely<DB>) => Promise<T>): Promise<T> =>
+      db.connection().execute(async (scoped) => {
+        await sql`PRAGMA synchronous = FULL`.execute(scoped);
+        try {
+          return await fn(scoped);
+        } finally {
+          await sql`PRAGMA synchronous = NORMAL`.execute(scoped);
+        }
+      });
     return { db, dialect: 'sqlite', durable, close: () => db.destroy() };
   }
   // Bigint counts come back as strings by default; they fit in a double for our sizes.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: target.connectionString, max: 10 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', durable: (fn) => fn(), close: () => db.destroy() };
+  return { db, dialect: 'postgres', durable: (fn) => fn(db), close: () => db.destroy() };
 }
