@@ -18,6 +18,9 @@ import { RegistryRepository } from './registry/registry.repository.js';
 import { RegistryService } from './registry/registry.service.js';
 import { RegistrySequencer } from './registry/sequencer.js';
 import { TransparencyLog } from './registry/transparency-log.js';
+import { witnessPolicy } from './registry/cosignature.js';
+import { nodeCrypto } from './registry/crypto-node.js';
+import { parseWitnessList, WitnessClient } from './registry/witness-client.js';
 import { LocalDiskBlobStore, type BlobStore } from './platform/blob-store.js';
 import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
@@ -51,6 +54,12 @@ export interface App {
 }
 
 export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
+  // Witness keys and quorum are checked before anything is opened (a bad list fails fast).
+  const witnesses = await parseWitnessList(config.registryWitnesses, nodeCrypto);
+  const onWitnessError = (witness: string, err: unknown) => options.logger?.warn({ err: String(err), witness }, 'witness cosigning failed');
+  const witnessing = witnesses.length > 0 || config.registryWitnessQuorum > 0
+    ? { client: new WitnessClient(witnesses, { onError: onWitnessError }), policy: witnessPolicy(witnesses.map((w) => w.verifier), config.registryWitnessQuorum), onError: (err: unknown) => onWitnessError('*', err) }
+    : undefined;
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database);
@@ -74,7 +83,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const blobSweep = new BlobSweepService(database, blobs);
   const keystore = new KeyStore(path.join(config.dataDir, 'keys'));
   const registryRepository = new RegistryRepository(database);
-  const transparencyLog = new TransparencyLog(registryRepository, keystore, config.registryOrigin);
+  const transparencyLog = new TransparencyLog(registryRepository, keystore, config.registryOrigin, witnessing);
   // The sequencer is created after the service it drives; registrations poke it through this closure.
   let sequencer: RegistrySequencer | null = null;
   const registry = new RegistryService(registryRepository, workRepository, new RegistrantKeys(database, keystore), transparencyLog, () => sequencer?.poke());

@@ -7,6 +7,7 @@ import { registerImportCommand } from './import.command.js';
 import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
+import { registerWitnessCommand } from './witness.command.js';
 
 /** Builds the `wenyuan` command line. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerGcCommand(program);
   registerRegistryCommands(program);
   registerImportCommand(program);
+  registerWitnessCommand(program);
   return program;
 }
 

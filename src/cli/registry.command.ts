@@ -5,7 +5,10 @@ import type { Command } from 'commander';
 import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
 import { nodeCrypto } from '../registry/crypto-node.js';
 import { auditLog } from '../registry/audit.js';
-import { verifyReceipt } from '../registry/verify-receipt.js';
+import { verifyReceipt, type ReceiptVerification } from '../registry/verify-receipt.js';
+import { parseWitnessVerifierKey, verifyCosignedCheckpoint, witnessPolicy } from '../registry/cosignature.js';
+import { parseVerifierKey } from '../registry/signed-note.js';
+import { parseTlogProof } from '../registry/tlog-proof.js';
 import { addInstanceOptions, withApp } from './context.js';
 
 async function sha256File(file: string): Promise<string> {
@@ -71,8 +74,10 @@ export function registerRegistryCommands(program: Command): void {
     .description('check a receipt offline: entry, inclusion proof, checkpoint signature, and optionally the file')
     .option('--file <path>', 'the registered file: its sha256 must be the registered content')
     .option('--log-key <vkey-or-file>', "the log's verifier key to trust (without it the receipt's own key is used, which proves little)")
+    .option('--witness <vkey-or-file>', "a witness's verifier key whose cosignature counts (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--quorum <k>', 'how many of the --witness keys must have cosigned the checkpoint (default: all of them)')
     .option('--json', 'print the result as JSON')
-    .action(async (receiptPath: string, options: { file?: string; logKey?: string; json?: boolean }) => {
+    .action(async (receiptPath: string, options: { file?: string; logKey?: string; witness: string[]; quorum?: string; json?: boolean }) => {
       const stat = fs.statSync(receiptPath, { throwIfNoEntry: false });
       if (!stat?.isFile()) throw new Error(`no receipt file at ${receiptPath}`);
       if (stat.size > 1024 * 1024) throw new Error(`${receiptPath} is ${stat.size} bytes; a receipt is a few kilobytes`);
@@ -82,6 +87,7 @@ export function registerRegistryCommands(program: Command): void {
         ...(pinned ? { pinnedLogKey: pinned } : {}),
         ...(options.file ? { fileSha256: await sha256File(options.file) } : {}),
       });
+      if (options.witness.length > 0 || options.quorum !== undefined) await checkWitnesses(result, fs.readFileSync(receiptPath, 'utf8'), pinned, options.witness, options.quorum);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else {
         for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(22)} ${c.detail}`);
@@ -102,4 +108,26 @@ export function registerRegistryCommands(program: Command): void {
       if (!report.ok) process.exitCode = 2;
     },
   );
+}
+
+/** Adds a "witness cosignatures" check: the receipt's checkpoint must carry k of the given witnesses' cosignatures. */
+async function checkWitnesses(result: ReceiptVerification, receiptText: string, pinnedLogKey: string | undefined, witnessKeys: string[], quorum: string | undefined): Promise<void> {
+  let ok = false;
+  let detail: string;
+  try {
+    const keys = witnessKeys.map((k) => (fs.existsSync(k) ? fs.readFileSync(k, 'utf8').trim() : k.trim()));
+    const witnesses = await Promise.all(keys.map((k) => parseWitnessVerifierKey(k, nodeCrypto)));
+    const k = quorum === undefined ? witnesses.length : Number(quorum);
+    const receipt = JSON.parse(receiptText) as { log: { origin: string; verifierKey: string }; proof: string };
+    const logVerifier = await parseVerifierKey(pinnedLogKey ?? receipt.log.verifierKey, nodeCrypto);
+    const opened = await verifyCosignedCheckpoint(parseTlogProof(receipt.proof).checkpoint, logVerifier, witnessPolicy(witnesses, k), {
+      origin: receipt.log.origin, now: Math.floor(Date.now() / 1000),
+    });
+    ok = true;
+    detail = `${opened.cosignatures.length} of the required ${k}: ${opened.cosignatures.map((c) => `${c.name} at ${new Date(c.timestamp * 1000).toISOString()}`).join(', ') || 'none required'}`;
+  } catch (error) {
+    detail = (error as Error).message;
+  }
+  result.checks.push({ name: 'witness cosignatures', ok, detail });
+  result.ok &&= ok;
 }

@@ -27,6 +27,19 @@ export const configSchema = z.object({
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be printable ASCII without spaces, like museum.example/registry')
     .refine((s) => !s.includes('+'), 'must not contain "+"')
     .default(`${os.hostname().replace(/[^\x21-\x7e+]/g, '') || 'localhost'}/wenyuan-registry`),
+  /**
+   * Witnesses asked to cosign each new checkpoint (c2sp.org/tlog-witness): items
+   * `<witness vkey>@<http(s) URL>`, separated by commas or newlines. Empty: no witnesses.
+   */
+  registryWitnesses: z
+    .string()
+    .refine(
+      (s) => s.split(/[,\n]/).map((i) => i.trim()).filter((i) => i !== '').every((i) => /^\S+@https?:\/\/\S+$/.test(i)),
+      'must be <witness vkey>@<http(s) URL> items separated by commas or newlines',
+    )
+    .default(''),
+  /** Cosignatures required before a checkpoint is served and used in receipts; 0 = witnesses optional. */
+  registryWitnessQuorum: z.coerce.number().int().min(0).default(0),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -48,6 +61,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   logLevel: 'WENYUAN_LOG_LEVEL',
   secureCookies: 'WENYUAN_SECURE_COOKIES',
   registryOrigin: 'WENYUAN_REGISTRY_ORIGIN',
+  registryWitnesses: 'WENYUAN_REGISTRY_WITNESSES',
+  registryWitnessQuorum: 'WENYUAN_REGISTRY_WITNESS_QUORUM',
 };
 
 export class ConfigError extends Error {}

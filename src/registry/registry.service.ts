@@ -78,9 +78,10 @@ export class RegistryService {
     const entry = (await this.repo.entryByRegistration(registrationId)) ?? ((await this.repo.pendingById(registrationId)) ? null : await this.repo.entryByRegistration(registrationId));
     if (entry === null) return { status: 'pending', registrationId };
     if (!entry) throw CommonErrors.notFound(`registration ${registrationId}`);
-    const checkpoint = await this.repo.latestCheckpoint();
-    if (!checkpoint) throw new Error('an entry exists but no checkpoint does');
+    // The latest checkpoint that counts (with a witness quorum, cosigned): until one covers the entry, it is pending.
+    const checkpoint = await this.log.latestCheckpoint();
     const index = Number(entry.idx);
+    if (!checkpoint || checkpoint.size <= index) return { status: 'pending', registrationId };
     return {
       status: 'sequenced',
       registrationId,

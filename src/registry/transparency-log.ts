@@ -2,15 +2,24 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { signCheckpoint } from './checkpoint.js';
+import { verifyCosignedCheckpoint, type WitnessPolicy } from './cosignature.js';
 import { nodeCrypto } from './crypto-node.js';
 import type { KeyStore } from './keystore.js';
 import { hashLeaf } from './merkle.js';
 import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
 import type { RegistryRepository } from './registry.repository.js';
-import { generateKey, parseSignerKey, type Ed25519Signer } from './signed-note.js';
+import { generateKey, parseNote, parseSignerKey, parseVerifierKey, type Ed25519Signer } from './signed-note.js';
 import { buildPyramid, PyramidNodeReader } from './tile-pyramid.js';
 import { appendLeaves, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
 import { formatTlogProof } from './tlog-proof.js';
+import type { WitnessClient } from './witness-client.js';
+
+/** Witness cosigning: checkpoints count only once `policy.quorum` of the policy's witnesses cosigned them. */
+export interface LogWitnessing {
+  client: WitnessClient;
+  policy: WitnessPolicy;
+  onError?: (error: unknown) => void;
+}
 
 export interface SequenceResult {
   sequenced: number;
@@ -36,6 +45,7 @@ export class TransparencyLog {
     private readonly repo: RegistryRepository,
     private readonly keystore: KeyStore,
     private readonly defaultOrigin: string,
+    private readonly witnessing?: LogWitnessing,
   ) {}
 
   /** The log's signing key (created on first use; its name is the log's origin). */
@@ -61,7 +71,7 @@ export class TransparencyLog {
   async sequence(maxBatch = 4096): Promise<SequenceResult> {
     const signer = await this.signer();
     // Durable: a signed checkpoint lost in a power cut could let the log sign another tree of the same size.
-    return this.repo.durableTransaction(async (trx) => {
+    const result = await this.repo.durableTransaction(async (trx): Promise<SequenceResult> => {
       const state = await this.repo.lockState(trx);
       const pending = await this.repo.takePending(trx, maxBatch);
       if (pending.length === 0) return { sequenced: 0, treeSize: state.size };
@@ -81,6 +91,34 @@ export class TransparencyLog {
       await this.repo.deletePending(trx, pending.map((p) => p.id));
       return { sequenced: pending.length, treeSize: appended.treeSize };
     });
+    // Outside the transaction: witnesses are asked after the commit, and their failures never undo it.
+    if (result.sequenced > 0) await this.cosignLatest();
+    return result;
+  }
+
+  /**
+   * Sends the latest checkpoint to the witnesses and appends the cosignatures they return to its
+   * stored note (the log's signature stays first). Failures are reported, never thrown: the next
+   * sequencing tries again.
+   */
+  async cosignLatest(): Promise<void> {
+    const witnessing = this.witnessing;
+    if (!witnessing || witnessing.client.witnesses.length === 0) return;
+    try {
+      const row = await this.repo.latestCheckpoint();
+      if (!row) return;
+      const size = Number(row.size);
+      const note = await witnessing.client.cosign(row.note, size, (old) => this.consistencyProof(old, size));
+      if (note === row.note) return;
+      const before = parseNote(row.note);
+      const after = parseNote(note);
+      const first = (n: typeof before) => n.signatures[0] && `${n.signatures[0].name}+${n.signatures[0].keyId}+${Buffer.from(n.signatures[0].signature).toString('base64')}`;
+      if (after.text !== before.text || first(after) !== first(before)) throw new Error('cosigning changed the checkpoint text or the log signature');
+      // Only if nobody changed the note meanwhile (another node's cosignatures win; ours come next time).
+      await this.repo.database.durable((db) => db.updateTable('registry_checkpoints').set({ note }).where('size', '=', size).where('note', '=', row.note).execute());
+    } catch (error) {
+      witnessing.onError?.(error);
+    }
   }
 
   /** Sequences until nothing is pending (CLI runs and tests). */
@@ -93,8 +131,36 @@ export class TransparencyLog {
     }
   }
 
+  /** The latest checkpoint that counts: the latest signed one, or with a witness quorum, the latest cosigned by enough witnesses. */
   latestCheckpoint(): Promise<{ size: number; note: string; rootHash: string } | null> {
+    if (this.witnessing && this.witnessing.policy.quorum > 0) return this.latestCosignedCheckpoint(this.witnessing.policy);
     return this.repo.latestCheckpoint().then((c) => (c ? { size: Number(c.size), note: c.note, rootHash: c.root_hash } : null));
+  }
+
+  /** Size of the latest checkpoint seen to carry a quorum (only grows: older ones are not searched again). */
+  private countedSize = 0;
+
+  private async latestCosignedCheckpoint(policy: WitnessPolicy): Promise<{ size: number; note: string; rootHash: string } | null> {
+    const verifier = await parseVerifierKey((await this.signer()).verifierKey, nodeCrypto);
+    let below = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = await this.repo.db
+        .selectFrom('registry_checkpoints').selectAll()
+        .where('size', '>=', this.countedSize).where('size', '<', below)
+        .orderBy('size', 'desc').limit(64).execute();
+      for (const row of rows) {
+        try {
+          await verifyCosignedCheckpoint(row.note, verifier, policy);
+        } catch {
+          continue; // not (yet) cosigned by enough witnesses
+        }
+        const size = Number(row.size);
+        this.countedSize = Math.max(this.countedSize, size);
+        return { size, note: row.note, rootHash: row.root_hash };
+      }
+      if (rows.length < 64) return null;
+      below = Number(rows.at(-1)!.size);
+    }
   }
 
   /** Refuses proofs for tree sizes that no signed checkpoint has published. */
