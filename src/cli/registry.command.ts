@@ -6,6 +6,8 @@ import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
 import { nodeCrypto } from '../registry/crypto-node.js';
 import { auditLog } from '../registry/audit.js';
 import { verifyReceipt, type ReceiptVerification } from '../registry/verify-receipt.js';
+import { openCheckpoint } from '../registry/checkpoint.js';
+import { verifyConsistency } from '../registry/merkle.js';
 import { parseWitnessVerifierKey, verifyCosignedCheckpoint, witnessPolicy } from '../registry/cosignature.js';
 import { parseVerifierKey } from '../registry/signed-note.js';
 import { parseTlogProof } from '../registry/tlog-proof.js';
@@ -76,8 +78,9 @@ export function registerRegistryCommands(program: Command): void {
     .option('--log-key <vkey-or-file>', "the log's verifier key to trust (without it the receipt's own key is used, which proves little)")
     .option('--witness <vkey-or-file>', "a witness's verifier key whose cosignature counts (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--quorum <k>', 'how many of the --witness keys must have cosigned the checkpoint (default: all of them)')
+    .option('--later <bundle.json>', 'a later checkpoint with its consistency proof (GET /api/registry/consistency-bundle?from=<tree size>): proves the receipt’s tree is still inside the log')
     .option('--json', 'print the result as JSON')
-    .action(async (receiptPath: string, options: { file?: string; logKey?: string; witness: string[]; quorum?: string; json?: boolean }) => {
+    .action(async (receiptPath: string, options: { file?: string; logKey?: string; witness: string[]; quorum?: string; later?: string; json?: boolean }) => {
       const stat = fs.statSync(receiptPath, { throwIfNoEntry: false });
       if (!stat?.isFile()) throw new Error(`no receipt file at ${receiptPath}`);
       if (stat.size > 1024 * 1024) throw new Error(`${receiptPath} is ${stat.size} bytes; a receipt is a few kilobytes`);
@@ -88,6 +91,7 @@ export function registerRegistryCommands(program: Command): void {
         ...(options.file ? { fileSha256: await sha256File(options.file) } : {}),
       });
       if (options.witness.length > 0 || options.quorum !== undefined) await checkWitnesses(result, fs.readFileSync(receiptPath, 'utf8'), pinned, options.witness, options.quorum);
+      if (options.later) await checkLater(result, options.later, pinned ?? (JSON.parse(fs.readFileSync(receiptPath, 'utf8')) as { log?: { verifierKey?: string } }).log?.verifierKey);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else {
         for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(22)} ${c.detail}`);
@@ -130,4 +134,35 @@ async function checkWitnesses(result: ReceiptVerification, receiptText: string, 
   }
   result.checks.push({ name: 'witness cosignatures', ok, detail });
   result.ok &&= ok;
+}
+
+/**
+ * Adds a "consistency" check: a later checkpoint, signed by the same log key, and a proof that the
+ * receipt's tree is a prefix of it — the log was not rewritten after the receipt was issued.
+ */
+async function checkLater(result: ReceiptVerification, bundlePath: string, logKey: string | undefined): Promise<void> {
+  const fail = (detail: string) => {
+    result.checks.push({ name: 'consistency', ok: false, detail });
+    result.ok = false;
+  };
+  if (result.treeSize === null || result.rootHash === null || !logKey) return fail('the receipt itself did not verify, so there is nothing to extend');
+  const stat = fs.statSync(bundlePath, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size > 1024 * 1024) return fail(`${bundlePath} is not a consistency bundle file (at most 1 MiB)`);
+  let bundle: { type?: unknown; checkpoint?: unknown; proof?: unknown };
+  try {
+    bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8')) as typeof bundle;
+  } catch (error) {
+    return fail(`${bundlePath}: not JSON (${(error as Error).message})`);
+  }
+  if (bundle.type !== 'wenyuan.registry.consistency/v1' || typeof bundle.checkpoint !== 'string' || !Array.isArray(bundle.proof) || !bundle.proof.every((h) => typeof h === 'string')) {
+    return fail(`${bundlePath}: not a wenyuan.registry.consistency/v1 bundle`);
+  }
+  try {
+    const later = await openCheckpoint(bundle.checkpoint, await parseVerifierKey(logKey, nodeCrypto), { ...(result.origin ? { origin: result.origin } : {}) });
+    if (later.size < result.treeSize) return fail(`the later checkpoint (size ${later.size}) is older than the receipt's (size ${result.treeSize})`);
+    verifyConsistency(result.treeSize, later.size, Buffer.from(result.rootHash, 'base64'), later.rootHash, (bundle.proof as string[]).map((h) => Buffer.from(h, 'base64')));
+    result.checks.push({ name: 'consistency', ok: true, detail: `the tree of size ${result.treeSize} is a prefix of the later signed tree of size ${later.size}` });
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }

@@ -124,6 +124,25 @@ export function registryRoutes(api: Api, app: App): void {
   );
 
   api.get(
+    '/registry/consistency-bundle',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ from: z.coerce.number().int().min(1) }),
+        description: 'The latest signed checkpoint and the consistency proof from tree size `from` to it: give it to `wenyuan verify --later` to check that an old receipt’s tree is still part of the log.',
+      },
+    },
+    async (request, reply) => {
+      const latest = await app.registry.log.latestCheckpoint();
+      if (!latest) throw CommonErrors.notFound('checkpoint (nothing has been registered yet)');
+      if (request.query.from > latest.size) throw CommonErrors.invalid(`from (${request.query.from}) is larger than the latest tree size ${latest.size}`);
+      const proof = (await app.registry.log.consistencyProof(request.query.from, latest.size)).map((h) => h.toString('base64'));
+      reply.header('content-disposition', `attachment; filename="wenyuan-checkpoint-${latest.size}.json"`);
+      return { type: 'wenyuan.registry.consistency/v1', from: request.query.from, checkpoint: latest.note, proof };
+    },
+  );
+
+  api.get(
     '/registry/proof/consistency',
     { schema: { tags, querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) } },
     async (request) => {

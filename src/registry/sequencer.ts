@@ -49,6 +49,7 @@ export class RegistrySequencer {
   private async run(): Promise<void> {
     try {
       if ((await this.repo.countPending()) > 0) await this.registry.sequencePending();
+      else await this.registry.log.cosignIfBehind();
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -121,6 +121,14 @@ export class TransparencyLog {
     }
   }
 
+  /** With a witness quorum: asks the witnesses again when the newest checkpoint does not count yet (e.g. they were down). */
+  async cosignIfBehind(): Promise<void> {
+    if (!this.witnessing || this.witnessing.policy.quorum === 0) return;
+    const newest = await this.repo.latestCheckpoint();
+    const counted = await this.latestCheckpoint();
+    if (newest && (!counted || counted.size < Number(newest.size))) await this.cosignLatest();
+  }
+
   /** Sequences until nothing is pending (CLI runs and tests). */
   async drain(): Promise<number> {
     let total = 0;
@@ -218,8 +226,10 @@ export class TransparencyLog {
         const tile = await this.repo.getTile(ref.level, ref.index, executor);
         if (!tile) return;
         out.set(key, tile.hashes);
-        // Only tiles read outside a transaction: a tile seen inside one might yet be rolled back.
-        if (tile.width === TILE_WIDTH && !executor) {
+        // Pyramids only for full tiles above level 0 (few, shared by every proof), and only when read
+        // outside a transaction (a tile seen inside one might yet be rolled back). Level-0 tiles are
+        // too many to keep; a proof needs one of them, hashed on demand.
+        if (tile.width === TILE_WIDTH && ref.level > 0 && !executor) {
           if (this.pyramids.size >= TransparencyLog.MAX_PYRAMIDS) this.pyramids.delete(this.pyramids.keys().next().value as string);
           this.pyramids.set(key, buildPyramid(tile.hashes));
         }

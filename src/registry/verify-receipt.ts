@@ -16,6 +16,8 @@ export interface ReceiptVerification {
   entry: RegistryEntry | null;
   index: number | null;
   treeSize: number | null;
+  /** Root hash (base64) of the receipt's signed checkpoint, once its signature checked out. */
+  rootHash: string | null;
   origin: string | null;
 }
 
@@ -52,7 +54,7 @@ export async function verifyReceipt(
   input: Uint8Array | string,
   options: { crypto: CryptoProvider; pinnedLogKey?: string; fileSha256?: string },
 ): Promise<ReceiptVerification> {
-  const result: ReceiptVerification = { ok: false, checks: [], entry: null, index: null, treeSize: null, origin: null };
+  const result: ReceiptVerification = { ok: false, checks: [], entry: null, index: null, treeSize: null, rootHash: null, origin: null };
   const check = (name: string, ok: boolean, detail: string) => {
     result.checks.push({ name, ok, detail });
     return ok;
@@ -107,6 +109,7 @@ export async function verifyReceipt(
     return finish(result);
   }
   result.treeSize = opened.size;
+  result.rootHash = base64Of(opened.rootHash);
   try {
     const leafHash = await options.crypto.sha256(concatBytes(Uint8Array.of(0x00), entryBytes));
     await verifyInclusionWith(options.crypto.sha256, leafHash, receipt.index, opened.size, proof.inclusionProof, opened.rootHash);
@@ -163,6 +166,12 @@ export async function verifyInclusionWith(
   if (!sameBytes(r, root)) {
     throw new Error(`computed root ${encodeHex(r)} does not match the expected root ${encodeHex(root)} (index ${index}, tree size ${treeSize})`);
   }
+}
+
+function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

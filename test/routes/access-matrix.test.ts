@@ -342,6 +342,13 @@ const CASES: Case[] = [
     valid: () => ({ method: 'GET', url: '/api/registry/proof/consistency?from=1&to=1' }),
     ok: 200,
   },
+  {
+    route: 'GET /api/registry/consistency-bundle',
+    public: true,
+    invalid: () => ({ method: 'GET', url: '/api/registry/consistency-bundle?from=0' }),
+    valid: () => ({ method: 'GET', url: '/api/registry/consistency-bundle?from=1' }),
+    ok: 200,
+  },
 ];
 
 /** The OpenAPI UI and document: public, served by @fastify/swagger-ui. */
