@@ -10,7 +10,7 @@ import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './mer
 import type { RegistryRepository } from './registry.repository.js';
 import { generateKey, parseNote, parseSignerKey, parseVerifierKey, type Ed25519Signer } from './signed-note.js';
 import { buildPyramid, PyramidNodeReader } from './tile-pyramid.js';
-import { appendLeaves, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
+import { appendLeaves, NodeCache, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
 import { formatTlogProof } from './tlog-proof.js';
 import type { WitnessClient } from './witness-client.js';
 
@@ -40,6 +40,8 @@ export class TransparencyLog {
   // Full tiles never change in an append-only log, so their node pyramids can be kept safely.
   private readonly pyramids = new Map<string, Buffer>();
   private static readonly MAX_PYRAMIDS = 4096; // 4096 × 16 KiB = 64 MiB
+  // Complete nodes hashed from other tiles (notably the right edge every proof shares) are kept too.
+  private readonly nodes = new NodeCache(50_000);
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -213,7 +215,7 @@ export class TransparencyLog {
   /** Runs a proof computation over stored tiles: a dry run finds the tiles, one read fetches them. */
   private async withReader<T>(compute: (reader: NodeReader) => T): Promise<T> {
     const tiles = await this.fetchTiles(tilesRead(compute));
-    const plain = new TileNodeReader((level, index) => tiles.get(`${level}/${index}`));
+    const plain = new TileNodeReader((level, index) => tiles.get(`${level}/${index}`), this.nodes);
     return compute(new PyramidNodeReader((level, index) => this.pyramids.get(`${level}/${index}`), plain));
   }
 

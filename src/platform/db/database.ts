@@ -40,9 +40,9 @@ export function openDatabase(url: string): Database {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
-    // A 64 MiB page cache and memory-mapped reads: catalogue scans and proof tiles stay in memory.
+    // A 64 MiB page cache and up to 1 GiB of memory-mapped reads: catalogue scans and proof tiles stay in memory.
     sqlite.pragma('cache_size = -65536');
-    sqlite.pragma('mmap_size = 268435456');
+    sqlite.pragma('mmap_size = 1073741824');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     // The pragma can only change outside a transaction, so the single connection is held for the
     // whole call: no other transaction can start in between, and the setting is restored before
