@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer } from './server-process.js';
+import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer, signIn as signInAs, tearDown } from './server-process.js';
 
 const SHARED = path.resolve('../shared/data');
 const TAIPEI = path.join(SHARED, 'collections/meng-v-chinese-art/taipei_image_url.csv');
@@ -26,19 +26,9 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
     browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, server));
 
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
+  const signIn = (page: Page, username: string) => signInAs(page, server.url, username, password);
 
   it('uploads a folder of images with per-file results', async () => {
     const page = await browser.newPage();

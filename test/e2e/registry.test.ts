@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../src/registry/crypto-node.js';
 import { generateKey } from '../../src/registry/signed-note.js';
-import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer } from './server-process.js';
+import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer, signIn as signInAs, tearDown } from './server-process.js';
 
 const KODAK = path.resolve('../shared/data/images/kodak');
 const IMAGE = path.join(KODAK, 'kodim01.png');
@@ -32,19 +32,9 @@ describe.runIf(browserPath && haveData)('copyright registration and verification
     browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, server));
 
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
+  const signIn = (page: Page, username: string) => signInAs(page, server.url, username, password);
 
   it('registers an uploaded work, shows its certificate and hands out the receipt', async () => {
     const page = await browser.newPage();
