@@ -100,6 +100,17 @@ export class RegistryRepository {
     return { width: row.width, hashes: Buffer.isBuffer(row.hashes) ? row.hashes : Buffer.from(row.hashes) };
   }
 
+  /** Several tiles in one query (those that do not exist are simply absent from the answer). */
+  async getTiles(refs: { level: number; index: number }[], executor: Executor = this.db): Promise<{ level: number; index: number; width: number; hashes: Buffer }[]> {
+    if (refs.length === 0) return [];
+    const rows = await executor
+      .selectFrom('registry_tiles')
+      .select(['level', 'idx', 'width', 'hashes'])
+      .where((eb) => eb.or(refs.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)]))))
+      .execute();
+    return rows.map((row) => ({ level: row.level, index: Number(row.idx), width: row.width, hashes: Buffer.isBuffer(row.hashes) ? row.hashes : Buffer.from(row.hashes) }));
+  }
+
   async insertCheckpoint(trx: Transaction<DB>, row: CheckpointRow): Promise<void> {
     await trx.insertInto('registry_checkpoints').values(row).execute();
   }

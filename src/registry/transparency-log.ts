@@ -221,22 +221,19 @@ export class TransparencyLog {
 
   private async fetchTiles(refs: TileRef[], executor?: Transaction<DB>): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    await Promise.all(
-      refs.map(async (ref) => {
-        const key = `${ref.level}/${ref.index}`;
-        if (!executor && this.pyramids.has(key)) return;
-        const tile = await this.repo.getTile(ref.level, ref.index, executor);
-        if (!tile) return;
-        out.set(key, tile.hashes);
-        // Pyramids only for full tiles above level 0 (few, shared by every proof), and only when read
-        // outside a transaction (a tile seen inside one might yet be rolled back). Level-0 tiles are
-        // too many to keep; a proof needs one of them, hashed on demand.
-        if (tile.width === TILE_WIDTH && ref.level > 0 && !executor) {
-          if (this.pyramids.size >= TransparencyLog.MAX_PYRAMIDS) this.pyramids.delete(this.pyramids.keys().next().value as string);
-          this.pyramids.set(key, buildPyramid(tile.hashes));
-        }
-      }),
-    );
+    const wanted = refs.filter((ref) => executor || !this.pyramids.has(`${ref.level}/${ref.index}`));
+    // One query for every tile a proof needs, instead of one round trip each.
+    for (const tile of await this.repo.getTiles(wanted, executor)) {
+      const key = `${tile.level}/${tile.index}`;
+      out.set(key, tile.hashes);
+      // Pyramids only for full tiles above level 0 (few, shared by every proof), and only when read
+      // outside a transaction (a tile seen inside one might yet be rolled back). Level-0 tiles are
+      // too many to keep; a proof needs one of them, hashed on demand.
+      if (tile.width === TILE_WIDTH && tile.level > 0 && !executor) {
+        if (this.pyramids.size >= TransparencyLog.MAX_PYRAMIDS) this.pyramids.delete(this.pyramids.keys().next().value as string);
+        this.pyramids.set(key, buildPyramid(tile.hashes));
+      }
+    }
     return out;
   }
 }
