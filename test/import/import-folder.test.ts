@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/archive/import/import.service.js';
 import { testDialects } from '../support/databases.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 
 /**
@@ -29,30 +29,7 @@ function tempDir(prefix: string): string {
 }
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `wenyuan <args>` in-process against the context's database and data directory. */
-async function cli(ctx: TestContext, args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const log = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${parts.join(' ')}\n`));
-  try {
-    process.exitCode = 0;
-    await main(['node', 'wenyuan', ...args, '--data-dir', ctx.app.config.dataDir, '--database-url', ctx.app.config.databaseUrl]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = 0;
-    out.mockRestore();
-    err.mockRestore();
-    log.mockRestore();
-  }
-}
+const cli = (ctx: TestContext, args: string[]) => runCli(args, ctx);
 
 async function importJson(ctx: TestContext, args: string[]): Promise<ImportReport & { code: number }> {
   const run = await cli(ctx, ['import', ...args, '--json']);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportItemResult, ImportReport } from '../../src/archive/import/import.service.js';
-import { main } from '../../src/cli/main.js';
 import type { Actor } from '../../src/govern/roles.js';
 import { testDialects } from '../support/databases.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 
 /**
@@ -32,23 +32,7 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 
 const ADMIN: Actor = { kind: 'user', id: 'test-admin', username: 'test-admin', role: 'admin' };
 
-async function cli(ctx: TestContext, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const log = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${parts.join(' ')}\n`));
-  try {
-    process.exitCode = 0;
-    await main(['node', 'wenyuan', ...args, '--data-dir', ctx.app.config.dataDir, '--database-url', ctx.app.config.databaseUrl]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = 0;
-    out.mockRestore();
-    err.mockRestore();
-    log.mockRestore();
-  }
-}
+const cli = (ctx: TestContext, args: string[]) => runCli(args, ctx);
 
 async function importJson(ctx: TestContext, args: string[]): Promise<ImportReport & { code: number; stderr: string }> {
   const run = await cli(ctx, ['import', ...args, '--json']);

@@ -4,6 +4,7 @@ import { auditLog } from '../../src/registry/audit.js';
 import { encodeEntry } from '../../src/registry/entry.js';
 import { newId } from '../../src/platform/ids.js';
 import { testDialects } from '../support/databases.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 
 /** Puts `count` valid entries straight into the pending table and sequences them in batches. */
@@ -85,20 +86,10 @@ describe.each(await testDialects())('registry audit (%s)', (dialect) => {
 
   it('is exposed as `wenyuan registry audit` with exit code 2 on problems', async () => {
     await sql`UPDATE registry_entries SET entry = entry || ' ' WHERE idx = 5`.execute(db());
-    const { main } = await import('../../src/cli/main.js');
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (...args: unknown[]) => void lines.push(args.join(' '));
-    try {
-      process.exitCode = 0;
-      await main(['node', 'wenyuan', 'registry', 'audit', '--json', '--data-dir', ctx.app.config.dataDir, '--database-url', ctx.app.config.databaseUrl]);
-    } finally {
-      console.log = log;
-    }
-    const report = JSON.parse(lines.join('\n')) as { ok: boolean; problems: { kind: string; index: number }[] };
+    const run = await runCli(['registry', 'audit', '--json'], ctx);
+    const report = JSON.parse(run.stdout) as { ok: boolean; problems: { kind: string; index: number }[] };
     expect(report.ok).toBe(false);
     expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'entry-changed', index: 5 }));
-    expect(process.exitCode).toBe(2);
-    process.exitCode = 0;
+    expect(run.code).toBe(2);
   });
 });

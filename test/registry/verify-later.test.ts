@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 import { entryText } from './registry-helpers.js';
 
 /** Runs `wenyuan verify …` in-process and returns its exit code and printed lines. */
 async function verify(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'wenyuan', 'verify', ...args]);
-  } finally {
-    console.log = log;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: lines.join('\n') };
+  const run = await runCli(['verify', ...args]);
+  return { code: run.code, out: run.stdout };
 }
 
 describe('wenyuan verify --later (consistency with a later checkpoint)', () => {

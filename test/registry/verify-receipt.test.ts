@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/govern/roles.js';
 import { nodeCrypto } from '../../src/registry/crypto-node.js';
 import { webCryptoProvider, webCryptoSupport } from '../../src/registry/crypto-web.js';
 import type { Receipt } from '../../src/registry/registry.service.js';
 import { generateKey, parseNote, parseSignerKey, signNote } from '../../src/registry/signed-note.js';
 import { verifyReceipt, type ReceiptVerification } from '../../src/registry/verify-receipt.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 import { makeUser, pngBytes, uploadImage } from '../routes/route-helpers.js';
 import { proofCheckpoint, proofHashLines, sha256Hex, withProofCheckpoint, withProofHashes } from './registry-helpers.js';
@@ -49,21 +49,7 @@ async function resignedByImpostor(receipt: Receipt): Promise<{ receipt: Receipt;
 }
 
 /** Runs `wenyuan verify …` in this process, capturing what it prints and the exit code it sets. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'wenyuan', 'verify', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    process.exitCode = 0;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli(['verify', ...args]);
 
 /** Runs `wenyuan verify …` as a real process (tsx), for the exit status a shell sees. */
 function spawnCli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

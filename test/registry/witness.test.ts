@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { EMPTY_TREE_ROOT, formatCheckpoint } from '../../src/registry/checkpoint.js';
 import {
@@ -19,6 +18,7 @@ import { buildWitnessServer } from '../../src/registry/witness-server.js';
 import {
   formatAddCheckpoint, MemoryWitnessStore, openWitness, parseAddCheckpoint, Witness, WitnessRequestError,
 } from '../../src/registry/witness.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 import { entryText, proofCheckpoint } from './registry-helpers.js';
 
@@ -178,18 +178,7 @@ describe('witness add-checkpoint logic', () => {
 });
 
 /** Runs the CLI in this process, capturing stdout and the exit code. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'wenyuan', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout: out.join('\n') };
-  } finally {
-    process.exitCode = 0;
-    log.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('witness server and log cosigning (sqlite)', () => {
   let witness: Witness;
