@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { App } from '../app.js';
-import { canReadWork } from '../govern/roles.js';
 import { CommonErrors } from '../platform/errors.js';
 import { requireUser } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
@@ -41,22 +40,12 @@ export function registryRoutes(api: Api, app: App): void {
   }));
 
   api.get('/registry/registrations/:id', { schema: { tags, params: z.object({ id: z.string().min(1).max(64) }) } }, async (request) => {
-    const status = await app.registry.status(request.params.id);
-    // A receipt names the content hash: show it to those who may see the work, or who registered it.
-    if (status.status === 'sequenced' && status.receipt.work.id) {
-      const work = await app.workRepository.findById(status.receipt.work.id);
-      if (work && !canReadWork(request.actor, work)) throw CommonErrors.notFound(`registration ${request.params.id}`);
-    }
-    return status;
+    return app.registry.statusFor(request.actor, request.params.id);
   });
 
   api.get('/registry/registrations/:id/receipt.json', { schema: { tags, params: z.object({ id: z.string().min(1).max(64) }) } }, async (request, reply) => {
-    const status = await app.registry.status(request.params.id);
+    const status = await app.registry.statusFor(request.actor, request.params.id);
     if (status.status !== 'sequenced') throw CommonErrors.conflict(`registration ${request.params.id} is still pending; try again in a moment`);
-    if (status.receipt.work.id) {
-      const work = await app.workRepository.findById(status.receipt.work.id);
-      if (work && !canReadWork(request.actor, work)) throw CommonErrors.notFound(`registration ${request.params.id}`);
-    }
     reply.header('content-disposition', `attachment; filename="wenyuan-receipt-${request.params.id}.json"`);
     return status.receipt;
   });

@@ -98,6 +98,19 @@ export class RegistryService {
     };
   }
 
+  /**
+   * The status as `actor` may see it: a receipt names the content hash of its work, so it is shown
+   * only to those who may read that work (a private work's receipt answers like an unknown id).
+   */
+  async statusFor(actor: Actor, registrationId: string): Promise<RegistrationStatus> {
+    const status = await this.status(registrationId);
+    if (status.status === 'sequenced' && status.receipt.work.id) {
+      const work = await this.works.findById(status.receipt.work.id);
+      if (work && !canReadWork(actor, work)) throw CommonErrors.notFound(`registration ${registrationId}`);
+    }
+    return status;
+  }
+
   /** Registrations of a work that the actor may read, newest first. */
   async registrationsOfWork(actor: Actor, workId: string): Promise<{ registrationId: string; index: number; sequencedAt: string }[]> {
     const work = await this.works.findById(workId);
