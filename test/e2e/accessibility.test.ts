@@ -140,6 +140,8 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
       expect(overflow, `${name} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
     }
     await page.goto(server.url);
+    // The app renders after its script runs: wait for the skip link before pressing Tab.
+    await page.locator('a.skip-link').waitFor({ state: 'attached' });
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, href: document.activeElement?.getAttribute('href') }));
     expect(focused.tag).toBe('A');
