@@ -46,11 +46,24 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
 
 /** hashChildren of the two adjacent hashes at `offset` in `bytes` (as stored in a tile), without slicing. */
 export function hashPairAt(bytes: Uint8Array, offset: number): Buffer {
+  const out = Buffer.allocUnsafe(HASH_SIZE);
+  hashPairInto(bytes, offset, out, 0);
+  return out;
+}
+
+/**
+ * hashChildren of the two adjacent hashes at `offset` in `bytes`, written into `out` at `outOffset`.
+ * Allocation-free on purpose: proofs hash a few hundred pairs each, and a Buffer per hash made garbage
+ * collection their tail latency. The digest travels as a 32-character 'binary' (latin1) string (one byte per
+ * character, exact for every byte value), which is cheaper to make and collect than a Buffer.
+ */
+export function hashPairInto(bytes: Uint8Array, offset: number, out: Buffer, outOffset: number): void {
   if (offset < 0 || offset + 2 * HASH_SIZE > bytes.length) {
     throw new RangeError(`hashPairAt needs 64 bytes at offset ${offset}, the input has ${bytes.length}`);
   }
-  NODE_INPUT.set(bytes.subarray(offset, offset + 2 * HASH_SIZE), 1);
-  return hash('sha256', NODE_INPUT, 'buffer');
+  if (outOffset < 0 || outOffset + HASH_SIZE > out.length) throw new RangeError(`hashPairInto needs 32 bytes at output offset ${outOffset}`);
+  for (let i = 0; i < 2 * HASH_SIZE; i++) NODE_INPUT[1 + i] = bytes[offset + i]!;
+  out.write(hash('sha256', NODE_INPUT, 'binary'), outOffset, HASH_SIZE, 'binary');
 }
 
 /** Merkle Tree Hash (RFC 6962 §2.1) of a whole list of leaf hashes, in O(n) time and O(log n) memory. */

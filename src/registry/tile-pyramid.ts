@@ -1,4 +1,4 @@
-import { hashPairAt } from './merkle.js';
+import { hashPairInto } from './merkle.js';
 import type { NodeReader } from './merkle-proof.js';
 import { locateNode, TILE_WIDTH } from './tiles.js';
 
@@ -14,7 +14,7 @@ export function buildPyramid(tile: Uint8Array): Buffer {
   for (let sub = 1, width = TILE_WIDTH / 2; sub < 8; sub++, width /= 2) {
     const below = offsetOf(sub - 1);
     const at = offsetOf(sub);
-    for (let i = 0; i < width; i++) out.set(hashPairAt(out, (below + 2 * i) * HASH), (at + i) * HASH);
+    for (let i = 0; i < width; i++) hashPairInto(out, (below + 2 * i) * HASH, out, (at + i) * HASH);
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * C2SP tlog-tiles layout (https://c2sp.org/tlog-tiles): tiles of height 8 and width 256, their
  * paths, the pure part of appending leaves, and a NodeReader over stored tiles.
  */
-import { HASH_SIZE, hashPairAt } from './merkle.js';
+import { HASH_SIZE, hashPairInto } from './merkle.js';
 import { type NodeReader, rootAt } from './merkle-proof.js';
 
 /** Merkle levels covered by one tile. */
@@ -61,7 +61,7 @@ export function nodeFromTile(tile: Uint8Array, first: number, count: number): Bu
   let src: Uint8Array = tile;
   let base = first * HASH_SIZE;
   for (let n = count; n > 1; n /= 2) {
-    for (let i = 0; i < n / 2; i++) work.set(hashPairAt(src, base + i * 2 * HASH_SIZE), i * HASH_SIZE);
+    for (let i = 0; i < n / 2; i++) hashPairInto(src, base + i * 2 * HASH_SIZE, work, i * HASH_SIZE);
     src = work;
     base = 0;
   }
@@ -116,9 +116,6 @@ export class TileNodeReader implements NodeReader {
   /** Hash of Merkle node (level, index); throws RangeError if its tile is missing or too narrow. */
   node(level: number, index: number): Buffer {
     const at = locateNode(level, index);
-    const key = this.cache && at.count >= CACHE_FROM ? `${level}/${index}` : undefined;
-    const cached = key === undefined ? undefined : this.cache?.get(key);
-    if (cached !== undefined) return Buffer.from(cached); // a copy: callers may change what they get
     const tile = this.readTile(at.tileLevel, at.tileIndex);
     if (tile === undefined) {
       throw new RangeError(`tile ${at.tileLevel}/${at.tileIndex} is missing (needed for node ${level}/${index})`);
@@ -129,6 +126,13 @@ export class TileNodeReader implements NodeReader {
     if (tile.length < (at.first + at.count) * HASH_SIZE) {
       throw new RangeError(`tile ${at.tileLevel}/${at.tileIndex} has ${tile.length / HASH_SIZE} hashes, node ${level}/${index} needs ${at.first + at.count}`);
     }
+    // Only nodes of partial (right-edge) tiles are cached: every proof at the latest size shares them.
+    // Nodes of full tiles are either in a pyramid (levels above 0) or, at level 0, spread over millions
+    // of tiles with little reuse; caching those churned the heap and made garbage collection the
+    // proofs' tail latency.
+    const key = this.cache && at.count >= CACHE_FROM && tile.length < TILE_WIDTH * HASH_SIZE ? `${level}/${index}` : undefined;
+    const cached = key === undefined ? undefined : this.cache?.get(key);
+    if (cached !== undefined) return Buffer.from(cached); // a copy: callers may change what they get
     const h = nodeFromTile(tile, at.first, at.count);
     if (key !== undefined) this.cache?.set(key, Buffer.from(h));
     return h;
