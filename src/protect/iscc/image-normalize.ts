@@ -1,0 +1,187 @@
+/**
+ * Image normalisation for Image-Codes, reproducing iscc-sdk's Pillow steps on decoded RGBA
+ * pixels so that our codes match the SDK's: transparency composited on white, a uniform border
+ * (the top-left pixel's colour) trimmed, ITU-R 601 luma in Pillow's fixed point, and Pillow's
+ * two-pass antialiased bicubic resize to 32×32 with its 8-bit intermediate rounding. libvips
+ * (sharp) does each of these differently (its trim median-filters, its greyscale is linear-light,
+ * its resize kernel is another), which would move Image-Code bits, so only decoding is left to it.
+ */
+
+/** Decoded pixels: `channels` bytes per pixel, row-major. */
+export interface RawPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/** Pillow's exact rounding division by 255 (DIV255). */
+function div255(a: number): number {
+  const t = a + 128;
+  return ((t >> 8) + t) >> 8;
+}
+
+/** RGBA → RGB over a white background, with Pillow's `paste(mask=alpha)` rounding. */
+export function fillTransparencyWhite(rgba: RawPixels): RawPixels {
+  if (rgba.channels === 3) return rgba;
+  if (rgba.channels !== 4) throw new RangeError(`expected RGB or RGBA pixels, got ${rgba.channels} channels`);
+  const n = rgba.width * rgba.height;
+  const out = new Uint8Array(n * 3);
+  const src = rgba.data;
+  for (let i = 0; i < n; i++) {
+    const a = src[i * 4 + 3]!;
+    const white = 255 * (255 - a);
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = div255(white + src[i * 4 + c]! * a);
+  }
+  return { data: out, width: rgba.width, height: rgba.height, channels: 3 };
+}
+
+/**
+ * Crops RGB pixels to the bounding box of the pixels that differ (in any channel) from the
+ * top-left pixel; an image of one colour is kept whole, as Pillow's `crop(None)` does.
+ */
+export function trimBorder(rgb: RawPixels): RawPixels {
+  const { data, width, height } = rgb;
+  const [r0, g0, b0] = [data[0]!, data[1]!, data[2]!];
+  let top = height;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const p = row + x * 3;
+      if (data[p] !== r0 || data[p + 1] !== g0 || data[p + 2] !== b0) {
+        if (y < top) top = y;
+        bottom = y;
+        if (x < left) left = x;
+        if (x > right) right = x;
+      }
+    }
+  }
+  if (bottom < 0) return rgb;
+  const w = right - left + 1;
+  const h = bottom - top + 1;
+  if (w === width && h === height) return rgb;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) out.set(data.subarray(((top + y) * width + left) * 3, ((top + y) * width + left + w) * 3), y * w * 3);
+  return { data: out, width: w, height: h, channels: 3 };
+}
+
+/** RGB → grey with Pillow's `convert("L")`: (19595 R + 38470 G + 7471 B + 0x8000) >> 16. */
+export function toGrey(rgb: RawPixels): RawPixels {
+  const n = rgb.width * rgb.height;
+  const out = new Uint8Array(n);
+  const d = rgb.data;
+  for (let i = 0; i < n; i++) out[i] = (d[i * 3]! * 19595 + d[i * 3 + 1]! * 38470 + d[i * 3 + 2]! * 7471 + 0x8000) >>> 16;
+  return { data: out, width: rgb.width, height: rgb.height, channels: 1 };
+}
+
+const PRECISION_BITS = 32 - 8 - 2;
+
+function bicubic(x: number): number {
+  const a = -0.5;
+  if (x < 0) x = -x;
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+interface Coeffs {
+  ksize: number;
+  /** Per output pixel: first input index and number of taps. */
+  bounds: Int32Array;
+  /** Fixed-point weights, `ksize` per output pixel. */
+  kk: Int32Array;
+}
+
+/** Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for the bicubic filter (support 2). */
+function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = 2 * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const kk = new Int32Array(outSize * ksize);
+  const weights = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterscale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const w = bicubic((x + xmin - center + 0.5) * ss);
+      weights[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const k = ww !== 0 ? weights[x]! / ww : weights[x]!;
+      kk[xx * ksize + x] = k < 0 ? Math.trunc(-0.5 + k * (1 << PRECISION_BITS)) : Math.trunc(0.5 + k * (1 << PRECISION_BITS));
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, kk };
+}
+
+function clip8(ss: number): number {
+  const v = ss >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/**
+ * Pillow's `Image.resize(size, BICUBIC)` for 8-bit grey: horizontal pass (only over the rows the
+ * vertical pass reads) into an 8-bit image, then the vertical pass.
+ */
+export function resizeBicubic(grey: RawPixels, outW: number, outH: number): RawPixels {
+  let { data, width, height } = grey;
+  if (width === outW && height === outH) return grey;
+  const horiz = precomputeCoeffs(width, outW);
+  const vert = precomputeCoeffs(height, outH);
+  const yFirst = vert.bounds[0]!;
+  const yLast = vert.bounds[outH * 2 - 2]! + vert.bounds[outH * 2 - 1]!;
+  const half = 1 << (PRECISION_BITS - 1);
+
+  if (width !== outW) {
+    const rows = yLast - yFirst;
+    const tmp = new Uint8Array(outW * rows);
+    for (let y = 0; y < rows; y++) {
+      const line = (y + yFirst) * width;
+      for (let xx = 0; xx < outW; xx++) {
+        const xmin = horiz.bounds[xx * 2]!;
+        const taps = horiz.bounds[xx * 2 + 1]!;
+        const k = xx * horiz.ksize;
+        let ss = half;
+        for (let x = 0; x < taps; x++) ss += data[line + xmin + x]! * horiz.kk[k + x]!;
+        tmp[y * outW + xx] = clip8(ss);
+      }
+    }
+    for (let i = 0; i < outH; i++) vert.bounds[i * 2]! -= yFirst;
+    data = tmp;
+    width = outW;
+    height = rows;
+  }
+  // As in Pillow, the vertical pass is skipped only when the source height is already right.
+  if (grey.height === outH) return { data, width, height, channels: 1 };
+
+  const out = new Uint8Array(outW * outH);
+  for (let yy = 0; yy < outH; yy++) {
+    const ymin = vert.bounds[yy * 2]!;
+    const taps = vert.bounds[yy * 2 + 1]!;
+    const k = yy * vert.ksize;
+    for (let xx = 0; xx < width; xx++) {
+      let ss = half;
+      for (let y = 0; y < taps; y++) ss += data[(y + ymin) * width + xx]! * vert.kk[k + y]!;
+      out[yy * outW + xx] = clip8(ss);
+    }
+  }
+  return { data: out, width: outW, height: outH, channels: 1 };
+}
+
+/** iscc-sdk's `image_normalize` after EXIF orientation: 1024 grey pixels (32×32, row-major). */
+export function normalizeImagePixels(pixels: RawPixels): Uint8Array {
+  const rgb = fillTransparencyWhite(pixels);
+  const grey = toGrey(trimBorder(rgb));
+  return resizeBicubic(grey, 32, 32).data;
+}
