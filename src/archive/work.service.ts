@@ -101,6 +101,8 @@ export class WorkService {
     private readonly repo: WorkRepository,
     private readonly jobs: JobQueue,
     private readonly indexer: WorkIndexer,
+    /** Background jobs every new image file gets (display copy, fingerprints), each with payload { sha256 }. */
+    private readonly imageJobs: readonly string[] = [DISPLAY_JOB],
   ) {}
 
   async create(actor: Actor, input: CreateWorkInput): Promise<Work> {
@@ -184,7 +186,7 @@ export class WorkService {
         await this.repo.upsertDerivative(trx, { source_sha256: file.sha256, name: d.name, sha256: d.sha256, media_type: d.mediaType, width: d.width, height: d.height, created_at: now });
       }
       if (file.kind === 'image') {
-        await this.jobs.enqueue(trx, DISPLAY_JOB, { sha256: file.sha256 }, { dedupeKey: `${DISPLAY_JOB}:${file.sha256}` });
+        for (const kind of this.imageJobs) await this.jobs.enqueue(trx, kind, { sha256: file.sha256 }, { dedupeKey: `${kind}:${file.sha256}` });
       }
     }
   }

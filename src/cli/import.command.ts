@@ -1,4 +1,5 @@
 import { DISPLAY_JOB } from '../archive/work.service.js';
+import { FINGERPRINT_JOB } from '../protect/fingerprint.service.js';
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -83,8 +84,8 @@ export function registerImportCommand(program: Command): void {
       }
       let derivatives = 0;
       if (!options.dryRun && options.derivatives && report.imported + report.updated > 0) {
-        if (progress) process.stderr.write('making display images…\n');
-        derivatives = await app.worker.drain([DISPLAY_JOB]);
+        if (progress) process.stderr.write('making display images and fingerprints…\n');
+        derivatives = await app.worker.drain([DISPLAY_JOB, FINGERPRINT_JOB]);
       }
       return { report, derivatives };
     });

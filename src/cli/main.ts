@@ -4,6 +4,7 @@ import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
 import { registerImportCommand } from './import.command.js';
+import { registerProtectCommands } from './protect.command.js';
 import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRegistryCommands(program);
   registerImportCommand(program);
   registerWitnessCommand(program);
+  registerProtectCommands(program);
   return program;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * Secrets that must survive restarts but never enter the database (whose backups travel further):
- * the log's signing key and the key that seals registrants' private keys. Files under
+ * the log's signing key, the watermark key and the key that seals registrants' private keys. Files under
  * `<dataDir>/keys`, created on first use with mode 0600. Nodes of one deployment share this folder.
  */
 export class KeyStore {

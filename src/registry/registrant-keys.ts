@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { Database } from '../platform/db/database.js';
-import type { KeyStore } from './keystore.js';
+import type { KeyStore } from '../platform/keystore.js';
 
 export interface RegistrantKey {
   keyId: string;

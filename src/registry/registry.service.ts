@@ -34,7 +34,12 @@ export class RegistryService {
     private readonly works: WorkRepository,
     private readonly keys: RegistrantKeys,
     readonly log: TransparencyLog,
-    private readonly onPending: () => void = () => undefined,
+    private readonly hooks: {
+      /** Called when a registration is waiting to be sequenced (wakes the sequencer). */
+      onPending?: () => void;
+      /** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of a stored file, for its entry. */
+      fingerprintsOf?: (sha256: string) => Promise<string[]>;
+    } = {},
   ) {}
 
   /**
@@ -55,21 +60,43 @@ export class RegistryService {
     // Claiming authorship or rights is for the owner; staff register others' works for the institution.
     if (role !== 'institution' && !owner) throw CommonErrors.forbidden(`only the work's owner can register as ${role}; register as institution instead`);
     if (!work.primary_file_sha256) throw new AppError('invalid_input', `work ${workId} has no file to register; upload its file first`);
+    return this.accept(actor, {
+      contentSha256: work.primary_file_sha256,
+      role,
+      termsSha256: options.termsSha256 ?? null,
+      fingerprints: (await this.hooks.fingerprintsOf?.(work.primary_file_sha256)) ?? [],
+      workId,
+      waitMs: options.waitMs ?? 0,
+    });
+  }
+
+  /**
+   * Registers a document that is not a work, such as an evidence report, by its sha256: the log
+   * then proves the document existed no later than the checkpoint that includes it.
+   */
+  async registerDocument(actor: Actor, sha256: string, options: { waitMs?: number } = {}): Promise<RegistrationStatus> {
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw CommonErrors.invalid('a document is registered by its lower-case sha256');
+    const role = hasRole(actor, ['admin', 'curator']) ? 'institution' : 'right-holder';
+    return this.accept(actor, { contentSha256: sha256, role, termsSha256: null, fingerprints: [], workId: null, waitMs: options.waitMs ?? 0 });
+  }
+
+  private async accept(actor: Actor & { kind: 'user' }, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; waitMs: number }): Promise<RegistrationStatus> {
     const key = await this.keys.forUser(actor.id);
     const entry = new TextDecoder().decode(
       encodeEntry({
-        contentSha256: work.primary_file_sha256,
+        contentSha256: item.contentSha256,
         registrant: key.keyId,
-        role,
-        termsSha256: options.termsSha256 ?? null,
-        fingerprints: [],
+        role: item.role,
+        termsSha256: item.termsSha256,
+        fingerprints: item.fingerprints,
         acceptedAt: Math.floor(Date.now() / 1000),
       }),
     );
     const id = newId();
-    await this.repo.insertPending({ id, entry, work_id: workId, user_id: actor.id, created_at: new Date().toISOString() });
-    this.onPending();
-    return options.waitMs ? this.waitFor(id, options.waitMs) : { status: 'pending', registrationId: id };
+    await this.repo.insertPending({ id, entry, work_id: item.workId, user_id: actor.id, created_at: new Date().toISOString() });
+    this.hooks.onPending?.();
+    return item.waitMs ? this.waitFor(id, item.waitMs) : { status: 'pending', registrationId: id };
   }
 
   /** The registration's receipt once sequenced; pending until then; 404 for unknown ids. */

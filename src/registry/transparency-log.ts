@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import { verifyCosignedCheckpoint, type WitnessPolicy } from './cosignature.js';
 import { nodeCrypto } from './crypto-node.js';
-import type { KeyStore } from './keystore.js';
+import type { KeyStore } from '../platform/keystore.js';
 import { hashLeaf } from './merkle.js';
 import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
 import type { RegistryRepository } from './registry.repository.js';

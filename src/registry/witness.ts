@@ -11,7 +11,7 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { EMPTY_TREE_ROOT, parseCheckpoint, parseDecimal, sameBytes, type Checkpoint } from './checkpoint.js';
 import { cosignCheckpoint, generateWitnessKey, parseWitnessSignerKey, type WitnessSigner } from './cosignature.js';
 import { nodeCrypto } from './crypto-node.js';
-import { KeyStore } from './keystore.js';
+import { KeyStore } from '../platform/keystore.js';
 import { ProofError, verifyConsistency } from './merkle.js';
 import { parseNote, parseVerifierKey, TlogError, verifyNote, type Ed25519Verifier, type Note } from './signed-note.js';
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
-import { createWork, makeUser, multipart, pngBytes, TEST_PASSWORD, uploadImage, type TestUser } from './route-helpers.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createWork, makeUser, multipart, photoBytes, pngBytes, TEST_PASSWORD, uploadImage, type TestUser } from './route-helpers.js';
 
 /**
  * The status ladder of every route: anonymous → 401 (even with a body that would fail validation),
@@ -33,6 +36,10 @@ interface Fixture {
   fixityRunId: string;
   /** A sequenced registration of `publicWork` (so the log has a checkpoint). */
   registrationId: string;
+  /** Public work owned by `creator` whose image is large and detailed enough to fingerprint and watermark. */
+  photoWork: { id: string };
+  /** An evidence report made by `creator`. */
+  evidenceId: string;
 }
 
 interface Case {
@@ -61,6 +68,25 @@ let seed = 1000;
 
 async function freshPublicWork(ctx: TestContext, fx: Fixture): Promise<{ id: string; version: number }> {
   return createWork(ctx, fx.users.creator.headers, { title: { en: `Matrix work ${++seed}` } }, { visibility: 'public' });
+}
+
+/** An evidence report made by `who` (so each allowed actor reads one it may see). */
+async function evidenceBy(ctx: TestContext, who: TestUser): Promise<string> {
+  const user = await ctx.app.identity.getUser(who.id);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-matrix-')), 'suspect.png');
+  fs.writeFileSync(file, await photoBytes(++seed));
+  const view = await ctx.app.evidence.create({ kind: 'user', id: user.id, username: user.username, role: user.role }, file, 'suspect.png');
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  return view.id;
+}
+
+/** The report `who` may read: their own (staff may read the creator's). */
+async function readableEvidence(fx: Fixture, who: TestUser, ctx: TestContext): Promise<string> {
+  return who === fx.users.otherCreator ? evidenceBy(ctx, who) : fx.evidenceId;
+}
+
+async function scanUpload(seedValue: number): Promise<{ headers: Record<string, string>; payload: Buffer }> {
+  return multipart([{ name: 'file', filename: 'suspect.png', contentType: 'image/png', data: await photoBytes(seedValue) }]);
 }
 
 async function deadJobId(ctx: TestContext): Promise<number> {
@@ -324,6 +350,80 @@ const CASES: Case[] = [
     valid: (fx) => ({ method: 'GET', url: `/api/registry/registrations/${fx.registrationId}/receipt.json` }),
     ok: 200,
   },
+  // Rights protection: scans and evidence for right holders; fingerprints follow the work's visibility.
+  {
+    route: 'POST /api/scans',
+    allow: CONTRIBUTORS,
+    invalid: () => {
+      const body = multipart([{ name: 'note', value: 'no file here' }]);
+      return { method: 'POST', url: '/api/scans', headers: body.headers, payload: body.payload };
+    },
+    valid: async () => {
+      const body = await scanUpload(++seed);
+      return { method: 'POST', url: '/api/scans', headers: body.headers, payload: body.payload };
+    },
+    ok: 200,
+  },
+  {
+    route: 'POST /api/evidence',
+    allow: CONTRIBUTORS,
+    invalid: () => {
+      const body = multipart([{ name: 'note', value: 'no file here' }]);
+      return { method: 'POST', url: '/api/evidence', headers: body.headers, payload: body.payload };
+    },
+    valid: async () => {
+      const body = await scanUpload(++seed);
+      return { method: 'POST', url: '/api/evidence', headers: body.headers, payload: body.payload };
+    },
+    ok: 201,
+  },
+  { route: 'GET /api/evidence', allow: CONTRIBUTORS, invalid: null, valid: () => ({ method: 'GET', url: '/api/evidence' }), ok: 200 },
+  {
+    route: 'GET /api/evidence/:id',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'GET', url: `/api/evidence/${LONG_ID}` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/evidence/${await readableEvidence(fx, who, ctx)}` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/evidence/:id/bundle.json',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'GET', url: `/api/evidence/${LONG_ID}/bundle.json` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/evidence/${await readableEvidence(fx, who, ctx)}/bundle.json` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/evidence/:id/receipt.json',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'GET', url: `/api/evidence/${LONG_ID}/receipt.json` }),
+    valid: async (fx, who, ctx) => {
+      const id = await readableEvidence(fx, who, ctx);
+      await ctx.app.registry.sequencePending();
+      return { method: 'GET', url: `/api/evidence/${id}/receipt.json` };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/evidence/:id/suspect',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'GET', url: `/api/evidence/${LONG_ID}/suspect` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/evidence/${await readableEvidence(fx, who, ctx)}/suspect` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/fingerprint',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/fingerprint` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.photoWork.id}/fingerprint` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/works/:id/watermarked-copies',
+    allow: EVERYONE,
+    invalid: (fx) => ({ method: 'POST', url: `/api/works/${fx.photoWork.id}/watermarked-copies`, payload: { reference: 'x'.repeat(201) } }),
+    valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.photoWork.id}/watermarked-copies`, payload: { reference: 'matrix' } }),
+    ok: 200,
+  },
   // The public log: anyone may read and mirror it. Tile paths that do not parse are 404 (static-file semantics), not 400.
   { route: 'GET /api/registry/key', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/registry/key' }), ok: 200 },
   { route: 'GET /api/registry/checkpoint', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/registry/checkpoint' }), ok: 200 },
@@ -425,7 +525,13 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
       target: await makeUser(ctx, 'licensee', 'target'),
       fixityRunId: (await ctx.app.fixity.run('manual')).id,
       registrationId: (registration.json() as { registrationId: string }).registrationId,
+      photoWork: { id: '' },
+      evidenceId: '',
     };
+    const photo = multipart([{ name: 'visibility', value: 'public' }, { name: 'file', filename: 'photo.png', contentType: 'image/png', data: await photoBytes(7) }]);
+    const photoUpload = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...users.creator.headers, ...photo.headers }, payload: photo.payload });
+    fx.photoWork = { id: (photoUpload.json() as { items: { workId: string }[] }).items[0]!.workId };
+    fx.evidenceId = await evidenceBy(ctx, users.creator);
   });
 
   afterAll(async () => {

@@ -27,6 +27,20 @@ export async function pngBytes(seed: number, width = 48, height = 32): Promise<B
     .toBuffer();
 }
 
+/** A noisy photo-like PNG (seeded): detailed enough to fingerprint and to watermark. */
+export async function photoBytes(seed: number, width = 256, height = 192): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  let s = seed >>> 0;
+  for (let i = 0; i < pixels.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    // Smooth structure plus noise, so PDQ sees edges and the watermark has texture to hide in.
+    const x = Math.floor(i / 3) % width;
+    const y = Math.floor(i / 3 / width);
+    pixels[i] = (128 + 60 * Math.sin((x + seed) / 9) * Math.cos((y * (1 + (seed % 5))) / 13) + (s >>> 27)) & 0xff;
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
 export type MultipartPart = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };
 
 /** A multipart/form-data body for `server.inject`. */

@@ -226,6 +226,48 @@ export interface RegistryCheckpointsTable {
   created_at: string;
 }
 
+export interface FingerprintsTable {
+  sha256: string;
+  status: 'ok' | 'low_quality' | 'unsupported';
+  reason: string | null;
+  pdq: Buffer | null;
+  pdq_crops: Buffer | null; // 32 bytes per crop, in crop_fractions order
+  crop_fractions: string | null; // e.g. "0.05,0.1,0.15,0.2"
+  pdq_quality: number | null;
+  iscc: string | null; // JSON
+  width: number | null;
+  height: number | null;
+  pages: number | null;
+  change_version: number;
+  created_at: string;
+}
+
+export interface ProtectStateTable {
+  id: number;
+  version: number;
+}
+
+export interface WatermarkCopiesTable {
+  serial: Generated<number>;
+  work_id: string;
+  source_sha256: string;
+  output_sha256: string | null;
+  recipient_id: string | null;
+  purpose: 'download' | 'licence' | 'public';
+  reference: string | null;
+  created_at: string;
+}
+
+export interface EvidenceReportsTable {
+  id: string;
+  created_by: string | null;
+  created_at: string;
+  suspect_sha256: string;
+  bundle: string; // the registered JSON, byte for byte
+  bundle_sha256: string;
+  registration_id: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -249,4 +291,8 @@ export interface DB {
   registry_entries: RegistryEntriesTable;
   registry_tiles: RegistryTilesTable;
   registry_checkpoints: RegistryCheckpointsTable;
+  fingerprints: FingerprintsTable;
+  protect_state: ProtectStateTable;
+  watermark_copies: WatermarkCopiesTable;
+  evidence_reports: EvidenceReportsTable;
 }

@@ -11,6 +11,7 @@ export const ERROR_STATUS: Record<string, number> = {
   payload_too_large: 413,
   image_too_large: 422,
   corrupt_file: 422,
+  image_too_small: 422,
   rate_limited: 429,
   note_malformed: 400,
   note_unverified: 403,

@@ -9,6 +9,7 @@ import { workRoutes } from '../../archive/work.routes.js';
 import { catalogueRoutes } from '../../discover/catalogue.routes.js';
 import { identityRoutes } from '../../govern/identity.routes.js';
 import { vocabularyRoutes } from '../../archive/vocabulary.routes.js';
+import { protectRoutes } from '../../protect/protect.routes.js';
 import { registryRoutes } from '../../registry/registry.routes.js';
 
 export type Api = FastifyInstance<any, any, any, any, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,4 +26,5 @@ export async function registerRoutes(api: Api, app: App): Promise<void> {
   vocabularyRoutes(api);
   adminArchiveRoutes(api, app);
   registryRoutes(api, app);
+  protectRoutes(api, app);
 }

@@ -89,6 +89,12 @@ export function pdqDihedralHashes(luma: Float32Array, width: number, height: num
  * stored fingerprint can also match copies that were cropped (0.1 and 0.2 are the usual choices).
  */
 export function pdqOfCentralCrop(luma: Float32Array, width: number, height: number, fractionPerSide: number): PdqHash {
+  const crop = centralCrop(luma, width, height, fractionPerSide);
+  return pdqHash(crop.luma, crop.width, crop.height);
+}
+
+/** The luma of the centre of an image with `fractionPerSide` cut from each of the four sides. */
+export function centralCrop(luma: Float32Array, width: number, height: number, fractionPerSide: number): { luma: Float32Array; width: number; height: number } {
   if (!(fractionPerSide >= 0 && fractionPerSide < 0.5)) throw new RangeError(`fractionPerSide must be in [0, 0.5), got ${fractionPerSide}`);
   const x0 = Math.round(width * fractionPerSide);
   const y0 = Math.round(height * fractionPerSide);
@@ -96,7 +102,7 @@ export function pdqOfCentralCrop(luma: Float32Array, width: number, height: numb
   const h = height - 2 * y0;
   const crop = new Float32Array(w * h);
   for (let y = 0; y < h; y++) crop.set(luma.subarray((y + y0) * width + x0, (y + y0) * width + x0 + w), y * w);
-  return pdqHash(crop, w, h);
+  return { luma: crop, width: w, height: h };
 }
 
 /**

@@ -1,0 +1,127 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from '../platform/db/database.js';
+import type { DB, EvidenceReportsTable, FingerprintsTable, WatermarkCopiesTable } from '../platform/db/schema.js';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+export type FingerprintRow = Selectable<FingerprintsTable>;
+export type WatermarkCopyRow = Selectable<WatermarkCopiesTable>;
+export type NewFingerprintRow = Omit<FingerprintRow, 'change_version'>;
+export type EvidenceReportRow = Selectable<EvidenceReportsTable>;
+
+/** A work that holds a given file, with what access checks and scan results need. */
+export interface WorkHoldingFile {
+  workId: string;
+  visibility: string;
+  ownerId: string | null;
+  sha256: string;
+  primary: boolean;
+}
+
+/** The only SQL over fingerprints, watermarked copies and evidence reports. */
+export class FingerprintRepository {
+  constructor(private readonly database: Database) {}
+
+  get db(): Kysely<DB> {
+    return this.database.db;
+  }
+
+  /**
+   * Writes (or replaces) an image's fingerprint under the next change version. The protect_state
+   * row lock is held to commit, so versions become visible in increasing order and an index that
+   * has read every row up to version n has seen every write ≤ n.
+   */
+  async upsert(row: NewFingerprintRow): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const state = await trx.updateTable('protect_state').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).returning('version').executeTakeFirstOrThrow();
+      const values = { ...row, change_version: Number(state.version) };
+      const { sha256: _key, ...changes } = values;
+      await trx.insertInto('fingerprints').values(values).onConflict((oc) => oc.column('sha256').doUpdateSet(changes)).execute();
+    });
+  }
+
+  async find(sha256: string): Promise<FingerprintRow | undefined> {
+    return this.db.selectFrom('fingerprints').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+  }
+
+  /** The latest committed fingerprint change version. */
+  async version(): Promise<number> {
+    const row = await this.db.selectFrom('protect_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  /** Matchable fingerprints written after `version`, oldest first, at most `limit`. */
+  async changedSince(version: number, limit: number): Promise<Pick<FingerprintRow, 'sha256' | 'pdq' | 'pdq_crops' | 'crop_fractions' | 'change_version'>[]> {
+    return this.db
+      .selectFrom('fingerprints')
+      .select(['sha256', 'pdq', 'pdq_crops', 'crop_fractions', 'change_version'])
+      .where('change_version', '>', version)
+      .where('status', '=', 'ok')
+      .orderBy('change_version')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Image files held by works that have no fingerprint yet, in hash order after `after` (for the backfill after an upgrade). */
+  async imagesWithoutFingerprint(after: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('work_files')
+      .leftJoin('fingerprints', 'fingerprints.sha256', 'work_files.sha256')
+      .select('work_files.sha256')
+      .distinct()
+      .where('work_files.kind', '=', 'image')
+      .where('fingerprints.sha256', 'is', null)
+      .where('work_files.sha256', '>', after)
+      .orderBy('work_files.sha256')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.sha256);
+  }
+
+  /** Works that hold any of these files (as a file of theirs), for resolving index matches. */
+  async worksHoldingFiles(sha256s: string[]): Promise<WorkHoldingFile[]> {
+    if (sha256s.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('work_files')
+      .innerJoin('works', 'works.id', 'work_files.work_id')
+      .select(['works.id', 'works.visibility', 'works.owner_id', 'works.primary_file_sha256', 'work_files.sha256'])
+      .where('work_files.sha256', 'in', sha256s)
+      .execute();
+    return rows.map((r) => ({ workId: r.id, visibility: r.visibility, ownerId: r.owner_id, sha256: r.sha256, primary: r.primary_file_sha256 === r.sha256 }));
+  }
+
+  async insertCopy(executor: Executor, row: Omit<WatermarkCopyRow, 'serial'>): Promise<number> {
+    const inserted = await executor.insertInto('watermark_copies').values(row).returning('serial').executeTakeFirstOrThrow();
+    return Number(inserted.serial);
+  }
+
+  async setCopyOutput(serial: number, outputSha256: string): Promise<void> {
+    await this.db.updateTable('watermark_copies').set({ output_sha256: outputSha256 }).where('serial', '=', serial).execute();
+  }
+
+  async findCopy(serial: number): Promise<WatermarkCopyRow | undefined> {
+    return this.db.selectFrom('watermark_copies').selectAll().where('serial', '=', serial).executeTakeFirst();
+  }
+
+  /** Saves an evidence report and keeps its suspect image from the blob sweep, in one transaction. */
+  async insertEvidence(row: EvidenceReportRow, suspect: { size: number; mediaType: string }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('blobs').values({ sha256: row.suspect_sha256, size: suspect.size, media_type: suspect.mediaType, created_at: row.created_at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+      await trx.insertInto('evidence_reports').values(row).execute();
+    });
+  }
+
+  async setEvidenceRegistration(id: string, registrationId: string): Promise<void> {
+    await this.db.updateTable('evidence_reports').set({ registration_id: registrationId }).where('id', '=', id).execute();
+  }
+
+  async findEvidence(id: string): Promise<EvidenceReportRow | undefined> {
+    return this.db.selectFrom('evidence_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Evidence reports, newest first; only `createdBy`'s unless null (staff see all). */
+  async listEvidence(createdBy: string | null, limit: number): Promise<Omit<EvidenceReportRow, 'bundle'>[]> {
+    let query = this.db.selectFrom('evidence_reports').select(['id', 'created_by', 'created_at', 'suspect_sha256', 'bundle_sha256', 'registration_id']);
+    if (createdBy !== null) query = query.where('created_by', '=', createdBy);
+    return query.orderBy('created_at', 'desc').limit(limit).execute();
+  }
+}

@@ -1,0 +1,87 @@
+import type { BlobStore } from '../platform/blob-store.js';
+import { AppError } from '../platform/errors.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import { fingerprintImage, registryFingerprints, type ImageFingerprint } from './fingerprint.js';
+import type { FingerprintRepository, FingerprintRow } from './fingerprint.repository.js';
+import { pdqHexToBytes } from './pdq/pdq.js';
+
+export const FINGERPRINT_JOB = 'protect.fingerprint';
+
+/** Errors that mean "this file cannot be fingerprinted", as opposed to a passing failure worth retrying. */
+const REFUSALS = new Set(['corrupt_file', 'image_too_large', 'image_too_small', 'unsupported_media', 'invalid_input']);
+
+/** Computing, storing and handing out the fingerprints of stored images. */
+export class FingerprintService {
+  constructor(
+    private readonly repo: FingerprintRepository,
+    private readonly blobs: BlobStore,
+    private readonly jobs: JobQueue,
+    private readonly options: { maxImagePixels: number },
+  ) {}
+
+  /**
+   * Fingerprints a stored image and records the result, including why it has no usable
+   * fingerprint (too small, flat, undecodable): those are recorded, not retried.
+   */
+  async fingerprintBlob(sha256: string): Promise<FingerprintRow> {
+    const file = this.blobs.localPath(sha256);
+    if (!file || !(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`);
+    let fingerprint: ImageFingerprint;
+    const now = new Date().toISOString();
+    try {
+      fingerprint = await fingerprintImage(file, { maxPixels: this.options.maxImagePixels });
+    } catch (error) {
+      if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
+      const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };
+      await this.repo.upsert(refused);
+      return { ...refused, change_version: 0 };
+    }
+    const row = {
+      sha256,
+      status: fingerprint.matchable ? ('ok' as const) : ('low_quality' as const),
+      reason: fingerprint.warnings.length ? fingerprint.warnings.join('; ') : null,
+      pdq: Buffer.from(pdqHexToBytes(fingerprint.pdq.hash)),
+      pdq_crops: Buffer.concat(fingerprint.crops.map((c) => pdqHexToBytes(c.hash))),
+      crop_fractions: fingerprint.crops.map((c) => c.cropPerSide).join(','),
+      pdq_quality: fingerprint.pdq.quality,
+      iscc: fingerprint.iscc ? JSON.stringify(fingerprint.iscc) : null,
+      width: fingerprint.width,
+      height: fingerprint.height,
+      pages: fingerprint.pages,
+      created_at: now,
+    };
+    await this.repo.upsert(row);
+    return { ...row, change_version: 0 };
+  }
+
+  /** The fingerprint lines for a registry entry of this file, computing them now if the job has not run yet. */
+  async entryFingerprints(sha256: string): Promise<string[]> {
+    let row = await this.repo.find(sha256);
+    if (!row) {
+      try {
+        row = await this.fingerprintBlob(sha256);
+      } catch {
+        return []; // not an image, or gone: the entry simply carries no fingerprint
+      }
+    }
+    if (row.status === 'unsupported' || !row.pdq) return [];
+    const iscc = row.iscc ? (JSON.parse(row.iscc) as { iscc: string }) : null;
+    return registryFingerprints({
+      pdq: { hash: Buffer.from(row.pdq).toString('hex'), quality: row.pdq_quality ?? 0 },
+      iscc: iscc ? { iscc: iscc.iscc, content: '', data: '', instance: '' } : null,
+      matchable: row.status === 'ok',
+    });
+  }
+
+  /** Queues fingerprint jobs for stored images that have none (images ingested before this module existed). */
+  async enqueueBackfill(batch = 500): Promise<number> {
+    let queued = 0;
+    for (let after = ''; ; ) {
+      const missing = await this.repo.imagesWithoutFingerprint(after, batch);
+      for (const sha256 of missing) await this.jobs.enqueue(this.repo.db, FINGERPRINT_JOB, { sha256 }, { dedupeKey: `${FINGERPRINT_JOB}:${sha256}` });
+      queued += missing.length;
+      if (missing.length < batch) return queued;
+      after = missing.at(-1)!;
+    }
+  }
+}

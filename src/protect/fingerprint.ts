@@ -1,0 +1,111 @@
+import { AppError } from '../platform/errors.js';
+import { contentBox, cropLuma } from './borders.js';
+import { readImageForHashing, type HashableImage } from './image-input.js';
+import { isccForImageFile, type ImageFileIscc } from './iscc/image-file.js';
+import { centralCrop, PDQ_MIN_QUALITY, pdqDihedralHashes, pdqOfCentralCrop, type PdqTransform } from './pdq/pdq.js';
+
+/**
+ * Central crops (fraction cut from each side) whose PDQ hashes are stored beside the whole image's.
+ * PDQ moves 50–100 bits under a 5 % crop, so one stored crop covers only crops close to its own;
+ * a step of 5 % covers the usual "trim the borders" crops up to 20 %.
+ */
+export const STORED_CROPS = [0.05, 0.1, 0.15, 0.2] as const;
+
+/**
+ * Crops of a suspect image that a scan hashes too. A suspect cut by x from each side, cut again by
+ * y, shows the original cut by about x + y, so these fill the gaps between the stored crops: PDQ
+ * tolerates about 1 % of crop difference (median 22 bits), and stored 5 % steps plus these 1 %
+ * steps cover every symmetric crop from 0 to 24 % within about half a step.
+ */
+export const QUERY_CROPS = [0, 0.01, 0.02, 0.03, 0.04] as const;
+
+/** One PDQ hash a scan searches for: a dihedral variant of the suspect, or of one of its central crops. */
+export interface ScanQuery {
+  transform: PdqTransform;
+  cropPerSide: number;
+  /** The share of the suspect's width and height that was hashed: below 1 when a uniform frame (screenshot padding, a mat) was cut away first. */
+  picture: { width: number; height: number };
+  hash: string;
+}
+
+/**
+ * The hashes a scan searches for a suspect: every dihedral variant of it and of its QUERY_CROPS
+ * crops, and the same again for the picture inside a uniform frame when it has one.
+ */
+export function scanQueries(image: HashableImage): ScanQuery[] {
+  const queries = queriesOf(image.luma, image.width, image.height, { width: 1, height: 1 });
+  const box = contentBox(image.luma, image.width, image.height);
+  if (box) queries.push(...queriesOf(cropLuma(image.luma, image.width, box), box.width, box.height, { width: box.width / image.width, height: box.height / image.height }));
+  return queries;
+}
+
+/** Every dihedral variant of the picture and of its QUERY_CROPS crops. */
+function queriesOf(luma: Float32Array, width: number, height: number, picture: ScanQuery['picture']): ScanQuery[] {
+  return QUERY_CROPS.flatMap((cropPerSide) => {
+    const crop = cropPerSide === 0 ? { luma, width, height } : centralCrop(luma, width, height, cropPerSide);
+    return pdqDihedralHashes(crop.luma, crop.width, crop.height).variants.map((v) => ({ transform: v.transform, cropPerSide, picture, hash: v.hex }));
+  });
+}
+
+
+/** Everything Wenyuan computes to recognise an image again (`wenyuan fingerprint --json` prints it). */
+export interface ImageFingerprint {
+  pdq: { hash: string; quality: number };
+  /** The eight rotations and mirrors of the PDQ hash, so turned and flipped copies match too. */
+  variants: { transform: PdqTransform; hash: string }[];
+  /** PDQ of central crops: `cropPerSide` is the fraction cut from each side. */
+  crops: { cropPerSide: number; hash: string }[];
+  /** ISCC (ISO 24138) codes; null when they could not be made (the reason is in `warnings`). */
+  iscc: ImageFileIscc | null;
+  /** False when the image is too flat for its PDQ hash to mean anything (quality below 50). */
+  matchable: boolean;
+  width: number;
+  height: number;
+  pages: number;
+  format: string;
+  warnings: string[];
+  /** With `scanQueries`: the hashes a scan searches (every dihedral variant of the image and of its QUERY_CROPS crops). */
+  queries?: ScanQuery[];
+}
+
+/**
+ * Fingerprints an image file: PDQ with its dihedral variants and central crops, plus ISCC codes.
+ * Refuses (AppError) files that are not decodable images, too small or too large; flat images get
+ * a fingerprint with `matchable: false` rather than an error, so the caller can say so.
+ */
+export async function fingerprintImage(file: string, options: { maxPixels: number; name?: string | null; scanQueries?: boolean }): Promise<ImageFingerprint> {
+  const image = await readImageForHashing(file, { maxPixels: options.maxPixels });
+  const { quality, variants } = pdqDihedralHashes(image.luma, image.width, image.height);
+  const warnings: string[] = [];
+  if (image.pages > 1) warnings.push(`the file has ${image.pages} frames or pages; only the first was fingerprinted`);
+  const matchable = quality >= PDQ_MIN_QUALITY;
+  if (!matchable) warnings.push(`PDQ quality ${quality} is below ${PDQ_MIN_QUALITY}: the image is too flat or featureless to match reliably`);
+  let iscc: ImageFileIscc | null = null;
+  try {
+    iscc = await isccForImageFile(file, { name: options.name ?? null, maxPixels: options.maxPixels });
+  } catch (error) {
+    warnings.push(`ISCC codes could not be made: ${error instanceof AppError ? error.message : String(error)}`);
+  }
+  const queries = options.scanQueries ? scanQueries(image) : undefined;
+  return {
+    ...(queries ? { queries } : {}),
+    pdq: { hash: variants[0]!.hex, quality },
+    variants: variants.map((v) => ({ transform: v.transform, hash: v.hex })),
+    crops: STORED_CROPS.map((cropPerSide) => ({ cropPerSide, hash: pdqOfCentralCrop(image.luma, image.width, image.height, cropPerSide).hex })),
+    iscc,
+    matchable,
+    width: image.originalWidth,
+    height: image.originalHeight,
+    pages: image.pages,
+    format: image.format,
+    warnings,
+  };
+}
+
+/** The fingerprint lines a registry entry carries for an image (`pdq:<hex>`, `iscc:<code>`). */
+export function registryFingerprints(fingerprint: Pick<ImageFingerprint, 'pdq' | 'iscc' | 'matchable'>): string[] {
+  const out: string[] = [];
+  if (fingerprint.matchable) out.push(`pdq:${fingerprint.pdq.hash}`);
+  if (fingerprint.iscc) out.push(`iscc:${fingerprint.iscc.iscc.replace(/^ISCC:/, '')}`);
+  return out;
+}

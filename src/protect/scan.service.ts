@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { pickLang } from '../archive/lang.js';
+import type { WorkRepository } from '../archive/work.repository.js';
+import type { Actor } from '../govern/roles.js';
+import { canEditWork, canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import type { RegistryRepository } from '../registry/registry.repository.js';
+import { fingerprintImage, type ImageFingerprint } from './fingerprint.js';
+import type { FingerprintIndex } from './fingerprint-index.js';
+import type { FingerprintRepository } from './fingerprint.repository.js';
+import { PDQ_MATCH_DISTANCE, pdqHexToBytes } from './pdq/pdq.js';
+import { guessTransforms } from './transform-guess.js';
+import { detectWatermark } from './watermark/index.js';
+import { payloadToSerial } from './watermark-copies.js';
+
+export interface ScanMatch {
+  workId: string;
+  title: string | null;
+  /** The stored file that matched (a work may hold several). */
+  sha256: string;
+  distance: number;
+  transforms: string[];
+  receipts: { registrationId: string; index: number; url: string }[];
+}
+
+export interface WatermarkFinding {
+  payload: string | null;
+  confidence: number;
+  /** The copy the payload names, when the actor may see it: which work, for whom, why. */
+  copy: { serial: number; workId: string; recipientId: string | null; recipient: string | null; purpose: string; reference: string | null; createdAt: string } | null;
+}
+
+export interface ScanResult {
+  name: string;
+  sha256: string;
+  size: number;
+  status: 'matched' | 'no_match' | 'unmatchable' | 'error';
+  error: string | null;
+  fingerprint: Pick<ImageFingerprint, 'pdq' | 'iscc' | 'width' | 'height' | 'format'> | null;
+  matches: ScanMatch[];
+  watermark: WatermarkFinding | null;
+  warnings: string[];
+  scannedAt: string;
+}
+
+const MATCH_LIMIT = 20;
+
+/** Checks suspect images against every stored fingerprint and this archive's watermark. */
+export class ScanService {
+  constructor(
+    private readonly deps: {
+      index: FingerprintIndex;
+      fingerprints: FingerprintRepository;
+      works: WorkRepository;
+      registry: RegistryRepository;
+      watermarkKey: () => Uint8Array;
+      maxImagePixels: number;
+      matchDistance?: number;
+      userName?: (id: string) => Promise<string | null>;
+    },
+  ) {}
+
+  /**
+   * Scans one file. Bad files give a result with status `error` and the reason (a folder scan goes
+   * on); matches are limited to works the actor may read, and who received a watermarked copy is
+   * shown only to those who may edit that work.
+   */
+  async scanFile(actor: Actor, file: string, name: string): Promise<ScanResult> {
+    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('scanning for copies is for right holders: admins, curators and creators');
+    const bytes = await fs.promises.readFile(file);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const base = { name, sha256, size: bytes.length, scannedAt: new Date().toISOString() };
+    let fingerprint: ImageFingerprint;
+    try {
+      fingerprint = await fingerprintImage(file, { maxPixels: this.deps.maxImagePixels, scanQueries: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return { ...base, status: 'error', error: error.message, fingerprint: null, matches: [], watermark: null, warnings: [] };
+    }
+    const warnings = [...fingerprint.warnings];
+    const matches = fingerprint.matchable ? await this.matchesFor(actor, fingerprint, sha256) : [];
+    const watermark = await this.readWatermark(actor, file, warnings);
+    return {
+      ...base,
+      status: !fingerprint.matchable ? 'unmatchable' : matches.length > 0 ? 'matched' : 'no_match',
+      error: null,
+      fingerprint: { pdq: fingerprint.pdq, iscc: fingerprint.iscc, width: fingerprint.width, height: fingerprint.height, format: fingerprint.format },
+      matches,
+      watermark,
+      warnings,
+    };
+  }
+
+  private async matchesFor(actor: Actor, fingerprint: ImageFingerprint, suspectSha256: string): Promise<ScanMatch[]> {
+    const queries = fingerprint.queries ?? [];
+    const codes = queries.map((q) => pdqHexToBytes(q.hash));
+    const found = await this.deps.index.search(codes, this.deps.matchDistance ?? PDQ_MATCH_DISTANCE);
+    const holders = await this.deps.fingerprints.worksHoldingFiles(found.map((m) => m.sha256));
+    const out: ScanMatch[] = [];
+    for (const match of found) {
+      for (const holder of holders.filter((h) => h.sha256 === match.sha256)) {
+        if (!canReadWork(actor, { visibility: holder.visibility, owner_id: holder.ownerId })) continue;
+        if (out.some((m) => m.workId === holder.workId)) continue; // nearest file of each work only
+        const [work, stored, entries] = await Promise.all([
+          this.deps.works.findById(holder.workId),
+          this.deps.fingerprints.find(match.sha256),
+          this.deps.registry.entriesOfWork(holder.workId),
+        ]);
+        const file = work ? (await this.deps.works.findFile(match.sha256)) : undefined;
+        out.push({
+          workId: holder.workId,
+          title: work ? titleOf(work.metadata) : null,
+          sha256: match.sha256,
+          distance: match.distance,
+          transforms: guessTransforms({
+            queryTransform: queries[match.queryIndex]!.transform,
+            cropPerSide: suspectCrop(match.cropPerSide, queries[match.queryIndex]!.cropPerSide),
+            unframed: queries[match.queryIndex]!.picture.width < 1 || queries[match.queryIndex]!.picture.height < 1,
+            distance: match.distance,
+            identicalBytes: match.sha256 === suspectSha256,
+            suspect: { width: fingerprint.width * queries[match.queryIndex]!.picture.width, height: fingerprint.height * queries[match.queryIndex]!.picture.height, format: fingerprint.format },
+            original: stored?.width && stored.height ? { width: stored.width, height: stored.height, mediaType: file?.media_type ?? '' } : null,
+          }),
+          receipts: entries.reverse().map((e) => ({ registrationId: e.registration_id, index: Number(e.idx), url: `/api/registry/registrations/${e.registration_id}/receipt.json` })),
+        });
+        if (out.length >= MATCH_LIMIT) return out;
+      }
+    }
+    return out;
+  }
+
+  private async readWatermark(actor: Actor, file: string, warnings: string[]): Promise<WatermarkFinding | null> {
+    let detected;
+    try {
+      detected = await detectWatermark(file, { key: this.deps.watermarkKey(), maxPixels: this.deps.maxImagePixels });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      warnings.push(`watermark not read: ${error.message}`);
+      return null;
+    }
+    if (!detected.payload) return { payload: null, confidence: detected.confidence, copy: null };
+    const payload = Buffer.from(detected.payload).toString('hex');
+    const copy = await this.deps.fingerprints.findCopy(payloadToSerial(detected.payload));
+    const work = copy ? await this.deps.works.findById(copy.work_id) : undefined;
+    // The payload itself says little; whose copy it was is for those who manage the work.
+    if (!copy || !work || !canEditWork(actor, work)) return { payload, confidence: detected.confidence, copy: null };
+    return {
+      payload,
+      confidence: detected.confidence,
+      copy: {
+        serial: Number(copy.serial),
+        workId: copy.work_id,
+        recipientId: copy.recipient_id,
+        recipient: copy.recipient_id ? ((await this.deps.userName?.(copy.recipient_id)) ?? null) : null,
+        purpose: copy.purpose,
+        reference: copy.reference,
+        createdAt: copy.created_at,
+      },
+    };
+  }
+}
+
+function titleOf(metadata: string): string | null {
+  try {
+    const parsed = JSON.parse(metadata) as { title?: Record<string, string> };
+    return pickLang(parsed.title, 'zh-Hans') ?? pickLang(parsed.title, 'en') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How much the suspect was cut from each side of the original: it matched the original's stored
+ * crop c after being cut by y itself, and cutting x then y leaves the original cut by x + y(1 − 2x),
+ * so x = (c − y) / (1 − 2y). Negative means the suspect shows more than the original: a border.
+ */
+export function suspectCrop(storedCrop: number, queryCrop: number): number {
+  return (storedCrop - queryCrop) / (1 - 2 * queryCrop);
+}

@@ -1,0 +1,13 @@
+/** Error codes of the watermark module (map them to HTTP statuses in the shared error table). */
+import { AppError } from '../../platform/errors.js';
+
+export const WatermarkErrors = {
+  /** The image's short side is below what a tile-periodic mark can live in. */
+  imageTooSmall: (width: number, height: number, min: number) =>
+    new AppError('image_too_small', `image is ${width}×${height}; its short side must be at least ${min} pixels to carry a watermark`),
+  imageTooLarge: (pixels: number, max: number) =>
+    new AppError('image_too_large', `image has ${pixels} pixels; the limit is ${max} (raise maxPixels or downscale it first)`),
+  unreadable: (why: string) => new AppError('image_unreadable', `the image could not be decoded: ${why}`),
+  invalidKey: (length: number) => new AppError('invalid_input', `watermark key must be 32 bytes, got ${length}`),
+  invalidPayload: (length: number) => new AppError('invalid_input', `watermark payload must be 6 bytes (48 bits), got ${length}`),
+};

@@ -1,0 +1,131 @@
+/**
+ * The detector's view of one tile, shared with the embedder (which measures the host's contribution
+ * to the same statistics): folding a whitened image onto one tile under a lattice, locating the
+ * pilot, and reading every chip's response.
+ */
+import { correlateSpectra, spectrum, type Spectrum } from './fft.js';
+import { CHIPS, chipValues, cyclicHighPass, markTile, TILE, type TileLayout } from './keyed-pattern.js';
+import type { Lattice } from './sync.js';
+
+/** Destination index of every source index under dihedral transform t (0–7) of an m×m tile. */
+function dihedralIndex(m: number, t: number): Int32Array {
+  const idx = new Int32Array(m * m);
+  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
+    let u = x, v = y;
+    if (t & 4) u = m - 1 - u;
+    for (let r = 0; r < (t & 3); r++) [u, v] = [m - 1 - v, u];
+    idx[y * m + x] = v * m + u;
+  }
+  return idx;
+}
+
+export interface Templates { dihedral: Int32Array[]; pilot: Spectrum[]; unit: Spectrum }
+const templateCache = new WeakMap<TileLayout, Map<string, Templates>>();
+
+/** Spectra of the pilot tile under the 8 dihedral transforms, and of one chip, for an m×m fold. */
+export function templates(layout: TileLayout, m: number, hp: number): Templates {
+  let byLayout = templateCache.get(layout);
+  if (!byLayout) { byLayout = new Map(); templateCache.set(layout, byLayout); }
+  const k = `${m}/${hp}`;
+  const hit = byLayout.get(k);
+  if (hit) return hit;
+  const pilot = cyclicHighPass(markTile(chipValues(layout, null), m), m, hp);
+  const dihedral: Int32Array[] = [], pilots: Spectrum[] = [];
+  for (let t = 0; t < 8; t++) {
+    const idx = dihedralIndex(m, t);
+    const moved = new Float64Array(m * m);
+    for (let i = 0; i < idx.length; i++) moved[idx[i]!] = pilot[i]!;
+    dihedral.push(idx); pilots.push(spectrum(moved, m));
+  }
+  const unit = new Float32Array(CHIPS * CHIPS);
+  unit[0] = 1;
+  const made = { dihedral, pilot: pilots, unit: spectrum(cyclicHighPass(markTile(unit, m), m, hp), m) };
+  byLayout.set(k, made);
+  return made;
+}
+
+export interface PilotHit { z: number; t: number; shift: number }
+
+/** Best phase and orientation of the pilot in a folded tile, with its z-score over all shifts. */
+export function pilotSearch(folded: Float64Array, m: number, tpl: Templates): PilotHit {
+  const foldedSpectrum = spectrum(folded, m);
+  let best = { z: -Infinity, t: 0, shift: 0 };
+  for (let t = 0; t < 8; t++) {
+    const corr = correlateSpectra(foldedSpectrum, tpl.pilot[t]!, m);
+    let sum = 0, sum2 = 0, max = -Infinity, arg = 0;
+    for (let i = 0; i < corr.length; i++) {
+      const v = corr[i]!;
+      sum += v; sum2 += v * v;
+      if (v > max) { max = v; arg = i; }
+    }
+    const mean = sum / corr.length;
+    const z = (max - mean) / Math.sqrt(Math.max(sum2 / corr.length - mean * mean, 1e-12));
+    if (z > best.z) best = { z, t, shift: arg };
+  }
+  return best;
+}
+
+/** Fold resolution for a period: no finer than about one received pixel per bin. */
+export function foldSize(period: number): number {
+  return period >= 0.9 * TILE ? 128 : period >= 0.45 * TILE ? 64 : 32;
+}
+
+/** Fold the whitened image onto an m×m tile under lattice (scale s, angle θ), bilinear splatting. */
+export function fold(sig: Float32Array, w: number, h: number, lat: Lattice, m: number, nearest = false): Float64Array {
+  const acc = new Float64Array(m * m), wt = new Float64Array(m * m);
+  const period = Math.hypot(lat.a, lat.b);
+  const k = m / period;
+  const c = (lat.a / period) * k, s = (lat.b / period) * k;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const v = sig[y * w + x]!;
+    if (v === 0) continue;
+    // Inverse rotation then scale to tile bins.
+    let u = c * x + s * y, q = -s * x + c * y;
+    u -= Math.floor(u / m) * m; q -= Math.floor(q / m) * m;
+    if (nearest) {
+      const i = (Math.floor(q + 0.5) % m) * m + (Math.floor(u + 0.5) % m);
+      acc[i]! += v; wt[i]! += 1;
+      continue;
+    }
+    const u0 = Math.floor(u), q0 = Math.floor(q), fu = u - u0, fq = q - q0;
+    const u1 = (u0 + 1) % m, q1 = (q0 + 1) % m;
+    const a = (1 - fu) * (1 - fq), b = fu * (1 - fq), cc = (1 - fu) * fq, d = fu * fq;
+    acc[q0 * m + u0]! += a * v; wt[q0 * m + u0]! += a;
+    acc[q0 * m + u1]! += b * v; wt[q0 * m + u1]! += b;
+    acc[q1 * m + u0]! += cc * v; wt[q1 * m + u0]! += cc;
+    acc[q1 * m + u1]! += d * v; wt[q1 * m + u1]! += d;
+  }
+  let mean = 0;
+  for (let i = 0; i < acc.length; i++) { acc[i] = wt[i]! > 0 ? acc[i]! / wt[i]! : 0; mean += acc[i]!; }
+  mean /= acc.length;
+  for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! - mean;
+  return acc;
+}
+
+/** Re-index a folded tile so it is upright and at phase 0, given the pilot's orientation and shift. */
+export function align(folded: Float64Array, m: number, tpl: Templates, hit: PilotHit): Float64Array {
+  // folded(p + shift) ≈ D_t(pilot)(p), so the upright tile is tile(i) = folded(idx_t(i) + shift).
+  const idx = tpl.dihedral[hit.t]!;
+  const sx = hit.shift % m, sy = Math.floor(hit.shift / m);
+  const aligned = new Float64Array(m * m);
+  for (let i = 0; i < m * m; i++) {
+    const q = idx[i]!;
+    aligned[i] = folded[(((q / m) | 0) + sy) % m * m + ((q % m) + sx) % m]!;
+  }
+  return aligned;
+}
+
+/** Matched-filter response of every chip (row-major CHIPS×CHIPS) in an upright, phase-0 fold. */
+export function chipResponses(aligned: Float64Array, m: number, tpl: Templates): Float64Array {
+  const response = correlateSpectra(spectrum(aligned, m), tpl.unit, m);
+  const cell = m / CHIPS;
+  const out = new Float64Array(CHIPS * CHIPS);
+  for (let i = 0; i < out.length; i++) out[i] = response[Math.floor(i / CHIPS) * cell * m + (i % CHIPS) * cell]!;
+  return out;
+}
+
+/** Fold size and the detector's extra high-pass radius for a tile period (working pixels). */
+export function foldParams(period: number): { m: number; hp: number } {
+  const m = foldSize(period);
+  return { m, hp: Math.max(1, Math.round((2 * m) / period)) };
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../platform/errors.js';
+import { detectWatermark, embedWatermark } from './index.js';
+import { tileLayout } from './keyed-pattern.js';
+
+const images = path.resolve(process.cwd(), '../shared/data/images');
+const photo = path.join(images, 'kodak/kodim23.png');
+const hasImages = fs.existsSync(photo);
+const key = new Uint8Array(32).map((_, i) => i * 7 + 1);
+const payload = Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x2a]);
+const maxPixels = 50_000_000;
+
+describe('keyed pattern', () => {
+  it('depends on the key', () => {
+    const a = tileLayout(key), b = tileLayout(new Uint8Array(32));
+    expect(a.sign).not.toEqual(b.sign);
+    expect(tileLayout(key).sign).toEqual(a.sign);
+  });
+});
+
+describe('watermark', () => {
+  it('rejects images with a short side under 128 px', async () => {
+    const tiny = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#777' } }).png().toBuffer();
+    await expect(embedWatermark(tiny, { key, payload, maxPixels })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'image_too_small');
+  });
+
+  it.skipIf(!hasImages)('embeds invisibly and survives the core attacks', async () => {
+    const { data, psnr, width, height } = await embedWatermark(photo, { key, payload, maxPixels });
+    expect(psnr).toBeGreaterThanOrEqual(40);
+    const attacks: [string, Promise<Buffer>][] = [
+      ['jpeg50', sharp(data).jpeg({ quality: 50 }).toBuffer()],
+      ['resize50', sharp(data).resize(Math.round(width / 2)).png().toBuffer()],
+      ['crop10', sharp(data).extract({ left: 77, top: 51, width: width - 154, height: height - 102 }).png().toBuffer()],
+      ['rot2', sharp(data).rotate(2).toBuffer({ resolveWithObject: true }).then((r) => sharp(r.data)
+        .extract({ left: (r.info.width - width) >> 1, top: (r.info.height - height) >> 1, width, height }).png().toBuffer())],
+    ];
+    for (const [name, image] of attacks) {
+      const r = await detectWatermark(await image, { key, maxPixels });
+      expect(r.payload, name).toEqual(payload);
+      expect(r.confidence, name).toBeGreaterThanOrEqual(0.5);
+    }
+    const wrong = await detectWatermark(data, { key: new Uint8Array(32).fill(9), maxPixels });
+    expect(wrong.payload).toBeNull();
+  });
+
+  it.skipIf(!hasImages)('reports no watermark on an unmarked image', async () => {
+    const r = await detectWatermark(path.join(images, 'kodak/kodim05.png'), { key, maxPixels });
+    expect(r.payload).toBeNull();
+    expect(r.confidence).toBeLessThan(0.5);
+  });
+});
