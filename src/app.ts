@@ -126,7 +126,15 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const evidence = new EvidenceService({ scans, repo: fingerprintRepository, blobs, registry });
   sequencer = new RegistrySequencer(registryRepository, registry, { intervalMs: 500, ...(options.logger ? { onError: (err: unknown) => options.logger!.error({ err }, 'sequencing failed') } : {}) });
 
-  worker.register(DISPLAY_JOB, displayDerivativeHandler({ blobs, repo: workRepository, maxImagePixels: config.maxImagePixels }));
+  worker.register(
+    DISPLAY_JOB,
+    displayDerivativeHandler({
+      blobs,
+      repo: workRepository,
+      maxImagePixels: config.maxImagePixels,
+      ...(config.watermarkPublicCopies ? { mark: (sha256: string, image: Buffer) => watermarkCopies.markPublic(sha256, image) } : {}),
+    }),
+  );
   worker.register(REINDEX_JOB, async () => {
     await searchIndex.rebuild();
   });

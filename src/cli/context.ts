@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.js';
+import type { Actor } from '../govern/roles.js';
 import { loadConfig, type Config } from '../platform/config.js';
 
 /** Options every command accepts. */
@@ -21,4 +22,11 @@ export async function withApp<T>(options: { dataDir?: string; databaseUrl?: stri
   } finally {
     await app.close();
   }
+}
+
+/** The signed-in actor a command acts as (`--as <username>`); refuses unknown and disabled users. */
+export async function actorFromUsername(app: App, username: string): Promise<Actor & { kind: 'user' }> {
+  const user = await app.identity.findByUsername(username);
+  if (!user || user.disabled) throw new Error(`no active user "${username}"`);
+  return { kind: 'user', id: user.id, username: user.username, role: user.role };
 }

@@ -5,7 +5,7 @@ import { KeyStore } from '../platform/keystore.js';
 import { fingerprintImage } from '../protect/fingerprint.js';
 import { detectWatermark, embedWatermark } from '../protect/watermark/index.js';
 import { watermarkKey } from '../protect/watermark-key.js';
-import { addInstanceOptions, configFrom, withApp } from './context.js';
+import { actorFromUsername, addInstanceOptions, configFrom, withApp } from './context.js';
 import type { Actor } from '../govern/roles.js';
 import type { ScanResult } from '../protect/scan.service.js';
 
@@ -72,12 +72,7 @@ export function registerProtectCommands(program: Command): void {
     const files = scanTargets(target);
     if (files.length === 0) throw new Error(`no image files under ${target}`);
     const items = await withApp(options, async (app) => {
-      let actor: Actor = { kind: 'user', id: '(command line)', username: '(command line)', role: 'admin' };
-      if (options.as) {
-        const user = await app.identity.findByUsername(options.as);
-        if (!user || user.disabled) throw new Error(`no active user "${options.as}"`);
-        actor = { kind: 'user', id: user.id, username: user.username, role: user.role };
-      }
+      const actor: Actor = options.as ? await actorFromUsername(app, options.as) : { kind: 'user', id: '(command line)', username: '(command line)', role: 'admin' };
       const out: ScanResult[] = [];
       for (const file of files) {
         const result = await app.scans.scanFile(actor, file, path.relative(fs.statSync(target).isFile() ? path.dirname(target) : target, file));

@@ -11,7 +11,7 @@ import { verifyConsistency } from '../registry/merkle.js';
 import { parseWitnessVerifierKey, verifyCosignedCheckpoint, witnessPolicy } from '../registry/cosignature.js';
 import { parseVerifierKey } from '../registry/signed-note.js';
 import { parseTlogProof } from '../registry/tlog-proof.js';
-import { addInstanceOptions, withApp } from './context.js';
+import { actorFromUsername, addInstanceOptions, withApp } from './context.js';
 
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -33,9 +33,7 @@ export function registerRegistryCommands(program: Command): void {
     if (options.role && !REGISTRANT_ROLES.includes(options.role as RegistrantRole)) throw new Error(`--role must be one of ${REGISTRANT_ROLES.join(', ')}`);
     fs.mkdirSync(options.out, { recursive: true });
     const results = await withApp(options, async (app) => {
-      const user = await app.identity.findByUsername(options.as);
-      if (!user || user.disabled) throw new Error(`no active user "${options.as}"`);
-      const actor = { kind: 'user' as const, id: user.id, username: user.username, role: user.role };
+      const actor = await actorFromUsername(app, options.as);
       const pending: { workId: string; registrationId?: string; error?: string }[] = [];
       for (const workId of workIds) {
         try {

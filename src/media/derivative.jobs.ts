@@ -10,7 +10,13 @@ const payloadSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
  * Job: make the large display copy and the ThumbHash placeholder of an image (the thumbnail was
  * made at ingest). Idempotent: re-running overwrites the same rows.
  */
-export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRepository; maxImagePixels: number }): JobHandler {
+export function displayDerivativeHandler(deps: {
+  blobs: BlobStore;
+  repo: WorkRepository;
+  maxImagePixels: number;
+  /** Marks the public display copy (an invisible watermark naming the work), when configured. */
+  mark?: (sourceSha256: string, image: Buffer) => Promise<Buffer>;
+}): JobHandler {
   return async (payload) => {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) throw new PermanentJobError('bad payload for media.display');
@@ -23,7 +29,8 @@ export function displayDerivativeHandler(deps: { blobs: BlobStore; repo: WorkRep
     } catch (error) {
       throw new PermanentJobError(`cannot render ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const stored = await deps.blobs.putBuffer(display.data, { durable: false });
+    const data = deps.mark ? await deps.mark(sha256, display.data) : display.data;
+    const stored = await deps.blobs.putBuffer(data, { durable: false });
     const thumbnail = (await deps.repo.derivativesOf([sha256])).find((d) => d.name === 'thumbnail');
     if (thumbnail && (await deps.blobs.has(thumbnail.sha256))) {
       await deps.repo.setPlaceholder(sha256, await makePlaceholder(await deps.blobs.read(thumbnail.sha256)));

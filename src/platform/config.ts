@@ -40,6 +40,14 @@ export const configSchema = z.object({
     .default(''),
   /** Cosignatures required before a checkpoint is served and used in receipts; 0 = witnesses optional. */
   registryWitnessQuorum: z.coerce.number().int().min(0).default(0),
+  /**
+   * Marks each public display copy with an invisible watermark naming its work (a `public` copy
+   * serial), so screenshots of the public site can be traced even when cropped past recognition.
+   */
+  watermarkPublicCopies: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(true),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -59,6 +67,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   workerConcurrency: 'WENYUAN_WORKER_CONCURRENCY',
   fixityIntervalHours: 'WENYUAN_FIXITY_INTERVAL_HOURS',
   logLevel: 'WENYUAN_LOG_LEVEL',
+  watermarkPublicCopies: 'WENYUAN_WATERMARK_PUBLIC_COPIES',
   secureCookies: 'WENYUAN_SECURE_COOKIES',
   registryOrigin: 'WENYUAN_REGISTRY_ORIGIN',
   registryWitnesses: 'WENYUAN_REGISTRY_WITNESSES',

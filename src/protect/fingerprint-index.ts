@@ -55,6 +55,10 @@ export class FingerprintIndex {
           const code = row.pdq_crops?.subarray(i * 32, i * 32 + 32);
           if (code?.length === 32) this.add(row.sha256, code, fraction);
         });
+        [0, ...fractions].forEach((fraction, i) => {
+          const code = row.pdq_on_black?.subarray(i * 32, i * 32 + 32);
+          if (code?.length === 32) this.add(row.sha256, code, fraction);
+        });
         this.version = Math.max(this.version, Number(row.change_version));
       }
       if (rows.length < 10_000) break;

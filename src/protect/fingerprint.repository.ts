@@ -50,10 +50,10 @@ export class FingerprintRepository {
   }
 
   /** Matchable fingerprints written after `version`, oldest first, at most `limit`. */
-  async changedSince(version: number, limit: number): Promise<Pick<FingerprintRow, 'sha256' | 'pdq' | 'pdq_crops' | 'crop_fractions' | 'change_version'>[]> {
+  async changedSince(version: number, limit: number): Promise<Pick<FingerprintRow, 'sha256' | 'pdq' | 'pdq_crops' | 'crop_fractions' | 'pdq_on_black' | 'change_version'>[]> {
     return this.db
       .selectFrom('fingerprints')
-      .select(['sha256', 'pdq', 'pdq_crops', 'crop_fractions', 'change_version'])
+      .select(['sha256', 'pdq', 'pdq_crops', 'crop_fractions', 'pdq_on_black', 'change_version'])
       .where('change_version', '>', version)
       .where('status', '=', 'ok')
       .orderBy('change_version')

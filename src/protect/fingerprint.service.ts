@@ -32,7 +32,7 @@ export class FingerprintService {
       fingerprint = await fingerprintImage(file, { maxPixels: this.options.maxImagePixels });
     } catch (error) {
       if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
-      const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };
+      const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };
       await this.repo.upsert(refused);
       return { ...refused, change_version: 0 };
     }
@@ -43,6 +43,7 @@ export class FingerprintService {
       pdq: Buffer.from(pdqHexToBytes(fingerprint.pdq.hash)),
       pdq_crops: Buffer.concat(fingerprint.crops.map((c) => pdqHexToBytes(c.hash))),
       crop_fractions: fingerprint.crops.map((c) => c.cropPerSide).join(','),
+      pdq_on_black: fingerprint.onBlack ? Buffer.concat(fingerprint.onBlack.map((c) => pdqHexToBytes(c.hash))) : null,
       pdq_quality: fingerprint.pdq.quality,
       iscc: fingerprint.iscc ? JSON.stringify(fingerprint.iscc) : null,
       width: fingerprint.width,

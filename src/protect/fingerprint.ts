@@ -1,5 +1,6 @@
 import { AppError } from '../platform/errors.js';
 import { contentBox, cropLuma } from './borders.js';
+import { rotateLuma, shrinkLuma } from './luma-geometry.js';
 import { readImageForHashing, type HashableImage } from './image-input.js';
 import { isccForImageFile, type ImageFileIscc } from './iscc/image-file.js';
 import { centralCrop, PDQ_MIN_QUALITY, pdqDihedralHashes, pdqOfCentralCrop, type PdqTransform } from './pdq/pdq.js';
@@ -19,10 +20,21 @@ export const STORED_CROPS = [0.05, 0.1, 0.15, 0.2] as const;
  */
 export const QUERY_CROPS = [0, 0.01, 0.02, 0.03, 0.04] as const;
 
+/**
+ * Tilts a scan tries to undo, in degrees, each with the central crops (fraction per side) that cut
+ * away the corners the tilt filled: PDQ moves too much under a tilt of 2° or more to match as is.
+ */
+export const QUERY_TILTS: readonly { degrees: number; crops: readonly number[] }[] = [1, 2, 3, 4, 5, 6].flatMap((d) => {
+  const crops = d <= 3 ? [0.05, 0.1] : [0.1, 0.15];
+  return [{ degrees: d, crops }, { degrees: -d, crops }];
+});
+
 /** One PDQ hash a scan searches for: a dihedral variant of the suspect, or of one of its central crops. */
 export interface ScanQuery {
   transform: PdqTransform;
   cropPerSide: number;
+  /** The tilt undone before hashing (degrees the suspect is turned counter-clockwise), 0 if none. */
+  tilt: number;
   /** The share of the suspect's width and height that was hashed: below 1 when a uniform frame (screenshot padding, a mat) was cut away first. */
   picture: { width: number; height: number };
   hash: string;
@@ -36,6 +48,15 @@ export function scanQueries(image: HashableImage): ScanQuery[] {
   const queries = queriesOf(image.luma, image.width, image.height, { width: 1, height: 1 });
   const box = contentBox(image.luma, image.width, image.height);
   if (box) queries.push(...queriesOf(cropLuma(image.luma, image.width, box), box.width, box.height, { width: box.width / image.width, height: box.height / image.height }));
+  // Tilted copies: turned back on a reduced plane, cropped inside the filled corners, upright only.
+  const small = shrinkLuma(image.luma, image.width, image.height, 512);
+  for (const { degrees, crops } of QUERY_TILTS) {
+    const turned = rotateLuma(small.luma, small.width, small.height, -degrees);
+    for (const cropPerSide of crops) {
+      const crop = centralCrop(turned, small.width, small.height, cropPerSide);
+      queries.push({ transform: 'original', cropPerSide, tilt: degrees, picture: { width: 1, height: 1 }, hash: pdqOfCentralCrop(crop.luma, crop.width, crop.height, 0).hex });
+    }
+  }
   return queries;
 }
 
@@ -43,7 +64,7 @@ export function scanQueries(image: HashableImage): ScanQuery[] {
 function queriesOf(luma: Float32Array, width: number, height: number, picture: ScanQuery['picture']): ScanQuery[] {
   return QUERY_CROPS.flatMap((cropPerSide) => {
     const crop = cropPerSide === 0 ? { luma, width, height } : centralCrop(luma, width, height, cropPerSide);
-    return pdqDihedralHashes(crop.luma, crop.width, crop.height).variants.map((v) => ({ transform: v.transform, cropPerSide, picture, hash: v.hex }));
+    return pdqDihedralHashes(crop.luma, crop.width, crop.height).variants.map((v) => ({ transform: v.transform, cropPerSide, tilt: 0, picture, hash: v.hex }));
   });
 }
 
@@ -55,6 +76,11 @@ export interface ImageFingerprint {
   variants: { transform: PdqTransform; hash: string }[];
   /** PDQ of central crops: `cropPerSide` is the fraction cut from each side. */
   crops: { cropPerSide: number; hash: string }[];
+  /**
+   * For images with transparency: the whole image and the same crops flattened onto black instead
+   * of white (copies re-saved as JPEG end up on either), so both kinds of copy match.
+   */
+  onBlack?: { cropPerSide: number; hash: string }[];
   /** ISCC (ISO 24138) codes; null when they could not be made (the reason is in `warnings`). */
   iscc: ImageFileIscc | null;
   /** False when the image is too flat for its PDQ hash to mean anything (quality below 50). */
@@ -87,11 +113,21 @@ export async function fingerprintImage(file: string, options: { maxPixels: numbe
     warnings.push(`ISCC codes could not be made: ${error instanceof AppError ? error.message : String(error)}`);
   }
   const queries = options.scanQueries ? scanQueries(image) : undefined;
+  let onBlack: ImageFingerprint['onBlack'];
+  if (image.hasAlpha && !options.scanQueries) {
+    const black = await readImageForHashing(file, { maxPixels: options.maxPixels, background: 'black' });
+    const whole = pdqDihedralHashes(black.luma, black.width, black.height).variants[0]!.hex;
+    // An alpha channel that is fully opaque gives the same hashes: nothing more to store.
+    if (whole !== variants[0]!.hex) {
+      onBlack = [{ cropPerSide: 0, hash: whole }, ...STORED_CROPS.map((cropPerSide) => ({ cropPerSide, hash: pdqOfCentralCrop(black.luma, black.width, black.height, cropPerSide).hex }))];
+    }
+  }
   return {
     ...(queries ? { queries } : {}),
     pdq: { hash: variants[0]!.hex, quality },
     variants: variants.map((v) => ({ transform: v.transform, hash: v.hex })),
     crops: STORED_CROPS.map((cropPerSide) => ({ cropPerSide, hash: pdqOfCentralCrop(image.luma, image.width, image.height, cropPerSide).hex })),
+    ...(onBlack ? { onBlack } : {}),
     iscc,
     matchable,
     width: image.originalWidth,

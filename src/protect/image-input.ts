@@ -16,6 +16,8 @@ export interface ImageInputOptions {
   minSide?: number;
   /** Shrink images whose longer side exceeds this before reading pixels; defaults to PDQ_MAX_SIDE. */
   maxSide?: number;
+  /** Colour transparent pixels are flattened onto; white by default. */
+  background?: 'white' | 'black';
 }
 
 export interface HashableImage {
@@ -33,6 +35,8 @@ export interface HashableImage {
   pages: number;
   /** Format named by the decoder: jpeg, png, webp, gif, tiff, heif, … */
   format: string;
+  /** The file has an alpha channel (its pixels were flattened onto `background`). */
+  hasAlpha: boolean;
 }
 
 /**
@@ -65,7 +69,7 @@ export async function readImageForHashing(input: string | Buffer, options: Image
   }
   let pipeline = sharp(input, { limitInputPixels: options.maxPixels, failOn: 'truncated', pages: 1 })
     .autoOrient()
-    .flatten({ background: '#ffffff' })
+    .flatten({ background: options.background === 'black' ? '#000000' : '#ffffff' })
     .toColourspace('srgb');
   if (Math.max(header.width, header.height) > maxSide) {
     pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', kernel: 'lanczos3' });
@@ -87,6 +91,7 @@ export async function readImageForHashing(input: string | Buffer, options: Image
     originalHeight: header.height,
     pages: header.pages,
     format: header.format,
+    hasAlpha: header.hasAlpha,
   };
 }
 
@@ -95,6 +100,7 @@ interface Header {
   height: number;
   pages: number;
   format: string;
+  hasAlpha: boolean;
 }
 
 /** Upright size, page count and format, from the header alone (no pixels are decoded). */
@@ -108,7 +114,7 @@ async function readHeader(input: string | Buffer): Promise<Header> {
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.pageHeight ?? meta.height;
   if (!width || !height) throw new AppError('corrupt_file', 'image header does not state a width and height');
-  return { width, height, pages: meta.pages ?? 1, format: meta.format ?? 'unknown' };
+  return { width, height, pages: meta.pages ?? 1, format: meta.format ?? 'unknown', hasAlpha: meta.hasAlpha ?? false };
 }
 
 /** Maps a decoder failure to the module's error codes; a missing file stays an IO error. */

@@ -117,6 +117,7 @@ export class ScanService {
             queryTransform: queries[match.queryIndex]!.transform,
             cropPerSide: suspectCrop(match.cropPerSide, queries[match.queryIndex]!.cropPerSide),
             unframed: queries[match.queryIndex]!.picture.width < 1 || queries[match.queryIndex]!.picture.height < 1,
+            tilt: queries[match.queryIndex]!.tilt,
             distance: match.distance,
             identicalBytes: match.sha256 === suspectSha256,
             suspect: { width: fingerprint.width * queries[match.queryIndex]!.picture.width, height: fingerprint.height * queries[match.queryIndex]!.picture.height, format: fingerprint.format },

@@ -9,6 +9,8 @@ export interface MatchFacts {
   distance: number;
   /** The match was found after cutting away the suspect's uniform frame. */
   unframed?: boolean;
+  /** The match was found after turning the suspect back by this many degrees. */
+  tilt?: number;
   identicalBytes: boolean;
   suspect: { width: number; height: number; format: string };
   original: { width: number; height: number; mediaType: string } | null;
@@ -39,6 +41,7 @@ export function guessTransforms(facts: MatchFacts): string[] {
   const turn = DIHEDRAL[facts.queryTransform];
   if (turn) out.push(turn);
   if (facts.unframed) out.push('framed with a plain border (as in a screenshot)');
+  if (facts.tilt) out.push(`tilted by about ${Math.abs(facts.tilt)}°`);
   const cropPercent = Math.round(facts.cropPerSide * 100);
   if (cropPercent > 0) out.push(`cropped, about ${cropPercent}% from each side`);
   else if (cropPercent < 0) out.push(`framed with a border about ${-cropPercent}% wide`);

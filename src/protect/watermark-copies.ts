@@ -74,4 +74,31 @@ export class WatermarkCopyService {
     const stem = (file.original_name.replace(/\.[^.]*$/, '') || 'image').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
     return { serial, data: marked.data, mediaType: 'image/jpeg', fileName: `${stem}.wenyuan-${serial}.jpg` };
   }
+
+  /**
+   * Marks the public display copy of a stored image with a copy serial of purpose `public`, so a
+   * screenshot of the public site decodes to the work even when its fingerprint no longer matches.
+   * Images too small to carry a mark, or held by no work, are returned unmarked.
+   */
+  async markPublic(sourceSha256: string, image: Buffer): Promise<Buffer> {
+    const holder = (await this.deps.repo.worksHoldingFiles([sourceSha256]))[0];
+    if (!holder) return image;
+    const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {
+      work_id: holder.workId,
+      source_sha256: sourceSha256,
+      output_sha256: null,
+      recipient_id: null,
+      purpose: 'public',
+      reference: 'display copy',
+      created_at: new Date().toISOString(),
+    });
+    try {
+      const marked = await embedWatermark(image, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
+      await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
+      return marked.data;
+    } catch (error) {
+      if (error instanceof AppError) return image; // too small or odd: the copy stays unmarked
+      throw error;
+    }
+  }
 }

@@ -98,6 +98,7 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
       { name: 'cropped.jpg', data: await sharp(original).extract({ left: Math.round(width! * 0.1), top: Math.round(height! * 0.1), width: Math.round(width! * 0.8), height: Math.round(height! * 0.8) }).jpeg().toBuffer(), expect: /cropped, about 10% from each side/ },
       { name: 'mirror.png', data: await sharp(original).flop().png().toBuffer(), expect: /mirrored left to right/ },
       { name: 'turned.webp', data: await sharp(original).rotate(90).webp().toBuffer(), expect: /rotated 90° clockwise/ },
+      { name: 'tilted.jpg', data: await sharp(original).rotate(3, { background: '#000000' }).resize(width, height, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer(), expect: /tilted by about 3°/ },
       { name: 'screenshot.png', data: await sharp(original).extend({ top: 60, bottom: 25, left: 40, right: 40, background: '#f0f0f0' }).png().toBuffer(), expect: /framed with a plain border/ },
     ];
     const results = await scan(owner, copies);
@@ -156,6 +157,14 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
     // The original carries no watermark.
     const [unmarked] = await scan(owner, [{ name: 'original.png', data: fs.readFileSync(path.join(KODAK, 'kodim05.png')) }]);
     expect(unmarked!.watermark?.payload).toBeNull();
+  });
+
+  it('public display copies carry a watermark that names their work', async () => {
+    const display = await ctx.server.inject({ method: 'GET', url: `/api/works/${publicWork.workId}/files/${publicWork.sha256}/display` });
+    expect(display.statusCode).toBe(200);
+    const screenshot = await sharp(display.rawPayload).extend({ top: 30, bottom: 30, left: 20, right: 20, background: '#ffffff' }).png().toBuffer();
+    const [found] = await scan(owner, [{ name: 'screenshot.png', data: screenshot }]);
+    expect(found!.watermark?.copy).toMatchObject({ workId: publicWork.workId, purpose: 'public', recipientId: null });
   });
 
   it('saves a scan as an evidence report whose receipt verifies offline against its bundle', async () => {

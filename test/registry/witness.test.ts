@@ -19,6 +19,7 @@ import {
   formatAddCheckpoint, MemoryWitnessStore, openWitness, parseAddCheckpoint, Witness, WitnessRequestError,
 } from '../../src/registry/witness.js';
 import { runCli } from '../support/run-cli.js';
+import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 import { entryText, proofCheckpoint } from './registry-helpers.js';
 
@@ -180,7 +181,7 @@ describe('witness add-checkpoint logic', () => {
 /** Runs the CLI in this process, capturing stdout and the exit code. */
 const cli = (...args: string[]) => runCli(args);
 
-describe('witness server and log cosigning (sqlite)', () => {
+describe.each(await testDialects())('witness server and log cosigning (%s)', (dialect) => {
   let witness: Witness;
   let server: FastifyInstance;
   let url: string;
@@ -191,7 +192,7 @@ describe('witness server and log cosigning (sqlite)', () => {
     witness = new Witness(await parseWitnessSignerKey(wkey.signerKey, nodeCrypto), new MemoryWitnessStore());
     server = buildWitnessServer(witness);
     url = await server.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await createTestContext('sqlite', { registryWitnesses: `${witness.verifierKey}@${url}`, registryWitnessQuorum: 1 });
+    ctx = await createTestContext(dialect, { registryWitnesses: `${witness.verifierKey}@${url}`, registryWitnessQuorum: 1 });
   });
 
   afterAll(async () => {

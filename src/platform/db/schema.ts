@@ -233,6 +233,7 @@ export interface FingerprintsTable {
   pdq: Buffer | null;
   pdq_crops: Buffer | null; // 32 bytes per crop, in crop_fractions order
   crop_fractions: string | null; // e.g. "0.05,0.1,0.15,0.2"
+  pdq_on_black: Buffer | null; // 32 bytes each: whole image, then crop_fractions order
   pdq_quality: number | null;
   iscc: string | null; // JSON
   width: number | null;

@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     // PDQ of central crops, 32 bytes each, in the order of crop_fractions (per side, e.g. 0.05,0.1).
     .addColumn('pdq_crops', bytes)
     .addColumn('crop_fractions', 'text')
+    // Images with transparency: the whole image then the same crops, flattened onto black.
+    .addColumn('pdq_on_black', bytes)
     .addColumn('pdq_quality', 'integer')
     .addColumn('iscc', 'text') // JSON: { content, data, instance, iscc }
     .addColumn('width', 'integer')

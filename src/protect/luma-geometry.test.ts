@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { rotateLuma, shrinkLuma } from './luma-geometry.js';
+
+describe('luma geometry', () => {
+  it('shrinks by whole-pixel box averages to at most the size asked', () => {
+    const luma = Float32Array.from({ length: 8 * 4 }, (_, i) => i % 8); // columns 0..7
+    const small = shrinkLuma(luma, 8, 4, 4);
+    expect([small.width, small.height]).toEqual([4, 2]);
+    expect([...small.luma.subarray(0, 4)]).toEqual([0.5, 2.5, 4.5, 6.5]);
+    expect(shrinkLuma(luma, 8, 4, 8).luma).toBe(luma); // already small enough: untouched
+  });
+
+  it('turns about the centre, and turning back restores the middle', () => {
+    const w = 64;
+    const h = 48;
+    const luma = Float32Array.from({ length: w * h }, (_, i) => ((i % w) * 3 + Math.floor(i / w) * 5) % 97);
+    const there = rotateLuma(luma, w, h, 4);
+    const back = rotateLuma(there, w, h, -4);
+    let error = 0;
+    let n = 0;
+    for (let y = 12; y < h - 12; y++) for (let x = 12; x < w - 12; x++, n++) error += Math.abs(back[y * w + x]! - luma[y * w + x]!);
+    expect(error / n).toBeLessThan(6); // bilinear twice blurs a little; a wrong centre or sign would be far off
+    expect(rotateLuma(luma, w, h, 0)[5 * w + 7]).toBeCloseTo(luma[5 * w + 7]!);
+    // Corners uncovered by the turn take the mean value.
+    const mean = luma.reduce((s, v) => s + v, 0) / luma.length;
+    expect(rotateLuma(luma, w, h, 30)[0]).toBeCloseTo(mean);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Small geometric operations on a luma plane, for the extra hashes a scan tries (turning a tilted
+ * copy back). They work on a reduced copy: PDQ reads 64×64 anyway.
+ */
+
+/** A copy no larger than `maxSide` on its long side (box average over whole source pixels). */
+export function shrinkLuma(luma: Float32Array, width: number, height: number, maxSide: number): { luma: Float32Array; width: number; height: number } {
+  const factor = Math.ceil(Math.max(width, height) / maxSide);
+  if (factor <= 1) return { luma, width, height };
+  const w = Math.floor(width / factor);
+  const h = Math.floor(height / factor);
+  const out = new Float32Array(w * h);
+  const area = factor * factor;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        const row = (y * factor + dy) * width + x * factor;
+        for (let dx = 0; dx < factor; dx++) sum += luma[row + dx]!;
+      }
+      out[y * w + x] = sum / area;
+    }
+  }
+  return { luma: out, width: w, height: h };
+}
+
+/**
+ * The plane turned by `degrees` (counter-clockwise, as image editors' positive angles) about its
+ * centre on a canvas of the same size, bilinear; uncovered corners take the mean value so they add
+ * no edges of their own.
+ */
+export function rotateLuma(luma: Float32Array, width: number, height: number, degrees: number): Float32Array {
+  const out = new Float32Array(width * height);
+  let mean = 0;
+  for (let i = 0; i < luma.length; i++) mean += luma[i]!;
+  mean /= luma.length;
+  const a = (degrees * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const cx = (width - 1) / 2;
+  const cy = (height - 1) / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // The source point that lands on (x, y): the inverse rotation.
+      const dx = x - cx;
+      const dy = y - cy;
+      const sx = cos * dx - sin * dy + cx;
+      const sy = sin * dx + cos * dy + cy;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      if (x0 < 0 || y0 < 0 || x0 + 1 >= width || y0 + 1 >= height) {
+        out[y * width + x] = mean;
+        continue;
+      }
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const i = y0 * width + x0;
+      out[y * width + x] = (luma[i]! * (1 - fx) + luma[i + 1]! * fx) * (1 - fy) + (luma[i + width]! * (1 - fx) + luma[i + width + 1]! * fx) * fy;
+    }
+  }
+  return out;
+}
