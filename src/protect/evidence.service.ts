@@ -25,7 +25,7 @@ export interface EvidenceBundle {
   matches: {
     workId: string;
     title: string | null;
-    original: { sha256: string; pdq: string | null; iscc: string | null };
+    original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
     distance: number;
     transforms: string[];
     receipts: Receipt[];
@@ -94,7 +94,14 @@ export class EvidenceService {
         return {
           workId: m.workId,
           title: m.title,
-          original: { sha256: m.sha256, pdq: original?.pdq ? Buffer.from(original.pdq).toString('hex') : null, iscc: original?.iscc ? (JSON.parse(original.iscc) as { iscc: string }).iscc : null },
+          original: {
+            sha256: m.sha256,
+            pdq: original?.pdq ? Buffer.from(original.pdq).toString('hex') : null,
+            quality: original?.pdq_quality ?? null,
+            width: original?.width ?? null,
+            height: original?.height ?? null,
+            iscc: original?.iscc ? (JSON.parse(original.iscc) as { iscc: string }).iscc : null,
+          },
           distance: m.distance,
           transforms: m.transforms,
           receipts,

@@ -1,9 +1,9 @@
 import { AppError } from '../platform/errors.js';
 import { contentBox, cropLuma } from './borders.js';
-import { rotateLuma, shrinkLuma } from './luma-geometry.js';
+import { dihedralLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
 import { readImageForHashing, type HashableImage } from './image-input.js';
 import { isccForImageFile, type ImageFileIscc } from './iscc/image-file.js';
-import { centralCrop, PDQ_MIN_QUALITY, pdqDihedralHashes, pdqOfCentralCrop, type PdqTransform } from './pdq/pdq.js';
+import { centralCrop, PDQ_MIN_QUALITY, PDQ_TRANSFORMS, pdqDihedralHashes, pdqOfCentralCrop, type PdqTransform } from './pdq/pdq.js';
 
 /**
  * Central crops (fraction cut from each side) whose PDQ hashes are stored beside the whole image's.
@@ -60,12 +60,22 @@ export function scanQueries(image: HashableImage): ScanQuery[] {
   return queries;
 }
 
-/** Every dihedral variant of the picture and of its QUERY_CROPS crops. */
+/**
+ * Every dihedral variant of the picture and of its QUERY_CROPS crops. The whole picture's variants
+ * come from turned pixels (exact); the crops' from the DCT (cheap, and within their own tolerance).
+ */
 function queriesOf(luma: Float32Array, width: number, height: number, picture: ScanQuery['picture']): ScanQuery[] {
-  return QUERY_CROPS.flatMap((cropPerSide) => {
-    const crop = cropPerSide === 0 ? { luma, width, height } : centralCrop(luma, width, height, cropPerSide);
-    return pdqDihedralHashes(crop.luma, crop.width, crop.height).variants.map((v) => ({ transform: v.transform, cropPerSide, tilt: 0, picture, hash: v.hex }));
+  const whole = PDQ_TRANSFORMS.map((transform) => {
+    const turned = dihedralLuma(luma, width, height, transform);
+    return { transform, cropPerSide: 0, tilt: 0, picture, hash: pdqOfCentralCrop(turned.luma, turned.width, turned.height, 0).hex };
   });
+  return [
+    ...whole,
+    ...QUERY_CROPS.filter((c) => c > 0).flatMap((cropPerSide) => {
+      const crop = centralCrop(luma, width, height, cropPerSide);
+      return pdqDihedralHashes(crop.luma, crop.width, crop.height).variants.map((v) => ({ transform: v.transform, cropPerSide, tilt: 0, picture, hash: v.hex }));
+    }),
+  ];
 }
 
 

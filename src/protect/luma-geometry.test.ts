@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotateLuma, shrinkLuma } from './luma-geometry.js';
+import { dihedralLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
 
 describe('luma geometry', () => {
   it('shrinks by whole-pixel box averages to at most the size asked', () => {
@@ -24,5 +24,23 @@ describe('luma geometry', () => {
     // Corners uncovered by the turn take the mean value.
     const mean = luma.reduce((s, v) => s + v, 0) / luma.length;
     expect(rotateLuma(luma, w, h, 30)[0]).toBeCloseTo(mean);
+  });
+
+  it('maps pixels under the eight symmetries as PDQ names them, and each undoes its inverse', () => {
+    // 3 × 2:  a b c / d e f
+    const luma = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const view = (t: Parameters<typeof dihedralLuma>[3]) => {
+      const r = dihedralLuma(luma, 3, 2, t);
+      return [r.width, r.height, ...r.luma];
+    };
+    expect(view('rot90')).toEqual([2, 3, 3, 6, 2, 5, 1, 4]); // counter-clockwise: the right column comes up top
+    expect(view('rot270')).toEqual([2, 3, 4, 1, 5, 2, 6, 3]);
+    expect(view('rot180')).toEqual([3, 2, 6, 5, 4, 3, 2, 1]);
+    expect(view('flipX')).toEqual([3, 2, 4, 5, 6, 1, 2, 3]);
+    expect(view('flipY')).toEqual([3, 2, 3, 2, 1, 6, 5, 4]);
+    expect(view('flipPlus1')).toEqual([2, 3, 1, 4, 2, 5, 3, 6]);
+    expect(view('flipMinus1')).toEqual([2, 3, 6, 3, 5, 2, 4, 1]);
+    const turned = dihedralLuma(luma, 3, 2, 'rot90');
+    expect([...dihedralLuma(turned.luma, turned.width, turned.height, 'rot270').luma]).toEqual([...luma]);
   });
 });

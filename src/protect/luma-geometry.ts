@@ -60,3 +60,31 @@ export function rotateLuma(luma: Float32Array, width: number, height: number, de
   }
   return out;
 }
+
+/** The eight symmetries of the square, named as PDQ names its dihedral hashes (rot90 turns counter-clockwise; flipX mirrors top to bottom). */
+export type Dihedral = 'original' | 'rot90' | 'rot180' | 'rot270' | 'flipX' | 'flipY' | 'flipPlus1' | 'flipMinus1';
+
+/**
+ * The plane under one symmetry, pixel for pixel. PDQ can derive these hashes from one DCT, but on
+ * fine textures those derived hashes drift up to ~40 bits from hashing the turned pixels, so scans
+ * turn the pixels for the whole-image queries.
+ */
+export function dihedralLuma(luma: Float32Array, width: number, height: number, transform: Dihedral): { luma: Float32Array; width: number; height: number } {
+  if (transform === 'original') return { luma, width, height };
+  const swap = transform === 'rot90' || transform === 'rot270' || transform === 'flipPlus1' || transform === 'flipMinus1';
+  const w = swap ? height : width;
+  const h = swap ? width : height;
+  const out = new Float32Array(w * h);
+  // For each output pixel (x, y): the input pixel it comes from.
+  const source: (x: number, y: number) => number = {
+    rot90: (x: number, y: number) => x * width + (width - 1 - y),
+    rot180: (x: number, y: number) => (height - 1 - y) * width + (width - 1 - x),
+    rot270: (x: number, y: number) => (height - 1 - x) * width + y,
+    flipX: (x: number, y: number) => (height - 1 - y) * width + x,
+    flipY: (x: number, y: number) => y * width + (width - 1 - x),
+    flipPlus1: (x: number, y: number) => x * width + y,
+    flipMinus1: (x: number, y: number) => (height - 1 - x) * width + (width - 1 - y),
+  }[transform];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = luma[source(x, y)]!;
+  return { luma: out, width: w, height: h };
+}

@@ -37,6 +37,8 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
   let workId: string;
   let collectionId: string;
   let registrationId: string;
+  let evidenceId: string;
+  let suspect: string;
   const password = 'a11y-password-123';
 
   beforeAll(async () => {
@@ -44,6 +46,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     expect(cli(server.dataDir, ['admin', 'create', 'admin', '--password-stdin'], password).status).toBe(0);
     const folder = fs.mkdtempSync(path.join(server.dataDir, 'in-'));
     for (const f of fs.readdirSync(KODAK).slice(0, 3)) fs.copyFileSync(path.join(KODAK, f), path.join(folder, f));
+    suspect = path.join(folder, fs.readdirSync(folder)[0]!);
     expect(cli(server.dataDir, ['import', folder, '--visibility', 'public', '--json']).status).toBe(0);
     expect(cli(server.dataDir, ['import', path.dirname(TAIPEI), '--records', TAIPEI, '--mapping', 'mappings/npm-taipei-chinese-painting.json', '--visibility', 'public', '--json']).status).toBe(2);
     const list = (await (await fetch(`${server.url}/api/works?type=image`)).json()) as { items: { id: string }[] };
@@ -51,7 +54,8 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     // Nested collections (one private), with the work in the sub-collection, so the collection
     // filter, the work's collection links and the collections tree all have something to show.
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1' }, body: JSON.stringify({ username: 'admin', password }) });
-    const headers = { 'content-type': 'application/json', 'x-wenyuan-csrf': '1', cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const headers = { 'content-type': 'application/json', 'x-wenyuan-csrf': '1', cookie };
     const send = async (method: string, url: string, body: unknown) => {
       const res = await fetch(`${server.url}${url}`, { method, headers, body: JSON.stringify(body) });
       expect(res.ok, `${method} ${url}`).toBe(true);
@@ -67,6 +71,12 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     const registered = (await send('POST', `/api/works/${workId}/registrations`, { wait: true })) as unknown as { status: string; registrationId: string };
     expect(registered.status).toBe('sequenced');
     registrationId = registered.registrationId;
+    // An evidence report (an imported image as the suspect: it matches its own work).
+    const form = new FormData();
+    form.append('file', new Blob([fs.readFileSync(suspect)]), path.basename(suspect));
+    const evidence = await fetch(`${server.url}/api/evidence`, { method: 'POST', headers: { 'x-wenyuan-csrf': '1', cookie }, body: form });
+    expect(evidence.status).toBe(201);
+    evidenceId = ((await evidence.json()) as { id: string }).id;
     browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
   });
 
@@ -107,7 +117,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    for (const url of ['/upload', '/admin', '/collections', '/account', `/works/${workId}`]) {
+    for (const url of ['/upload', '/admin', '/collections', '/account', `/works/${workId}`, '/scan', '/evidence', `/evidence/${evidenceId}`]) {
       await page.goto(`${server.url}${url}`);
       await page.waitForLoadState('networkidle');
       expect(await violations(page), url).toEqual([]);
@@ -123,6 +133,21 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     await page.goto(`${server.url}/works/${workId}`);
     await page.getByTestId('edit-button').click();
     expect(await violations(page), 'edit form').toEqual([]);
+    // The scan page with a result, and the evidence report, also on a phone.
+    await page.goto(`${server.url}/scan`);
+    await page.getByTestId('scan-input').setInputFiles(suspect);
+    await page.locator('[data-testid="scan-result"][data-status="matched"]').waitFor({ timeout: 60_000 });
+    expect(await violations(page), 'scan results').toEqual([]);
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const url of [null, `/evidence/${evidenceId}`]) {
+      if (url) {
+        await page.goto(`${server.url}${url}`);
+        await page.waitForLoadState('networkidle');
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${url ?? '/scan'} overflows by ${overflow}px at 360 px`).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${server.url}/verify?registration=${registrationId}`);
     await page.getByTestId('verify-receipt-status').waitFor();
     await page.getByTestId('verify-run').click();

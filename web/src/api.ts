@@ -2,6 +2,8 @@ import type {
   ApiToken,
   CataloguePage,
   Collection,
+  EvidenceSummary,
+  EvidenceView,
   FixityReport,
   FixityRun,
   JobStatus,
@@ -11,12 +13,14 @@ import type {
   RegistrationStatus,
   RegistrationSummary,
   Role,
+  ScanResult,
   UploadItem,
   User,
   Visibility,
   Vocabulary,
   WorkDetail,
   WorkEvent,
+  WorkFingerprint,
   WorkMetadata,
   WorkVersion,
 } from './types';
@@ -45,17 +49,19 @@ export function errorFromBody(status: number, body: unknown): ApiError {
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, status === 0 ? 'network error' : `HTTP ${status}`);
 }
 
+/** A JSON request; a FormData body is sent as multipart (the browser sets its boundary). */
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') Object.assign(headers, CSRF_HEADERS);
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch('/api' + path, {
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
     });
   } catch {
     throw new ApiError(0, 'network', 'network error');
@@ -94,6 +100,17 @@ async function getText(path: string): Promise<string> {
   return text;
 }
 
+/** The ApiError of a failed response whose body, if any, is the server's JSON error. */
+async function failure(response: Response): Promise<ApiError> {
+  let parsed: unknown = null;
+  try {
+    parsed = await response.json();
+  } catch {
+    parsed = null;
+  }
+  return errorFromBody(response.status, parsed);
+}
+
 /** GET of a file's raw bytes (a receipt to verify exactly as the server sent it). */
 async function getBytes(path: string): Promise<Uint8Array> {
   let response: Response;
@@ -102,15 +119,7 @@ async function getBytes(path: string): Promise<Uint8Array> {
   } catch {
     throw new ApiError(0, 'network', 'network error');
   }
-  if (!response.ok) {
-    let parsed: unknown = null;
-    try {
-      parsed = await response.json();
-    } catch {
-      parsed = null;
-    }
-    throw errorFromBody(response.status, parsed);
-  }
+  if (!response.ok) throw await failure(response);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -119,6 +128,13 @@ const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, b
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
 const del = <T>(path: string) => request<T>('DELETE', path);
 const enc = encodeURIComponent;
+
+/** Files as the multipart `file` fields the upload routes read. */
+function filesForm(files: File[]): FormData {
+  const form = new FormData();
+  for (const file of files) form.append('file', file, file.name);
+  return form;
+}
 
 export interface WorkPatch {
   expectedVersion: number;
@@ -171,6 +187,14 @@ export const api = {
   /** The log's verifier key (a C2SP vkey), to pin. */
   registryKey: async () => (await getText('/registry/key')).trim(),
 
+  /** Checks suspect images against the archive (the server takes up to 50 per request). */
+  scan: (files: File[]) => post<{ items: ScanResult[] }>('/scans', filesForm(files)),
+  /** Scans one suspect image again and saves the result as a registered evidence report. */
+  createEvidence: (file: File) => post<EvidenceView>('/evidence', filesForm([file])),
+  evidenceList: () => get<{ items: EvidenceSummary[] }>('/evidence'),
+  evidence: (id: string) => get<EvidenceView>(`/evidence/${enc(id)}`),
+  fingerprint: (workId: string) => get<WorkFingerprint>(`/works/${enc(workId)}/fingerprint`),
+
   jobs: (status: JobStatus | '', page: number) => get<JobsPage>(`/admin/jobs?page=${page}${status ? '&status=' + status : ''}`),
   retryJob: (id: number) => post<{ ok: true }>(`/admin/jobs/${id}/retry`),
   fixityRuns: () => get<{ items: FixityRun[] }>('/admin/fixity'),
@@ -184,6 +208,48 @@ export const receiptUrl = (registrationId: string) => `/api/registry/registratio
 export const certificatePath = (registrationId: string) => `/registry/certificates/${enc(registrationId)}`;
 /** The public verify page, loading a registration's receipt. */
 export const verifyPath = (registrationId: string) => `/verify?registration=${enc(registrationId)}`;
+
+/** The thumbnail of one file of a work. */
+export const thumbnailUrl = (workId: string, sha256: string) => `/api/works/${enc(workId)}/files/${enc(sha256)}/thumbnail`;
+/** The page of an evidence report. */
+export const evidencePath = (id: string) => `/evidence/${enc(id)}`;
+/** Downloads of an evidence report: its registered JSON bundle, its receipt and the suspect image. */
+export const evidenceFileUrl = (id: string, file: 'bundle.json' | 'receipt.json' | 'suspect') => `/api/evidence/${enc(id)}/${file}`;
+
+/** The file name a Content-Disposition header gives (RFC 6266: `filename*` first), else null. */
+export function dispositionFileName(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]!.trim());
+    } catch {
+      // fall back to the plain name
+    }
+  }
+  return /filename\s*=\s*"([^"]*)"/i.exec(header)?.[1] ?? /filename\s*=\s*([^;\s]+)/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * Asks for a JPEG of the work's image carrying an invisible watermark that names this copy and the
+ * signed-in user as its recipient; resolves with its bytes, file name and serial.
+ */
+export async function fetchWatermarkedCopy(workId: string, reference: string): Promise<{ blob: Blob; fileName: string; serial: string | null }> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/works/${enc(workId)}/watermarked-copies`, {
+      method: 'POST',
+      headers: { ...CSRF_HEADERS, 'content-type': 'application/json', accept: 'image/jpeg, application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify(reference ? { reference } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!response.ok) throw await failure(response);
+  const blob = await response.blob();
+  return { blob, fileName: dispositionFileName(response.headers.get('content-disposition')) ?? `wenyuan-${workId}.jpg`, serial: response.headers.get('x-wenyuan-copy-serial') };
+}
 
 export interface UploadOptions {
   visibility: Visibility;

@@ -1,4 +1,5 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { protectEn, protectZhHans } from './i18n-protect';
 import { pickEntry, pickLang, type UiLang } from './lang';
 
 /**
@@ -474,6 +475,7 @@ const en = {
   'verify.check.proofEntry': 'Entry inside the proof',
   'verify.check.signature': 'Log signature on the checkpoint',
   'verify.check.inclusion': 'Entry is in the log (inclusion proof)',
+  ...protectEn,
 };
 
 export type MessageKey = keyof typeof en;
@@ -946,6 +948,7 @@ const zhHans: Record<MessageKey, string> = {
   'verify.check.proofEntry': '证明中的条目',
   'verify.check.signature': '日志对检查点的签名',
   'verify.check.inclusion': '条目已写入日志（包含证明）',
+  ...protectZhHans,
 };
 
 /** Message keys naming the languages a LangMap may hold. */

@@ -226,3 +226,96 @@ export interface RegistrationSummary {
   index: number;
   sequencedAt: string;
 }
+
+/** A watermark read from a suspect image (src/protect/scan.service.ts WatermarkFinding). */
+export interface WatermarkFinding {
+  /** The 48-bit payload as hex, or null when no watermark of this archive was found. */
+  payload: string | null;
+  confidence: number;
+  /** The copy the payload names, shown only to those who may edit its work. */
+  copy: { serial: number; workId: string; recipientId: string | null; recipient: string | null; purpose: string; reference: string | null; createdAt: string } | null;
+}
+
+/** ISCC (ISO 24138) codes of an image file. */
+export interface IsccCodes {
+  meta?: string;
+  content: string;
+  data: string;
+  instance: string;
+  iscc: string;
+}
+
+/** One matching work of a scan (src/protect/scan.service.ts ScanMatch). */
+export interface ScanMatch {
+  workId: string;
+  title: string | null;
+  /** The work's stored file that matched. */
+  sha256: string;
+  /** Hamming distance of the PDQ hashes, 0–256 bits. */
+  distance: number;
+  /** Likely transformations, as English phrases. */
+  transforms: string[];
+  receipts: { registrationId: string; index: number; url: string }[];
+}
+
+export type ScanStatus = 'matched' | 'no_match' | 'unmatchable' | 'error';
+
+/** POST /api/scans: the result for one suspect file. */
+export interface ScanResult {
+  name: string;
+  sha256: string;
+  size: number;
+  status: ScanStatus;
+  error: string | null;
+  fingerprint: { pdq: { hash: string; quality: number }; iscc: IsccCodes | null; width: number; height: number; format: string } | null;
+  matches: ScanMatch[];
+  watermark: WatermarkFinding | null;
+  warnings: string[];
+  scannedAt: string;
+}
+
+/** The registered JSON of an evidence report (src/protect/evidence.service.ts EvidenceBundle). */
+export interface EvidenceBundle {
+  type: 'wenyuan.evidence/v1';
+  id: string;
+  createdAt: string;
+  createdBy: string;
+  method: { fingerprint: string; matchDistance: number; watermark: string };
+  suspect: { name: string; sha256: string; size: number; pdq: { hash: string; quality: number } | null; iscc: string | null; width: number | null; height: number | null; format: string | null };
+  matches: {
+    workId: string;
+    title: string | null;
+    original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
+    distance: number;
+    transforms: string[];
+    receipts: Receipt[];
+  }[];
+  watermark: WatermarkFinding | null;
+  warnings: string[];
+}
+
+/** GET /api/evidence/:id (POST /api/evidence answers the same without `suspectSha256`). */
+export interface EvidenceView {
+  id: string;
+  bundle: EvidenceBundle;
+  bundleSha256: string;
+  suspectSha256?: string;
+  registration: RegistrationStatus | null;
+}
+
+/** GET /api/evidence, newest first. */
+export interface EvidenceSummary {
+  id: string;
+  createdAt: string;
+  suspectSha256: string;
+  registrationId: string | null;
+}
+
+/** GET /api/works/:id/fingerprint: the fingerprint of the work's main image. */
+export interface WorkFingerprint {
+  status: 'ok' | 'low_quality' | 'unsupported' | 'pending' | 'none';
+  pdq: string | null;
+  quality: number | null;
+  iscc: IsccCodes | null;
+  reason: string | null;
+}

@@ -48,6 +48,13 @@ export function Header() {
                 </Link>
               </li>
             )}
+            {hasRole('admin', 'curator', 'creator') && (
+              <li>
+                <Link to="/scan" aria-current={current('/scan')} data-testid="nav-scan">
+                  {t('nav.scan')}
+                </Link>
+              </li>
+            )}
             {hasRole('admin', 'curator') && (
               <li>
                 <Link to="/collections" aria-current={current('/collections')} data-testid="nav-collections">

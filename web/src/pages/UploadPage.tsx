@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { api, uploadFile } from '../api';
 import { CollectionOptions } from '../components/CollectionOptions';
 import { errorText } from '../components/ErrorMessage';
+import { FileDropZone } from '../components/FileDropZone';
 import { RequireRole } from '../components/RequireRole';
 import { UploadRow, type UploadEntry } from '../components/UploadRow';
 import { useI18n } from '../i18n';
@@ -26,7 +27,6 @@ function Uploader() {
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [collectionId, setCollectionId] = useState('');
   const [collections, setCollections] = useState<Collection[]>([]);
-  const [dragging, setDragging] = useState(false);
   const started = useRef(new Set<number>());
   const id = useId();
 
@@ -58,16 +58,9 @@ function Uploader() {
     }
   }, [entries, t]);
 
-  const add = (files: FileList | null) => {
-    if (!files || files.length === 0) return;
-    const added = [...files].map((file): UploadEntry => ({ key: nextKey++, file, state: 'waiting', loaded: 0, visibility, collectionId }));
+  const add = (files: File[]) => {
+    const added = files.map((file): UploadEntry => ({ key: nextKey++, file, state: 'waiting', loaded: 0, visibility, collectionId }));
     setEntries((list) => [...list, ...added]);
-  };
-
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    add(event.dataTransfer.files);
   };
 
   const finished = entries.filter((e) => e.state === 'done' || e.state === 'failed');
@@ -105,40 +98,7 @@ function Uploader() {
         </div>
       </fieldset>
 
-      <div
-        className={`drop-zone${dragging ? ' is-dragging' : ''}`}
-        onDragEnter={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-        }}
-        onDragLeave={(e) => {
-          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-        }}
-        onDrop={onDrop}
-      >
-        <p className="drop-zone-text" aria-hidden="true">
-          {dragging ? t('upload.dropActive') : t('upload.drop')}
-        </p>
-        <p aria-hidden="true">{t('upload.or')}</p>
-        <input
-          id={`${id}-files`}
-          className="file-input"
-          type="file"
-          multiple
-          data-testid="upload-input"
-          onChange={(e) => {
-            add(e.target.files);
-            e.target.value = '';
-          }}
-        />
-        <label htmlFor={`${id}-files`} className="button button-primary file-label">
-          {t('upload.choose')}
-        </label>
-      </div>
+      <FileDropZone id={`${id}-files`} testId="upload-input" label={t('upload.choose')} hint={t('upload.drop')} multiple large onFiles={add} />
 
       {entries.length > 0 && (
         <section className="panel" aria-labelledby={`${id}-queue`}>

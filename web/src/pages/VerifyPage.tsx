@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { errorText } from '../components/ErrorMessage';
+import { FileDropZone } from '../components/FileDropZone';
 import { formatBytes } from '../format';
 import { useI18n, type MessageKey, type Vars } from '../i18n';
 import { MAX_HASHED_FILE_BYTES, sha256OfFile, verifyReceiptInBrowser, webCryptoSupport, type ReceiptVerification } from '../registry';
@@ -36,55 +37,6 @@ const CHECK_LABELS: Record<string, MessageKey> = {
   'checkpoint signature': 'verify.check.signature',
   inclusion: 'verify.check.inclusion',
 };
-
-/** A file drop area around a visually hidden (still focusable) file input and its button-like label. */
-function FileDrop({ id, testId, accept, label, hint, onFile, children }: { id: string; testId: string; accept?: string; label: string; hint: string; onFile: (file: File) => void; children?: ReactNode }) {
-  const { t } = useI18n();
-  const [dragging, setDragging] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    const file = event.dataTransfer.files[0];
-    if (file) onFile(file);
-  };
-  return (
-    <div
-      className={`drop-zone drop-zone-compact${dragging ? ' is-dragging' : ''}`}
-      onDragEnter={(e) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragOver={(e) => {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-      }}
-      onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-      onDrop={onDrop}
-    >
-      <p className="drop-zone-text" aria-hidden="true">
-        {dragging ? t('upload.dropActive') : hint}
-      </p>
-      <input
-        id={id}
-        className="file-input"
-        type="file"
-        accept={accept}
-        data-testid={testId}
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) onFile(file);
-          e.target.value = '';
-        }}
-      />
-      <label htmlFor={id} className="button file-label">
-        {label}
-      </label>
-      {children}
-    </div>
-  );
-}
 
 /**
  * `/verify`: checks a registration receipt in the browser, with the log key the reader pins and,
@@ -225,7 +177,16 @@ export function VerifyPage() {
       <form onSubmit={run} className="verify-form" noValidate>
         <section className="verify-step" aria-labelledby={`${id}-receipt-h`}>
           <h2 id={`${id}-receipt-h`}>{t('verify.receipt')}</h2>
-          <FileDrop id={`${id}-receipt`} testId="verify-receipt-input" accept=".json,application/json" label={t('verify.chooseReceipt')} hint={t('verify.receiptDrop')} onFile={pickReceipt} />
+          <FileDropZone
+            id={`${id}-receipt`}
+            testId="verify-receipt-input"
+            accept=".json,application/json"
+            label={t('verify.chooseReceipt')}
+            hint={t('verify.receiptDrop')}
+            onFiles={([file]) => {
+              if (file) void pickReceipt(file);
+            }}
+          />
           <div aria-live="polite">
             {receipt.state === 'loading' && <p className="muted">{t('verify.receiptLoading')}</p>}
             {receipt.state === 'ready' && (
@@ -244,7 +205,15 @@ export function VerifyPage() {
         <section className="verify-step" aria-labelledby={`${id}-file-h`}>
           <h2 id={`${id}-file-h`}>{t('verify.file')}</h2>
           <p className="hint">{t('verify.fileHint')}</p>
-          <FileDrop id={`${id}-file`} testId="verify-file-input" label={t('verify.chooseFile')} hint={t('verify.fileDrop')} onFile={pickWorkFile} />
+          <FileDropZone
+            id={`${id}-file`}
+            testId="verify-file-input"
+            label={t('verify.chooseFile')}
+            hint={t('verify.fileDrop')}
+            onFiles={([file]) => {
+              if (file) pickWorkFile(file);
+            }}
+          />
           <div aria-live="polite">
             {workFile.state === 'hashing' && (
               <p className="loading">

@@ -5,6 +5,7 @@ import { EventsList } from '../components/EventsList';
 import { FileList } from '../components/FileList';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { LangText } from '../components/LangText';
+import { ProtectionPanel } from '../components/protect/ProtectionPanel';
 import { RegistryPanel } from '../components/RegistryPanel';
 import { Loading } from '../components/Loading';
 import { WorkEditor } from '../components/WorkEditor';
@@ -195,6 +196,7 @@ export function WorkPage({ id }: { id: string }) {
 
       <FileList files={data.files} />
       <RegistryPanel work={data} />
+      <ProtectionPanel work={data} />
       {data.canEdit && (
         <>
           <HistoryPanel work={data} userName={userName} onRestored={(next, from) => saved(next, t('history.restored', { version: from, current: next.version }))} />

@@ -1,0 +1,116 @@
+import { useId, useState, type FormEvent } from 'react';
+import { api, fetchWatermarkedCopy } from '../../api';
+import { saveBlob } from '../../download';
+import { useI18n, type MessageKey } from '../../i18n';
+import { useSession } from '../../session';
+import type { WorkDetail, WorkFingerprint } from '../../types';
+import { useApi } from '../../use-api';
+import { errorText } from '../ErrorMessage';
+
+const STATUS_KEYS: Record<WorkFingerprint['status'], MessageKey> = {
+  ok: 'protect.status.ok',
+  low_quality: 'protect.status.low_quality',
+  unsupported: 'protect.status.unsupported',
+  pending: 'protect.status.pending',
+  none: 'protect.status.none',
+};
+
+type Download = { state: 'idle' } | { state: 'busy' } | { state: 'done'; name: string; serial: string } | { state: 'error'; message: string };
+
+/** The signed-in reader asks for a copy of the work's image carrying an invisible mark naming them. */
+function WatermarkedCopyForm({ workId }: { workId: string }) {
+  const { t } = useI18n();
+  const [reference, setReference] = useState('');
+  const [download, setDownload] = useState<Download>({ state: 'idle' });
+  const id = useId();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (download.state === 'busy') return;
+    setDownload({ state: 'busy' });
+    try {
+      const copy = await fetchWatermarkedCopy(workId, reference.trim());
+      saveBlob(copy.blob, copy.fileName);
+      setDownload({ state: 'done', name: copy.fileName, serial: copy.serial ?? '' });
+    } catch (error) {
+      setDownload({ state: 'error', message: errorText(error, t) });
+    }
+  };
+  return (
+    <form className="watermark-form" onSubmit={submit}>
+      <h3>{t('protect.copy.heading')}</h3>
+      <p className="hint">{t('protect.copy.explain')}</p>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={`${id}-ref`}>{t('protect.copy.reference')}</label>
+          <input id={`${id}-ref`} type="text" maxLength={200} value={reference} onChange={(e) => setReference(e.target.value)} aria-describedby={`${id}-ref-hint`} data-testid="watermark-reference" />
+          <p id={`${id}-ref-hint`} className="hint">
+            {t('protect.copy.referenceHint')}
+          </p>
+        </div>
+        <button type="submit" className="button button-primary" aria-disabled={download.state === 'busy'} data-testid="watermark-download">
+          {download.state === 'busy' ? t('protect.copy.working') : t('protect.copy.download')}
+        </button>
+      </div>
+      <div aria-live="polite">
+        {download.state === 'done' && (
+          <p className="notice notice-success" data-testid="watermark-done">
+            {t('protect.copy.done', { name: download.name, serial: download.serial })}
+          </p>
+        )}
+        {download.state === 'error' && <p className="notice notice-error">{t('protect.copy.failed', { message: download.message })}</p>}
+      </div>
+    </form>
+  );
+}
+
+/** The work's protection: the fingerprint of its image and, for signed-in readers, watermarked copies. */
+export function ProtectionPanel({ work }: { work: WorkDetail }) {
+  const { t, formatNumber } = useI18n();
+  const { user } = useSession();
+  const fingerprint = useApi(() => api.fingerprint(work.id), `${work.id}:${work.version}:${user?.id ?? ''}`);
+  const id = useId();
+  const fp = fingerprint.data;
+  const hasImage = work.files.some((f) => f.kind === 'image');
+  if (!hasImage && (!fp || fp.status === 'none')) return null;
+
+  return (
+    <section className="panel protection-panel" aria-labelledby={`${id}-heading`} data-testid="protection-panel">
+      <h2 id={`${id}-heading`}>{t('protect.heading')}</h2>
+      {fingerprint.error ? <p className="notice notice-error">{t('common.error', { message: errorText(fingerprint.error, t) })}</p> : null}
+      {fp && (
+        <>
+          <p data-testid="fingerprint-status" data-status={fp.status}>
+            {t(STATUS_KEYS[fp.status], { reason: fp.reason ?? '' })}
+          </p>
+          {(fp.pdq || fp.iscc) && (
+            <dl className="facts">
+              {fp.pdq && (
+                <div className="fact">
+                  <dt>{t('protect.pdq')}</dt>
+                  <dd className="mono break" data-testid="fingerprint-pdq">
+                    {fp.pdq}
+                  </dd>
+                </div>
+              )}
+              {fp.quality !== null && (
+                <div className="fact">
+                  <dt>{t('protect.quality')}</dt>
+                  <dd>{t('protect.quality.value', { quality: formatNumber(fp.quality) })}</dd>
+                </div>
+              )}
+              {fp.iscc && (
+                <div className="fact">
+                  <dt>{t('protect.iscc')}</dt>
+                  <dd className="mono break" data-testid="fingerprint-iscc">
+                    {fp.iscc.iscc}
+                  </dd>
+                </div>
+              )}
+            </dl>
+          )}
+        </>
+      )}
+      {user && hasImage && <WatermarkedCopyForm workId={work.id} />}
+    </section>
+  );
+}

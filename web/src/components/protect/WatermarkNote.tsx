@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react';
+import { useI18n, type MessageKey } from '../../i18n';
+import { Link } from '../../router';
+import type { WatermarkFinding } from '../../types';
+
+const PURPOSE_KEYS: Record<string, MessageKey> = { download: 'purpose.download', licence: 'purpose.licence', public: 'purpose.public' };
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * What the watermark decoder read: nothing, a payload of this archive's mark and, for those who
+ * manage the work, the copy it names (serial, recipient, purpose, reference, date).
+ */
+export function WatermarkNote({ finding, headingLevel = 4 }: { finding: WatermarkFinding | null; headingLevel?: 2 | 4 }) {
+  const { t, lang, formatDateTime } = useI18n();
+  const Heading = headingLevel === 2 ? 'h2' : 'h4';
+  const copy = finding?.copy;
+  return (
+    <div className="watermark-note" data-testid="watermark" data-payload={finding?.payload ?? ''}>
+      <Heading className="watermark-heading">{t('scan.watermark')}</Heading>
+      {!finding && <p className="muted">{t('scan.watermark.notRead')}</p>}
+      {finding && !finding.payload && <p className="muted">{t('scan.watermark.none')}</p>}
+      {finding?.payload && (
+        <>
+          <p>
+            {t('scan.watermark.found', { confidence: new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(finding.confidence) })} <span className="mono">{finding.payload}</span>
+          </p>
+          {copy ? (
+            <dl className="facts">
+              <Fact label={t('scan.copy.serial')} testId="watermark-serial">
+                {copy.serial}
+              </Fact>
+              <Fact label={t('scan.copy.work')}>
+                <Link to={`/works/${encodeURIComponent(copy.workId)}`}>{copy.workId}</Link>
+              </Fact>
+              <Fact label={t('scan.copy.recipient')} testId="watermark-recipient">
+                {copy.recipient ?? copy.recipientId ?? t('common.unknown')}
+              </Fact>
+              <Fact label={t('scan.copy.purpose')}>{PURPOSE_KEYS[copy.purpose] ? t(PURPOSE_KEYS[copy.purpose]!) : copy.purpose}</Fact>
+              {copy.reference && <Fact label={t('scan.copy.reference')}>{copy.reference}</Fact>}
+              <Fact label={t('scan.copy.date')}>
+                <time dateTime={copy.createdAt}>{formatDateTime(copy.createdAt)}</time>
+              </Fact>
+            </dl>
+          ) : (
+            <p className="muted">{t('scan.watermark.unknownCopy')}</p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The scan's warnings, as the server wrote them (in English). */
+export function WarningList({ warnings }: { warnings: string[] }) {
+  const { t } = useI18n();
+  if (warnings.length === 0) return null;
+  return (
+    <div className="scan-warnings">
+      <span className="protect-label">{t('scan.warnings')}</span>
+      <ul lang="en" data-testid="scan-warnings">
+        {warnings.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
