@@ -111,6 +111,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     fingerprints: fingerprintRepository,
     works: workRepository,
     registry: registryRepository,
+    blobs,
     watermarkKey: instanceWatermarkKey,
     maxImagePixels: config.maxImagePixels,
     userName: async (id) => {

@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
+import { BLOCK_AGREEMENT_THRESHOLD, blockAgreement, lumaGrid } from '../../src/protect/block-check.js';
 import { fingerprintImage, scanQueries, STORED_CROPS } from '../../src/protect/fingerprint.js';
+import { NEAR_MISS_RADIUS } from '../../src/protect/scan.service.js';
 import { HammingIndex } from '../../src/protect/hamming-index.js';
 import { readImageForHashing } from '../../src/protect/image-input.js';
 import { PDQ_MATCH_DISTANCE, pdqHexToBytes } from '../../src/protect/pdq/pdq.js';
@@ -32,7 +34,8 @@ const RELAXED = new Set(['rot+5', 'rot-5', 'crop20']);
 
 const index = new HammingIndex();
 const ownerOfPosition: number[] = [];
-const stored: { file: string; original: Buffer }[] = [];
+const wholeAtPosition: boolean[] = [];
+const stored: { file: string; original: Buffer; grid: Float32Array }[] = [];
 const fingerprintTimes: number[] = [];
 let unmatchable = 0;
 let unreadable = 0;
@@ -49,15 +52,23 @@ for (const file of files) {
     continue;
   }
   const owner = stored.length;
-  stored.push({ file, original: await sharp(file).png().toBuffer() });
-  for (const hash of [fingerprint.pdq.hash, ...fingerprint.crops.map((c) => c.hash), ...(fingerprint.onBlack ?? []).map((c) => c.hash)]) {
+  const pixels = await readImageForHashing(file, { maxPixels: MAX_PIXELS });
+  stored.push({ file, original: await sharp(file).png().toBuffer(), grid: lumaGrid(pixels.luma, pixels.width, pixels.height) });
+  const codes = [
+    { hash: fingerprint.pdq.hash, whole: true },
+    ...fingerprint.crops.map((c) => ({ hash: c.hash, whole: false })),
+    ...(fingerprint.onBlack ?? []).map((c) => ({ hash: c.hash, whole: c.cropPerSide === 0 })),
+  ];
+  for (const { hash, whole } of codes) {
     index.add(pdqHexToBytes(hash));
     ownerOfPosition.push(owner);
+    wholeAtPosition.push(whole);
   }
 }
 index.rebuild();
 
 const scanTimes: number[] = [];
+let blockConfirmed = 0;
 const table: { name: string; found: number; n: number; falseMatches: number; failed: string[] }[] = [];
 for (const transform of TRANSFORMS) {
   const row = { name: transform.name, found: 0, n: 0, falseMatches: 0, failed: [] as string[] };
@@ -67,7 +78,19 @@ for (const transform of TRANSFORMS) {
     const image = await readImageForHashing(attacked, { maxPixels: MAX_PIXELS }).catch(() => null);
     const owners = new Set<number>();
     if (image) {
-      for (const query of scanQueries(image)) for (const m of index.search(pdqHexToBytes(query.hash), RADIUS)) owners.add(ownerOfPosition[m.position]!);
+      const queries = scanQueries(image);
+      for (const query of queries) for (const m of index.search(pdqHexToBytes(query.hash), RADIUS)) owners.add(ownerOfPosition[m.position]!);
+      // Near misses of whole-picture queries, confirmed block by block, as scans do.
+      for (const query of queries.filter((q) => q.grid && q.transform === 'original')) {
+        for (const m of index.search(pdqHexToBytes(query.hash), NEAR_MISS_RADIUS)) {
+          const candidate = ownerOfPosition[m.position]!;
+          if (owners.has(candidate) || !wholeAtPosition[m.position]) continue;
+          if (blockAgreement(stored[candidate]!.grid, query.grid!) >= BLOCK_AGREEMENT_THRESHOLD) {
+            owners.add(candidate);
+            blockConfirmed++;
+          }
+        }
+      }
     }
     scanTimes.push(performance.now() - t);
     row.n++;
@@ -102,4 +125,5 @@ console.log(`false-match rate over all pairs of distinct images (unattacked scan
 console.log(`false-match rate over all attacked scans: ${allFalse} / ${pairs * table.length} = ${(allFalse / (pairs * table.length)).toExponential(2)}`);
 console.log(`fingerprint per image (decode, PDQ + ${STORED_CROPS.length} crops (twice for transparent images), ISCC): p50 ${percentile(fingerprintTimes, 50).toFixed(0)} ms, p95 ${percentile(fingerprintTimes, 95).toFixed(0)} ms`);
 console.log(`scan per suspect (decode, ${scanQueries.length ? 'dihedral × query crops (× unframed)' : ''} hashes, index search): p50 ${percentile(scanTimes, 50).toFixed(0)} ms, p95 ${percentile(scanTimes, 95).toFixed(0)} ms`);
+console.log(`matches confirmed block by block (PDQ distance ${RADIUS + 1}–${NEAR_MISS_RADIUS}): ${blockConfirmed}`);
 console.log(`peak RSS ${peakRssMiB().toFixed(0)} MiB`);

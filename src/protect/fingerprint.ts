@@ -1,4 +1,5 @@
 import { AppError } from '../platform/errors.js';
+import { lumaGrid } from './block-check.js';
 import { contentBox, cropLuma } from './borders.js';
 import { dihedralLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
 import { readImageForHashing, type HashableImage } from './image-input.js';
@@ -38,6 +39,8 @@ export interface ScanQuery {
   /** The share of the suspect's width and height that was hashed: below 1 when a uniform frame (screenshot padding, a mat) was cut away first. */
   picture: { width: number; height: number };
   hash: string;
+  /** For whole-picture queries: the turned picture as a 64 × 64 grid, to check near misses block by block. */
+  grid?: Float32Array;
 }
 
 /**
@@ -67,7 +70,7 @@ export function scanQueries(image: HashableImage): ScanQuery[] {
 function queriesOf(luma: Float32Array, width: number, height: number, picture: ScanQuery['picture']): ScanQuery[] {
   const whole = PDQ_TRANSFORMS.map((transform) => {
     const turned = dihedralLuma(luma, width, height, transform);
-    return { transform, cropPerSide: 0, tilt: 0, picture, hash: pdqOfCentralCrop(turned.luma, turned.width, turned.height, 0).hex };
+    return { transform, cropPerSide: 0, tilt: 0, picture, hash: pdqOfCentralCrop(turned.luma, turned.width, turned.height, 0).hex, grid: lumaGrid(turned.luma, turned.width, turned.height) };
   });
   return [
     ...whole,

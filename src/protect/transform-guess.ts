@@ -11,6 +11,8 @@ export interface MatchFacts {
   unframed?: boolean;
   /** The match was found after turning the suspect back by this many degrees. */
   tilt?: number;
+  /** Past the PDQ radius but confirmed block by block: the share of blocks that agree. */
+  blockAgreement?: number | null;
   identicalBytes: boolean;
   suspect: { width: number; height: number; format: string };
   original: { width: number; height: number; mediaType: string } | null;
@@ -42,6 +44,7 @@ export function guessTransforms(facts: MatchFacts): string[] {
   if (turn) out.push(turn);
   if (facts.unframed) out.push('framed with a plain border (as in a screenshot)');
   if (facts.tilt) out.push(`tilted by about ${Math.abs(facts.tilt)}°`);
+  if (facts.blockAgreement != null) out.push(`partly covered (text, a logo or other overlay): ${Math.round(facts.blockAgreement * 100)}% of its detailed areas match block by block`);
   const cropPercent = Math.round(facts.cropPerSide * 100);
   if (cropPercent > 0) out.push(`cropped, about ${cropPercent}% from each side`);
   else if (cropPercent < 0) out.push(`framed with a border about ${-cropPercent}% wide`);

@@ -90,7 +90,7 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
     expect(entry.fingerprints).toEqual([`pdq:${fingerprint.pdq}`, `iscc:${fingerprint.iscc.iscc.replace('ISCC:', '')}`]);
   });
 
-  it('finds resized, re-compressed, cropped, mirrored and turned copies and says how they changed', async () => {
+  it('finds resized, re-compressed, cropped, mirrored, turned, tilted, captioned and framed copies and says how they changed', async () => {
     const original = fs.readFileSync(path.join(KODAK, 'kodim05.png'));
     const { width, height } = await sharp(original).metadata();
     const copies = [
@@ -99,13 +99,28 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
       { name: 'mirror.png', data: await sharp(original).flop().png().toBuffer(), expect: /mirrored left to right/ },
       { name: 'turned.webp', data: await sharp(original).rotate(90).webp().toBuffer(), expect: /rotated 90° clockwise/ },
       { name: 'tilted.jpg', data: await sharp(original).rotate(3, { background: '#000000' }).resize(width, height, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer(), expect: /tilted by about 3°/ },
+      {
+        name: 'captioned.jpg',
+        data: await sharp(original)
+          .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="${height * 0.38}" width="${width}" height="${height * 0.16}" fill="#000000" fill-opacity="0.6"/><text x="50%" y="${height * 0.5}" text-anchor="middle" font-family="sans-serif" font-weight="bold" font-size="${height / 8}" fill="#ffffff">REPOSTED 转载</text></svg>`) }])
+          .jpeg({ quality: 80 })
+          .toBuffer(),
+        expect: /partly covered/,
+      },
       { name: 'screenshot.png', data: await sharp(original).extend({ top: 60, bottom: 25, left: 40, right: 40, background: '#f0f0f0' }).png().toBuffer(), expect: /framed with a plain border/ },
     ];
     const results = await scan(owner, copies);
     for (const [i, result] of results.entries()) {
       expect(result.status, result.name).toBe('matched');
       expect(result.matches[0]!.workId).toBe(publicWork.workId);
-      expect(result.matches[0]!.distance).toBeLessThanOrEqual(31);
+      if (result.name === 'captioned.jpg') {
+        // Past the PDQ radius, confirmed block by block.
+        expect(result.matches[0]!.distance).toBeGreaterThan(31);
+        expect(result.matches[0]!.blockAgreement).toBeGreaterThanOrEqual(0.5);
+      } else {
+        expect(result.matches[0]!.distance).toBeLessThanOrEqual(31);
+        expect(result.matches[0]!.blockAgreement).toBeNull();
+      }
       expect(result.matches[0]!.transforms.join('; '), result.name).toMatch(copies[i]!.expect);
       expect(result.matches[0]!.receipts.length).toBeGreaterThan(0);
     }

@@ -253,6 +253,8 @@ export interface ScanMatch {
   sha256: string;
   /** Hamming distance of the PDQ hashes, 0–256 bits. */
   distance: number;
+  /** Set when the distance was past the match radius and a block-by-block check confirmed the match. */
+  blockAgreement: number | null;
   /** Likely transformations, as English phrases. */
   transforms: string[];
   receipts: { registrationId: string; index: number; url: string }[];
