@@ -37,6 +37,24 @@ function crop(percent: number): Transform {
   };
 }
 
+/**
+ * An off-centre crop, as people really crop: each side cut by its own share, 0–`maxPercent` %, drawn
+ * from a seeded generator fed by the image's size (the same image always gets the same crop).
+ */
+function cropUneven(maxPercent: number): Transform {
+  return {
+    name: `crop-uneven${maxPercent}`,
+    apply: async (b) => {
+      const { width, height } = await size(b);
+      const next = uniform01(width * 7919 + height);
+      const cut = () => next() * (maxPercent / 100);
+      const left = Math.round(width * cut()), right = Math.round(width * cut());
+      const top = Math.round(height * cut()), bottom = Math.round(height * cut());
+      return png(sharp(b).extract({ left, top, width: width - left - right, height: height - top - bottom }));
+    },
+  };
+}
+
 function rotate(deg: number): Transform {
   return {
     name: `rot${deg > 0 ? '+' : ''}${deg}`,
@@ -55,6 +73,18 @@ async function perSample(b: Buffer, f: (v: number, i: number) => number): Promis
   const ch = info.channels, colour = ch === 2 || ch === 4 ? ch - 1 : ch;
   for (let i = 0; i < data.length; i++) if (i % ch < colour) data[i] = Math.max(0, Math.min(255, Math.round(f(data[i]!, i))));
   return png(sharp(data, { raw: { width: info.width, height: info.height, channels: ch } }));
+}
+
+/** A seeded uniform generator in [0, 1) (mulberry32). */
+function uniform01(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Seeded Gaussian noise (mulberry32 + Box–Muller), so every run sees the same noise. */
@@ -80,7 +110,7 @@ export const TRANSFORMS: Transform[] = [
   { name: 'none', apply: async (b) => b },
   jpeg(90), jpeg(70), jpeg(50), jpeg(30),
   resize(75), resize(50), resize(25),
-  crop(5), crop(10), crop(20),
+  crop(5), crop(10), crop(20), cropUneven(10),
   { name: 'rot90', apply: (b) => png(sharp(b).rotate(90)) },
   { name: 'rot180', apply: (b) => png(sharp(b).rotate(180)) },
   { name: 'mirror', apply: (b) => png(sharp(b).flop()) },

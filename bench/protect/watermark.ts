@@ -2,7 +2,7 @@
  * Watermark benchmark: embed a random 48-bit payload in every shared image, run the attack suite,
  * and report exact-decode rate and bit accuracy per attack, PSNR, false decodes (unmarked images and
  * their attacked copies; wrong key) and speed. Run: node --import tsx bench/protect/watermark.ts
- * BENCH_IMAGES=n limits the image count (evenly spread over the sets).
+ * BENCH_IMAGES=n limits the image count (spread evenly over the image sets, then within each).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,9 +19,24 @@ const rows = parse(fs.readFileSync(path.join(imagesDir, 'MANIFEST.csv')), { colu
 // The ukbench fixture is near-duplicates of a few photos: it would over-weight them.
 let files = rows
   .filter((r) => r.set !== 'ukbench-fixture' && Number(r.width) >= 128 && Number(r.height) >= 128 && r.mode !== 'undecodable')
-  .map((r) => ({ file: path.join(imagesDir, r.file!), mp: (Number(r.width) * Number(r.height)) / 1e6 }));
+  .map((r) => ({ file: path.join(imagesDir, r.file!), set: r.set!, mp: (Number(r.width) * Number(r.height)) / 1e6 }));
 const limit = Number(process.env.BENCH_IMAGES ?? files.length);
-if (limit < files.length) files = Array.from({ length: limit }, (_, i) => files[Math.floor((i * files.length) / limit)]!);
+if (limit < files.length) {
+  // Even spread over the sets (kodak, skimage, wesnoth, …), not over the file list: wesnoth has most
+  // of the files, and the busy photos that are hardest for the mark would otherwise be under-sampled.
+  const bySet = new Map<string, typeof files>();
+  for (const f of files) bySet.set(f.set, [...(bySet.get(f.set) ?? []), f]);
+  const quota = new Map([...bySet.keys()].map((s) => [s, 0]));
+  for (let left = limit; left > 0;) {
+    const open = [...bySet.keys()].filter((s) => quota.get(s)! < bySet.get(s)!.length);
+    if (open.length === 0) break;
+    for (const s of open) if (left > 0) { quota.set(s, quota.get(s)! + 1); left--; }
+  }
+  files = [...bySet].flatMap(([s, list]) => {
+    const q = quota.get(s)!;
+    return Array.from({ length: q }, (_, i) => list[Math.floor((i * list.length) / q)]!);
+  });
+}
 
 const key = createHash('sha256').update('wenyuan bench key').digest();
 const wrongKey = createHash('sha256').update('some other key').digest();

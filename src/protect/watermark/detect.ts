@@ -72,9 +72,9 @@ function attempt(sig: Float32Array, w: number, h: number, lat: Lattice, layout: 
 /** Coordinate ascent on the pilot z-score over small scale and angle changes. */
 function polish(sig: Float32Array, w: number, h: number, lat: Lattice, z: number, layout: TileLayout): Lattice {
   let cur = lat, curZ = z;
-  for (const step of [0.004, 0.002, 0.001]) {
+  for (const step of [0.003, 0.0012]) {
     let improved = true;
-    for (let round = 0; improved && round < 4; round++) {
+    for (let round = 0; improved && round < 3; round++) {
       improved = false;
       for (const [ds, dt] of [[step, 0], [-step, 0], [0, step], [0, -step]] as const) {
         const c = Math.cos(dt) * (1 + ds), sn = Math.sin(dt) * (1 + ds);
@@ -134,7 +134,20 @@ export async function detectWatermark(input: Buffer | string, options: DetectOpt
     turns.push({ lat, z: screen(sig, w, h, lat, layout) });
   }
   turns.sort((p, q) => q.z - p.z);
-  for (const { lat: start, z: z0 } of turns.slice(0, 2)) {
+  for (const { lat: start, z: z0 } of turns.slice(0, 1)) {
+    const found = tryLattice(polish(sig, w, h, start, z0, layout));
+    if (found) return found;
+  }
+  // Crops and added frames (screenshots) change the short side, hence the period, not the angle:
+  // scan the period upright with the pilot, which sees marks the autocorrelation misses.
+  const periods: { lat: Lattice; z: number }[] = [];
+  for (let f = 0.7; f <= 1.7; f *= 1.005) {
+    if (Math.abs(f - 1) < 0.01) continue;
+    const lat = { a: nominal.a * f, b: 0, score: 0 };
+    periods.push({ lat, z: screen(sig, w, h, lat, layout) });
+  }
+  periods.sort((p, q) => q.z - p.z);
+  for (const { lat: start, z: z0 } of periods.slice(0, 1)) {
     const found = tryLattice(polish(sig, w, h, start, z0, layout));
     if (found) return found;
   }

@@ -7,7 +7,7 @@ export const WatermarkErrors = {
     new AppError('image_too_small', `image is ${width}×${height}; its short side must be at least ${min} pixels to carry a watermark`),
   imageTooLarge: (pixels: number, max: number) =>
     new AppError('image_too_large', `image has ${pixels} pixels; the limit is ${max} (raise maxPixels or downscale it first)`),
-  unreadable: (why: string) => new AppError('image_unreadable', `the image could not be decoded: ${why}`),
+  unreadable: (why: string) => new AppError('corrupt_file', `the image could not be decoded (corrupt, truncated or not an image): ${why}`),
   invalidKey: (length: number) => new AppError('invalid_input', `watermark key must be 32 bytes, got ${length}`),
   invalidPayload: (length: number) => new AppError('invalid_input', `watermark payload must be 6 bytes (48 bits), got ${length}`),
 };

@@ -66,7 +66,7 @@ export function pilotSearch(folded: Float64Array, m: number, tpl: Templates): Pi
 }
 
 /** Fold resolution for a period: no finer than about one received pixel per bin. */
-export function foldSize(period: number): number {
+function foldSize(period: number): number {
   return period >= 0.9 * TILE ? 128 : period >= 0.45 * TILE ? 64 : 32;
 }
 
@@ -76,17 +76,33 @@ export function fold(sig: Float32Array, w: number, h: number, lat: Lattice, m: n
   const period = Math.hypot(lat.a, lat.b);
   const k = m / period;
   const c = (lat.a / period) * k, s = (lat.b / period) * k;
+  if (nearest) {
+    // Coarse screening fold: step the tile coordinates incrementally along each row (|c|, |s| < m).
+    for (let y = 0; y < h; y++) {
+      let u = s * y, q = c * y;
+      u -= Math.floor(u / m) * m; q -= Math.floor(q / m) * m;
+      const o = y * w;
+      for (let x = 0; x < w; x++) {
+        const v = sig[o + x]!;
+        if (v !== 0) {
+          let iu = (u + 0.5) | 0, iq = (q + 0.5) | 0;
+          if (iu >= m) iu -= m;
+          if (iq >= m) iq -= m;
+          acc[iq * m + iu]! += v; wt[iq * m + iu]! += 1;
+        }
+        u += c; q -= s;
+        if (u >= m) u -= m; else if (u < 0) u += m;
+        if (q >= m) q -= m; else if (q < 0) q += m;
+      }
+    }
+    return centred(acc, wt);
+  }
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const v = sig[y * w + x]!;
     if (v === 0) continue;
     // Inverse rotation then scale to tile bins.
     let u = c * x + s * y, q = -s * x + c * y;
     u -= Math.floor(u / m) * m; q -= Math.floor(q / m) * m;
-    if (nearest) {
-      const i = (Math.floor(q + 0.5) % m) * m + (Math.floor(u + 0.5) % m);
-      acc[i]! += v; wt[i]! += 1;
-      continue;
-    }
     const u0 = Math.floor(u), q0 = Math.floor(q), fu = u - u0, fq = q - q0;
     const u1 = (u0 + 1) % m, q1 = (q0 + 1) % m;
     const a = (1 - fu) * (1 - fq), b = fu * (1 - fq), cc = (1 - fu) * fq, d = fu * fq;
@@ -95,6 +111,11 @@ export function fold(sig: Float32Array, w: number, h: number, lat: Lattice, m: n
     acc[q1 * m + u0]! += cc * v; wt[q1 * m + u0]! += cc;
     acc[q1 * m + u1]! += d * v; wt[q1 * m + u1]! += d;
   }
+  return centred(acc, wt);
+}
+
+/** Per-bin mean of the splatted values, minus the overall mean. */
+function centred(acc: Float64Array, wt: Float64Array): Float64Array {
   let mean = 0;
   for (let i = 0; i < acc.length; i++) { acc[i] = wt[i]! > 0 ? acc[i]! / wt[i]! : 0; mean += acc[i]!; }
   mean /= acc.length;

@@ -40,7 +40,7 @@ function cyclicBoxBlur(src: Float32Array, w: number, h: number, r: number): Floa
 }
 
 /** Normalised autocorrelation of a w×h signal, cyclic over the next power-of-two size. */
-export function autocorrelation(sig: Float32Array, w: number, h: number): { acf: Float64Array; nw: number; nh: number } {
+function autocorrelation(sig: Float32Array, w: number, h: number): { acf: Float64Array; nw: number; nh: number } {
   const nw = nextPow2(w), nh = nextPow2(h);
   const re = new Float64Array(nw * nh), im = new Float64Array(nw * nh);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) re[y * nw + x] = sig[y * w + x]!;

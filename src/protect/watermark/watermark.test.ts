@@ -28,6 +28,11 @@ describe('watermark', () => {
       (e) => e instanceof AppError && e.code === 'image_too_small');
   });
 
+  it('refuses bytes that are not an image as corrupt_file', async () => {
+    await expect(detectWatermark(Buffer.from('not an image at all'), { key, maxPixels })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'corrupt_file');
+  });
+
   it.skipIf(!hasImages)('embeds invisibly and survives the core attacks', async () => {
     const { data, psnr, width, height } = await embedWatermark(photo, { key, payload, maxPixels });
     expect(psnr).toBeGreaterThanOrEqual(40);
