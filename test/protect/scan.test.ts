@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeEntry } from '../../src/registry/entry.js';
 import type { RegistrationStatus } from '../../src/registry/registry.service.js';
 import type { ScanResult } from '../../src/protect/scan.service.js';
@@ -10,6 +10,11 @@ import { makeUser, multipart, type TestUser } from '../routes/route-helpers.js';
 import { testDialects } from '../support/databases.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
+
+
+// Scans hash each suspect ~100 ways and read its watermark (1–2 s for an unmarked image): slower
+// than most tests, and slower still when both database runs share the two cores.
+vi.setConfig({ testTimeout: 120_000 });
 
 const KODAK = path.resolve(process.cwd(), '../shared/data/images/kodak');
 const haveImages = fs.existsSync(KODAK);
