@@ -15,6 +15,7 @@ import { displayDerivativeHandler } from './media/derivative.jobs.js';
 import { FingerprintIndex } from './protect/fingerprint-index.js';
 import { FingerprintRepository } from './protect/fingerprint.repository.js';
 import { FINGERPRINT_JOB, FingerprintService } from './protect/fingerprint.service.js';
+import { EvidenceRepository } from './protect/evidence.repository.js';
 import { EvidenceService } from './protect/evidence.service.js';
 import { ScanService } from './protect/scan.service.js';
 import { WatermarkCopyService } from './protect/watermark-copies.js';
@@ -124,7 +125,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     onPending: () => sequencer?.poke(),
     fingerprintsOf: (sha256) => fingerprints.entryFingerprints(sha256),
   });
-  const evidence = new EvidenceService({ scans, repo: fingerprintRepository, blobs, registry });
+  const evidence = new EvidenceService({ scans, repo: new EvidenceRepository(database), fingerprints: fingerprintRepository, blobs, registry });
   sequencer = new RegistrySequencer(registryRepository, registry, { intervalMs: 500, ...(options.logger ? { onError: (err: unknown) => options.logger!.error({ err }, 'sequencing failed') } : {}) });
 
   worker.register(

@@ -15,6 +15,20 @@ export interface SniffedType {
 // Browsers and sharp handle these; other image types (e.g. HEIC, PSD) are stored but not rendered.
 export const RENDERABLE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/tiff', 'image/webp', 'image/gif', 'image/avif']);
 
+// The format names sharp/libvips report for decoded images, and their media types.
+const IMAGE_FORMAT_MEDIA_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tiff: 'image/tiff', heif: 'image/heif', avif: 'image/avif' };
+
+/** The media type of an image format as the decoder names it (`jpeg` → `image/jpeg`), or null. */
+export function mediaTypeOfImageFormat(format: string | null | undefined): string | null {
+  return IMAGE_FORMAT_MEDIA_TYPES[format ?? ''] ?? null;
+}
+
+/** The decoder's format name for an image media type (`image/jpeg` → `jpeg`; AVIF and HEIC are `heif`), or null. */
+export function imageFormatOfMediaType(mediaType: string): string | null {
+  if (mediaType === 'image/avif' || mediaType === 'image/heic') return 'heif';
+  return Object.entries(IMAGE_FORMAT_MEDIA_TYPES).find(([, type]) => type === mediaType)?.[0] ?? null;
+}
+
 const EXTENSION_KINDS: Record<string, { kind: FileKind; mediaType: string }> = {
   '.jpg': { kind: 'image', mediaType: 'image/jpeg' },
   '.jpeg': { kind: 'image', mediaType: 'image/jpeg' },

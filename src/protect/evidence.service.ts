@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Actor } from '../govern/roles.js';
+import { mediaTypeOfImageFormat } from '../media/file-kind.js';
 import { hasRole } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Receipt, RegistrationStatus, RegistryService } from '../registry/registry.service.js';
+import type { EvidenceRepository } from './evidence.repository.js';
 import type { FingerprintRepository } from './fingerprint.repository.js';
 import { PDQ_MATCH_DISTANCE } from './pdq/pdq.js';
 import type { ScanResult, ScanService } from './scan.service.js';
@@ -41,14 +43,14 @@ export interface EvidenceView {
   registration: RegistrationStatus | null;
 }
 
-const MEDIA_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tiff: 'image/tiff', heif: 'image/heif', avif: 'image/avif' };
 
 /** Saving scans as evidence reports that are registered in the log. */
 export class EvidenceService {
   constructor(
     private readonly deps: {
       scans: ScanService;
-      repo: FingerprintRepository;
+      repo: EvidenceRepository;
+      fingerprints: FingerprintRepository;
       blobs: BlobStore;
       registry: RegistryService;
     },
@@ -85,7 +87,7 @@ export class EvidenceService {
         format: scan.fingerprint?.format ?? null,
       },
       matches: await Promise.all(scan.matches.map(async (m) => {
-        const original = await this.deps.repo.find(m.sha256);
+        const original = await this.deps.fingerprints.find(m.sha256);
         const receipts: Receipt[] = [];
         for (const r of m.receipts.slice(0, 3)) {
           const status = await this.deps.registry.statusFor(actor, r.registrationId).catch(() => null);
@@ -114,7 +116,7 @@ export class EvidenceService {
     const bundleSha256 = createHash('sha256').update(text).digest('hex');
     await this.deps.repo.insertEvidence(
       { id, created_by: actor.id, created_at: scan.scannedAt, suspect_sha256: stored.sha256, bundle: text, bundle_sha256: bundleSha256, registration_id: null },
-      { size: stored.size, mediaType: MEDIA_TYPES[scan.fingerprint?.format ?? ''] ?? 'application/octet-stream' },
+      { size: stored.size, mediaType: mediaTypeOfImageFormat(scan.fingerprint?.format) ?? 'application/octet-stream' },
     );
     const registration = await this.deps.registry.registerDocument(actor, bundleSha256, { waitMs: options.waitMs ?? 0 });
     await this.deps.repo.setEvidenceRegistration(id, registration.registrationId);

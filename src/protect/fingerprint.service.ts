@@ -2,7 +2,7 @@ import type { BlobStore } from '../platform/blob-store.js';
 import { AppError } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { fingerprintImage, registryFingerprints, type ImageFingerprint } from './fingerprint.js';
-import type { FingerprintRepository, FingerprintRow } from './fingerprint.repository.js';
+import type { FingerprintRepository, NewFingerprintRow } from './fingerprint.repository.js';
 import { pdqHexToBytes } from './pdq/pdq.js';
 
 export const FINGERPRINT_JOB = 'protect.fingerprint';
@@ -23,7 +23,7 @@ export class FingerprintService {
    * Fingerprints a stored image and records the result, including why it has no usable
    * fingerprint (too small, flat, undecodable): those are recorded, not retried.
    */
-  async fingerprintBlob(sha256: string): Promise<FingerprintRow> {
+  async fingerprintBlob(sha256: string): Promise<NewFingerprintRow> {
     const file = this.blobs.localPath(sha256);
     if (!file || !(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`);
     let fingerprint: ImageFingerprint;
@@ -34,7 +34,7 @@ export class FingerprintService {
       if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
       const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };
       await this.repo.upsert(refused);
-      return { ...refused, change_version: 0 };
+      return refused;
     }
     const row = {
       sha256,
@@ -52,26 +52,24 @@ export class FingerprintService {
       created_at: now,
     };
     await this.repo.upsert(row);
-    return { ...row, change_version: 0 };
+    return row;
   }
 
   /** The fingerprint lines for a registry entry of this file, computing them now if the job has not run yet. */
   async entryFingerprints(sha256: string): Promise<string[]> {
-    let row = await this.repo.find(sha256);
+    let row: NewFingerprintRow | undefined = await this.repo.find(sha256);
     if (!row) {
       try {
         row = await this.fingerprintBlob(sha256);
-      } catch {
-        return []; // not an image, or gone: the entry simply carries no fingerprint
+      } catch (error) {
+        // A file gone from the store gets an entry without fingerprints; other failures stop the registration.
+        if (error instanceof AppError && error.code === 'not_found') return [];
+        throw error;
       }
     }
-    if (row.status === 'unsupported' || !row.pdq) return [];
-    const iscc = row.iscc ? (JSON.parse(row.iscc) as { iscc: string }) : null;
-    return registryFingerprints({
-      pdq: { hash: Buffer.from(row.pdq).toString('hex'), quality: row.pdq_quality ?? 0 },
-      iscc: iscc ? { iscc: iscc.iscc, content: '', data: '', instance: '' } : null,
-      matchable: row.status === 'ok',
-    });
+    const pdq = row.status === 'ok' && row.pdq ? Buffer.from(row.pdq).toString('hex') : null;
+    const iscc = row.iscc ? (JSON.parse(row.iscc) as { iscc: string }).iscc : null;
+    return registryFingerprints(pdq, iscc);
   }
 
   /** Queues fingerprint jobs for stored images that have none (images ingested before this module existed). */

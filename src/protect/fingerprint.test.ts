@@ -39,8 +39,8 @@ describe('fingerprintImage', () => {
     expect(new Set([fp.pdq.hash, ...fp.crops.map((c) => c.hash)]).size).toBe(1 + STORED_CROPS.length);
     expect(fp.onBlack).toBeUndefined(); // an opaque alpha channel changes nothing
     expect(fp.iscc?.meta).toMatch(/^ISCC:/);
-    expect(registryFingerprints(fp)).toEqual([`pdq:${fp.pdq.hash}`, `iscc:${fp.iscc!.iscc.slice(5)}`]);
-    expect(registryFingerprints({ ...fp, matchable: false })).toEqual([`iscc:${fp.iscc!.iscc.slice(5)}`]);
+    expect(registryFingerprints(fp.pdq.hash, fp.iscc!.iscc)).toEqual([`pdq:${fp.pdq.hash}`, `iscc:${fp.iscc!.iscc.slice(5)}`]);
+    expect(registryFingerprints(null, fp.iscc!.iscc)).toEqual([`iscc:${fp.iscc!.iscc.slice(5)}`]);
   });
 
   it('also stores the hashes on black for pictures with transparency (JPEG copies land on either)', async () => {

@@ -151,10 +151,13 @@ export async function fingerprintImage(file: string, options: { maxPixels: numbe
   };
 }
 
-/** The fingerprint lines a registry entry carries for an image (`pdq:<hex>`, `iscc:<code>`). */
-export function registryFingerprints(fingerprint: Pick<ImageFingerprint, 'pdq' | 'iscc' | 'matchable'>): string[] {
+/**
+ * The fingerprint lines a registry entry carries for an image: `pdq:<hex>` when the hash is worth
+ * matching on (null for flat images), `iscc:<code>` without its `ISCC:` prefix.
+ */
+export function registryFingerprints(pdqHex: string | null, isccCode: string | null): string[] {
   const out: string[] = [];
-  if (fingerprint.matchable) out.push(`pdq:${fingerprint.pdq.hash}`);
-  if (fingerprint.iscc) out.push(`iscc:${fingerprint.iscc.iscc.replace(/^ISCC:/, '')}`);
+  if (pdqHex) out.push(`pdq:${pdqHex}`);
+  if (isccCode) out.push(`iscc:${isccCode.replace(/^ISCC:/, '')}`);
   return out;
 }

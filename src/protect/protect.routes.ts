@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { canReadWork } from '../govern/roles.js';
+import { mediaTypeOfImageFormat } from '../media/file-kind.js';
 import { cleanFileName } from '../media/file-name.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { requireRole, requireUser } from '../platform/http/auth.js';
@@ -15,6 +16,7 @@ import type { ScanResult } from './scan.service.js';
 const tags = ['protect'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const MAX_SCAN_FILES = 50;
+const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 // A per-call option of @fastify/multipart that its type for parts() leaves out.
 const KEEP_GOING_AT_SIZE_LIMIT = { throwFileSizeLimit: false } as Parameters<FastifyRequest['parts']>[0];
 
@@ -101,9 +103,10 @@ export function protectRoutes(api: Api, app: App): void {
 
   api.get('/evidence/:id/suspect', { preValidation: requireUser, preHandler: rightHolders, schema: { tags, params: idParams } }, async (request, reply) => {
     const view = await app.evidence.get(request.actor, request.params.id);
-    const type = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' }[view.bundle.suspect.format ?? ''];
+    // Only types a browser shows safely are served as images; anything else downloads as bytes.
+    const type = mediaTypeOfImageFormat(view.bundle.suspect.format);
     reply.header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff');
-    return reply.type(type ?? 'application/octet-stream').send(app.blobs.open(view.suspectSha256));
+    return reply.type(type && INLINE_IMAGES.has(type) ? type : 'application/octet-stream').send(app.blobs.open(view.suspectSha256));
   });
 
   api.get('/works/:id/fingerprint', { schema: { tags, params: idParams, description: 'The fingerprint of the work’s main image: status, PDQ hash and quality, ISCC codes.' } }, async (request) => {

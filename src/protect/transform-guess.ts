@@ -1,3 +1,4 @@
+import { imageFormatOfMediaType } from '../media/file-kind.js';
 import type { PdqTransform } from './pdq/pdq.js';
 
 /** What is known about a suspect copy and the stored image it matched. */
@@ -31,7 +32,6 @@ const DIHEDRAL: Record<PdqTransform, string | null> = {
   flipMinus1: 'transposed (turned and mirrored)',
 };
 
-const FORMAT_OF_MEDIA_TYPE: Record<string, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/tiff': 'tiff', 'image/gif': 'gif', 'image/avif': 'heif', 'image/heic': 'heif' };
 
 /**
  * The transformations a suspect copy most likely went through, in plain words, from the matched
@@ -60,7 +60,7 @@ export function guessTransforms(facts: MatchFacts): string[] {
     if (Math.abs(scaleX / scaleY - 1) > 0.03) out.push(cropPercent === 0 ? 'cropped, padded or stretched (the proportions changed)' : 'proportions changed');
     if (scale < 0.97) out.push(`downscaled to about ${Math.round(scale * 100)}%`);
     else if (scale > 1.03) out.push(`upscaled to about ${Math.round(scale * 100)}%`);
-    const originalFormat = FORMAT_OF_MEDIA_TYPE[facts.original.mediaType];
+    const originalFormat = imageFormatOfMediaType(facts.original.mediaType);
     if (originalFormat && originalFormat !== facts.suspect.format) out.push(`re-encoded as ${facts.suspect.format.toUpperCase()}`);
   }
   if (out.length === 0) out.push(facts.distance === 0 ? 'the same picture, re-saved' : 're-saved or lightly edited (compression, colour or small overlays)');
