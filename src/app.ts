@@ -107,6 +107,10 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   const fingerprintIndex = new FingerprintIndex(fingerprintRepository);
   let cachedWatermarkKey: Buffer | null = null;
   const instanceWatermarkKey = () => (cachedWatermarkKey ??= watermarkKey(keystore));
+  const userName = async (id: string): Promise<string | null> => {
+    const user = await identity.getUser(id).catch(() => null);
+    return user ? `${user.displayName} (${user.username})` : null;
+  };
   const scans = new ScanService({
     index: fingerprintIndex,
     fingerprints: fingerprintRepository,
@@ -115,12 +119,9 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     blobs,
     watermarkKey: instanceWatermarkKey,
     maxImagePixels: config.maxImagePixels,
-    userName: async (id) => {
-      const user = await identity.getUser(id).catch(() => null);
-      return user ? `${user.displayName} (${user.username})` : null;
-    },
+    userName,
   });
-  const watermarkCopies = new WatermarkCopyService({ repo: fingerprintRepository, works: workRepository, blobs, watermarkKey: instanceWatermarkKey, maxImagePixels: config.maxImagePixels });
+  const watermarkCopies = new WatermarkCopyService({ repo: fingerprintRepository, works: workRepository, blobs, watermarkKey: instanceWatermarkKey, maxImagePixels: config.maxImagePixels, userName });
   const registry = new RegistryService(registryRepository, workRepository, new RegistrantKeys(database, keystore), transparencyLog, {
     onPending: () => sequencer?.poke(),
     fingerprintsOf: (sha256) => fingerprints.entryFingerprints(sha256),

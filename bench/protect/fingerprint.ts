@@ -79,7 +79,7 @@ for (const transform of TRANSFORMS) {
     const owners = new Set<number>();
     if (image) {
       const queries = scanQueries(image);
-      for (const query of queries) for (const m of index.search(pdqHexToBytes(query.hash), RADIUS)) owners.add(ownerOfPosition[m.position]!);
+      for (const query of queries.filter((q) => !q.nearMissOnly)) for (const m of index.search(pdqHexToBytes(query.hash), RADIUS)) owners.add(ownerOfPosition[m.position]!);
       // Near misses of whole-picture queries, confirmed block by block, as scans do.
       for (const query of queries.filter((q) => q.grid && q.transform === 'original')) {
         for (const m of index.search(pdqHexToBytes(query.hash), NEAR_MISS_RADIUS)) {

@@ -1,3 +1,4 @@
+import type { TransformNote } from './transform-guess.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Actor } from '../govern/roles.js';
@@ -30,6 +31,8 @@ export interface EvidenceBundle {
     original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
     distance: number;
     transforms: string[];
+    /** The same as codes (bundles made before session 3 lack them). */
+    transformNotes?: TransformNote[];
     receipts: Receipt[];
   }[];
   watermark: ScanResult['watermark'];
@@ -106,6 +109,7 @@ export class EvidenceService {
           },
           distance: m.distance,
           transforms: m.transforms,
+          transformNotes: m.transformNotes,
           receipts,
         };
       })),

@@ -97,6 +97,14 @@ export class FingerprintRepository {
     await this.db.updateTable('watermark_copies').set({ output_sha256: outputSha256 }).where('serial', '=', serial).execute();
   }
 
+  async deleteCopy(serial: number): Promise<void> {
+    await this.db.deleteFrom('watermark_copies').where('serial', '=', serial).execute();
+  }
+
+  async copiesOfWork(workId: string): Promise<WatermarkCopyRow[]> {
+    return this.db.selectFrom('watermark_copies').selectAll().where('work_id', '=', workId).orderBy('serial', 'desc').limit(1000).execute();
+  }
+
   async findCopy(serial: number): Promise<WatermarkCopyRow | undefined> {
     return this.db.selectFrom('watermark_copies').selectAll().where('serial', '=', serial).executeTakeFirst();
   }

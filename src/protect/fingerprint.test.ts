@@ -55,14 +55,21 @@ describe('fingerprintImage', () => {
     const plain = await readImageForHashing(path.join(dir, 'opaque.png'), { maxPixels: 1e8 });
     const queries = scanQueries(plain);
     const tilted = QUERY_TILTS.reduce((n, t) => n + t.crops.length, 0);
-    expect(queries).toHaveLength(QUERY_CROPS.length * 8 + tilted);
+    // + 1: the upright picture with thin strokes filtered out, for overlaid captions.
+    expect(queries).toHaveLength(QUERY_CROPS.length * 8 + tilted + 1);
     expect(queries.filter((q) => q.tilt !== 0).every((q) => q.transform === 'original')).toBe(true);
+    const overlay = queries.filter((q) => q.nearMissOnly);
+    expect(overlay).toHaveLength(1);
+    // Block checks compare the unfiltered picture; the filtered hash differs from the plain one.
+    const upright = queries.find((q) => q.cropPerSide === 0 && q.transform === 'original' && q.tilt === 0 && !q.nearMissOnly)!;
+    expect(overlay[0]!.grid).toBe(upright.grid);
+    expect(overlay[0]!.hash).not.toBe(upright.hash);
     const framedFile = path.join(dir, 'framed.png');
     await sharp(path.join(dir, 'opaque.png')).extend({ top: 40, bottom: 10, left: 20, right: 20, background: '#ffffff' }).png().toFile(framedFile);
     const framed = scanQueries(await readImageForHashing(framedFile, { maxPixels: 1e8 }));
-    expect(framed).toHaveLength(2 * QUERY_CROPS.length * 8 + tilted);
+    expect(framed).toHaveLength(2 * QUERY_CROPS.length * 8 + tilted + 1);
     const inner = framed.find((q) => q.picture.width < 1 && q.cropPerSide === 0 && q.transform === 'original')!;
     expect(inner.picture.width).toBeCloseTo(256 / 296, 2);
-    expect(inner.hash).toBe(queries.find((q) => q.cropPerSide === 0 && q.transform === 'original' && q.tilt === 0)!.hash);
+    expect(inner.hash).toBe(upright.hash);
   });
 });

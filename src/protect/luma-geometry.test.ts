@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dihedralLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
+import { dihedralLuma, medianLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
 
 describe('luma geometry', () => {
   it('shrinks by whole-pixel box averages to at most the size asked', () => {
@@ -42,5 +42,22 @@ describe('luma geometry', () => {
     expect(view('flipMinus1')).toEqual([2, 3, 6, 3, 5, 2, 4, 1]);
     const turned = dihedralLuma(luma, 3, 2, 'rot90');
     expect([...dihedralLuma(turned.luma, turned.width, turned.height, 'rot270').luma]).toEqual([...luma]);
+  });
+
+  it('median filtering removes a thin stroke and keeps a broad edge', () => {
+    const w = 40, h = 30;
+    // Left half dark, right half light, and a 2-pixel white line across the dark half.
+    const luma = Float32Array.from({ length: w * h }, (_, i) => {
+      const x = i % w, y = Math.floor(i / w);
+      if (x < 20 && (y === 10 || y === 11)) return 255;
+      return x < 20 ? 40 : 200;
+    });
+    const out = medianLuma(luma, w, h, 3);
+    expect(out[10 * w + 5]).toBe(40); // the stroke is gone
+    expect(out[11 * w + 10]).toBe(40);
+    expect(out[20 * w + 5]).toBe(40); // flat areas unchanged
+    expect(out[20 * w + 35]).toBe(200);
+    expect(out[20 * w + 17]).toBe(40); // the edge stays where it was
+    expect(out[20 * w + 22]).toBe(200);
   });
 });

@@ -88,3 +88,34 @@ export function dihedralLuma(luma: Float32Array, width: number, height: number, 
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = luma[source(x, y)]!;
   return { luma: out, width: w, height: h };
 }
+
+/**
+ * Median filter of radius r (window (2r+1)², edges clamped) on a luma plane, with values rounded to
+ * whole grey levels: a sliding 256-bin histogram per row (Huang's method). Strokes thinner than the
+ * window — overlaid captions, watermark text, logos' outlines — vanish; broad shapes stay.
+ */
+export function medianLuma(luma: Float32Array, width: number, height: number, r: number): Float32Array {
+  const out = new Float32Array(width * height);
+  const level = (x: number, y: number) => {
+    const v = Math.round(luma[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!);
+    return v < 0 ? 0 : v > 255 ? 255 : v;
+  };
+  const histogram = new Int32Array(256);
+  const half = ((2 * r + 1) ** 2 + 1) >> 1;
+  for (let y = 0; y < height; y++) {
+    histogram.fill(0);
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) histogram[level(dx, y + dy)]!++;
+    for (let x = 0; x < width; x++) {
+      if (x > 0) {
+        for (let dy = -r; dy <= r; dy++) {
+          histogram[level(x - r - 1, y + dy)]!--;
+          histogram[level(x + r, y + dy)]!++;
+        }
+      }
+      let seen = 0, v = 0;
+      while ((seen += histogram[v]!) < half) v++;
+      out[y * width + x] = v;
+    }
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { canReadWork } from '../govern/roles.js';
@@ -12,6 +12,7 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { requireRole, requireUser } from '../platform/http/auth.js';
 import type { Api } from '../platform/http/routes.js';
 import type { ScanResult } from './scan.service.js';
+import type { IssuedCopy } from './watermark-copies.js';
 
 const tags = ['protect'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -117,17 +118,35 @@ export function protectRoutes(api: Api, app: App): void {
     return { status: row.status, pdq: row.pdq ? Buffer.from(row.pdq).toString('hex') : null, quality: row.pdq_quality, iscc: row.iscc ? (JSON.parse(row.iscc) as Record<string, string>) : null, reason: row.reason };
   });
 
+  const sendCopy = (reply: FastifyReply, copy: IssuedCopy) => reply
+    .type(copy.mediaType)
+    .header('content-disposition', `attachment; filename="${copy.fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(copy.fileName)}`)
+    .header('x-wenyuan-copy-serial', String(copy.serial))
+    .header('cache-control', 'no-store')
+    .send(copy.data);
+
   api.post(
     '/works/:id/watermarked-copies',
     { preValidation: requireUser, schema: { tags, params: idParams, body: z.object({ reference: z.string().max(200).optional() }).optional(), description: 'A JPEG of the work’s image carrying an invisible watermark that names this copy and you as its recipient.' } },
-    async (request, reply) => {
-      const copy = await app.watermarkCopies.issue(request.actor, request.params.id, { purpose: 'download', reference: request.body?.reference ?? null });
-      return reply
-        .type(copy.mediaType)
-        .header('content-disposition', `attachment; filename="${copy.fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(copy.fileName)}`)
-        .header('x-wenyuan-copy-serial', String(copy.serial))
-        .header('cache-control', 'no-store')
-        .send(copy.data);
+    async (request, reply) => sendCopy(reply, await app.watermarkCopies.issue(request.actor, request.params.id, { reference: request.body?.reference ?? null })),
+  );
+
+  api.post(
+    '/works/:id/licensed-copies',
+    {
+      preValidation: requireUser,
+      schema: {
+        tags, params: idParams,
+        body: z.object({ licensee: z.string().trim().min(1).max(200), reference: z.string().max(200).optional() }),
+        description: 'For those who manage the work: a JPEG carrying an invisible watermark that names this copy, its licensee and the licence reference.',
+      },
     },
+    async (request, reply) => sendCopy(reply, await app.watermarkCopies.issueLicensed(request.actor, request.params.id, { licensee: request.body.licensee, reference: request.body.reference ?? null })),
+  );
+
+  api.get(
+    '/works/:id/watermarked-copies',
+    { preValidation: requireUser, schema: { tags, params: idParams, description: 'For those who manage the work: every watermarked copy issued of it (newest 1,000), with recipient and purpose.' } },
+    async (request) => ({ copies: await app.watermarkCopies.listCopies(request.actor, request.params.id) }),
   );
 }

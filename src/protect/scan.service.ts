@@ -13,7 +13,7 @@ import { readImageForHashing } from './image-input.js';
 import type { FingerprintIndex, FingerprintMatch } from './fingerprint-index.js';
 import type { FingerprintRepository } from './fingerprint.repository.js';
 import { PDQ_MATCH_DISTANCE, pdqHexToBytes } from './pdq/pdq.js';
-import { guessTransforms } from './transform-guess.js';
+import { describeTransforms, type TransformNote } from './transform-guess.js';
 import { detectWatermark } from './watermark/index.js';
 import { payloadToSerial } from './watermark-copies.js';
 
@@ -25,7 +25,10 @@ export interface ScanMatch {
   distance: number;
   /** Set when the PDQ distance was past the match radius and a block-by-block check confirmed it: the share of blocks that agree. */
   blockAgreement: number | null;
+  /** The likely transformations in English words (CLI, JSON bundles)… */
   transforms: string[];
+  /** …and as codes, for the UI to say in the reader's language. */
+  transformNotes: TransformNote[];
   receipts: { registrationId: string; index: number; url: string }[];
 }
 
@@ -52,9 +55,10 @@ export interface ScanResult {
 const MATCH_LIMIT = 20;
 /**
  * Near misses up to this distance are checked block by block (see block-check.ts): overlays seen
- * in tests land 32–48 bits away. Only upright queries search this far (two per scan: a search at
- * radius 63 costs ~35 ms at a million codes, 1/5 of that at 47), so a turned and captioned copy is
- * found only within the ordinary radius.
+ * in tests land 32–66 bits away. Only upright whole-picture queries search this far (two or three
+ * per scan: the picture, the picture inside its frame when it has one, and the picture with thin
+ * strokes filtered out; a search at radius 63 costs ~35 ms at a million codes, 1/5 of that at 47), so
+ * a turned and captioned copy is found only within the ordinary radius.
  */
 export const NEAR_MISS_RADIUS = 63;
 const NEAR_MISS_CHECKS = 10;
@@ -109,7 +113,11 @@ export class ScanService {
   private async matchesFor(actor: Actor, fingerprint: ImageFingerprint, suspectSha256: string): Promise<ScanMatch[]> {
     const queries = fingerprint.queries ?? [];
     const codes = queries.map((q) => pdqHexToBytes(q.hash));
-    const found: (FingerprintMatch & { blockAgreement: number | null })[] = (await this.deps.index.search(codes, this.deps.matchDistance ?? PDQ_MATCH_DISTANCE)).map((m) => ({ ...m, blockAgreement: null }));
+    // Overlay-suppressed queries only propose near misses: they stay out of the direct search (the
+    // index keeps one hit per stored image, which such a query would otherwise take over).
+    const direct = queries.flatMap((q, i) => (q.nearMissOnly ? [] : [i]));
+    const found: (FingerprintMatch & { blockAgreement: number | null })[] = (await this.deps.index.search(direct.map((i) => codes[i]!), this.deps.matchDistance ?? PDQ_MATCH_DISTANCE))
+      .map((m) => ({ ...m, queryIndex: direct[m.queryIndex]!, blockAgreement: null }));
     found.push(...(await this.nearMisses(queries, codes, new Set(found.map((m) => m.sha256)))));
     const holders = await this.deps.fingerprints.worksHoldingFiles(found.map((m) => m.sha256));
     const out: ScanMatch[] = [];
@@ -129,7 +137,7 @@ export class ScanService {
           sha256: match.sha256,
           distance: match.distance,
           blockAgreement: match.blockAgreement,
-          transforms: guessTransforms({
+          ...describeTransforms({
             queryTransform: queries[match.queryIndex]!.transform,
             cropPerSide: suspectCrop(match.cropPerSide, queries[match.queryIndex]!.cropPerSide),
             unframed: queries[match.queryIndex]!.picture.width < 1 || queries[match.queryIndex]!.picture.height < 1,
@@ -204,7 +212,7 @@ export class ScanService {
         serial: Number(copy.serial),
         workId: copy.work_id,
         recipientId: copy.recipient_id,
-        recipient: copy.recipient_id ? ((await this.deps.userName?.(copy.recipient_id)) ?? null) : null,
+        recipient: copy.recipient_name ?? (copy.recipient_id ? ((await this.deps.userName?.(copy.recipient_id)) ?? null) : null),
         purpose: copy.purpose,
         reference: copy.reference,
         createdAt: copy.created_at,

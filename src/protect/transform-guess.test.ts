@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { suspectCrop } from './scan.service.js';
-import { guessTransforms, type MatchFacts } from './transform-guess.js';
+import { describeTransforms, guessTransformNotes, guessTransforms, type MatchFacts } from './transform-guess.js';
 
 const base: MatchFacts = {
   queryTransform: 'original',
@@ -35,6 +35,18 @@ describe('guessTransforms', () => {
     expect(guessTransforms({ ...base, unframed: true })).toEqual(['framed with a plain border (as in a screenshot)']);
     expect(guessTransforms({ ...base, original: null })).toEqual(['re-saved or lightly edited (compression, colour or small overlays)']);
     expect(guessTransforms({ ...base, distance: 0 })).toEqual(['the same picture, re-saved']);
+  });
+});
+
+describe('guessTransformNotes', () => {
+  it('gives codes with their numbers, for the UI to phrase in the reader’s language', () => {
+    expect(guessTransformNotes({ ...base, queryTransform: 'rot90', tilt: 2, blockAgreement: 0.814, suspect: { width: 256, height: 384, format: 'jpeg' } })).toEqual([
+      { code: 'turned_cw' }, { code: 'tilted', value: 2 }, { code: 'overlay', value: 81 }, { code: 'downscaled', value: 50 }, { code: 're_encoded', value: 'JPEG' },
+    ]);
+    // The English phrases are the same notes, in order.
+    const both = describeTransforms({ ...base, cropPerSide: 0.1, suspect: { width: 614, height: 410, format: 'png' } });
+    expect(both.transformNotes).toEqual([{ code: 'cropped', value: 10 }]);
+    expect(both.transforms).toEqual(['cropped, about 10% from each side']);
   });
 });
 

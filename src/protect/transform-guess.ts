@@ -19,35 +19,43 @@ export interface MatchFacts {
   original: { width: number; height: number; mediaType: string } | null;
 }
 
+/**
+ * One likely transformation, as a code the UI translates (`value`: a percentage, degrees or a
+ * format name where the phrase needs one). `guessTransforms` gives the English phrases.
+ */
+export type TransformNote =
+  | { code: 'identical' | 'turned_cw' | 'turned_180' | 'turned_ccw' | 'flipped' | 'mirrored' | 'transposed' | 'framed_plain' | 'proportions_changed' | 'stretched' | 'resaved_same' | 'resaved_edited' }
+  | { code: 'tilted' | 'overlay' | 'cropped' | 'bordered' | 'downscaled' | 'upscaled'; value: number }
+  | { code: 're_encoded'; value: string };
+
 // PDQ's rot90 turns counter-clockwise: if turning the suspect 90° counter-clockwise gives the
 // original, the suspect is the original turned 90° clockwise.
-const DIHEDRAL: Record<PdqTransform, string | null> = {
+const DIHEDRAL: Record<PdqTransform, TransformNote['code'] | null> = {
   original: null,
-  rot90: 'rotated 90° clockwise',
-  rot180: 'rotated 180°',
-  rot270: 'rotated 90° counter-clockwise',
-  flipX: 'flipped upside down',
-  flipY: 'mirrored left to right',
-  flipPlus1: 'transposed (turned and mirrored)',
-  flipMinus1: 'transposed (turned and mirrored)',
+  rot90: 'turned_cw',
+  rot180: 'turned_180',
+  rot270: 'turned_ccw',
+  flipX: 'flipped',
+  flipY: 'mirrored',
+  flipPlus1: 'transposed',
+  flipMinus1: 'transposed',
 };
 
-
 /**
- * The transformations a suspect copy most likely went through, in plain words, from the matched
- * variant, the sizes and the formats. A guess, stated as one: evidence reports quote it as such.
+ * The transformations a suspect copy most likely went through, from the matched variant, the sizes
+ * and the formats. A guess, stated as one: evidence reports quote it as such.
  */
-export function guessTransforms(facts: MatchFacts): string[] {
-  if (facts.identicalBytes) return ['identical copy (the same bytes)'];
-  const out: string[] = [];
+export function guessTransformNotes(facts: MatchFacts): TransformNote[] {
+  if (facts.identicalBytes) return [{ code: 'identical' }];
+  const out: TransformNote[] = [];
   const turn = DIHEDRAL[facts.queryTransform];
-  if (turn) out.push(turn);
-  if (facts.unframed) out.push('framed with a plain border (as in a screenshot)');
-  if (facts.tilt) out.push(`tilted by about ${Math.abs(facts.tilt)}°`);
-  if (facts.blockAgreement != null) out.push(`partly covered (text, a logo or other overlay): ${Math.round(facts.blockAgreement * 100)}% of its detailed areas match block by block`);
+  if (turn) out.push({ code: turn } as TransformNote);
+  if (facts.unframed) out.push({ code: 'framed_plain' });
+  if (facts.tilt) out.push({ code: 'tilted', value: Math.abs(facts.tilt) });
+  if (facts.blockAgreement != null) out.push({ code: 'overlay', value: Math.round(facts.blockAgreement * 100) });
   const cropPercent = Math.round(facts.cropPerSide * 100);
-  if (cropPercent > 0) out.push(`cropped, about ${cropPercent}% from each side`);
-  else if (cropPercent < 0) out.push(`framed with a border about ${-cropPercent}% wide`);
+  if (cropPercent > 0) out.push({ code: 'cropped', value: cropPercent });
+  else if (cropPercent < 0) out.push({ code: 'bordered', value: -cropPercent });
   if (facts.original) {
     // Compare sizes in the original's orientation and over the part of it that was kept.
     const swapped = ['rot90', 'rot270', 'flipPlus1', 'flipMinus1'].includes(facts.queryTransform);
@@ -57,12 +65,48 @@ export function guessTransforms(facts: MatchFacts): string[] {
     const scaleX = width / (facts.original.width * kept);
     const scaleY = height / (facts.original.height * kept);
     const scale = Math.sqrt(scaleX * scaleY);
-    if (Math.abs(scaleX / scaleY - 1) > 0.03) out.push(cropPercent === 0 ? 'cropped, padded or stretched (the proportions changed)' : 'proportions changed');
-    if (scale < 0.97) out.push(`downscaled to about ${Math.round(scale * 100)}%`);
-    else if (scale > 1.03) out.push(`upscaled to about ${Math.round(scale * 100)}%`);
+    if (Math.abs(scaleX / scaleY - 1) > 0.03) out.push({ code: cropPercent === 0 ? 'stretched' : 'proportions_changed' });
+    if (scale < 0.97) out.push({ code: 'downscaled', value: Math.round(scale * 100) });
+    else if (scale > 1.03) out.push({ code: 'upscaled', value: Math.round(scale * 100) });
     const originalFormat = imageFormatOfMediaType(facts.original.mediaType);
-    if (originalFormat && originalFormat !== facts.suspect.format) out.push(`re-encoded as ${facts.suspect.format.toUpperCase()}`);
+    if (originalFormat && originalFormat !== facts.suspect.format) out.push({ code: 're_encoded', value: facts.suspect.format.toUpperCase() });
   }
-  if (out.length === 0) out.push(facts.distance === 0 ? 'the same picture, re-saved' : 're-saved or lightly edited (compression, colour or small overlays)');
+  if (out.length === 0) out.push({ code: facts.distance === 0 ? 'resaved_same' : 'resaved_edited' });
   return out;
+}
+
+/** A note in plain English (the CLI, JSON bundles; the UI translates the codes itself). */
+export function transformPhrase(note: TransformNote): string {
+  switch (note.code) {
+    case 'identical': return 'identical copy (the same bytes)';
+    case 'turned_cw': return 'rotated 90° clockwise';
+    case 'turned_180': return 'rotated 180°';
+    case 'turned_ccw': return 'rotated 90° counter-clockwise';
+    case 'flipped': return 'flipped upside down';
+    case 'mirrored': return 'mirrored left to right';
+    case 'transposed': return 'transposed (turned and mirrored)';
+    case 'framed_plain': return 'framed with a plain border (as in a screenshot)';
+    case 'tilted': return `tilted by about ${note.value}°`;
+    case 'overlay': return `partly covered (text, a logo or other overlay): ${note.value}% of its detailed areas match block by block`;
+    case 'cropped': return `cropped, about ${note.value}% from each side`;
+    case 'bordered': return `framed with a border about ${note.value}% wide`;
+    case 'stretched': return 'cropped, padded or stretched (the proportions changed)';
+    case 'proportions_changed': return 'proportions changed';
+    case 'downscaled': return `downscaled to about ${note.value}%`;
+    case 'upscaled': return `upscaled to about ${note.value}%`;
+    case 're_encoded': return `re-encoded as ${note.value}`;
+    case 'resaved_same': return 'the same picture, re-saved';
+    case 'resaved_edited': return 're-saved or lightly edited (compression, colour or small overlays)';
+  }
+}
+
+/** The likely transformations in plain English words. */
+export function guessTransforms(facts: MatchFacts): string[] {
+  return guessTransformNotes(facts).map(transformPhrase);
+}
+
+/** Both forms, as scan results carry them. */
+export function describeTransforms(facts: MatchFacts): { transforms: string[]; transformNotes: TransformNote[] } {
+  const transformNotes = guessTransformNotes(facts);
+  return { transforms: transformNotes.map(transformPhrase), transformNotes };
 }

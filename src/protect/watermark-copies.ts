@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkRepository } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
-import { canReadWork } from '../govern/roles.js';
+import { canEditWork, canReadWork } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { FingerprintRepository, WatermarkCopyRow } from './fingerprint.repository.js';
@@ -28,6 +28,32 @@ export function payloadToSerial(payload: Uint8Array): number {
   return payload.reduce((n, byte) => n * 256 + byte, 0);
 }
 
+/** A copy as shown to those who manage its work. */
+export interface CopyRecord {
+  serial: number;
+  workId: string;
+  purpose: WatermarkCopyRow['purpose'];
+  /** The licensee's name, or the account's "display name (username)". */
+  recipient: string | null;
+  recipientId: string | null;
+  reference: string | null;
+  outputSha256: string | null;
+  createdAt: string;
+}
+
+function copyRecord(row: WatermarkCopyRow, accountName: string | null): CopyRecord {
+  return {
+    serial: Number(row.serial),
+    workId: row.work_id,
+    purpose: row.purpose,
+    recipient: row.recipient_name ?? accountName,
+    recipientId: row.recipient_id,
+    reference: row.reference,
+    outputSha256: row.output_sha256,
+    createdAt: row.created_at,
+  };
+}
+
 export interface IssuedCopy {
   serial: number;
   data: Buffer;
@@ -44,6 +70,8 @@ export class WatermarkCopyService {
       blobs: BlobStore;
       watermarkKey: () => Uint8Array;
       maxImagePixels: number;
+      /** "Display name (username)" of an account, for naming recipients. */
+      userName?: (id: string) => Promise<string | null>;
     },
   ) {}
 
@@ -51,11 +79,47 @@ export class WatermarkCopyService {
    * A watermarked JPEG of the work's main image for `actor`. The copy's record is written before
    * the bytes exist, so no marked copy can leave without a row that names its recipient.
    */
-  async issue(actor: Actor, workId: string, options: { purpose: WatermarkCopyRow['purpose']; reference?: string | null }): Promise<IssuedCopy> {
+  async issue(actor: Actor, workId: string, options: { reference?: string | null }): Promise<IssuedCopy> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.deps.works.findById(workId);
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
-    const sha256 = work.primary_file_sha256;
+    return this.make(work.id, work.primary_file_sha256, { recipient_id: actor.id, recipient_name: null, purpose: 'download', reference: options.reference ?? null });
+  }
+
+  /**
+   * A licensed copy: made by someone who manages the work for a named licensee (a studio, a film crew,
+   * often without an account here), so a leaked copy decodes to that licensee and licence reference.
+   */
+  async issueLicensed(actor: Actor, workId: string, options: { licensee: string; licenseeUserId?: string | null; reference?: string | null }): Promise<IssuedCopy> {
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    const work = await this.deps.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
+    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can issue licensed copies of it');
+    const licensee = options.licensee.trim();
+    if (!licensee) throw new AppError('invalid_input', 'a licensed copy needs the licensee’s name');
+    return this.make(work.id, work.primary_file_sha256, {
+      recipient_id: options.licenseeUserId ?? null,
+      recipient_name: licensee,
+      purpose: 'licence',
+      reference: options.reference?.trim() || null,
+    });
+  }
+
+  /** The copies issued of a work, newest first (for those who manage it). */
+  async listCopies(actor: Actor, workId: string): Promise<CopyRecord[]> {
+    const work = await this.deps.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
+    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can see who received its copies');
+    const rows = await this.deps.repo.copiesOfWork(workId);
+    const names = new Map<string, string | null>();
+    for (const row of rows) {
+      if (row.recipient_id && !row.recipient_name && !names.has(row.recipient_id)) names.set(row.recipient_id, (await this.deps.userName?.(row.recipient_id)) ?? null);
+    }
+    return rows.map((row) => copyRecord(row, row.recipient_id ? names.get(row.recipient_id) ?? null : null));
+  }
+
+  private async make(workId: string, sha256: string | null,
+    who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference'>): Promise<IssuedCopy> {
     const file = sha256 ? await this.deps.works.findFile(sha256) : undefined;
     if (!sha256 || !file || file.kind !== 'image') throw new AppError('invalid_input', `work ${workId} has no image to make a watermarked copy of`);
     const local = this.deps.blobs.localPath(sha256);
@@ -64,12 +128,16 @@ export class WatermarkCopyService {
       work_id: workId,
       source_sha256: sha256,
       output_sha256: null,
-      recipient_id: actor.id,
-      purpose: options.purpose,
-      reference: options.reference ?? null,
+      ...who,
       created_at: new Date().toISOString(),
     });
-    const marked = await embedWatermark(local, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
+    let marked: Awaited<ReturnType<typeof embedWatermark>>;
+    try {
+      marked = await embedWatermark(local, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
+    } catch (error) {
+      await this.deps.repo.deleteCopy(serial); // nothing left the archive: the record would name a copy that never existed
+      throw error;
+    }
     await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
     const stem = (file.original_name.replace(/\.[^.]*$/, '') || 'image').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
     return { serial, data: marked.data, mediaType: 'image/jpeg', fileName: `${stem}.wenyuan-${serial}.jpg` };
@@ -88,6 +156,7 @@ export class WatermarkCopyService {
       source_sha256: sourceSha256,
       output_sha256: null,
       recipient_id: null,
+      recipient_name: null,
       purpose: 'public',
       reference: 'display copy',
       created_at: new Date().toISOString(),
@@ -97,7 +166,8 @@ export class WatermarkCopyService {
       await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
       return marked.data;
     } catch (error) {
-      if (error instanceof AppError) return image; // too small or odd: the copy stays unmarked
+      await this.deps.repo.deleteCopy(serial);
+      if (error instanceof AppError) return image; // too small, odd or already marked: the copy stays as it is
       throw error;
     }
   }

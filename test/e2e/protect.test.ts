@@ -102,6 +102,13 @@ describe.runIf(browserPath && haveData)('scans for copies and evidence reports i
     expect(await found.getByTestId('scan-match-link').getAttribute('href')).toBe(`/works/${workId}`);
     expect(await found.getByTestId('scan-match-link').textContent()).toContain(workTitle);
     expect(await found.textContent()).toMatch(/cropped|downscaled|re-encoded|JPEG/i);
+    // The same guesses in Chinese once the reader switches language.
+    const codes = await found.getByTestId('transform-notes').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-code')));
+    expect(codes.length).toBeGreaterThan(0);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(async () => found.getByTestId('transform-notes').textContent()).toMatch(/裁|缩小|重新编码/);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(async () => found.getByTestId('transform-notes').textContent()).toMatch(/cropped|downscaled|re-encoded/);
     expect(await found.getByTestId('match-certificate-link').count()).toBe(1);
     expect(await found.getByTestId('watermark').getAttribute('data-payload')).toBe('');
 
@@ -176,6 +183,32 @@ describe.runIf(browserPath && haveData)('scans for copies and evidence reports i
     expect(await result.getByTestId('watermark').getAttribute('data-payload')).toMatch(/^[0-9a-f]{12}$/);
     expect(await result.getByTestId('watermark-recipient').textContent()).toContain('(admin)');
     expect(await result.getByTestId('watermark').textContent()).toContain('licence 2024-17');
+    await page.close();
+  });
+
+  it('makes a licensed copy for a named licensee, lists it, and a scan of a resized leak names the licensee', async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, 'admin', password);
+    await page.goto(`${server.url}/works/${workId}`);
+    await page.getByTestId('licensed-copy-form').waitFor();
+    await page.getByTestId('licensee-name').fill('Mogao Film Crew 莫高摄制组');
+    await page.getByTestId('licence-reference').fill('L-2026-031');
+    const licensed = path.join(server.dataDir, 'licensed.jpg');
+    expect(await download(page, 'licensed-copy-download', licensed)).toMatch(/\.wenyuan-\d+\.jpg$/);
+    expect(await page.getByTestId('licensed-copy-done').textContent()).toContain('Mogao Film Crew 莫高摄制组');
+    await page.getByTestId('issued-copies').locator('summary').click();
+    await expect.poll(() => page.getByTestId('issued-copy').filter({ hasText: 'L-2026-031' }).count()).toBe(1);
+    expect(await page.getByTestId('issued-copy').filter({ hasText: 'L-2026-031' }).textContent()).toContain('Mogao Film Crew');
+
+    // The crew's copy turns up online at half size.
+    const leak = path.join(server.dataDir, 'leaked-still.jpg');
+    const width = (await sharp(licensed).metadata()).width;
+    await sharp(licensed).resize(Math.round(width / 2)).jpeg({ quality: 80 }).toFile(leak);
+    await page.goto(`${server.url}/scan`);
+    await scan(page, [leak]);
+    const result = page.getByTestId('scan-result');
+    expect(await result.getByTestId('watermark-recipient').textContent()).toContain('Mogao Film Crew 莫高摄制组');
+    expect(await result.getByTestId('watermark').textContent()).toContain('L-2026-031');
     await page.close();
   });
 

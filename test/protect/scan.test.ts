@@ -179,6 +179,46 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
     expect(unmarked!.watermark?.payload).toBeNull();
   });
 
+  it('a licensed copy names its licensee and licence to the work’s managers, who can list every copy', async () => {
+    // Only those who manage the work may license it; the licensee needs no account.
+    const refused = await ctx.server.inject({ method: 'POST', url: `/api/works/${publicWork.workId}/licensed-copies`, headers: other.headers, payload: { licensee: 'Someone' } });
+    expect(refused.statusCode).toBe(403);
+    const res = await ctx.server.inject({ method: 'POST', url: `/api/works/${publicWork.workId}/licensed-copies`, headers: owner.headers, payload: { licensee: '敦煌游戏工作室 Dunhuang Games', reference: 'L-2026-007' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const serial = Number(res.headers['x-wenyuan-copy-serial']);
+    // The studio puts the texture in a game: resized to half and re-compressed.
+    const meta = await sharp(res.rawPayload).metadata();
+    const leaked = await sharp(res.rawPayload).resize(Math.round(meta.width / 2)).jpeg({ quality: 70 }).toBuffer();
+    const [found] = await scan(owner, [{ name: 'game-texture.jpg', data: leaked }]);
+    expect(found!.watermark?.copy).toMatchObject({ serial, workId: publicWork.workId, purpose: 'licence', recipient: '敦煌游戏工作室 Dunhuang Games', reference: 'L-2026-007', recipientId: null });
+    const list = await ctx.server.inject({ method: 'GET', url: `/api/works/${publicWork.workId}/watermarked-copies`, headers: owner.headers });
+    expect(list.statusCode).toBe(200);
+    const copies = (list.json() as { copies: { serial: number; purpose: string; recipient: string | null }[] }).copies;
+    expect(copies[0]).toMatchObject({ serial, purpose: 'licence', recipient: '敦煌游戏工作室 Dunhuang Games' });
+    // Downloads issued earlier are listed with the account that received them.
+    expect(copies.some((c) => c.purpose === 'download' && c.recipient?.includes(licensee.username))).toBe(true);
+    expect((await ctx.server.inject({ method: 'GET', url: `/api/works/${publicWork.workId}/watermarked-copies`, headers: other.headers })).statusCode).toBe(403);
+    // A private work someone cannot read does not exist for them: 404, not 403.
+    const licensePrivate = await ctx.server.inject({ method: 'POST', url: `/api/works/${privateWork.workId}/licensed-copies`, headers: owner.headers, payload: { licensee: 'Someone' } });
+    expect(licensePrivate.statusCode).toBe(404);
+    expect((await ctx.server.inject({ method: 'GET', url: `/api/works/${privateWork.workId}/watermarked-copies`, headers: owner.headers })).statusCode).toBe(404);
+  });
+
+  it('refuses to mark a work whose image already carries this archive’s mark, and records no copy', async () => {
+    // Someone uploads a marked download as a new work; copies of it would carry two cancelling marks.
+    const download = await ctx.server.inject({ method: 'POST', url: `/api/works/${publicWork.workId}/watermarked-copies`, headers: owner.headers, payload: {} });
+    expect(download.statusCode).toBe(200);
+    const body = multipart([{ name: 'visibility', value: 'private' }, { name: 'file', filename: 'reupload.jpg', contentType: 'image/jpeg', data: download.rawPayload }]);
+    const up = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...owner.headers, ...body.headers }, payload: body.payload });
+    expect(up.statusCode, up.body).toBe(200);
+    const reuploaded = (up.json() as { items: { workId: string }[] }).items[0]!.workId;
+    const res = await ctx.server.inject({ method: 'POST', url: `/api/works/${reuploaded}/licensed-copies`, headers: owner.headers, payload: { licensee: 'Studio' } });
+    expect(res.statusCode, res.body).toBe(409);
+    expect((res.json() as { error: { message: string } }).error.message).toContain('already carries a watermark');
+    const list = await ctx.server.inject({ method: 'GET', url: `/api/works/${reuploaded}/watermarked-copies`, headers: owner.headers });
+    expect((list.json() as { copies: unknown[] }).copies).toEqual([]);
+  });
+
   it('public display copies carry a watermark that names their work', async () => {
     const display = await ctx.server.inject({ method: 'GET', url: `/api/works/${publicWork.workId}/files/${publicWork.sha256}/display` });
     expect(display.statusCode).toBe(200);

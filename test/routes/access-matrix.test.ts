@@ -424,6 +424,20 @@ const CASES: Case[] = [
     valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.photoWork.id}/watermarked-copies`, payload: { reference: 'matrix' } }),
     ok: 200,
   },
+  {
+    route: 'POST /api/works/:id/licensed-copies',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'POST', url: `/api/works/${fx.photoWork.id}/licensed-copies`, payload: { licensee: '  ' } }),
+    valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.photoWork.id}/licensed-copies`, payload: { licensee: 'Matrix Studio', reference: 'L-1' } }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/watermarked-copies',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/watermarked-copies` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.photoWork.id}/watermarked-copies` }),
+    ok: 200,
+  },
   // The public log: anyone may read and mirror it. Tile paths that do not parse are 404 (static-file semantics), not 400.
   { route: 'GET /api/registry/key', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/registry/key' }), ok: 200 },
   { route: 'GET /api/registry/checkpoint', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/registry/checkpoint' }), ok: 200 },

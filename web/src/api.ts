@@ -21,6 +21,7 @@ import type {
   WorkDetail,
   WorkEvent,
   WorkFingerprint,
+  IssuedCopy,
   WorkMetadata,
   WorkVersion,
 } from './types';
@@ -194,6 +195,7 @@ export const api = {
   evidenceList: () => get<{ items: EvidenceSummary[] }>('/evidence'),
   evidence: (id: string) => get<EvidenceView>(`/evidence/${enc(id)}`),
   fingerprint: (workId: string) => get<WorkFingerprint>(`/works/${enc(workId)}/fingerprint`),
+  copies: (workId: string) => get<{ copies: IssuedCopy[] }>(`/works/${enc(workId)}/watermarked-copies`),
 
   jobs: (status: JobStatus | '', page: number) => get<JobsPage>(`/admin/jobs?page=${page}${status ? '&status=' + status : ''}`),
   retryJob: (id: number) => post<{ ok: true }>(`/admin/jobs/${id}/retry`),
@@ -234,14 +236,25 @@ export function dispositionFileName(header: string | null): string | null {
  * Asks for a JPEG of the work's image carrying an invisible watermark that names this copy and the
  * signed-in user as its recipient; resolves with its bytes, file name and serial.
  */
-export async function fetchWatermarkedCopy(workId: string, reference: string): Promise<{ blob: Blob; fileName: string; serial: string | null }> {
+export function fetchWatermarkedCopy(workId: string, reference: string): Promise<MarkedCopy> {
+  return fetchMarkedCopy(`/api/works/${enc(workId)}/watermarked-copies`, reference ? { reference } : {}, workId);
+}
+
+/** For those who manage the work: a marked copy naming a licensee (who needs no account here). */
+export function fetchLicensedCopy(workId: string, licensee: string, reference: string): Promise<MarkedCopy> {
+  return fetchMarkedCopy(`/api/works/${enc(workId)}/licensed-copies`, reference ? { licensee, reference } : { licensee }, workId);
+}
+
+export interface MarkedCopy { blob: Blob; fileName: string; serial: string | null }
+
+async function fetchMarkedCopy(url: string, body: Record<string, string>, workId: string): Promise<MarkedCopy> {
   let response: Response;
   try {
-    response = await fetch(`/api/works/${enc(workId)}/watermarked-copies`, {
+    response = await fetch(url, {
       method: 'POST',
       headers: { ...CSRF_HEADERS, 'content-type': 'application/json', accept: 'image/jpeg, application/json' },
       credentials: 'same-origin',
-      body: JSON.stringify(reference ? { reference } : {}),
+      body: JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'network error');

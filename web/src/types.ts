@@ -255,10 +255,18 @@ export interface ScanMatch {
   distance: number;
   /** Set when the distance was past the match radius and a block-by-block check confirmed the match. */
   blockAgreement: number | null;
-  /** Likely transformations, as English phrases. */
+  /** Likely transformations, as English phrases… */
   transforms: string[];
+  /** …and as codes the UI says in the reader's language. */
+  transformNotes: TransformNote[];
   receipts: { registrationId: string; index: number; url: string }[];
 }
+
+/** One likely transformation (src/protect/transform-guess.ts TransformNote). */
+export type TransformNote =
+  | { code: 'identical' | 'turned_cw' | 'turned_180' | 'turned_ccw' | 'flipped' | 'mirrored' | 'transposed' | 'framed_plain' | 'proportions_changed' | 'stretched' | 'resaved_same' | 'resaved_edited' }
+  | { code: 'tilted' | 'overlay' | 'cropped' | 'bordered' | 'downscaled' | 'upscaled'; value: number }
+  | { code: 're_encoded'; value: string };
 
 export type ScanStatus = 'matched' | 'no_match' | 'unmatchable' | 'error';
 
@@ -290,6 +298,8 @@ export interface EvidenceBundle {
     original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
     distance: number;
     transforms: string[];
+    /** Missing in bundles made before the codes existed. */
+    transformNotes?: TransformNote[];
     receipts: Receipt[];
   }[];
   watermark: WatermarkFinding | null;
@@ -311,6 +321,18 @@ export interface EvidenceSummary {
   createdAt: string;
   suspectSha256: string;
   registrationId: string | null;
+}
+
+/** A marked copy of a work, as its managers see it (GET /api/works/:id/watermarked-copies). */
+export interface IssuedCopy {
+  serial: number;
+  workId: string;
+  purpose: 'download' | 'licence' | 'public';
+  recipient: string | null;
+  recipientId: string | null;
+  reference: string | null;
+  outputSha256: string | null;
+  createdAt: string;
 }
 
 /** GET /api/works/:id/fingerprint: the fingerprint of the work's main image. */

@@ -3,6 +3,7 @@ import type { Database, Dialect } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-registry.js';
 import * as m0003 from './migrations/0003-protect.js';
+import * as m0004 from './migrations/0004-licensed-copies.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-foundation': m0001,
   '0002-registry': m0002,
   '0003-protect': m0003,
+  '0004-licensed-copies': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -254,6 +254,8 @@ export interface WatermarkCopiesTable {
   source_sha256: string;
   output_sha256: string | null;
   recipient_id: string | null;
+  /** Who the copy was made for when that is not (only) an account: a licensee's name. */
+  recipient_name: string | null;
   purpose: 'download' | 'licence' | 'public';
   reference: string | null;
   created_at: string;

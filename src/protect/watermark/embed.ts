@@ -9,6 +9,8 @@ import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
 import { activityMask } from './image-ops.js';
 import { chipValues, markTile, TILE, tileLayout, WORK_SIDE } from './keyed-pattern.js';
+import { detectWatermark } from './detect.js';
+import { WatermarkErrors } from './errors.js';
 import { asAppError, measure, open } from './load.js';
 import { encodePayload } from './payload-code.js';
 import { informedChips } from './informed.js';
@@ -23,7 +25,12 @@ export interface EmbedOptions {
   format?: 'png' | 'jpeg' | 'webp';
   quality?: number;
   maxPixels: number;
-  /** Target PSNR (dB, RGB) of the mark before output encoding; default 41 (acceptance is ≥ 40). */
+  /**
+   * An image already marked under this key would carry two payloads that cancel out, leaving neither
+   * readable; such an image is refused (`already_marked`) unless this is set.
+   */
+  allowMarked?: boolean;
+  /** Target PSNR (dB, RGB) of the mark before output encoding; default 40.5 (acceptance is ≥ 40; rounding costs < 0.1 dB). */
   targetPsnr?: number;
 }
 
@@ -103,6 +110,10 @@ function sampler(tile: Float64Array, mask: Float32Array, mw: number, mh: number,
 /** Embed a 48-bit payload under a 32-byte key; returns the encoded image and its PSNR. */
 export async function embedWatermark(input: Buffer | string, options: EmbedOptions): Promise<EmbedResult> {
   const { width, height } = await measure(input, options.maxPixels, MIN_EMBED_SIDE);
+  if (!options.allowMarked) {
+    const existing = await detectWatermark(input, { key: options.key, maxPixels: options.maxPixels, quick: true });
+    if (existing.payload) throw WatermarkErrors.alreadyMarked();
+  }
   let raw: { data: Buffer; info: OutputInfo };
   try {
     raw = await open(input, options.maxPixels).raw().toBuffer({ resolveWithObject: true });
@@ -117,7 +128,7 @@ export async function embedWatermark(input: Buffer | string, options: EmbedOptio
   const d = Math.max(1, Math.ceil(Math.min(w, h) / MASK_SIDE));
   const { luma, mw, mh } = maskLuma(px, w, h, ch, d);
   const mask = activityMask(luma, mw, mh);
-  const targetMse = (255 * 255) / 10 ** ((options.targetPsnr ?? 41) / 10);
+  const targetMse = (255 * 255) / 10 ** ((options.targetPsnr ?? 40.5) / 10);
   const alphaOf = alphaAt >= 0 ? (x: number, y: number) => px[(y * w + x) * ch + alphaAt]! / 255 : () => 1;
 
   // Measure the host's interference on the detector's own grid and statistics, then bend the chips.

@@ -8,6 +8,9 @@ export const WatermarkErrors = {
   imageTooLarge: (pixels: number, max: number) =>
     new AppError('image_too_large', `image has ${pixels} pixels; the limit is ${max} (raise maxPixels or downscale it first)`),
   unreadable: (why: string) => new AppError('corrupt_file', `the image could not be decoded (corrupt, truncated or not an image): ${why}`),
+  // The payload is left out: it names a copy, which only the work's managers may learn (by a scan).
+  alreadyMarked: () =>
+    new AppError('conflict', 'the image already carries a watermark under this key; a second mark would make both unreadable — mark the unmarked original instead'),
   invalidKey: (length: number) => new AppError('invalid_input', `watermark key must be 32 bytes, got ${length}`),
   invalidPayload: (length: number) => new AppError('invalid_input', `watermark payload must be 6 bytes (48 bits), got ${length}`),
 };

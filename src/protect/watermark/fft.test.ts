@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correlateSpectra, fft2d, spectrum } from './fft.js';
+import { correlateSpectra, correlateSpectraPair, fft2d, spectrum } from './fft.js';
 
 describe('fft', () => {
   it('matches a direct DFT bin and inverts', () => {
@@ -26,5 +26,17 @@ describe('fft', () => {
     for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) a[((y + 3) % n) * n + ((x + 7) % n)] = b[y * n + x]!;
     const c = correlateSpectra(spectrum(a, n), spectrum(b, n), n);
     expect(c.indexOf(Math.max(...c))).toBe(3 * n + 7);
+  });
+
+  it('computes two correlations in one inverse transform exactly as two separate ones', () => {
+    const n = 16;
+    const noise = (seed: number) => Float64Array.from({ length: n * n }, (_, i) => (Math.sin((i + seed) * 12.9898) * 43758.5453) % 1);
+    const a = spectrum(noise(1), n), b1 = spectrum(noise(2), n), b2 = spectrum(noise(3), n);
+    const [c1, c2] = correlateSpectraPair(a, b1, b2, n);
+    const d1 = correlateSpectra(a, b1, n), d2 = correlateSpectra(a, b2, n);
+    for (let i = 0; i < n * n; i++) {
+      expect(c1[i]).toBeCloseTo(d1[i]!, 9);
+      expect(c2[i]).toBeCloseTo(d2[i]!, 9);
+    }
   });
 });

@@ -120,3 +120,20 @@ export function correlateSpectra(a: Spectrum, b: Spectrum, n: number): Float64Ar
   fft2d(re, im, n, n, true);
   return re;
 }
+
+/**
+ * Two cyclic cross-correlations (a with b1, a with b2) for the price of one inverse FFT: both are
+ * real, so the second rides in the imaginary part (IFFT(P1 + i·P2) = c1 + i·c2).
+ */
+export function correlateSpectraPair(a: Spectrum, b1: Spectrum, b2: Spectrum, n: number): [Float64Array, Float64Array] {
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) {
+    const ar = a.re[i]!, ai = a.im[i]!;
+    const p1r = ar * b1.re[i]! + ai * b1.im[i]!, p1i = ai * b1.re[i]! - ar * b1.im[i]!;
+    const p2r = ar * b2.re[i]! + ai * b2.im[i]!, p2i = ai * b2.re[i]! - ar * b2.im[i]!;
+    re[i] = p1r - p2i;
+    im[i] = p1i + p2r;
+  }
+  fft2d(re, im, n, n, true);
+  return [re, im];
+}

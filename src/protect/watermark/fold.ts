@@ -3,7 +3,7 @@
  * to the same statistics): folding a whitened image onto one tile under a lattice, locating the
  * pilot, and reading every chip's response.
  */
-import { correlateSpectra, spectrum, type Spectrum } from './fft.js';
+import { correlateSpectra, correlateSpectraPair, spectrum, type Spectrum } from './fft.js';
 import { CHIPS, chipValues, cyclicHighPass, markTile, TILE, type TileLayout } from './keyed-pattern.js';
 import type { Lattice } from './sync.js';
 
@@ -50,17 +50,20 @@ export interface PilotHit { z: number; t: number; shift: number }
 export function pilotSearch(folded: Float64Array, m: number, tpl: Templates): PilotHit {
   const foldedSpectrum = spectrum(folded, m);
   let best = { z: -Infinity, t: 0, shift: 0 };
-  for (let t = 0; t < 8; t++) {
-    const corr = correlateSpectra(foldedSpectrum, tpl.pilot[t]!, m);
-    let sum = 0, sum2 = 0, max = -Infinity, arg = 0;
-    for (let i = 0; i < corr.length; i++) {
-      const v = corr[i]!;
-      sum += v; sum2 += v * v;
-      if (v > max) { max = v; arg = i; }
+  for (let t = 0; t < 8; t += 2) {
+    const pair = correlateSpectraPair(foldedSpectrum, tpl.pilot[t]!, tpl.pilot[t + 1]!, m);
+    for (let j = 0; j < 2; j++) {
+      const corr = pair[j]!;
+      let sum = 0, sum2 = 0, max = -Infinity, arg = 0;
+      for (let i = 0; i < corr.length; i++) {
+        const v = corr[i]!;
+        sum += v; sum2 += v * v;
+        if (v > max) { max = v; arg = i; }
+      }
+      const mean = sum / corr.length;
+      const z = (max - mean) / Math.sqrt(Math.max(sum2 / corr.length - mean * mean, 1e-12));
+      if (z > best.z) best = { z, t: t + j, shift: arg };
     }
-    const mean = sum / corr.length;
-    const z = (max - mean) / Math.sqrt(Math.max(sum2 / corr.length - mean * mean, 1e-12));
-    if (z > best.z) best = { z, t, shift: arg };
   }
   return best;
 }

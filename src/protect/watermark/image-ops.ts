@@ -25,33 +25,23 @@ export function boxBlur(src: Float32Array, w: number, h: number, r: number): Flo
   return out;
 }
 
-/** Separable [1 2 1]/4 smoothing with clamped edges. */
-function binomial3(src: Float32Array, w: number, h: number): Float32Array {
-  const tmp = new Float32Array(w * h), out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) tmp[o + x] = 0.25 * src[o + Math.max(0, x - 1)]! + 0.5 * src[o + x]! + 0.25 * src[o + Math.min(w - 1, x + 1)]!;
-  }
-  for (let y = 0; y < h; y++) {
-    const up = Math.max(0, y - 1) * w, mid = y * w, down = Math.min(h - 1, y + 1) * w;
-    for (let x = 0; x < w; x++) out[mid + x] = 0.25 * tmp[up + x]! + 0.5 * tmp[mid + x]! + 0.25 * tmp[down + x]!;
-  }
-  return out;
-}
-
 /**
- * Detection pre-filter: remove the image's low frequencies (the mark lives above them), then divide
- * by local activity so strong edges and busy texture do not outvote the rest, and clip outliers.
+ * Detection pre-filter: subtract the 3×3 local mean (the host's prediction of each pixel; the mark
+ * is what it cannot predict), divide by the local energy of that residual over 5×5 so edges and busy
+ * texture weigh no more than flat areas, and clip outliers.
+ *
+ * Measured against the earlier band-pass (3-tap smoothing minus a 5×5 mean, energy over 13×13) with
+ * the true lattice on 14 hard images (transparent drawings, gravel, grass): the raw coded-bit SNR
+ * after a 50 % resize rose from 0.65 to 1.2 and after a 10 % crop from 0.89 to 1.4 — a resized copy
+ * keeps its mark mostly in the finest band the old filter smoothed away.
  */
 export function whiten(luma: Float32Array, w: number, h: number): Float32Array {
-  // Band-pass: the mark sits between ~1/10 and ~1/4 cycles per pixel; above that is only texture
-  // and noise, below it image content. A 3-tap binomial smooth minus a 5×5 box mean keeps the band.
-  const low = boxBlur(luma, w, h, 2);
-  const r = binomial3(luma, w, h);
-  for (let i = 0; i < r.length; i++) r[i] = r[i]! - low[i]!;
+  const low = boxBlur(luma, w, h, 1);
+  const r = new Float32Array(w * h);
+  for (let i = 0; i < r.length; i++) r[i] = luma[i]! - low[i]!;
   const sq = new Float32Array(w * h);
   for (let i = 0; i < r.length; i++) sq[i] = r[i]! * r[i]!;
-  const energy = boxBlur(sq, w, h, 6);
+  const energy = boxBlur(sq, w, h, 2);
   for (let i = 0; i < r.length; i++) {
     const v = r[i]! / Math.sqrt(energy[i]! + 0.25);
     r[i] = v > 3 ? 3 : v < -3 ? -3 : v;
@@ -61,7 +51,9 @@ export function whiten(luma: Float32Array, w: number, h: number): Float32Array {
 
 /**
  * Perceptual mask: local activity (mean absolute high-pass, smoothed) mapped to a relative strength,
- * so texture carries more of the mark than flat sky. Returned values have mean ≈ 1.
+ * so texture carries more of the mark than flat sky. Returned values have mean ≈ 1. The range is
+ * kept narrow (0.7–1.4 before normalising): the detector normalises by local energy, so energy moved
+ * into texture is worth less to it; a mask of 0.35–2.5 cost 15–20 % of the detection SNR.
  */
 export function activityMask(luma: Float32Array, w: number, h: number): Float32Array {
   const low = boxBlur(luma, w, h, 1);
@@ -74,7 +66,7 @@ export function activityMask(luma: Float32Array, w: number, h: number): Float32A
   let sum = 0;
   for (let i = 0; i < mask.length; i++) {
     // Floor keeps some mark in flat areas (sync needs it everywhere); cap stops edges hogging it.
-    const m = Math.min(2.5, Math.max(0.35, Math.sqrt(smooth[i]! / median)));
+    const m = Math.min(1.4, Math.max(0.7, (smooth[i]! / median) ** 0.3));
     mask[i] = m;
     sum += m;
   }

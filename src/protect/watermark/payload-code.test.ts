@@ -41,4 +41,24 @@ describe('payload code', () => {
       expect(decodePayload(new Float64Array(CODED_BITS).map(() => g())).payload).toBeNull();
     }
   });
+
+  it('list decoding finds the codeword when the single best path fails its CRC', () => {
+    // Noise strong enough that plain Viterbi often fails: the list decoder must do at least as well
+    // on every trial and strictly better on some.
+    const g = noise(2024);
+    let plain = 0, listed = 0;
+    for (let t = 0; t < 60; t++) {
+      const soft = toSoft(encodePayload(payload)).map((v) => v + 1.25 * g());
+      const one = decodePayload(soft);
+      const many = decodePayload(soft, 16);
+      if (one.payload) { plain++; expect(many.payload).toEqual(payload); }
+      if (many.payload) { listed++; expect(many.payload).toEqual(payload); }
+    }
+    expect(listed).toBeGreaterThan(plain);
+  });
+
+  it('a list of 16 still returns null on noise', () => {
+    const g = noise(31337);
+    for (let t = 0; t < 200; t++) expect(decodePayload(new Float64Array(CODED_BITS).map(() => g()), 16).payload).toBeNull();
+  });
 });

@@ -52,6 +52,33 @@ describe('watermark', () => {
     expect(wrong.payload).toBeNull();
   });
 
+  it.skipIf(!hasImages)('a 400-pixel drawing on a transparent ground survives halving, a 10 % crop and a screenshot', async () => {
+    // Only the opaque half of this portrait can carry the mark, and halving leaves 200 × 200 pixels.
+    const drawing = path.join(images, 'wesnoth/portraits/dwarves__guard.png');
+    const { data, psnr, width, height } = await embedWatermark(drawing, { key, payload, maxPixels });
+    expect(psnr).toBeGreaterThanOrEqual(40);
+    const dx = Math.round(width / 10), dy = Math.round(height / 10);
+    const attacks: [string, Promise<Buffer>][] = [
+      ['resize50', sharp(data).resize(Math.round(width / 2)).png().toBuffer()],
+      ['crop10', sharp(data).extract({ left: dx, top: dy, width: width - 2 * dx, height: height - 2 * dy }).png().toBuffer()],
+      ['screenshot', sharp(data).flatten({ background: '#ffffff' }).extend({ top: 40, bottom: 24, left: 16, right: 16, background: '#f0f0f0' }).png().toBuffer()],
+    ];
+    for (const [name, image] of attacks) expect((await detectWatermark(await image, { key, maxPixels })).payload, name).toEqual(payload);
+  });
+
+  it.skipIf(!hasImages)('refuses to mark an image twice under one key; another key’s mark on top never yields a wrong payload', async () => {
+    const first = await embedWatermark(photo, { key, payload, maxPixels });
+    await expect(embedWatermark(first.data, { key, payload: Uint8Array.from([1, 2, 3, 4, 5, 6]), maxPixels })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'conflict' && !e.message.includes('deadbeef002a'));
+    // Another archive's key: its mark goes on top and reads back; the first mark now competes with
+    // it (same tile period) and reads as its own payload or as "no watermark", never as another.
+    const otherKey = new Uint8Array(32).fill(3), otherPayload = Uint8Array.from([6, 5, 4, 3, 2, 1]);
+    const both = await embedWatermark(first.data, { key: otherKey, payload: otherPayload, maxPixels });
+    expect((await detectWatermark(both.data, { key: otherKey, maxPixels })).payload).toEqual(otherPayload);
+    const under = (await detectWatermark(both.data, { key, maxPixels })).payload;
+    expect(under === null || Buffer.from(under).equals(Buffer.from(payload))).toBe(true);
+  });
+
   it.skipIf(!hasImages)('reports no watermark on an unmarked image', async () => {
     const r = await detectWatermark(path.join(images, 'kodak/kodim05.png'), { key, maxPixels });
     expect(r.payload).toBeNull();

@@ -89,7 +89,7 @@ export function EvidenceMatch({ reportId, bundle, match, n }: { reportId: string
       <p className="match-distance" data-testid="evidence-distance" data-distance={match.distance}>
         <DistanceText distance={match.distance} limit={bundle.method.matchDistance} />
       </p>
-      <TransformList transforms={match.transforms} />
+      <TransformList transforms={match.transforms} notes={match.transformNotes} />
       <h3>{t('evidence.receipts')}</h3>
       <ReceiptLinks receipts={match.receipts} />
     </section>

@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api, fetchWatermarkedCopy } from '../../api';
+import { api, fetchLicensedCopy, fetchWatermarkedCopy } from '../../api';
 import { saveBlob } from '../../download';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
-import type { WorkDetail, WorkFingerprint } from '../../types';
+import type { IssuedCopy, WorkDetail, WorkFingerprint } from '../../types';
 import { useApi } from '../../use-api';
 import { errorText } from '../ErrorMessage';
 
@@ -63,12 +63,110 @@ function WatermarkedCopyForm({ workId }: { workId: string }) {
   );
 }
 
+/** Someone who manages the work makes a marked copy for a named licensee (studio, film crew…). */
+function LicensedCopyForm({ workId, onIssued }: { workId: string; onIssued: () => void }) {
+  const { t } = useI18n();
+  const [licensee, setLicensee] = useState('');
+  const [reference, setReference] = useState('');
+  const [download, setDownload] = useState<Download>({ state: 'idle' });
+  const [madeFor, setMadeFor] = useState('');
+  const id = useId();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (download.state === 'busy' || !licensee.trim()) return;
+    setDownload({ state: 'busy' });
+    try {
+      const copy = await fetchLicensedCopy(workId, licensee.trim(), reference.trim());
+      saveBlob(copy.blob, copy.fileName);
+      setMadeFor(licensee.trim());
+      setDownload({ state: 'done', name: copy.fileName, serial: copy.serial ?? '' });
+      onIssued();
+    } catch (error) {
+      setDownload({ state: 'error', message: errorText(error, t) });
+    }
+  };
+  return (
+    <form className="watermark-form" onSubmit={submit} data-testid="licensed-copy-form">
+      <h3>{t('protect.licence.heading')}</h3>
+      <p className="hint">{t('protect.licence.explain')}</p>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={`${id}-licensee`}>{t('protect.licence.licensee')}</label>
+          <input id={`${id}-licensee`} type="text" required maxLength={200} value={licensee} onChange={(e) => setLicensee(e.target.value)} data-testid="licensee-name" />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-ref`}>{t('protect.licence.reference')}</label>
+          <input id={`${id}-ref`} type="text" maxLength={200} value={reference} onChange={(e) => setReference(e.target.value)} data-testid="licence-reference" />
+        </div>
+        <button type="submit" className="button" aria-disabled={download.state === 'busy'} data-testid="licensed-copy-download">
+          {download.state === 'busy' ? t('protect.copy.working') : t('protect.licence.download')}
+        </button>
+      </div>
+      <div aria-live="polite">
+        {download.state === 'done' && (
+          <p className="notice notice-success" data-testid="licensed-copy-done">
+            {t('protect.licence.done', { name: download.name, serial: download.serial, licensee: madeFor })}
+          </p>
+        )}
+        {download.state === 'error' && <p className="notice notice-error">{t('protect.copy.failed', { message: download.message })}</p>}
+      </div>
+    </form>
+  );
+}
+
+const PURPOSE_KEYS: Record<IssuedCopy['purpose'], MessageKey> = { download: 'purpose.download', licence: 'purpose.licence', public: 'purpose.public' };
+
+/** Every marked copy of the work, for those who manage it: who received which serial, and why. */
+function IssuedCopies({ workId, refresh }: { workId: string; refresh: number }) {
+  const { t, formatDateTime } = useI18n();
+  const copies = useApi(() => api.copies(workId), `${workId}:${refresh}`);
+  if (copies.error) return <p className="notice notice-error">{t('common.error', { message: errorText(copies.error, t) })}</p>;
+  const items = copies.data?.copies ?? [];
+  return (
+    <details className="issued-copies" data-testid="issued-copies">
+      <summary>{t('protect.copies.show')}</summary>
+      <h3>{t('protect.copies.heading')}</h3>
+      {copies.data && items.length === 0 && <p className="hint">{t('protect.copies.empty')}</p>}
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">{t('protect.copies.heading')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('protect.copies.serial')}</th>
+                <th scope="col">{t('protect.copies.purpose')}</th>
+                <th scope="col">{t('protect.copies.recipient')}</th>
+                <th scope="col">{t('protect.copies.reference')}</th>
+                <th scope="col">{t('protect.copies.date')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.serial} data-testid="issued-copy">
+                  <th scope="row" className="mono">{c.serial}</th>
+                  <td>{t(PURPOSE_KEYS[c.purpose])}</td>
+                  <td>{c.recipient ?? '—'}</td>
+                  <td>{c.reference ?? '—'}</td>
+                  <td>
+                    <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </details>
+  );
+}
+
 /** The work's protection: the fingerprint of its image and, for signed-in readers, watermarked copies. */
 export function ProtectionPanel({ work }: { work: WorkDetail }) {
   const { t, formatNumber } = useI18n();
   const { user } = useSession();
   const fingerprint = useApi(() => api.fingerprint(work.id), `${work.id}:${work.version}:${user?.id ?? ''}`);
   const id = useId();
+  const [issued, setIssued] = useState(0);
   const fp = fingerprint.data;
   const hasImage = work.files.some((f) => f.kind === 'image');
   if (!hasImage && (!fp || fp.status === 'none')) return null;
@@ -111,6 +209,8 @@ export function ProtectionPanel({ work }: { work: WorkDetail }) {
         </>
       )}
       {user && hasImage && <WatermarkedCopyForm workId={work.id} />}
+      {user && hasImage && work.canEdit && <LicensedCopyForm workId={work.id} onIssued={() => setIssued((n) => n + 1)} />}
+      {user && work.canEdit && <IssuedCopies workId={work.id} refresh={issued} />}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { thumbnailUrl } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
-import type { ScanMatch } from '../../types';
+import type { ScanMatch, TransformNote } from '../../types';
 import { ReceiptLinks } from './ReceiptLinks';
 
 /** PDQ hashes this many bits apart or closer show the same picture (src/protect/pdq/pdq.ts PDQ_MATCH_DISTANCE). */
@@ -14,18 +14,28 @@ export function DistanceText({ distance, limit = SAME_PICTURE_BITS }: { distance
   return <>{t('scan.match.distance', { distance: formatNumber(distance), limit: formatNumber(limit) })}</>;
 }
 
-/** The likely transformations, as the server phrases them (in English). */
-export function TransformList({ transforms }: { transforms: string[] }) {
-  const { t } = useI18n();
-  if (transforms.length === 0) return null;
+/** The likely transformations in the reader's language; older evidence bundles have only the server's English. */
+export function TransformList({ transforms, notes }: { transforms: string[]; notes?: TransformNote[] | undefined }) {
+  const { t, formatNumber } = useI18n();
+  if (transforms.length === 0 && !notes?.length) return null;
   return (
     <div className="transforms">
       <span className="protect-label">{t('scan.match.transforms')}</span>
-      <ul lang="en">
-        {transforms.map((tr) => (
-          <li key={tr}>{tr}</li>
-        ))}
-      </ul>
+      {notes ? (
+        <ul data-testid="transform-notes">
+          {notes.map((note, i) => (
+            <li key={i} data-code={note.code}>
+              {t(`transform.${note.code}`, { value: 'value' in note ? (typeof note.value === 'number' ? formatNumber(note.value) : note.value) : '' })}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul lang="en">
+          {transforms.map((tr) => (
+            <li key={tr}>{tr}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
@@ -47,7 +57,7 @@ export function ScanMatchItem({ match }: { match: ScanMatch }) {
         <p className="match-distance">
           <DistanceText distance={match.distance} />
         </p>
-        <TransformList transforms={match.transforms} />
+        <TransformList transforms={match.transforms} notes={match.transformNotes} />
         <span className="protect-label">{t('scan.match.receipts')}</span>
         <ReceiptLinks receipts={match.receipts} />
       </div>
