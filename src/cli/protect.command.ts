@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { KeyStore } from '../platform/keystore.js';
 import { fingerprintImage } from '../protect/fingerprint.js';
 import { detectWatermark, embedWatermark } from '../protect/watermark/index.js';
+import { serialToPayload } from '../protect/watermark-copies.js';
 import { watermarkKey } from '../protect/watermark-key.js';
 import { actorFromUsername, addInstanceOptions, configFrom, withApp } from './context.js';
 import type { Actor } from '../govern/roles.js';
@@ -134,6 +135,25 @@ export function registerProtectCommands(program: Command): void {
     fs.renameSync(tmp, output);
     const summary = { output, payload: options.payload.toLowerCase(), psnr: Number(result.psnr.toFixed(2)), width: result.width, height: result.height };
     console.log(options.json ? JSON.stringify(summary) : `wrote ${output} (${result.width}×${result.height}), PSNR ${summary.psnr} dB`);
+  });
+
+  addInstanceOptions(
+    watermark
+      .command('license <work-id> <out>')
+      .description("write a licensed copy of a work's image: its watermark names the copy, the licensee and the licence")
+      .requiredOption('--licensee <name>', 'who the copy is for (a studio, a film crew; needs no account here)')
+      .requiredOption('--as <username>', 'the user issuing it, who must manage the work')
+      .option('--reference <text>', 'the licence or contract reference kept with the copy')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (workId: string, output: string, options: { licensee: string; as: string; reference?: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    if (options.licensee.trim().length === 0 || options.licensee.length > 200) throw new Error('--licensee must be 1 to 200 characters');
+    if (options.reference !== undefined && options.reference.length > 200) throw new Error('--reference must be at most 200 characters');
+    const copy = await withApp(options, async (app) => app.watermarkCopies.issueLicensed(await actorFromUsername(app, options.as), workId, { licensee: options.licensee, reference: options.reference ?? null }));
+    const tmp = `${output}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, copy.data);
+    fs.renameSync(tmp, output);
+    const summary = { output, serial: copy.serial, payload: Buffer.from(serialToPayload(copy.serial)).toString('hex'), licensee: options.licensee.trim(), reference: options.reference ?? null };
+    console.log(options.json ? JSON.stringify(summary) : `wrote ${output}: licensed copy ${copy.serial} for ${summary.licensee}`);
   });
 
   addInstanceOptions(

@@ -86,4 +86,23 @@ describe.skipIf(!haveImages)('protection commands', () => {
     expect(items.map((i) => [i.name, i.status])).toEqual([['other.png', 'no_match'], ['sub/copy.jpg', 'matched']]);
     expect(items[1]!.matches[0]!.transforms.join(' ')).toMatch(/downscaled/);
   });
+
+  it('watermark license writes a copy naming its licensee, for those who manage the work only', async () => {
+    const owner = await ctx.app.identity.createUser({ username: 'cli-licensor', password: 'correct horse battery', role: 'creator' });
+    await ctx.app.identity.createUser({ username: 'cli-stranger', password: 'correct horse battery', role: 'creator' });
+    const work = await ctx.app.ingest.ingest({ kind: 'user', id: owner.id, username: owner.username, role: owner.role }, fs.createReadStream(path.join(KODAK, 'kodim07.png')), 'kodim07.png', { visibility: 'public' });
+    const out = path.join(tmp, 'licensed.jpg');
+    const refused = await runCli(['watermark', 'license', work.workId, out, '--licensee', 'Studio', '--as', 'cli-stranger'], ctx);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/manage/);
+    expect(fs.existsSync(out)).toBe(false);
+    const run = await runCli(['watermark', 'license', work.workId, out, '--licensee', 'Dunhuang Games', '--reference', 'L-7', '--as', 'cli-licensor', '--json'], ctx);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { serial: number; payload: string; licensee: string };
+    expect(summary.licensee).toBe('Dunhuang Games');
+    const detect = await runCli(['watermark', 'detect', out, '--json'], ctx);
+    expect((JSON.parse(detect.stdout) as { payload: string }).payload).toBe(summary.payload);
+    const copy = await ctx.app.fingerprintRepository.findCopy(summary.serial);
+    expect(copy).toMatchObject({ recipient_name: 'Dunhuang Games', reference: 'L-7', purpose: 'licence', work_id: work.workId });
+  });
 });
