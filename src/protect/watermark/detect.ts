@@ -115,22 +115,31 @@ function attempt(sig: Float32Array, w: number, h: number, lat: Lattice, layout: 
   return { z: best.z, result: { payload: null, confidence: 0.5 * Math.min(1, Math.max(0, (best.z - 4.5) / 4.5)) } };
 }
 
-/** Coordinate ascent on the pilot z-score over small scale and angle changes. */
-function polish(s: Signal, lat: Lattice, z: number, layout: TileLayout): Lattice {
+/**
+ * Coordinate ascent of `score` over small changes of a lattice's scale and angle (relative steps,
+ * coarse to fine, at most `rounds` sweeps each). A score of Infinity stops the climb there.
+ */
+function ascend(lat: Lattice, z: number, steps: readonly number[], rounds: number, score: (candidate: Lattice) => number): { lat: Lattice; z: number } {
   let cur = lat, curZ = z;
-  for (const step of [0.003, 0.0012]) {
+  for (const step of steps) {
     let improved = true;
-    for (let round = 0; improved && round < 3; round++) {
+    for (let round = 0; improved && round < rounds; round++) {
       improved = false;
       for (const [ds, dt] of [[step, 0], [-step, 0], [0, step], [0, -step]] as const) {
         const c = Math.cos(dt) * (1 + ds), sn = Math.sin(dt) * (1 + ds);
         const cand = { a: cur.a * c - cur.b * sn, b: cur.a * sn + cur.b * c, score: cur.score };
-        const cz = screen(s, cand, layout);
+        const cz = score(cand);
+        if (cz === Infinity) return { lat: cand, z: cz };
         if (cz > curZ) { cur = cand; curZ = cz; improved = true; }
       }
     }
   }
-  return cur;
+  return { lat: cur, z: curZ };
+}
+
+/** A screened lattice moved to the best nearby pilot z of the cheap screen. */
+function polish(s: Signal, lat: Lattice, z: number, layout: TileLayout): Lattice {
+  return ascend(lat, z, [0.003, 0.0012], 3, (cand) => screen(s, cand, layout)).lat;
 }
 
 /**
@@ -155,25 +164,19 @@ function distinctTop(candidates: { lat: Lattice; z: number }[], count: number, a
  * then list-decode once at the top (so the CRC is not given thousands of chances).
  */
 function refineLattice(sig: Float32Array, w: number, h: number, lat: Lattice, z: number, layout: TileLayout, seen: (a: Attempt) => void): DetectResult | null {
-  let cur = lat, curZ = z;
-  for (const [scaleStep, angleStep] of [[0.003, 0.003], [0.001, 0.001]] as const) {
-    let improved = true;
-    for (let round = 0; improved && round < 4; round++) {
-      improved = false;
-      for (const [ds, dt] of [[scaleStep, 0], [-scaleStep, 0], [0, angleStep], [0, -angleStep]] as const) {
-        const c = Math.cos(dt) * (1 + ds), sn = Math.sin(dt) * (1 + ds);
-        const cand = { a: cur.a * c - cur.b * sn, b: cur.a * sn + cur.b * c, score: cur.score };
-        const a = attempt(sig, w, h, cand, layout, false);
-        seen(a);
-        if (a.result.payload) return a.result;
-        if (a.z > curZ) { cur = cand; curZ = a.z; improved = true; }
-      }
-    }
-  }
-  if (cur === lat) return null; // the start was already list-decoded
-  const top = attempt(sig, w, h, cur, layout);
-  seen(top);
-  return top.result.payload ? top.result : null;
+  let found: DetectResult | null = null;
+  const top = ascend(lat, z, [0.003, 0.001], 4, (cand) => {
+    const a = attempt(sig, w, h, cand, layout, false);
+    seen(a);
+    if (!a.result.payload) return a.z;
+    found = a.result;
+    return Infinity;
+  });
+  if (found) return found;
+  if (top.lat === lat) return null; // the start was already list-decoded
+  const last = attempt(sig, w, h, top.lat, layout);
+  seen(last);
+  return last.result.payload ? last.result : null;
 }
 
 /** Look for a watermark under `key`; payload is null ("no watermark") unless its CRC checks. */

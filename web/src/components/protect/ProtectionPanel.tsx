@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api, fetchLicensedCopy, fetchWatermarkedCopy } from '../../api';
+import { api, fetchLicensedCopy, fetchWatermarkedCopy, type MarkedCopy } from '../../api';
 import { saveBlob } from '../../download';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
@@ -17,23 +17,50 @@ const STATUS_KEYS: Record<WorkFingerprint['status'], MessageKey> = {
 
 type Download = { state: 'idle' } | { state: 'busy' } | { state: 'done'; name: string; serial: string } | { state: 'error'; message: string };
 
+/** Asks the server for a marked copy and saves it, tracking the request's state for the form. */
+function useMarkedCopyDownload(): { download: Download; run: (fetch: () => Promise<MarkedCopy>) => Promise<boolean> } {
+  const { t } = useI18n();
+  const [download, setDownload] = useState<Download>({ state: 'idle' });
+  const run = async (fetch: () => Promise<MarkedCopy>) => {
+    if (download.state === 'busy') return false;
+    setDownload({ state: 'busy' });
+    try {
+      const copy = await fetch();
+      saveBlob(copy.blob, copy.fileName);
+      setDownload({ state: 'done', name: copy.fileName, serial: copy.serial ?? '' });
+      return true;
+    } catch (error) {
+      setDownload({ state: 'error', message: errorText(error, t) });
+      return false;
+    }
+  };
+  return { download, run };
+}
+
+/** What became of the request, announced politely to screen readers. */
+function CopyOutcome({ download, done, testId }: { download: Download; done: (d: { name: string; serial: string }) => string; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <div aria-live="polite">
+      {download.state === 'done' && (
+        <p className="notice notice-success" data-testid={testId}>
+          {done(download)}
+        </p>
+      )}
+      {download.state === 'error' && <p className="notice notice-error">{t('protect.copy.failed', { message: download.message })}</p>}
+    </div>
+  );
+}
+
 /** The signed-in reader asks for a copy of the work's image carrying an invisible mark naming them. */
 function WatermarkedCopyForm({ workId }: { workId: string }) {
   const { t } = useI18n();
   const [reference, setReference] = useState('');
-  const [download, setDownload] = useState<Download>({ state: 'idle' });
+  const { download, run } = useMarkedCopyDownload();
   const id = useId();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (download.state === 'busy') return;
-    setDownload({ state: 'busy' });
-    try {
-      const copy = await fetchWatermarkedCopy(workId, reference.trim());
-      saveBlob(copy.blob, copy.fileName);
-      setDownload({ state: 'done', name: copy.fileName, serial: copy.serial ?? '' });
-    } catch (error) {
-      setDownload({ state: 'error', message: errorText(error, t) });
-    }
+    await run(() => fetchWatermarkedCopy(workId, reference.trim()));
   };
   return (
     <form className="watermark-form" onSubmit={submit}>
@@ -51,14 +78,7 @@ function WatermarkedCopyForm({ workId }: { workId: string }) {
           {download.state === 'busy' ? t('protect.copy.working') : t('protect.copy.download')}
         </button>
       </div>
-      <div aria-live="polite">
-        {download.state === 'done' && (
-          <p className="notice notice-success" data-testid="watermark-done">
-            {t('protect.copy.done', { name: download.name, serial: download.serial })}
-          </p>
-        )}
-        {download.state === 'error' && <p className="notice notice-error">{t('protect.copy.failed', { message: download.message })}</p>}
-      </div>
+      <CopyOutcome download={download} testId="watermark-done" done={(d) => t('protect.copy.done', d)} />
     </form>
   );
 }
@@ -68,22 +88,15 @@ function LicensedCopyForm({ workId, onIssued }: { workId: string; onIssued: () =
   const { t } = useI18n();
   const [licensee, setLicensee] = useState('');
   const [reference, setReference] = useState('');
-  const [download, setDownload] = useState<Download>({ state: 'idle' });
   const [madeFor, setMadeFor] = useState('');
+  const { download, run } = useMarkedCopyDownload();
   const id = useId();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (download.state === 'busy' || !licensee.trim()) return;
-    setDownload({ state: 'busy' });
-    try {
-      const copy = await fetchLicensedCopy(workId, licensee.trim(), reference.trim());
-      saveBlob(copy.blob, copy.fileName);
-      setMadeFor(licensee.trim());
-      setDownload({ state: 'done', name: copy.fileName, serial: copy.serial ?? '' });
-      onIssued();
-    } catch (error) {
-      setDownload({ state: 'error', message: errorText(error, t) });
-    }
+    const name = licensee.trim();
+    if (!name) return;
+    setMadeFor(name);
+    if (await run(() => fetchLicensedCopy(workId, name, reference.trim()))) onIssued();
   };
   return (
     <form className="watermark-form" onSubmit={submit} data-testid="licensed-copy-form">
@@ -102,14 +115,7 @@ function LicensedCopyForm({ workId, onIssued }: { workId: string; onIssued: () =
           {download.state === 'busy' ? t('protect.copy.working') : t('protect.licence.download')}
         </button>
       </div>
-      <div aria-live="polite">
-        {download.state === 'done' && (
-          <p className="notice notice-success" data-testid="licensed-copy-done">
-            {t('protect.licence.done', { name: download.name, serial: download.serial, licensee: madeFor })}
-          </p>
-        )}
-        {download.state === 'error' && <p className="notice notice-error">{t('protect.copy.failed', { message: download.message })}</p>}
-      </div>
+      <CopyOutcome download={download} testId="licensed-copy-done" done={(d) => t('protect.licence.done', { ...d, licensee: madeFor })} />
     </form>
   );
 }
