@@ -131,7 +131,6 @@ function IssuedCopies({ workId, refresh }: { workId: string; refresh: number }) 
   return (
     <details className="issued-copies" data-testid="issued-copies">
       <summary>{t('protect.copies.show')}</summary>
-      <h3>{t('protect.copies.heading')}</h3>
       {copies.data && items.length === 0 && <p className="hint">{t('protect.copies.empty')}</p>}
       {items.length > 0 && (
         <div className="table-wrap">
