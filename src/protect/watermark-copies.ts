@@ -158,7 +158,7 @@ export class WatermarkCopyService {
       recipient_id: null,
       recipient_name: null,
       purpose: 'public',
-      reference: 'display copy',
+      reference: null, // the purpose says it all, in the reader's language
       created_at: new Date().toISOString(),
     });
     try {
