@@ -1,4 +1,3 @@
-import type { TransformNote } from './transform-guess.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Actor } from '../govern/roles.js';
@@ -9,35 +8,13 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Receipt, RegistrationStatus, RegistryService } from '../registry/registry.service.js';
 import type { EvidenceRepository } from './evidence.repository.js';
+import type { EvidenceBundle as ContractBundle } from './protect-contract.js';
 import type { FingerprintRepository } from './fingerprint.repository.js';
 import { PDQ_MATCH_DISTANCE } from './pdq/pdq.js';
-import type { ScanResult, ScanService } from './scan.service.js';
+import type { ScanService } from './scan.service.js';
 
-/**
- * The JSON bundle of an evidence report. Its exact bytes are stored and their sha256 registered in
- * the transparency log, so `wenyuan verify <receipt> --file <bundle>` proves it existed, unchanged,
- * no later than the log's checkpoint: the report cannot be back-dated.
- */
-export interface EvidenceBundle {
-  type: 'wenyuan.evidence/v1';
-  id: string;
-  createdAt: string;
-  createdBy: string;
-  method: { fingerprint: string; matchDistance: number; watermark: string };
-  suspect: { name: string; sha256: string; size: number; pdq: { hash: string; quality: number } | null; iscc: string | null; width: number | null; height: number | null; format: string | null };
-  matches: {
-    workId: string;
-    title: string | null;
-    original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
-    distance: number;
-    transforms: string[];
-    /** The same as codes (bundles made before session 3 lack them). */
-    transformNotes?: TransformNote[];
-    receipts: Receipt[];
-  }[];
-  watermark: ScanResult['watermark'];
-  warnings: string[];
-}
+/** The registered JSON of an evidence report (see protect-contract.ts). */
+export type EvidenceBundle = ContractBundle<Receipt>;
 
 export interface EvidenceView {
   id: string;

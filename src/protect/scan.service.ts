@@ -13,44 +13,12 @@ import { readImageForHashing } from './image-input.js';
 import type { FingerprintIndex, FingerprintMatch } from './fingerprint-index.js';
 import type { FingerprintRepository } from './fingerprint.repository.js';
 import { PDQ_MATCH_DISTANCE, pdqHexToBytes } from './pdq/pdq.js';
-import { describeTransforms, type TransformNote } from './transform-guess.js';
+import type { ScanMatch, ScanResult, WatermarkFinding } from './protect-contract.js';
+import { describeTransforms } from './transform-guess.js';
 import { detectWatermark } from './watermark/index.js';
 import { payloadToSerial } from './watermark-copies.js';
 
-export interface ScanMatch {
-  workId: string;
-  title: string | null;
-  /** The stored file that matched (a work may hold several). */
-  sha256: string;
-  distance: number;
-  /** Set when the PDQ distance was past the match radius and a block-by-block check confirmed it: the share of blocks that agree. */
-  blockAgreement: number | null;
-  /** The likely transformations in English words (CLI, JSON bundles)… */
-  transforms: string[];
-  /** …and as codes, for the UI to say in the reader's language. */
-  transformNotes: TransformNote[];
-  receipts: { registrationId: string; index: number; url: string }[];
-}
-
-export interface WatermarkFinding {
-  payload: string | null;
-  confidence: number;
-  /** The copy the payload names, when the actor may see it: which work, for whom, why. */
-  copy: { serial: number; workId: string; recipientId: string | null; recipient: string | null; purpose: string; reference: string | null; createdAt: string } | null;
-}
-
-export interface ScanResult {
-  name: string;
-  sha256: string;
-  size: number;
-  status: 'matched' | 'no_match' | 'unmatchable' | 'error';
-  error: string | null;
-  fingerprint: Pick<ImageFingerprint, 'pdq' | 'iscc' | 'width' | 'height' | 'format'> | null;
-  matches: ScanMatch[];
-  watermark: WatermarkFinding | null;
-  warnings: string[];
-  scannedAt: string;
-}
+export type { ScanMatch, ScanResult, WatermarkFinding };
 
 const MATCH_LIMIT = 20;
 /**

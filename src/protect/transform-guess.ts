@@ -1,5 +1,8 @@
 import { imageFormatOfMediaType } from '../media/file-kind.js';
 import type { PdqTransform } from './pdq/pdq.js';
+import type { TransformNote } from './protect-contract.js';
+
+export type { TransformNote };
 
 /** What is known about a suspect copy and the stored image it matched. */
 export interface MatchFacts {
@@ -18,15 +21,6 @@ export interface MatchFacts {
   suspect: { width: number; height: number; format: string };
   original: { width: number; height: number; mediaType: string } | null;
 }
-
-/**
- * One likely transformation, as a code the UI translates (`value`: a percentage, degrees or a
- * format name where the phrase needs one). `guessTransforms` gives the English phrases.
- */
-export type TransformNote =
-  | { code: 'identical' | 'turned_cw' | 'turned_180' | 'turned_ccw' | 'flipped' | 'mirrored' | 'transposed' | 'framed_plain' | 'proportions_changed' | 'stretched' | 'resaved_same' | 'resaved_edited' }
-  | { code: 'tilted' | 'overlay' | 'cropped' | 'bordered' | 'downscaled' | 'upscaled'; value: number }
-  | { code: 're_encoded'; value: string };
 
 // PDQ's rot90 turns counter-clockwise: if turning the suspect 90° counter-clockwise gives the
 // original, the suspect is the original turned 90° clockwise.

@@ -5,6 +5,7 @@ import { canEditWork, canReadWork } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { FingerprintRepository, WatermarkCopyRow } from './fingerprint.repository.js';
+import type { CopyRecord } from './protect-contract.js';
 import { embedWatermark, PAYLOAD_BYTES } from './watermark/index.js';
 
 /** The largest serial a 48-bit payload carries. */
@@ -28,18 +29,7 @@ export function payloadToSerial(payload: Uint8Array): number {
   return payload.reduce((n, byte) => n * 256 + byte, 0);
 }
 
-/** A copy as shown to those who manage its work. */
-export interface CopyRecord {
-  serial: number;
-  workId: string;
-  purpose: WatermarkCopyRow['purpose'];
-  /** The licensee's name, or the account's "display name (username)". */
-  recipient: string | null;
-  recipientId: string | null;
-  reference: string | null;
-  outputSha256: string | null;
-  createdAt: string;
-}
+export type { CopyRecord };
 
 function copyRecord(row: WatermarkCopyRow, accountName: string | null): CopyRecord {
   return {

@@ -227,84 +227,12 @@ export interface RegistrationSummary {
   sequencedAt: string;
 }
 
-/** A watermark read from a suspect image (src/protect/scan.service.ts WatermarkFinding). */
-export interface WatermarkFinding {
-  /** The 48-bit payload as hex, or null when no watermark of this archive was found. */
-  payload: string | null;
-  confidence: number;
-  /** The copy the payload names, shown only to those who may edit its work. */
-  copy: { serial: number; workId: string; recipientId: string | null; recipient: string | null; purpose: string; reference: string | null; createdAt: string } | null;
-}
+// The protection routes' shapes are declared once, beside the server code that makes them.
+export type { CopyRecord as IssuedCopy, IsccCodes, ScanMatch, ScanResult, ScanStatus, TransformNote, WatermarkFinding } from '../../src/protect/protect-contract';
+import type { EvidenceBundle as ContractBundle, IsccCodes } from '../../src/protect/protect-contract';
 
-/** ISCC (ISO 24138) codes of an image file. */
-export interface IsccCodes {
-  meta?: string;
-  content: string;
-  data: string;
-  instance: string;
-  iscc: string;
-}
-
-/** One matching work of a scan (src/protect/scan.service.ts ScanMatch). */
-export interface ScanMatch {
-  workId: string;
-  title: string | null;
-  /** The work's stored file that matched. */
-  sha256: string;
-  /** Hamming distance of the PDQ hashes, 0–256 bits. */
-  distance: number;
-  /** Set when the distance was past the match radius and a block-by-block check confirmed the match. */
-  blockAgreement: number | null;
-  /** Likely transformations, as English phrases… */
-  transforms: string[];
-  /** …and as codes the UI says in the reader's language. */
-  transformNotes: TransformNote[];
-  receipts: { registrationId: string; index: number; url: string }[];
-}
-
-/** One likely transformation (src/protect/transform-guess.ts TransformNote). */
-export type TransformNote =
-  | { code: 'identical' | 'turned_cw' | 'turned_180' | 'turned_ccw' | 'flipped' | 'mirrored' | 'transposed' | 'framed_plain' | 'proportions_changed' | 'stretched' | 'resaved_same' | 'resaved_edited' }
-  | { code: 'tilted' | 'overlay' | 'cropped' | 'bordered' | 'downscaled' | 'upscaled'; value: number }
-  | { code: 're_encoded'; value: string };
-
-export type ScanStatus = 'matched' | 'no_match' | 'unmatchable' | 'error';
-
-/** POST /api/scans: the result for one suspect file. */
-export interface ScanResult {
-  name: string;
-  sha256: string;
-  size: number;
-  status: ScanStatus;
-  error: string | null;
-  fingerprint: { pdq: { hash: string; quality: number }; iscc: IsccCodes | null; width: number; height: number; format: string } | null;
-  matches: ScanMatch[];
-  watermark: WatermarkFinding | null;
-  warnings: string[];
-  scannedAt: string;
-}
-
-/** The registered JSON of an evidence report (src/protect/evidence.service.ts EvidenceBundle). */
-export interface EvidenceBundle {
-  type: 'wenyuan.evidence/v1';
-  id: string;
-  createdAt: string;
-  createdBy: string;
-  method: { fingerprint: string; matchDistance: number; watermark: string };
-  suspect: { name: string; sha256: string; size: number; pdq: { hash: string; quality: number } | null; iscc: string | null; width: number | null; height: number | null; format: string | null };
-  matches: {
-    workId: string;
-    title: string | null;
-    original: { sha256: string; pdq: string | null; quality: number | null; width: number | null; height: number | null; iscc: string | null };
-    distance: number;
-    transforms: string[];
-    /** Missing in bundles made before the codes existed. */
-    transformNotes?: TransformNote[];
-    receipts: Receipt[];
-  }[];
-  watermark: WatermarkFinding | null;
-  warnings: string[];
-}
+/** The registered JSON of an evidence report. */
+export type EvidenceBundle = ContractBundle<Receipt>;
 
 /** GET /api/evidence/:id (POST /api/evidence answers the same without `suspectSha256`). */
 export interface EvidenceView {
@@ -321,18 +249,6 @@ export interface EvidenceSummary {
   createdAt: string;
   suspectSha256: string;
   registrationId: string | null;
-}
-
-/** A marked copy of a work, as its managers see it (GET /api/works/:id/watermarked-copies). */
-export interface IssuedCopy {
-  serial: number;
-  workId: string;
-  purpose: 'download' | 'licence' | 'public';
-  recipient: string | null;
-  recipientId: string | null;
-  reference: string | null;
-  outputSha256: string | null;
-  createdAt: string;
 }
 
 /** GET /api/works/:id/fingerprint: the fingerprint of the work's main image. */
