@@ -68,7 +68,7 @@ for (let from = 0; from < N; from += BATCH) {
 await sql`ANALYZE`.execute(app.database.db);
 const seedSeconds = (performance.now() - seedStart) / 1000;
 
-const server = await buildServer(app, { webRoot: null });
+const server = await buildServer(app.http, { webRoot: null });
 await server.ready();
 
 const scenarios: { name: string; url: string; auth?: boolean }[] = [

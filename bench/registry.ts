@@ -39,7 +39,8 @@ function bareHashFsync(entries: string[], batch: number, dir: string): number {
 }
 
 const dataDir = tempDir('wenyuan-bench-registry-');
-const app = await createApp(loadConfig({ dataDir, databaseUrl: `sqlite:${path.join(dataDir, 'wenyuan.db')}`, registryOrigin: 'bench.example/registry' }, {}));
+const app = await createApp(loadConfig({ dataDir, databaseUrl: `sqlite:${path.join(dataDir, 'wenyuan.db')}` }, {}));
+await app.instance.configure({ name: { en: 'Bench Museum' }, publicUrl: 'https://bench.example', registryOrigin: 'bench.example/registry' });
 const entries = Array.from({ length: N }, (_, i) => entryText(i));
 const bare = bareHashFsync(entries, BATCH, dataDir);
 
@@ -98,7 +99,8 @@ await app.close();
 // database (random hashes: generation cost does not depend on their values), then proofs served
 // by the real TransparencyLog over SQLite.
 const bigDir = tempDir('wenyuan-bench-registry-big-');
-const big = await createApp(loadConfig({ dataDir: bigDir, databaseUrl: `sqlite:${path.join(bigDir, 'wenyuan.db')}`, registryOrigin: 'bench.example/big' }, {}));
+const big = await createApp(loadConfig({ dataDir: bigDir, databaseUrl: `sqlite:${path.join(bigDir, 'wenyuan.db')}` }, {}));
+await big.instance.configure({ name: { en: 'Bench Museum' }, publicUrl: 'https://bench.example', registryOrigin: 'bench.example/big' });
 const fillStart = performance.now();
 const levels: { level: number; full: number; partial: number }[] = [];
 for (let level = 0, hashes = BIG; hashes > 0; level++, hashes = Math.floor(hashes / TILE_WIDTH)) {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { canReadWork, type Actor } from '../govern/roles.js';
 import { cleanFileName } from '../media/file-name.js';
 import type { BlobStore } from '../platform/blob-store.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError, CommonErrors, type ErrorOptions } from '../platform/errors.js';
 import type { Collection, CollectionService } from './collection.service.js';
 import type { LangMap } from './metadata.schema.js';
 import type { DerivativeRow, WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
@@ -51,7 +51,7 @@ export interface BagReport {
 }
 
 export const BagExportErrors = {
-  fixity: (message: string) => new AppError('fixity_failure', message),
+  fixity: <K extends 'export.blob_missing' | 'export.blob_changed' | 'export.blob_size'>(message: string, options: ErrorOptions<K>) => new AppError('fixity_failure', message, options),
 };
 
 interface CollectionNode {
@@ -176,8 +176,8 @@ interface Selection {
 async function selectWorks(deps: BagExportDeps, actor: Actor, options: BagExportOptions): Promise<Selection> {
   const hasCollection = Boolean(options.collectionId);
   const hasWorks = (options.workIds?.length ?? 0) > 0;
-  if (hasCollection === hasWorks) throw CommonErrors.invalid('export either one collection or a list of works (give exactly one of them)');
-  if (!options.outDir) throw CommonErrors.invalid('say where to write the bag (outDir)');
+  if (hasCollection === hasWorks) throw CommonErrors.invalid('export either one collection or a list of works (give exactly one of them)', { key: 'export.selection' });
+  if (!options.outDir) throw CommonErrors.invalid('say where to write the bag (outDir)', { key: 'export.no_target' });
 
   if (options.collectionId) {
     const root = await deps.collections.get(actor, options.collectionId);
@@ -214,23 +214,31 @@ async function selectWorks(deps: BagExportDeps, actor: Actor, options: BagExport
     if (row && canReadWork(actor, row)) works.push(row);
     else unreadable.push(id);
   }
-  if (unreadable.length > 0) throw new AppError('not_found', `work(s) ${unreadable.join(', ')} were not found or you may not read them; nothing was exported`);
+  if (unreadable.length > 0) {
+    throw new AppError('not_found', `work(s) ${unreadable.join(', ')} were not found or you may not read them; nothing was exported`, {
+      key: 'export.works_unreadable',
+      params: { ids: unreadable.join(', '), count: unreadable.length },
+    });
+  }
   return { works, tree: null, skipped: 0, description: (n) => `${n} selected work(s), exported from Wenyuan` };
 }
 
 async function assertWritableTarget(outDir: string, partial: string): Promise<void> {
   const existing = await fsp.readdir(outDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
-    if (error.code === 'ENOTDIR') throw CommonErrors.conflict(`${outDir} is a file; choose a new directory for the bag`);
+    if (error.code === 'ENOTDIR') throw CommonErrors.conflict(`${outDir} is a file; choose a new directory for the bag`, { key: 'export.target_is_file', params: { path: outDir } });
     throw error;
   });
-  if (existing && existing.length > 0) throw CommonErrors.conflict(`${outDir} already exists and is not empty; choose a new directory (an export never overwrites)`);
+  if (existing && existing.length > 0) throw CommonErrors.conflict(`${outDir} already exists and is not empty; choose a new directory (an export never overwrites)`, { key: 'export.target_not_empty', params: { path: outDir } });
   await fsp.mkdir(path.dirname(outDir), { recursive: true });
   try {
     await fsp.mkdir(partial);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw CommonErrors.conflict(`${partial} exists: another export into ${outDir} is running or was interrupted; if none is running, delete it and try again`);
+      throw CommonErrors.conflict(`${partial} exists: another export into ${outDir} is running or was interrupted; if none is running, delete it and try again`, {
+        key: 'export.partial_exists',
+        params: { path: outDir, partial },
+      });
     }
     throw error;
   }
@@ -280,7 +288,7 @@ class BagWriter {
 
   /** Streams a blob into the bag, re-hashing it on the way; returns its size. */
   async copyBlob(rel: string, sha256: string, expectedSize: number | null, label: string): Promise<number> {
-    if (!(await this.blobs.has(sha256))) throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} is missing. Nothing was exported; run \`wenyuan fixity\` and restore the file from a backup`);
+    if (!(await this.blobs.has(sha256))) throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} is missing. Nothing was exported; run \`wenyuan fixity\` and restore the file from a backup`, { key: 'export.blob_missing', params: { label, sha256 } });
     await this.mkdir(path.posix.dirname(rel));
     const hash = createHash('sha256');
     let size = 0;
@@ -294,10 +302,16 @@ class BagWriter {
     await pipeline(this.blobs.open(sha256), meter, fs.createWriteStream(this.abs(rel), { flags: 'wx', flush: true }));
     const actual = hash.digest('hex');
     if (actual !== sha256) {
-      throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} now hashes to ${actual}. Nothing was exported; run \`wenyuan fixity\` and restore the file from a backup`);
+      throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} now hashes to ${actual}. Nothing was exported; run \`wenyuan fixity\` and restore the file from a backup`, {
+        key: 'export.blob_changed',
+        params: { label, sha256, actual },
+      });
     }
     if (expectedSize !== null && size !== expectedSize) {
-      throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} is ${size} bytes, the archive recorded ${expectedSize}. Nothing was exported`);
+      throw BagExportErrors.fixity(`fixity failure in ${label}: stored blob ${sha256} is ${size} bytes, the archive recorded ${expectedSize}. Nothing was exported`, {
+        key: 'export.blob_size',
+        params: { label, sha256, size, expected: expectedSize },
+      });
     }
     this.entries.push({ path: rel, sha256, size });
     return size;

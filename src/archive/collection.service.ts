@@ -1,19 +1,13 @@
 import type { Actor } from '../govern/roles.js';
 import { hasRole, isStaff } from '../govern/roles.js';
-import { CommonErrors } from '../platform/errors.js';
+import { CommonErrors, fieldProblem, invalidFields } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import type { Collection } from './collection.contract.js';
 import type { CollectionRepository, CollectionRow } from './collection.repository.js';
+import { isDownloadPolicy, type DownloadPolicy } from './download-policy.js';
 import { langMapSchema, type LangMap } from './metadata.schema.js';
 
-export interface Collection {
-  id: string;
-  parentId: string | null;
-  name: LangMap;
-  description: LangMap | null;
-  visibility: 'private' | 'public';
-  ownerId: string | null;
-  createdAt: string;
-}
+export type { Collection };
 
 function toCollection(row: CollectionRow): Collection {
   return {
@@ -24,6 +18,7 @@ function toCollection(row: CollectionRow): Collection {
     visibility: row.visibility as 'private' | 'public',
     ownerId: row.owner_id,
     createdAt: row.created_at,
+    downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
   };
 }
 
@@ -32,7 +27,7 @@ const MAX_DEPTH = 32;
 /** Validates a LangMap as invalid_input naming the field (a bare ZodError would be a 500). */
 function parseLangMap(value: unknown, field: string): LangMap {
   const parsed = langMapSchema.safeParse(value);
-  if (!parsed.success) throw CommonErrors.invalid(`${field}: ${parsed.error.issues.map((i) => [...i.path, i.message].join(' ')).join('; ')}`);
+  if (!parsed.success) throw invalidFields(parsed.error.issues.map((issue) => fieldProblem({ ...issue, path: [field, ...issue.path] }, field)));
   return parsed.data;
 }
 
@@ -47,12 +42,12 @@ export class CollectionService {
 
   async get(actor: Actor, id: string): Promise<Collection> {
     const row = await this.repo.findById(id);
-    if (!row || !(row.visibility === 'public' || isStaff(actor) || (actor.kind === 'user' && row.owner_id === actor.id))) throw CommonErrors.notFound(`collection ${id}`);
+    if (!row || !(row.visibility === 'public' || isStaff(actor) || (actor.kind === 'user' && row.owner_id === actor.id))) throw CommonErrors.notFound('collection', { id });
     return toCollection(row);
   }
 
   async create(actor: Actor, input: { name: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public' }): Promise<Collection> {
-    if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections');
+    if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections', { key: 'collection.manage_forbidden' });
     const name = parseLangMap(input.name, 'name');
     if (input.parentId) {
       await this.requireExists(input.parentId);
@@ -68,17 +63,18 @@ export class CollectionService {
       owner_id: actor.id,
       created_at: now,
       updated_at: now,
+      download_policy: null,
     };
     await this.repo.insert(row);
     return toCollection(row);
   }
 
-  async update(actor: Actor, id: string, input: { name?: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public' }): Promise<Collection> {
-    if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections');
+  async update(actor: Actor, id: string, input: { name?: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public'; downloadPolicy?: DownloadPolicy | null }): Promise<Collection> {
+    if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections', { key: 'collection.manage_forbidden' });
     await this.requireExists(id);
     if (input.parentId) {
       await this.requireExists(input.parentId);
-      if ((await this.ancestors(input.parentId)).includes(id) || input.parentId === id) throw CommonErrors.invalid('a collection cannot be nested inside itself');
+      if ((await this.ancestors(input.parentId)).includes(id) || input.parentId === id) throw CommonErrors.invalid('a collection cannot be nested inside itself', { key: 'collection.nested_in_itself' });
       await this.requireDepthBelowLimit(input.parentId);
     }
     await this.repo.update(
@@ -88,10 +84,23 @@ export class CollectionService {
         ...(input.description !== undefined ? { description: input.description ? JSON.stringify(parseLangMap(input.description, 'description')) : null } : {}),
         ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
         ...(input.visibility ? { visibility: input.visibility } : {}),
+        ...(input.downloadPolicy !== undefined ? { download_policy: input.downloadPolicy } : {}),
       },
       new Date().toISOString(),
     );
     return this.get(actor, id);
+  }
+
+  /** The download policy a work in this collection inherits: the nearest collection up the tree that sets one. */
+  async downloadPolicyOf(collectionId: string | null): Promise<DownloadPolicy | null> {
+    let current = collectionId;
+    for (let depth = 0; current && depth < MAX_DEPTH; depth++) {
+      const row = await this.repo.findById(current);
+      if (!row) return null;
+      if (isDownloadPolicy(row.download_policy)) return row.download_policy;
+      current = row.parent_id;
+    }
+    return null;
   }
 
   /** The collection and all collections nested below it. */
@@ -124,10 +133,10 @@ export class CollectionService {
 
   // With every chain at most MAX_DEPTH long, the ancestor walk above sees every possible cycle.
   private async requireDepthBelowLimit(parentId: string): Promise<void> {
-    if ((await this.ancestors(parentId)).length >= MAX_DEPTH) throw CommonErrors.invalid(`collections nest at most ${MAX_DEPTH} levels deep`);
+    if ((await this.ancestors(parentId)).length >= MAX_DEPTH) throw CommonErrors.invalid(`collections nest at most ${MAX_DEPTH} levels deep`, { key: 'collection.too_deep', params: { max: MAX_DEPTH } });
   }
 
   private async requireExists(id: string): Promise<void> {
-    if (!(await this.repo.findById(id))) throw CommonErrors.notFound(`collection ${id}`);
+    if (!(await this.repo.findById(id))) throw CommonErrors.notFound('collection', { id });
   }
 }

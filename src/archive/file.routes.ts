@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { App } from '../app.js';
-import { CommonErrors } from '../platform/errors.js';
-import type { Api } from '../platform/http/routes.js';
+import type { Actor } from '../govern/roles.js';
+import type { BlobStore } from '../platform/blob-store.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
+import type { Api } from '../platform/http/api.js';
+import { mediaResponse } from '../platform/http/api-contract.js';
+import { fileAccess, type DownloadPolicyService } from './download-policy.js';
+import type { WorkService } from './work.service.js';
 
 const tags = ['files'];
 const params = z.object({ id: z.string().min(1).max(64), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -13,18 +17,24 @@ const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gi
  * File downloads go through the work that holds them, so the work's access rule guards every
  * original and derivative: a private work's thumbnail is as hidden as the work.
  */
-export function fileRoutes(api: Api, app: App): void {
-  const resolve = async (actor: Parameters<App['works']['get']>[0], id: string, sha256: string) => {
-    const work = await app.works.get(actor, id);
-    const files = await app.workRepository.filesOf([id]);
+export function fileRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService; blobs: BlobStore }): void {
+  const { works, downloads, blobs } = deps;
+  const resolve = async (actor: Actor, id: string, sha256: string) => {
+    const { work, files, derivatives, canEdit } = await works.withFiles(actor, id);
     const file = files.find((f) => f.sha256 === sha256);
-    if (!file) throw CommonErrors.notFound(`file ${sha256} of work ${id}`);
-    return { work, file };
+    if (!file) throw CommonErrors.notFound('work_file', { id, sha256 }, `file ${sha256} of work ${id} was not found`);
+    return { work, file, canEdit, derivatives: derivatives.filter((d) => d.source_sha256 === sha256) };
   };
 
-  api.get('/works/:id/files/:sha256', { schema: { tags, params } }, async (request, reply) => {
-    const { work, file } = await resolve(request.actor, request.params.id, request.params.sha256);
+  api.get('/works/:id/files/:sha256', { schema: { tags, params, response: { 200: mediaResponse('The original file: inline when browsers show its type safely, otherwise as an attachment.', ['*/*']) } } }, async (request, reply) => {
+    const { work, file, canEdit, derivatives } = await resolve(request.actor, request.params.id, request.params.sha256);
+    // The master follows the work's download policy for those who do not manage it (its display copy stays viewable).
+    const { policy } = await downloads.forWork(work);
+    const access = fileAccess(policy, canEdit, { hasDisplayCopy: derivatives.some((d) => d.name === 'display') });
+    if (access.master === 'denied') throw new AppError('download_restricted', `the original of this file is not offered for download (policy: ${policy}); its display copy is`, { key: 'file.download_restricted', params: { policy } });
     const inline = INLINE_TYPES.has(file.media_type);
+    // Viewing only: a type the browser cannot show inline would be a download.
+    if (access.master === 'inline' && !inline) throw new AppError('download_restricted', `the original of this file is not offered for download (policy: ${policy})`, { key: 'file.download_restricted', params: { policy } });
     reply
       .type(inline ? file.media_type : 'application/octet-stream')
       .header('content-length', String(file.size))
@@ -32,21 +42,35 @@ export function fileRoutes(api: Api, app: App): void {
       .header('cache-control', work.visibility === 'public' ? 'public, max-age=3600' : 'private, no-store')
       .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.original_name)}`)
       .header('content-security-policy', "default-src 'none'; sandbox");
-    return reply.send(app.blobs.open(file.sha256));
+    return reply.send(blobs.open(file.sha256));
   });
 
   api.get(
     '/works/:id/files/:sha256/:derivative',
-    { schema: { tags, params: params.extend({ derivative: z.enum(['thumbnail', 'display']) }) } },
+    {
+      schema: {
+        tags,
+        params: params.extend({ derivative: z.enum(['thumbnail', 'display']) }),
+        querystring: z.object({ download: z.enum(['1']).optional().describe('1: as a file to save (the display copy is what visitors download of works whose policy is "display")') }),
+        response: { 200: mediaResponse('The thumbnail (WebP) or the display copy (JPEG).', ['image/webp', 'image/jpeg']) },
+      },
+    },
     async (request, reply) => {
-      const { work, file } = await resolve(request.actor, request.params.id, request.params.sha256);
-      const derivative = (await app.workRepository.derivativesOf([file.sha256])).find((d) => d.name === request.params.derivative);
-      if (!derivative) throw CommonErrors.notFound(`${request.params.derivative} of file ${file.sha256} (it may still be being made)`);
+      const { work, file, derivatives, canEdit } = await resolve(request.actor, request.params.id, request.params.sha256);
+      const derivative = derivatives.find((d) => d.name === request.params.derivative);
+      if (!derivative) throw CommonErrors.notFound('derivative', { name: request.params.derivative, sha256: file.sha256 }, `${request.params.derivative} of file ${file.sha256} was not found (it may still be being made)`);
+      if (request.query.download) {
+        const { policy } = await downloads.forWork(work);
+        if (!canEdit && policy === 'none') throw new AppError('download_restricted', 'this work is not offered for download', { key: 'file.download_restricted', params: { policy } });
+        const stem = file.original_name.replace(/\.[^.]*$/, '') || 'image';
+        const extension = derivative.media_type === 'image/png' ? 'png' : derivative.media_type === 'image/webp' ? 'webp' : 'jpg';
+        reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${stem}.${derivative.name}.${extension}`)}`);
+      }
       reply
         .type(derivative.media_type)
         .header('etag', `"${derivative.sha256}"`)
         .header('cache-control', work.visibility === 'public' ? 'public, max-age=3600' : 'private, no-store');
-      return reply.send(app.blobs.open(derivative.sha256));
+      return reply.send(blobs.open(derivative.sha256));
     },
   );
 }

@@ -2,24 +2,10 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { Database } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
+import type { FixityProblem, FixityReport, FixityRun } from './admin.contract.js';
 import type { WorkRepository } from './work.repository.js';
 
-export interface FixityProblem {
-  sha256: string;
-  problem: 'missing' | 'mismatch' | 'size';
-  detail: string;
-}
-
-export interface FixityReport {
-  id: string;
-  trigger: string;
-  startedAt: string;
-  finishedAt: string;
-  checked: number;
-  mismatched: number;
-  missing: number;
-  problems: FixityProblem[];
-}
+export type { FixityProblem, FixityReport };
 
 /** Re-hashes every stored file (originals and derivatives) and records what no longer matches its key. */
 export class FixityService {
@@ -87,7 +73,13 @@ export class FixityService {
     return { id: r.id, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at ?? '', checked: r.checked, mismatched: r.mismatched, missing: r.missing, problems: JSON.parse(r.report) as FixityProblem[] };
   }
 
-  async recent(limit = 20): Promise<Omit<FixityReport, 'problems'>[]> {
+  /** When the latest audit started (ISO time), or null before the first. */
+  async lastStartedAt(): Promise<string | null> {
+    const row = await this.database.db.selectFrom('fixity_runs').select('started_at').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+    return row?.started_at ?? null;
+  }
+
+  async recent(limit = 20): Promise<FixityRun[]> {
     const rows = await this.database.db.selectFrom('fixity_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: r.id, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at ?? '', checked: r.checked, mismatched: r.mismatched, missing: r.missing }));
   }

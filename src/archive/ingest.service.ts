@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Actor } from '../govern/roles.js';
 import { canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { cleanFileName, titleFromFileName } from '../media/file-name.js';
-import { sniffFile, RENDERABLE_IMAGES } from '../media/file-kind.js';
+import { sniffFile, RENDERABLE_IMAGES, unreadableFileError } from '../media/file-kind.js';
 import { probeImage } from '../media/image-probe.js';
 import { BlobTooLargeError, type BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
@@ -37,11 +37,11 @@ export class IngestService {
   ) {}
 
   async ingest(actor: Actor, source: Readable, rawName: string, options: IngestOptions = {}): Promise<IngestResult> {
-    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('only admins, curators and creators can add files');
+    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('only admins, curators and creators can add files', { key: 'file.add_forbidden' });
     const name = cleanFileName(rawName);
     const stored = await this.store(source);
     // No name here: like every other per-file error, the caller prefixes the file name.
-    if (stored.size === 0) throw CommonErrors.invalid('file is empty (0 bytes)');
+    if (stored.size === 0) throw CommonErrors.invalid('file is empty (0 bytes)', { key: 'file.empty' });
     // Identical content is reported as already archived only through works the actor may read;
     // another user's private work must not reveal itself, so the actor then gets a work of their own.
     const holders = (await this.repo.worksWithFile(stored.sha256)).filter((h) => canReadWork(actor, h));
@@ -73,7 +73,7 @@ export class IngestService {
       return await this.blobs.put(source, { maxBytes: this.limits.maxUploadBytes });
     } catch (error) {
       if (error instanceof BlobTooLargeError) {
-        throw new AppError('payload_too_large', `file is larger than the upload limit of ${formatBytes(this.limits.maxUploadBytes)}`);
+        throw fileTooLarge(this.limits.maxUploadBytes);
       }
       throw error;
     }
@@ -84,7 +84,7 @@ export class IngestService {
     const local = this.blobs.localPath(sha256);
     if (!local) throw new Error('blob store has no local path; remote stores stage to a temp file first');
     const type = await sniffFile(local, name, head);
-    if (type.unreadable) throw new AppError('corrupt_file', type.unreadable);
+    if (type.unreadable) throw unreadableFileError(name, type);
     const warnings = type.mismatch ? [type.mismatch] : [];
     const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
     if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) {
@@ -98,6 +98,11 @@ export class IngestService {
     }
     return { file, warnings };
   }
+}
+
+/** payload_too_large for a file over the upload limit (`limit`: the limit in bytes). */
+export function fileTooLarge(limit: number): AppError {
+  return new AppError('payload_too_large', `file is larger than the upload limit of ${formatBytes(limit)}`, { key: 'file.too_large', params: { limitBytes: limit } });
 }
 
 export function formatBytes(n: number): string {

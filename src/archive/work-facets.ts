@@ -44,7 +44,32 @@ function namedPeriod(metadata: WorkMetadata): { period?: string } {
 /** Top-level metadata fields whose values differ between two versions. */
 export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+  return [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key])).sort();
+}
+
+/**
+ * A value as JSON with object keys sorted and empty parts (undefined, '', {}, []) dropped, so that
+ * an edit form re-sending a field in another key order, or an empty language, is not a change.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value)) ?? '';
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(canonical).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  // Surrounding whitespace is not content: forms trim what they send back.
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  return value;
 }
 
 /** The titles of a work, for the heavier-weighted part of the search index. */

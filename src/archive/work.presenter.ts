@@ -1,23 +1,13 @@
 import type { Actor } from '../govern/roles.js';
 import { canEditWork } from '../govern/roles.js';
+import { fileAccess, type DownloadPolicy, type PolicySource } from './download-policy.js';
+import type { WorkDetail, WorkFile } from './work.contract.js';
 import type { DerivativeRow, WorkFileRow } from './work.repository.js';
 import type { Work } from './work.service.js';
 
-export interface FileView {
-  sha256: string;
-  name: string;
-  mediaType: string;
-  kind: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  placeholder: string | null;
-  url: string;
-  derivatives: Record<string, { url: string; width: number; height: number; mediaType: string }>;
-}
-
 /** The JSON shape of a work for the API and the web UI. */
-export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], derivatives: DerivativeRow[]) {
+export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], derivatives: DerivativeRow[], download: { policy: DownloadPolicy; source: PolicySource }): WorkDetail {
+  const canEdit = canEditWork(actor, { visibility: work.visibility, owner_id: work.ownerId });
   return {
     id: work.id,
     version: work.version,
@@ -29,10 +19,14 @@ export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], deri
     metadata: work.metadata,
     createdAt: work.createdAt,
     updatedAt: work.updatedAt,
-    canEdit: canEditWork(actor, { visibility: work.visibility, owner_id: work.ownerId }),
-    files: files.map((f): FileView => {
+    canEdit,
+    /** The work's own override (editors change it), and the policy in force with where it comes from. */
+    downloadPolicy: work.downloadPolicy,
+    download,
+    files: files.map((f): WorkFile => {
       const base = `/api/works/${work.id}/files/${f.sha256}`;
       const own = derivatives.filter((d) => d.source_sha256 === f.sha256);
+      const access = fileAccess(download.policy, canEdit, { hasDisplayCopy: own.some((d) => d.name === 'display') });
       return {
         sha256: f.sha256,
         name: f.original_name,
@@ -42,8 +36,9 @@ export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], deri
         width: f.width,
         height: f.height,
         placeholder: f.placeholder,
-        url: base,
+        url: access.master === 'denied' ? null : base,
         derivatives: Object.fromEntries(own.map((d) => [d.name, { url: `${base}/${d.name}`, width: d.width, height: d.height, mediaType: d.media_type }])),
+        download: access.download === 'master' ? { kind: 'master', url: base } : access.download === 'display' ? { kind: 'display', url: `${base}/display?download=1` } : null,
       };
     }),
   };

@@ -11,6 +11,9 @@ export type WorkVersionRow = Selectable<WorkVersionsTable>;
 export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
+/** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf'>;
+
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
   constructor(private readonly database: Database) {}
@@ -153,12 +156,12 @@ export class WorkRepository {
     await trx.insertInto('work_versions').values(row).execute();
   }
 
-  listVersions(workId: string): Promise<(WorkVersionRow & { changed_by_name: string | null })[]> {
+  listVersions(workId: string): Promise<(WorkVersionRow & { changed_by_name: string | null; changed_by_username: string | null })[]> {
     return this.db
       .selectFrom('work_versions')
       .leftJoin('users', 'users.id', 'work_versions.changed_by')
       .selectAll('work_versions')
-      .select('users.display_name as changed_by_name')
+      .select(['users.display_name as changed_by_name', 'users.username as changed_by_username'])
       .where('work_versions.work_id', '=', workId)
       .orderBy('work_versions.version', 'desc')
       .execute();
@@ -172,12 +175,12 @@ export class WorkRepository {
     await trx.insertInto('work_events').values(row).execute();
   }
 
-  listEvents(workId: string, limit: number): Promise<(WorkEventRow & { actor_name: string | null })[]> {
+  listEvents(workId: string, limit: number): Promise<(WorkEventRow & { actor_name: string | null; actor_username: string | null })[]> {
     return this.db
       .selectFrom('work_events')
       .leftJoin('users', 'users.id', 'work_events.actor_id')
       .selectAll('work_events')
-      .select('users.display_name as actor_name')
+      .select(['users.display_name as actor_name', 'users.username as actor_username'])
       .where('work_events.work_id', '=', workId)
       .orderBy('work_events.id', 'desc')
       .limit(limit)

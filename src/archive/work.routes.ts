@@ -1,36 +1,39 @@
 import { z } from 'zod';
-import type { App } from '../app.js';
-import { requireUser } from '../platform/http/auth.js';
-import type { Api } from '../platform/http/routes.js';
+import { requireUser } from '../govern/http-auth.js';
+import type { Api } from '../platform/http/api.js';
+import type { CollectionService } from './collection.service.js';
+import type { DownloadPolicyService } from './download-policy.js';
+import { itemsOf } from '../platform/http/api-contract.js';
+import { downloadPolicySchema, visibilitySchema, workDetailSchema, workEventSchema, workVersionDetailSchema, workVersionSchema } from './work.contract.js';
 import { presentWork } from './work.presenter.js';
+import type { WorkService } from './work.service.js';
 
 const tags = ['works'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const visibility = z.enum(['private', 'public']);
+const visibility = visibilitySchema;
 // The metadata schema is enforced by the service (it names every bad field); the route keeps it open.
 const metadataInput = z.record(z.string(), z.unknown()).describe('Work metadata; see WorkMetadata in docs/metadata.md');
 
 /** Reading, describing, versioning and restoring works. */
-export function workRoutes(api: Api, app: App): void {
+export function workRoutes(api: Api, deps: { works: WorkService; collections: CollectionService; downloads: DownloadPolicyService }): void {
+  const { works, collections, downloads } = deps;
   const detail = async (actor: Parameters<typeof presentWork>[0], id: string) => {
-    const work = await app.works.get(actor, id);
-    const files = await app.workRepository.filesOf([id]);
-    const derivatives = await app.workRepository.derivativesOf(files.map((f) => f.sha256));
-    return presentWork(actor, work, files, derivatives);
+    const { work, files, derivatives } = await works.withFiles(actor, id);
+    return presentWork(actor, work, files, derivatives, await downloads.forWork(work));
   };
 
-  api.get('/works/:id', { schema: { tags, params: idParams } }, async (request) => detail(request.actor, request.params.id));
+  api.get('/works/:id', { schema: { tags, params: idParams, response: { 200: workDetailSchema } } }, async (request) => detail(request.actor, request.params.id));
 
   api.post(
     '/works',
     {
       preValidation: requireUser,
-      schema: { tags, body: z.object({ metadata: metadataInput, visibility: visibility.optional(), collectionId: z.string().max(64).nullable().optional() }) },
+      schema: { tags, body: z.object({ metadata: metadataInput, visibility: visibility.optional(), collectionId: z.string().max(64).nullable().optional() }), response: { 201: workDetailSchema } },
     },
     async (request, reply) => {
       // An unknown collection would otherwise fail the foreign key as a 500; a hidden one must not be guessable.
-      if (request.body.collectionId) await app.collections.get(request.actor, request.body.collectionId);
-      const work = await app.works.create(request.actor, {
+      if (request.body.collectionId) await collections.get(request.actor, request.body.collectionId);
+      const work = await works.create(request.actor, {
         metadata: request.body.metadata as never,
         ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
         collectionId: request.body.collectionId ?? null,
@@ -51,44 +54,47 @@ export function workRoutes(api: Api, app: App): void {
           metadata: metadataInput.optional(),
           visibility: visibility.optional(),
           collectionId: z.string().max(64).nullable().optional(),
+          downloadPolicy: downloadPolicySchema.nullable().optional().describe('What visitors may download: master, display (the watermarked display copy), none; null follows the collection, then the rights'),
           note: z.string().max(500).optional(),
         }),
+        response: { 200: workDetailSchema },
       },
     },
     async (request) => {
-      const { expectedVersion, metadata, visibility: vis, collectionId, note } = request.body;
-      if (collectionId) await app.collections.get(request.actor, collectionId);
-      await app.works.update(request.actor, request.params.id, {
+      const { expectedVersion, metadata, visibility: vis, collectionId, downloadPolicy, note } = request.body;
+      if (collectionId) await collections.get(request.actor, collectionId);
+      await works.update(request.actor, request.params.id, {
         expectedVersion,
         ...(metadata ? { metadata: metadata as never } : {}),
         ...(vis ? { visibility: vis } : {}),
         ...(collectionId !== undefined ? { collectionId } : {}),
+        ...(downloadPolicy !== undefined ? { downloadPolicy } : {}),
         ...(note ? { note } : {}),
       });
       return detail(request.actor, request.params.id);
     },
   );
 
-  api.get('/works/:id/versions', { preValidation: requireUser, schema: { tags, params: idParams } }, async (request) => ({
-    items: await app.works.versions(request.actor, request.params.id),
+  api.get('/works/:id/versions', { preValidation: requireUser, schema: { tags, params: idParams, response: { 200: itemsOf(workVersionSchema) } } }, async (request) => ({
+    items: await works.versions(request.actor, request.params.id),
   }));
 
   api.get(
     '/works/:id/versions/:version',
-    { preValidation: requireUser, schema: { tags, params: idParams.extend({ version: z.coerce.number().int().positive() }) } },
-    async (request) => app.works.version(request.actor, request.params.id, request.params.version),
+    { preValidation: requireUser, schema: { tags, params: idParams.extend({ version: z.coerce.number().int().positive() }), response: { 200: workVersionDetailSchema } } },
+    async (request) => works.version(request.actor, request.params.id, request.params.version),
   );
 
   api.post(
     '/works/:id/restore',
-    { preValidation: requireUser, schema: { tags, params: idParams, body: z.object({ version: z.number().int().positive(), expectedVersion: z.number().int().positive() }) } },
+    { preValidation: requireUser, schema: { tags, params: idParams, body: z.object({ version: z.number().int().positive(), expectedVersion: z.number().int().positive() }), response: { 200: workDetailSchema } } },
     async (request) => {
-      await app.works.restore(request.actor, request.params.id, request.body.version, request.body.expectedVersion);
+      await works.restore(request.actor, request.params.id, request.body.version, request.body.expectedVersion);
       return detail(request.actor, request.params.id);
     },
   );
 
-  api.get('/works/:id/events', { preValidation: requireUser, schema: { tags, params: idParams } }, async (request) => ({
-    items: await app.works.events(request.actor, request.params.id),
+  api.get('/works/:id/events', { preValidation: requireUser, schema: { tags, params: idParams, response: { 200: itemsOf(workEventSchema) } } }, async (request) => ({
+    items: await works.events(request.actor, request.params.id),
   }));
 }

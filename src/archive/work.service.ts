@@ -2,11 +2,13 @@ import type { Transaction } from 'kysely';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork, hasRole, isStaff, CONTRIBUTOR_ROLES } from '../govern/roles.js';
 import type { DB } from '../platform/db/schema.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError, CommonErrors, fieldProblem, invalidFields } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
+import { isDownloadPolicy, type DownloadPolicy } from './download-policy.js';
 import { workMetadataSchema, type WorkMetadata, type WorkMetadataInput } from './metadata.schema.js';
-import type { WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
+import type { DerivativeRow, WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
+import type { WorkEvent, WorkVersion, WorkVersionDetail } from './work.contract.js';
 import { changedFields, facetColumns } from './work-facets.js';
 
 export type Visibility = 'private' | 'public';
@@ -40,6 +42,8 @@ export interface UpdateWorkInput {
   metadata?: WorkMetadataInput;
   visibility?: Visibility;
   collectionId?: string | null;
+  /** What visitors may download (null: inherit from the collection, then the rights). */
+  downloadPolicy?: DownloadPolicy | null;
   note?: string;
 }
 
@@ -49,6 +53,12 @@ export interface WorkIndexer {
 }
 
 export const DISPLAY_JOB = 'media.display';
+
+/** One line of a work's event log (work.contract.ts). */
+export type { WorkEvent };
+
+/** Events about a work that another module keeps in its own tables (newest first, at most `limit`). */
+export type WorkEventSource = (workId: string, limit: number) => Promise<WorkEvent[]>;
 
 export interface Work {
   id: string;
@@ -61,6 +71,8 @@ export interface Work {
   metadata: WorkMetadata;
   createdAt: string;
   updatedAt: string;
+  /** The work's own download policy (null: its collection's, else its rights' default). */
+  downloadPolicy: DownloadPolicy | null;
 }
 
 export function toWork(row: WorkRow): Work {
@@ -75,6 +87,7 @@ export function toWork(row: WorkRow): Work {
     metadata: JSON.parse(row.metadata) as WorkMetadata,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
   };
 }
 
@@ -82,8 +95,7 @@ export function toWork(row: WorkRow): Work {
 export function validateMetadata(input: unknown): WorkMetadata {
   const parsed = workMetadataSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`);
-    throw CommonErrors.invalid(`invalid metadata — ${problems.join('; ')}`, problems);
+    throw invalidFields(parsed.error.issues.map((issue) => fieldProblem(issue, 'metadata')), 'invalid metadata');
   }
   return parsed.data;
 }
@@ -103,10 +115,12 @@ export class WorkService {
     private readonly indexer: WorkIndexer,
     /** Background jobs every new image file gets (display copy, fingerprints), each with payload { sha256 }. */
     private readonly imageJobs: readonly string[] = [DISPLAY_JOB],
+    /** Events other modules keep about works (registrations, issued copies), merged into a work's events. */
+    private readonly eventSources: readonly WorkEventSource[] = [],
   ) {}
 
   async create(actor: Actor, input: CreateWorkInput): Promise<Work> {
-    if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works');
+    if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works', { key: 'work.create_forbidden' });
     const metadata = validateMetadata(input.metadata);
     const files = input.files ?? [];
     const now = new Date().toISOString();
@@ -194,7 +208,7 @@ export class WorkService {
   /** A work the actor may read; private works are reported as missing to those who may not see them. */
   async get(actor: Actor, id: string): Promise<Work> {
     const row = await this.repo.findById(id);
-    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound('work', { id });
     return toWork(row);
   }
 
@@ -203,9 +217,17 @@ export class WorkService {
     return this.repo.filesOf([id]);
   }
 
+  /** A readable work with its files and their derivatives (thumbnails, display copies). */
+  async withFiles(actor: Actor, id: string): Promise<{ work: Work; files: WorkFileRow[]; derivatives: DerivativeRow[]; canEdit: boolean }> {
+    const work = await this.get(actor, id);
+    const files = await this.repo.filesOf([id]);
+    const derivatives = await this.repo.derivativesOf(files.map((f) => f.sha256));
+    return { work, files, derivatives, canEdit: canEditWork(actor, { visibility: work.visibility, owner_id: work.ownerId }) };
+  }
+
   async update(actor: Actor, id: string, input: UpdateWorkInput): Promise<Work> {
     const row = await this.requireEditable(actor, id);
-    if (input.visibility && !VISIBILITIES.includes(input.visibility)) throw CommonErrors.invalid('visibility must be private or public');
+    if (input.visibility && !VISIBILITIES.includes(input.visibility)) throw CommonErrors.invalid('visibility must be private or public', { key: 'work.visibility_invalid' });
     if (row.version !== input.expectedVersion) throw versionConflict(id, row.version, input.expectedVersion);
     const before = JSON.parse(row.metadata) as WorkMetadata;
     const metadata = input.metadata ? validateMetadata(input.metadata) : before;
@@ -214,6 +236,8 @@ export class WorkService {
     const fields = changedFields(before, metadata);
     if (visibility !== row.visibility) fields.push('visibility');
     if (collectionId !== row.collection_id) fields.push('collection');
+    const downloadPolicy = input.downloadPolicy === undefined ? row.download_policy : input.downloadPolicy;
+    if (downloadPolicy !== row.download_policy) fields.push('downloadPolicy');
     if (fields.length === 0) return toWork(row);
     const now = new Date().toISOString();
     const version = row.version + 1;
@@ -222,6 +246,7 @@ export class WorkService {
         metadata: JSON.stringify(metadata),
         visibility,
         collection_id: collectionId,
+        download_policy: downloadPolicy,
         version,
         ...facetColumns(metadata),
         updated_at: now,
@@ -244,52 +269,57 @@ export class WorkService {
     return toWork((await this.repo.findById(id))!);
   }
 
-  async versions(actor: Actor, id: string): Promise<{ version: number; changedBy: string | null; changedByName: string | null; changedAt: string; changedFields: string[]; note: string | null; visibility: string }[]> {
+  async versions(actor: Actor, id: string): Promise<WorkVersion[]> {
     await this.requireHistoryReader(actor, id);
     return (await this.repo.listVersions(id)).map((v) => ({
       version: v.version,
       changedBy: v.changed_by,
       changedByName: v.changed_by_name,
+      changedByUsername: v.changed_by_username,
       changedAt: v.changed_at,
       changedFields: JSON.parse(v.changed_fields) as string[],
       note: v.note,
-      visibility: v.visibility,
+      visibility: v.visibility as Visibility,
     }));
   }
 
-  async version(actor: Actor, id: string, version: number): Promise<{ version: number; metadata: WorkMetadata; visibility: string; collectionId: string | null; changedAt: string; changedBy: string | null }> {
+  async version(actor: Actor, id: string, version: number): Promise<WorkVersionDetail> {
     await this.requireHistoryReader(actor, id);
     const row = await this.repo.findVersion(id, version);
-    if (!row) throw CommonErrors.notFound(`version ${version} of work ${id}`);
-    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility, collectionId: row.collection_id, changedAt: row.changed_at, changedBy: row.changed_by };
+    if (!row) throw CommonErrors.notFound('work_version', { id, version }, `version ${version} of work ${id} was not found`);
+    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility as Visibility, collectionId: row.collection_id, changedAt: row.changed_at, changedBy: row.changed_by };
   }
 
   /** Restores an old version as a new version, so the history keeps every step. */
   async restore(actor: Actor, id: string, version: number, expectedVersion: number): Promise<Work> {
     await this.requireEditable(actor, id);
     const old = await this.version(actor, id, version);
-    return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility as Visibility, collectionId: old.collectionId, note: `restored version ${version}` });
+    return this.update(actor, id, { expectedVersion, metadata: old.metadata, visibility: old.visibility, collectionId: old.collectionId, note: `restored version ${version}` });
   }
 
-  async events(actor: Actor, id: string): Promise<{ type: string; actorId: string | null; actorName: string | null; at: string; detail: unknown }[]> {
+  /** A work's events, newest first: its own (created, edited, files added…) and those other modules keep. */
+  async events(actor: Actor, id: string): Promise<WorkEvent[]> {
     await this.requireHistoryReader(actor, id);
-    return (await this.repo.listEvents(id, 200)).map((e) => ({ type: e.type, actorId: e.actor_id, actorName: e.actor_name, at: e.at, detail: JSON.parse(e.detail) as unknown }));
+    const limit = 200;
+    const own = (await this.repo.listEvents(id, limit)).map((e) => ({ type: e.type, actorId: e.actor_id, actorName: e.actor_name, actorUsername: e.actor_username, at: e.at, detail: JSON.parse(e.detail) as unknown }));
+    const others = await Promise.all(this.eventSources.map((source) => source(id, limit)));
+    return [own, ...others].flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
   }
 
   /** History is for those who may edit the work, and for staff (reviewers audit it). */
   private async requireHistoryReader(actor: Actor, id: string): Promise<WorkRow> {
     const row = await this.repo.findById(id);
-    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound('work', { id });
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
-    if (!canEditWork(actor, row) && !isStaff(actor)) throw CommonErrors.forbidden('you may not see the history of this work');
+    if (!canEditWork(actor, row) && !isStaff(actor)) throw CommonErrors.forbidden('you may not see the history of this work', { key: 'work.history_forbidden', params: { id } });
     return row;
   }
 
   private async requireEditable(actor: Actor, id: string): Promise<WorkRow> {
     const row = await this.repo.findById(id);
-    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound(`work ${id}`);
+    if (!row || !canReadWork(actor, row)) throw CommonErrors.notFound('work', { id });
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
-    if (!canEditWork(actor, row)) throw CommonErrors.forbidden('you may not edit this work');
+    if (!canEditWork(actor, row)) throw CommonErrors.forbidden('you may not edit this work', { key: 'work.edit_forbidden', params: { id } });
     return row;
   }
 }
@@ -299,5 +329,8 @@ function actorId(actor: Actor): string | null {
 }
 
 function versionConflict(id: string, current: number, expected: number): AppError {
-  return new AppError('version_conflict', `work ${id} was changed by someone else (you edited version ${expected}${current > 0 ? `, it is now at version ${current}` : ''}); reload and apply your edit again`);
+  const message = `work ${id} was changed by someone else (you edited version ${expected}${current > 0 ? `, it is now at version ${current}` : ''}); reload and apply your edit again`;
+  return current > 0
+    ? new AppError('version_conflict', message, { key: 'work.version_conflict', params: { id, expected, current } })
+    : new AppError('version_conflict', message, { key: 'work.changed_meanwhile', params: { id, expected } });
 }

@@ -1,30 +1,17 @@
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../govern/roles.js';
 import { addInstanceOptions, withApp } from './context.js';
+import { promptNewPassword } from './password-prompt.js';
 
+/** The new account's password: all of stdin with --password-stdin or when stdin is not a terminal, else a prompt. */
 async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
-  const ask = (prompt: string) =>
-    new Promise<string>((resolve) => {
-      rl.question(prompt, (answer) => resolve(answer));
-      muted._writeToOutput = (s: string) => {
-        if (s.startsWith(prompt)) process.stdout.write(prompt);
-      };
-    });
-  const first = await ask('Password: ');
-  process.stdout.write('\n');
-  const second = await ask('Repeat password: ');
-  process.stdout.write('\n');
-  rl.close();
-  if (first !== second) throw new Error('the two passwords differ');
-  return first;
+  // Prompts go to stderr so that stdout carries only the result.
+  return promptNewPassword({ input: process.stdin, output: process.stderr });
 }
 
 /** `wenyuan admin create` and `wenyuan user create`: accounts from the command line. */

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { exportBag, humanSize, type BagReport } from '../archive/bagit-export.js';
+import { CLI_USERNAME } from '../govern/identity.service.js';
 import type { Actor } from '../govern/roles.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { addInstanceOptions, withApp } from './context.js';
 
 /** The command line has the data directory in hand already, so it reads with staff rights. */
-export const CLI_ACTOR: Actor = { kind: 'user', id: 'cli', username: 'cli', role: 'admin' };
+export const CLI_ACTOR: Actor = { kind: 'user', id: 'cli', username: CLI_USERNAME, role: 'admin' };
 
 interface ExportOptions {
   collection?: string;
@@ -31,7 +32,7 @@ export function registerExportCommand(program: Command): void {
       .option('--source-organization <name>', 'Source-Organization written to bag-info.txt')
       .option('--json', 'print the report as one JSON object'),
   ).action(async (options: ExportOptions) => {
-    if (Boolean(options.collection) === Boolean(options.work?.length)) throw CommonErrors.invalid('give either --collection <id> or --work <id>… (exactly one of them)');
+    if (Boolean(options.collection) === Boolean(options.work?.length)) throw CommonErrors.invalid('give either --collection <id> or --work <id>… (exactly one of them)', { key: 'export.selection' });
     const progress = progressPrinter();
     let report: BagReport;
     try {

@@ -6,10 +6,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { App } from '../app.js';
 import { ImportService, type ImportProgress, type ImportReport } from '../archive/import/import.service.js';
 import { loadMapping } from '../archive/import/mapping.js';
+import { UrlFetcher } from '../archive/import/url-fetch.js';
 import type { TextEncodingOption } from '../archive/import/decode-text.js';
 import { VISIBILITIES, type Visibility } from '../archive/work.service.js';
 import { CONTRIBUTOR_ROLES, type Actor } from '../govern/roles.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError } from '../platform/errors.js';
 import { addInstanceOptions, withApp } from './context.js';
 import { CLI_ACTOR } from './export.command.js';
 
@@ -19,6 +20,7 @@ interface ImportOptions {
   dryRun?: boolean;
   json?: boolean;
   visibility?: Visibility;
+  includeAll?: boolean;
   collection?: string;
   encoding?: TextEncodingOption;
   concurrency: number;
@@ -35,25 +37,33 @@ export function registerImportCommand(program: Command): void {
   addInstanceOptions(
     program
       .command('import')
-      .description('import every file under <folder> as a work, or with --records and --mapping one work per record (files relative to <folder>)')
+      .description(
+        'import every image, audio, video, 3D and PDF file under <folder> as a work (other files are listed as skipped), ' +
+          'or with --records and --mapping one work per record with its files (found in <folder> by path or pattern, or downloaded from allowed hosts)',
+      )
       .argument('<folder>', 'folder of files (and the base of the paths that records name)')
       .option('--records <path>', 'records to import: .csv/.tsv, .json, .jsonl or a folder of .json files (needs --mapping)')
-      .option('--mapping <file>', 'mapping from records to work metadata (see mappings/README.md)')
-      .option('--dry-run', 'read, map, hash and check everything, report what would happen, write nothing')
+      .option('--mapping <file>', 'mapping from records to work metadata and files (see mappings/README.md)')
+      .option('--dry-run', 'read, map, hash and check everything, report what would happen, write nothing (URLs are checked against the allowed hosts, not downloaded)')
       .option('--json', 'print the report as one JSON object on stdout (no progress bar)')
-      .option('--visibility <visibility>', 'visibility of the works the import creates: private or public', choice(VISIBILITIES))
+      .option(
+        '--visibility <visibility>',
+        'private or public. New works are private unless this says public; when given, it also applies to works the import finds already archived (left out, their visibility stays as it is)',
+        choice(VISIBILITIES),
+      )
+      .option('--include-all', 'also import files that are not images, audio, video, 3D models or PDFs (documents, spreadsheets, JSON, text); without it they are listed as skipped')
       .option('--collection <id>', 'put the works the import creates in this collection')
       .option('--encoding <encoding>', 'text encoding of the records: auto, utf-8 or gb18030 (default: the mapping\'s, else auto)', choice(ENCODINGS))
       .option('--concurrency <n>', 'items worked on at once (3 keeps two cores busy while files are written)', positiveInt, 3)
       .option('--no-derivatives', 'do not make display images now (a running server makes them later)')
       .option('--as <username>', 'act as this user (admin, curator or creator) instead of the command-line account'),
   ).action(async (folder: string, options: ImportOptions) => {
-    if (Boolean(options.records) !== Boolean(options.mapping)) throw CommonErrors.invalid('--records and --mapping go together: give both, or neither to import the files of the folder');
+    if (Boolean(options.records) !== Boolean(options.mapping)) throw new Error('--records and --mapping go together: give both, or neither to import the files of the folder');
     let mapping;
     try {
       mapping = options.mapping ? await loadMapping(options.mapping) : undefined;
     } catch (error) {
-      throw CommonErrors.invalid((error as Error).message);
+      throw new Error((error as Error).message);
     }
     const progress = options.json ? null : progressPrinter();
     const { report, derivatives } = await withApp(options, async (app) => {
@@ -64,6 +74,7 @@ export function registerImportCommand(program: Command): void {
         works: app.works,
         repo: app.workRepository,
         limits: app.config,
+        downloads: new UrlFetcher({ allowedHosts: app.config.importUrlHosts, maxBytes: app.config.maxUploadBytes }),
         userName: async (id) => (await app.identity.getUser(id)).username,
       });
       let report: ImportReport;
@@ -74,6 +85,7 @@ export function registerImportCommand(program: Command): void {
           ...(mapping ? { mapping } : {}),
           dryRun: Boolean(options.dryRun),
           ...(options.visibility ? { visibility: options.visibility } : {}),
+          includeAll: Boolean(options.includeAll),
           ...(options.collection ? { collectionId: options.collection } : {}),
           ...(options.encoding ? { encoding: options.encoding } : {}),
           concurrency: options.concurrency,
@@ -89,8 +101,11 @@ export function registerImportCommand(program: Command): void {
       }
       return { report, derivatives };
     });
-    if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(summary(report, Boolean(options.dryRun), derivatives));
+    const notes = visibilityNotes(report, Boolean(options.dryRun), options.visibility);
+    if (options.json) {
+      const { items, ...counts } = report;
+      process.stdout.write(`${JSON.stringify({ ...counts, notes, items })}\n`);
+    } else process.stdout.write(summary(report, notes, Boolean(options.dryRun), derivatives));
     if (report.failed > 0) process.exitCode = 2;
   });
 }
@@ -101,18 +116,18 @@ export function registerImportCommand(program: Command): void {
  * A dry run never creates it.
  */
 async function cliActor(app: App, username: string | undefined, dryRun: boolean): Promise<Actor> {
-  const users = await app.identity.listUsers();
+  // Looked up by name: the list of users leaves the internal import account out.
   if (username) {
-    const user = users.find((u) => u.username === username);
-    if (!user || user.disabled) throw CommonErrors.invalid(`--as ${username}: no active user of that name`);
-    if (!CONTRIBUTOR_ROLES.includes(user.role)) throw CommonErrors.invalid(`--as ${username}: a ${user.role} cannot import; use an admin, curator or creator`);
+    const user = await app.identity.findByUsername(username);
+    if (!user || user.disabled) throw new Error(`--as ${username}: no active user of that name`);
+    if (!CONTRIBUTOR_ROLES.includes(user.role)) throw new Error(`--as ${username}: a ${user.role} cannot import; use an admin, curator or creator`);
     return { kind: 'user', id: user.id, username: user.username, role: user.role };
   }
   const account = CLI_ACTOR.kind === 'user' ? CLI_ACTOR : null;
   if (!account) return CLI_ACTOR;
-  const existing = users.find((u) => u.username === account.username);
+  const existing = await app.identity.findByUsername(account.username);
   if (existing && !existing.disabled) {
-    throw CommonErrors.invalid(`a person uses the account name "${account.username}"; import as them with --as ${account.username}, or as someone else with --as <username>`);
+    throw new Error(`a person uses the account name "${account.username}"; import as them with --as ${account.username}, or as someone else with --as <username>`);
   }
   if (existing) return { ...account, id: existing.id };
   if (dryRun) return CLI_ACTOR;
@@ -122,23 +137,48 @@ async function cliActor(app: App, username: string | undefined, dryRun: boolean)
     return { ...account, id: created.id };
   } catch (error) {
     // Another import made it at the same moment.
-    const again = (await app.identity.listUsers()).find((u) => u.username === account.username && u.disabled);
-    if (again && error instanceof AppError && error.code === 'conflict') return { ...account, id: again.id };
+    const again = await app.identity.findByUsername(account.username);
+    if (again?.disabled && error instanceof AppError && error.code === 'conflict') return { ...account, id: again.id };
     throw error;
   }
 }
 
-function summary(report: ImportReport, dryRun: boolean, derivatives: number): string {
+/** Every skipped and failed item with its reason, the counts, and the notes. */
+function summary(report: ImportReport, notes: string[], dryRun: boolean, derivatives: number): string {
   const lines: string[] = [];
+  for (const item of report.items) if (item.status === 'skipped') lines.push(`skipped ${item.reason ?? item.item}`);
   for (const item of report.items) if (item.status === 'failed') lines.push(`failed  ${item.reason ?? item.item}`);
   const warned = report.items.filter((i) => i.warnings && i.warnings.length > 0).length;
+  const published = report.items.filter((i) => i.changes?.some((c) => c.startsWith('visibility'))).length;
   const verb = dryRun ? 'would be ' : '';
   lines.push(
-    `${dryRun ? 'dry run, nothing written: ' : ''}${report.imported} ${verb}imported, ${report.updated} ${verb}updated, ${report.unchanged} unchanged, ${report.failed} failed` +
+    `${dryRun ? 'dry run, nothing written: ' : ''}${report.imported} ${verb}imported, ${report.updated} ${verb}updated` +
+      (published > 0 ? ` (visibility ${dryRun ? 'would change' : 'changed'} on ${published})` : '') +
+      `, ${report.unchanged} unchanged, ${report.failed} failed, ${report.skipped} skipped` +
       (warned > 0 ? `; ${warned} with warnings (--json lists them)` : '') +
       (derivatives > 0 ? `; ${derivatives} derivative jobs run` : ''),
   );
+  lines.push(...notes);
   return `${lines.join('\n')}\n`;
+}
+
+/** What the visibility of the works means for visitors, and how to publish private ones. */
+function visibilityNotes(report: ImportReport, dryRun: boolean, requested: Visibility | undefined): string[] {
+  const works = (n: number): string => `${n} work${n === 1 ? '' : 's'}`;
+  const are = (n: number): string => (dryRun ? 'would be' : n === 1 ? 'is' : 'are');
+  const { private: hidden, public: shown } = report.visibility;
+  const notes: string[] = [];
+  if (hidden > 0 && requested === 'private') {
+    notes.push(`${works(hidden)} ${are(hidden)} private, as asked: visitors do not see them; staff and their owners do.`);
+  } else if (hidden > 0) {
+    notes.push(
+      `${works(hidden)} ${are(hidden)} private${requested === undefined ? ' (imported works are private unless --visibility public is given)' : ''}: ` +
+        'visitors do not see private works, not in the catalogue, search or counts. To publish them, run the same import again with ' +
+        "--visibility public (it also sets the visibility of works it finds already archived), or set Visibility to public in each work's editor.",
+    );
+  }
+  if (shown > 0) notes.push(`${works(shown)} ${are(shown)} public: visitors can see them.`);
+  return notes;
 }
 
 /** A bar on a terminal, a line per tenth in logs (failures are listed in the summary). */

@@ -8,6 +8,7 @@ import { registerProtectCommands } from './protect.command.js';
 import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 import { registerServeCommand } from './serve.command.js';
+import { registerSetupCommand } from './setup.command.js';
 import { registerWitnessCommand } from './witness.command.js';
 
 /** Builds the `wenyuan` command line. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   const program = new Command('wenyuan').description('Wenyuan (文渊): archive, catalogue and protect cultural works').version('0.1.0');
   program.exitOverride();
   registerServeCommand(program);
+  registerSetupCommand(program);
   registerAdminCommands(program);
   registerFixityCommand(program);
   registerExportCommand(program);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { createApp, FIXITY_JOB } from '../app.js';
+import { createApp } from '../app.js';
 import { buildServer } from '../platform/http/server.js';
 import { addInstanceOptions, configFrom } from './context.js';
 
@@ -20,17 +20,23 @@ export function registerServeCommand(program: Command): void {
     if (!['all', 'api', 'worker'].includes(options.role)) throw new Error('--role must be all, api or worker');
     const config = configFrom(options, { ...(options.host ? { host: options.host } : {}), ...(options.port ? { port: options.port } : {}) });
     const app = await createApp(config, { logger: consoleLogger });
-    const server = options.role === 'worker' ? null : await buildServer(app, { logger: { level: config.logLevel }, webRoot: WEB_ROOT });
-    if (options.role !== 'api') {
-      app.worker.start();
-      app.sequencer.start();
-      await scheduleFixity(app.jobs, config.fixityIntervalHours, app.database.db);
-    }
+    const server = options.role === 'worker' ? null : await buildServer(app.http, { logger: { level: config.logLevel }, webRoot: WEB_ROOT });
     if (server) {
+      // Listen before the workers start, so a taken port leaves nothing running behind the message.
+      let address: string;
+      try {
+        address = await server.listen({ host: config.host, port: config.port });
+      } catch (error) {
+        await server.close();
+        await app.close();
+        throw new Error(listenFailure(error, config.host, config.port) ?? (error instanceof Error ? error.message : String(error)));
+      }
       void app.catalogue.warm().catch((error: unknown) => console.error('could not warm the catalogue:', error));
-      const address = await server.listen({ host: config.host, port: config.port });
       console.log(`Wenyuan is running at ${address.replace('127.0.0.1', 'localhost')}  (data: ${path.relative(process.cwd(), config.dataDir) || '.'}, database: ${app.database.dialect})`);
       console.log(`API documentation: ${address}/api/docs`);
+    }
+    if (options.role !== 'api') {
+      await app.startBackground();
     }
     if (!(await app.identity.hasAnyUser())) {
       console.log('\nNo accounts yet. Create the first administrator with:\n');
@@ -50,20 +56,27 @@ export function registerServeCommand(program: Command): void {
   });
 }
 
+/** Why the server could not listen and which setting changes it, or null for a failure without advice. */
+export function listenFailure(error: unknown, host: string, port: number): string | null {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  const where = `${host}:${port}`;
+  const choose = 'choose another port with WENYUAN_PORT (or --port), and the address with WENYUAN_HOST (or --host)';
+  switch (code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: port ${port} is already in use (another Wenyuan or another program is listening there); ${choose}, e.g. WENYUAN_PORT=${port === 65_535 ? 8080 : port + 1}`;
+    case 'EACCES':
+      return `cannot listen on ${where}: not allowed to use port ${port} (ports below 1024 need administrator rights); ${choose}, e.g. WENYUAN_PORT=8080`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot listen on ${where}: ${host} is not an address of this machine; set WENYUAN_HOST (or --host) to 127.0.0.1 for this machine only, or 0.0.0.0 for the whole network`;
+    default:
+      return null;
+  }
+}
+
 const consoleLogger = {
   info: (obj: object, msg?: string) => console.log(msg ?? '', JSON.stringify(obj)),
   warn: (obj: object, msg?: string) => console.warn(msg ?? '', JSON.stringify(obj)),
   error: (obj: object, msg?: string) => console.error(msg ?? '', JSON.stringify(obj)),
 };
-
-/** Enqueues the periodic fixity audit; the dedupe key keeps one pending run at a time. */
-async function scheduleFixity(jobs: import('../platform/jobs/job-queue.js').JobQueue, hours: number, db: import('kysely').Kysely<import('../platform/db/schema.js').DB>): Promise<void> {
-  if (hours <= 0) return;
-  const tick = async () => {
-    const last = await db.selectFrom('fixity_runs').select('started_at').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
-    const due = !last || Date.now() - Date.parse(last.started_at) >= hours * 3_600_000;
-    if (due) await jobs.enqueue(db, FIXITY_JOB, {}, { dedupeKey: FIXITY_JOB, maxAttempts: 3 });
-  };
-  await tick();
-  setInterval(() => void tick().catch(() => undefined), 3_600_000).unref();
-}

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { App } from '../app.js';
-import type { Api } from '../platform/http/routes.js';
-import { FACETS, type FacetName } from './catalogue.repository.js';
+import type { CollectionService } from '../archive/collection.service.js';
+import type { Api } from '../platform/http/api.js';
+import { FACETS, type FacetName } from './facets.js';
+import { cataloguePageSchema } from './catalogue.contract.js';
+import type { CatalogueService } from './catalogue.service.js';
 
 // Coded facets accept "a|b" as well as repeated parameters; free-text facets (medium, institution)
 // are JSON values that may contain "|", so they only take repeated parameters.
@@ -34,16 +36,17 @@ const query = z.object({
 });
 
 /** Browse and search: GET /api/works with keyword, facets, year range and paging. */
-export function catalogueRoutes(api: Api, app: App): void {
-  api.get('/works', { schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility). Year range matches works whose own range overlaps it.' } }, async (request) => {
+export function catalogueRoutes(api: Api, deps: { catalogue: CatalogueService; collections: CollectionService }): void {
+  const { catalogue, collections } = deps;
+  api.get('/works', { schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility). Year range matches works whose own range overlaps it.', response: { 200: cataloguePageSchema } } }, async (request) => {
     const q = request.query;
     const filters: Partial<Record<FacetName, string[]>> = {};
     for (const facet of Object.keys(FACETS) as FacetName[]) {
       const values = q[facet];
       if (values && values.length > 0) filters[facet] = values;
     }
-    const collectionIds = q.collection ? await app.collections.subtreeIds((await app.collections.get(request.actor, q.collection)).id) : undefined;
-    return app.catalogue.search(request.actor, {
+    const collectionIds = q.collection ? await collections.subtreeIds((await collections.get(request.actor, q.collection)).id) : undefined;
+    return catalogue.search(request.actor, {
       ...(q.q ? { q: q.q } : {}),
       filters,
       ...(q.yearFrom !== undefined ? { yearFrom: q.yearFrom } : {}),

@@ -1,8 +1,9 @@
 import type { Actor } from '../govern/roles.js';
-import type { WorkRepository } from '../archive/work.repository.js';
+import type { WorkReader } from '../archive/work.repository.js';
 import type { WorkMetadata } from '../archive/metadata.schema.js';
 import type { CatalogueRepository, FacetName } from './catalogue.repository.js';
 import { FACETS } from './catalogue.repository.js';
+import type { CataloguePage, WorkSummary } from './catalogue.contract.js';
 import { queryTerms } from './search-text.js';
 
 export interface CatalogueRequest {
@@ -17,24 +18,7 @@ export interface CatalogueRequest {
   pageSize?: number;
 }
 
-export interface WorkSummary {
-  id: string;
-  title: WorkMetadata['title'];
-  creators: { name: Record<string, string>; role: string }[];
-  date: WorkMetadata['date'] | null;
-  workType: string;
-  visibility: string;
-  thumbnail: { url: string; width: number; height: number } | null;
-  placeholder: string | null;
-}
-
-export interface CataloguePage {
-  items: WorkSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-  facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
-}
+export type { CataloguePage, WorkSummary };
 
 const FACET_NAMES = Object.keys(FACETS) as FacetName[];
 
@@ -42,7 +26,7 @@ const FACET_NAMES = Object.keys(FACETS) as FacetName[];
 export class CatalogueService {
   constructor(
     private readonly catalogue: CatalogueRepository,
-    private readonly works: WorkRepository,
+    private readonly works: WorkReader,
   ) {}
 
   /** Loads the in-memory facet index now, so the first visitor does not wait for it. */
@@ -85,7 +69,7 @@ export class CatalogueService {
         creators: metadata.creators.map((c) => ({ name: c.name, role: c.role })),
         date: metadata.date ?? null,
         workType: row.work_type,
-        visibility: row.visibility,
+        visibility: row.visibility as WorkSummary['visibility'],
         thumbnail: thumb ? { url: `/api/works/${row.id}/files/${row.primary_file_sha256}/thumbnail`, width: thumb.width, height: thumb.height } : null,
         placeholder: row.primary_file_sha256 ? (placeholders.get(row.primary_file_sha256) ?? null) : null,
       };

@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId, newSecret } from '../platform/ids.js';
+import type { ApiToken, PublicUser } from './identity.contract.js';
 import type { ApiTokenRow, IdentityRepository, UserRow } from './identity.repository.js';
-import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { hashPassword, passwordError, verifyPassword } from './password.js';
 import { ROLES, type Actor, type Role } from './roles.js';
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  preferredLang: string | null;
-  createdAt: string;
-}
+export type { PublicUser };
 
 const USERNAME = /^[\p{L}\p{N}_.-]{2,64}$/u;
+
+/**
+ * The disabled account that command-line imports are recorded under (works and versions must name a
+ * user row). It is no person, so the list of users leaves it out; an active account of that name is
+ * someone's and is listed.
+ */
+export const CLI_USERNAME = 'cli';
+
+function isInternalAccount(row: UserRow): boolean {
+  return row.username === CLI_USERNAME && row.disabled === 1;
+}
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -46,11 +50,11 @@ export class IdentityService {
 
   async createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
     const username = input.username.trim().normalize('NFC');
-    if (!USERNAME.test(username)) throw CommonErrors.invalid('username must be 2–64 letters, digits, ".", "_" or "-"');
-    if (!ROLES.includes(input.role)) throw CommonErrors.invalid(`role must be one of ${ROLES.join(', ')}`);
-    const problem = passwordProblem(input.password);
-    if (problem) throw CommonErrors.invalid(problem);
-    if (await this.repo.findUserByUsername(username)) throw CommonErrors.conflict(`username "${username}" is taken`);
+    if (!USERNAME.test(username)) throw CommonErrors.invalid('username must be 2–64 letters, digits, ".", "_" or "-"', { key: 'user.username_invalid', params: { min: 2, max: 64 } });
+    if (!ROLES.includes(input.role)) throw CommonErrors.invalid(`role must be one of ${ROLES.join(', ')}`, { key: 'user.role_invalid', params: { role: String(input.role) } });
+    const problem = passwordError(input.password);
+    if (problem) throw problem;
+    if (await this.repo.findUserByUsername(username)) throw CommonErrors.conflict(`username "${username}" is taken`, { key: 'user.username_taken', params: { username } });
     const now = new Date().toISOString();
     const row: UserRow = {
       id: newId(),
@@ -76,7 +80,7 @@ export class IdentityService {
     const row = await this.repo.findUserByUsername(username.trim().normalize('NFC'));
     // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
     const ok = row ? await verifyPassword(row.password_hash, password) : await verifyPassword(await getDummyHash(), password);
-    if (!row || !ok || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password');
+    if (!row || !ok || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
     const token = newSecret('wys');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.options.sessionTtlHours * 3_600_000);
@@ -105,7 +109,7 @@ export class IdentityService {
 
   async createApiToken(userId: string, name: string): Promise<{ token: string; id: string }> {
     const cleanName = name.trim();
-    if (!cleanName || cleanName.length > 100) throw CommonErrors.invalid('token name must be 1–100 characters');
+    if (!cleanName || cleanName.length > 100) throw CommonErrors.invalid('token name must be 1–100 characters', { key: 'token.name_length', params: { max: 100 } });
     const token = newSecret('wyt');
     const row: ApiTokenRow = {
       id: newId(),
@@ -120,13 +124,13 @@ export class IdentityService {
     return { token, id: row.id };
   }
 
-  async listApiTokens(userId: string): Promise<{ id: string; name: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }[]> {
+  async listApiTokens(userId: string): Promise<ApiToken[]> {
     const rows = await this.repo.listApiTokens(userId);
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: r.revoked_at !== null }));
   }
 
   async revokeApiToken(userId: string, tokenId: string): Promise<void> {
-    if (!(await this.repo.revokeApiToken(tokenId, userId, new Date().toISOString()))) throw CommonErrors.notFound('API token');
+    if (!(await this.repo.revokeApiToken(tokenId, userId, new Date().toISOString()))) throw CommonErrors.notFound('api_token', { id: tokenId }, `API token ${tokenId} was not found`);
   }
 
   async findByUsername(username: string): Promise<PublicUser | null> {
@@ -136,23 +140,24 @@ export class IdentityService {
 
   async getUser(id: string): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
-    if (!row) throw CommonErrors.notFound('user');
+    if (!row) throw CommonErrors.notFound('user', { id });
     return toPublicUser(row);
   }
 
+  /** The people with accounts, for admins (the internal command-line account is not one). */
   async listUsers(): Promise<PublicUser[]> {
-    return (await this.repo.listUsers()).map(toPublicUser);
+    return (await this.repo.listUsers()).filter((row) => !isInternalAccount(row)).map(toPublicUser);
   }
 
   /** Admin change of role or disabled flag; refuses to remove the last active admin. */
   async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string; password?: string }): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
-    if (!row) throw CommonErrors.notFound('user');
+    if (!row) throw CommonErrors.notFound('user', { id });
     // Check everything before changing anything, so a bad password does not leave half an update.
-    const badPassword = changes.password !== undefined ? passwordProblem(changes.password) : null;
-    if (badPassword) throw CommonErrors.invalid(badPassword);
+    const badPassword = changes.password !== undefined ? passwordError(changes.password) : null;
+    if (badPassword) throw badPassword;
     const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
-    if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin');
+    if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin', { key: 'user.last_admin' });
     await this.repo.updateUser(
       id,
       {
@@ -169,10 +174,10 @@ export class IdentityService {
 
   async changePassword(id: string, current: string | null, next: string): Promise<void> {
     const row = await this.repo.findUserById(id);
-    if (!row) throw CommonErrors.notFound('user');
-    if (current !== null && !(await verifyPassword(row.password_hash, current))) throw new AppError('bad_credentials', 'current password is wrong');
-    const problem = passwordProblem(next);
-    if (problem) throw CommonErrors.invalid(problem);
+    if (!row) throw CommonErrors.notFound('user', { id });
+    if (current !== null && !(await verifyPassword(row.password_hash, current))) throw new AppError('bad_credentials', 'current password is wrong', { key: 'auth.current_password_wrong' });
+    const problem = passwordError(next);
+    if (problem) throw problem;
     await this.repo.updateUser(id, { password_hash: await hashPassword(next) }, new Date().toISOString());
     await this.repo.deleteSessionsOf(id);
   }

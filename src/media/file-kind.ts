@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import { AppError } from '../platform/errors.js';
 
 export type FileKind = 'image' | 'audio' | 'video' | 'pdf' | 'model' | 'text' | 'other';
 
@@ -67,6 +68,13 @@ function kindOfMediaType(mediaType: string): FileKind {
  * Decides a file's type from its bytes (magic numbers), not its name. Formats without magic
  * numbers (OBJ, ASCII STL/PLY, plain text) fall back to the extension.
  */
+/** corrupt_file for a file whose name promises media that its bytes are not (`unreadable` of sniffFile). */
+export function unreadableFileError(originalName: string, type: Pick<SniffedType, 'unreadable'>): AppError {
+  const ext = path.extname(originalName).toLowerCase();
+  const kind = EXTENSION_KINDS[ext]?.kind ?? 'other';
+  return new AppError('corrupt_file', type.unreadable ?? `name ends in ${ext} but the content is not a readable ${kind} file`, { key: 'file.unreadable', params: { ext, kind } });
+}
+
 export async function sniffFile(filePath: string, originalName: string, head?: Buffer): Promise<SniffedType> {
   const ext = path.extname(originalName).toLowerCase();
   const claimed = EXTENSION_KINDS[ext];

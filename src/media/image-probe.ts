@@ -55,15 +55,21 @@ export async function probeImage(file: string, maxPixels: number): Promise<Probe
     // libvips keeps one error buffer per process, so under concurrency its text can be lost
     // ("Unknown error"); the category stays true, and the detail is added when there is one.
     const detail = reason(error);
-    throw new AppError('corrupt_file', `image cannot be decoded: the data is corrupt or truncated${/^unknown error$/i.test(detail) || !detail ? '' : ` (${detail})`}`);
+    throw new AppError('corrupt_file', `image cannot be decoded: the data is corrupt or truncated${/^unknown error$/i.test(detail) || !detail ? '' : ` (${detail})`}`, { key: 'image.corrupt' });
   }
 }
 
 /** The decompression-bomb refusal, naming the declared size (read from the header only). */
 async function tooLarge(file: string, maxPixels: number): Promise<AppError> {
   const meta = await sharp(file, { limitInputPixels: false }).metadata().catch(() => null);
-  const declared = meta?.width && meta.height ? `${meta.width}×${meta.height} = ${describePixels(meta.width * meta.height)}` : 'more pixels than allowed';
-  return new AppError('image_too_large', `image declares ${declared}, above the limit of ${describePixels(maxPixels)}`);
+  if (!meta?.width || !meta.height) {
+    return new AppError('image_too_large', `image declares more pixels than allowed, above the limit of ${describePixels(maxPixels)}`, { key: 'image.too_large', params: { limit: maxPixels } });
+  }
+  const declared = `${meta.width}×${meta.height} = ${describePixels(meta.width * meta.height)}`;
+  return new AppError('image_too_large', `image declares ${declared}, above the limit of ${describePixels(maxPixels)}`, {
+    key: 'image.too_large_declared',
+    params: { width: meta.width, height: meta.height, limit: maxPixels },
+  });
 }
 
 /**

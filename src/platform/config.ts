@@ -1,6 +1,6 @@
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePublicUrl, registryOriginProblem } from './public-url.js';
 
 /** Everything the process reads from its environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -19,14 +19,29 @@ export const configSchema = z.object({
   fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /**
-   * The transparency log's origin (and its key's name), e.g. "museum.example/registry". Used only
-   * when the log key is first created; afterwards the key file decides.
+   * The public URL people reach this instance at (`https://museum.example`), the base of every
+   * absolute link it makes. Overrides the one set at setup (which it also seeds); unset, setup decides.
+   */
+  publicUrl: z
+    .string()
+    .transform((s, ctx) => {
+      const parsed = parsePublicUrl(s);
+      if ('url' in parsed) return parsed.url;
+      ctx.addIssue({ code: 'custom', message: `${parsed.problem} (an http:// or https:// URL)` });
+      return z.NEVER;
+    })
+    .optional(),
+  /**
+   * The transparency log's origin (and its key's name), e.g. "museum.example/registry": only the
+   * value setup proposes. Setup settles the origin; the log key, made at the first registration, fixes it.
    */
   registryOrigin: z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be printable ASCII without spaces, like museum.example/registry')
-    .refine((s) => !s.includes('+'), 'must not contain "+"')
-    .default(`${os.hostname().replace(/[^\x21-\x7e+]/g, '') || 'localhost'}/wenyuan-registry`),
+    .superRefine((s, ctx) => {
+      const problem = registryOriginProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /**
    * Witnesses asked to cosign each new checkpoint (c2sp.org/tlog-witness): items
    * `<witness vkey>@<http(s) URL>`, separated by commas or newlines. Empty: no witnesses.
@@ -48,6 +63,22 @@ export const configSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
     .transform((v) => v === true || v === 'true' || v === '1')
     .default(true),
+  /**
+   * Hosts `wenyuan import` may download record files from (a mapping's `"as": "url"` files): `host`
+   * (its scheme's default port) or `host:port`, separated by commas. Empty: no downloads at all.
+   */
+  importUrlHosts: z
+    .string()
+    .transform((s, ctx) => {
+      const hosts: string[] = [];
+      for (const item of s.split(/[,\s]+/).filter((i) => i !== '')) {
+        const host = normaliseHost(item);
+        if (host) hosts.push(host);
+        else ctx.addIssue({ code: 'custom', message: `"${item}" is not a host name or host:port; list them like images.example.org,127.0.0.1:8080 (no http://, no path, no *)` });
+      }
+      return hosts;
+    })
+    .default([]),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -69,10 +100,31 @@ const ENV_NAMES: Record<keyof Config, string> = {
   logLevel: 'WENYUAN_LOG_LEVEL',
   watermarkPublicCopies: 'WENYUAN_WATERMARK_PUBLIC_COPIES',
   secureCookies: 'WENYUAN_SECURE_COOKIES',
+  publicUrl: 'WENYUAN_PUBLIC_URL',
   registryOrigin: 'WENYUAN_REGISTRY_ORIGIN',
   registryWitnesses: 'WENYUAN_REGISTRY_WITNESSES',
   registryWitnessQuorum: 'WENYUAN_REGISTRY_WITNESS_QUORUM',
+  importUrlHosts: 'WENYUAN_IMPORT_URL_HOSTS',
 };
+
+/**
+ * `host` or `host:port` in the form URL parsing gives (lower case, punycode, IPv6 in brackets; a
+ * port only when given), or null when it is neither.
+ */
+export function normaliseHost(item: string): string | null {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:/?#@[\]\\*]+)(?::(\d{1,5}))?$/.exec(item.trim());
+  if (!m) return null;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${m[1]}/`).hostname;
+  } catch {
+    return null;
+  }
+  if (hostname === '' || hostname.endsWith('.')) return null;
+  if (m[2] === undefined) return hostname;
+  const port = Number(m[2]);
+  return port >= 1 && port <= 65_535 ? `${hostname}:${port}` : null;
+}
 
 export class ConfigError extends Error {}
 

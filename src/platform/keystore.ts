@@ -10,6 +10,12 @@ import path from 'node:path';
 export class KeyStore {
   constructor(private readonly dir: string) {}
 
+  /** Reads a secret, or null when it has not been made yet. */
+  read(name: string): string | null {
+    const file = path.join(this.dir, name);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+  }
+
   /** Reads a secret, or creates it with `make()` the first time (atomically, never overwriting). */
   readOrCreate(name: string, make: () => string): string {
     const file = path.join(this.dir, name);

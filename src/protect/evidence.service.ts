@@ -4,25 +4,16 @@ import type { Actor } from '../govern/roles.js';
 import { mediaTypeOfImageFormat } from '../media/file-kind.js';
 import { hasRole } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError, CommonErrors, type ErrorOptions } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { Receipt, RegistrationStatus, RegistryService } from '../registry/registry.service.js';
+import type { Receipt, RegistryService } from '../registry/registry.service.js';
 import type { EvidenceRepository } from './evidence.repository.js';
-import type { EvidenceBundle as ContractBundle } from './protect-contract.js';
+import { EVIDENCE_METHOD_V1, type EvidenceBundle, type EvidenceSummary, type EvidenceView } from './protect-contract.js';
 import type { FingerprintRepository } from './fingerprint.repository.js';
 import { PDQ_MATCH_DISTANCE } from './pdq/pdq.js';
 import type { ScanService } from './scan.service.js';
 
-/** The registered JSON of an evidence report (see protect-contract.ts). */
-export type EvidenceBundle = ContractBundle<Receipt>;
-
-export interface EvidenceView {
-  id: string;
-  bundle: EvidenceBundle;
-  bundleSha256: string;
-  registration: RegistrationStatus | null;
-}
-
+export type { EvidenceBundle, EvidenceView };
 
 /** Saving scans as evidence reports that are registered in the log. */
 export class EvidenceService {
@@ -43,7 +34,11 @@ export class EvidenceService {
   async create(actor: Actor, file: string, name: string, options: { waitMs?: number } = {}): Promise<EvidenceView> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const scan = await this.deps.scans.scanFile(actor, file, name);
-    if (scan.status === 'error') throw new AppError('invalid_input', `${name}: ${scan.error}`);
+    if (scan.status === 'error') {
+      // The scan's own key says why (the contract types it as a plain string; it came from an AppError).
+      const why = scan.problem ?? { key: 'image.corrupt', params: {} };
+      throw new AppError('invalid_input', `${name}: ${scan.error}`, { key: why.key, params: why.params } as ErrorOptions);
+    }
     const stored = await this.deps.blobs.put(fs.createReadStream(file));
     const id = newId();
     const bundle: EvidenceBundle = {
@@ -51,11 +46,7 @@ export class EvidenceService {
       id,
       createdAt: scan.scannedAt,
       createdBy: actor.username,
-      method: {
-        fingerprint: 'PDQ 256-bit perceptual hash (Meta), Hamming distance, with rotations, mirrors and central crops',
-        matchDistance: PDQ_MATCH_DISTANCE,
-        watermark: 'wenyuan keyed spread-spectrum watermark, 48-bit copy serial with error correction and CRC',
-      },
+      method: { fingerprint: EVIDENCE_METHOD_V1.fingerprint, matchDistance: PDQ_MATCH_DISTANCE, watermark: EVIDENCE_METHOD_V1.watermark },
       suspect: {
         name: scan.name,
         sha256: scan.sha256,
@@ -107,13 +98,13 @@ export class EvidenceService {
   /** A report, for its author and for admins and curators. */
   async get(actor: Actor, id: string): Promise<EvidenceView & { bundleText: string; suspectSha256: string }> {
     const row = await this.deps.repo.findEvidence(id);
-    if (!row || actor.kind !== 'user' || (row.created_by !== actor.id && !hasRole(actor, ['admin', 'curator']))) throw CommonErrors.notFound(`evidence report ${id}`);
+    if (!row || actor.kind !== 'user' || (row.created_by !== actor.id && !hasRole(actor, ['admin', 'curator']))) throw CommonErrors.notFound('evidence_report', { id });
     const registration = row.registration_id ? await this.deps.registry.status(row.registration_id) : null;
     return { id, bundle: JSON.parse(row.bundle) as EvidenceBundle, bundleText: row.bundle, bundleSha256: row.bundle_sha256, suspectSha256: row.suspect_sha256, registration };
   }
 
   /** The actor's reports, newest first (admins and curators see everyone's). */
-  async list(actor: Actor): Promise<{ id: string; createdAt: string; suspectSha256: string; registrationId: string | null }[]> {
+  async list(actor: Actor): Promise<EvidenceSummary[]> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const rows = await this.deps.repo.listEvidence(hasRole(actor, ['admin', 'curator']) ? null : actor.id, 200);
     return rows.map((r) => ({ id: r.id, createdAt: r.created_at, suspectSha256: r.suspect_sha256, registrationId: r.registration_id }));

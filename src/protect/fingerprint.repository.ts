@@ -88,6 +88,20 @@ export class FingerprintRepository {
     return rows.map((r) => ({ workId: r.id, visibility: r.visibility, ownerId: r.owner_id, sha256: r.sha256, primary: r.primary_file_sha256 === r.sha256 }));
   }
 
+  /** Copies issued of a work for people (downloads and licences, not public display copies), newest first, with who issued them. */
+  copiesIssuedOfWork(workId: string, limit: number): Promise<(WatermarkCopyRow & { issuer_name: string | null; issuer_username: string | null })[]> {
+    return this.db
+      .selectFrom('watermark_copies')
+      .leftJoin('users', 'users.id', 'watermark_copies.issued_by')
+      .selectAll('watermark_copies')
+      .select(['users.display_name as issuer_name', 'users.username as issuer_username'])
+      .where('watermark_copies.work_id', '=', workId)
+      .where('watermark_copies.purpose', '!=', 'public')
+      .orderBy('watermark_copies.serial', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
   async insertCopy(executor: Executor, row: Omit<WatermarkCopyRow, 'serial'>): Promise<number> {
     const inserted = await executor.insertInto('watermark_copies').values(row).returning('serial').executeTakeFirstOrThrow();
     return Number(inserted.serial);

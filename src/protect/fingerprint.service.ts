@@ -1,14 +1,19 @@
+import type { WorkReader } from '../archive/work.repository.js';
+import { canReadWork, type Actor } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, CommonErrors } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { fingerprintImage, registryFingerprints, type ImageFingerprint } from './fingerprint.js';
 import type { FingerprintRepository, NewFingerprintRow } from './fingerprint.repository.js';
 import { pdqHexToBytes } from './pdq/pdq.js';
+import type { IsccCodes, WorkFingerprint } from './protect-contract.js';
 
 export const FINGERPRINT_JOB = 'protect.fingerprint';
 
 /** Errors that mean "this file cannot be fingerprinted", as opposed to a passing failure worth retrying. */
 const REFUSALS = new Set(['corrupt_file', 'image_too_large', 'image_too_small', 'unsupported_media', 'invalid_input']);
+
+export type { WorkFingerprint };
 
 /** Computing, storing and handing out the fingerprints of stored images. */
 export class FingerprintService {
@@ -16,8 +21,17 @@ export class FingerprintService {
     private readonly repo: FingerprintRepository,
     private readonly blobs: BlobStore,
     private readonly jobs: JobQueue,
-    private readonly options: { maxImagePixels: number },
+    private readonly options: { maxImagePixels: number; works: WorkReader },
   ) {}
+
+  /** The fingerprint of a readable work's main image: status, PDQ hash and quality, ISCC codes. */
+  async ofWork(actor: Actor, workId: string): Promise<WorkFingerprint> {
+    const work = await this.options.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
+    const row = work.primary_file_sha256 ? await this.repo.find(work.primary_file_sha256) : undefined;
+    if (!row) return { status: work.primary_file_sha256 ? 'pending' : 'none', pdq: null, quality: null, iscc: null, reason: null };
+    return { status: row.status, pdq: row.pdq ? Buffer.from(row.pdq).toString('hex') : null, quality: row.pdq_quality, iscc: row.iscc ? (JSON.parse(row.iscc) as IsccCodes) : null, reason: row.reason };
+  }
 
   /**
    * Fingerprints a stored image and records the result, including why it has no usable
@@ -25,7 +39,7 @@ export class FingerprintService {
    */
   async fingerprintBlob(sha256: string): Promise<NewFingerprintRow> {
     const file = this.blobs.localPath(sha256);
-    if (!file || !(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`);
+    if (!file || !(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`, { key: 'not_found.blob', params: { sha256 } });
     let fingerprint: ImageFingerprint;
     const now = new Date().toISOString();
     try {

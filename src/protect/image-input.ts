@@ -62,10 +62,16 @@ export async function readImageForHashing(input: string | Buffer, options: Image
   const header = await readHeader(input);
   const declared = header.width * header.height;
   if (declared > options.maxPixels) {
-    throw new AppError('image_too_large', `image declares ${header.width}×${header.height} = ${describePixels(declared)}, above the limit of ${describePixels(options.maxPixels)}`);
+    throw new AppError('image_too_large', `image declares ${header.width}×${header.height} = ${describePixels(declared)}, above the limit of ${describePixels(options.maxPixels)}`, {
+      key: 'image.too_large_declared',
+      params: { width: header.width, height: header.height, limit: options.maxPixels },
+    });
   }
   if (Math.min(header.width, header.height) < minSide) {
-    throw new AppError('image_too_small', `image is ${header.width}×${header.height} px; at least ${minSide} px on the shorter side is needed to fingerprint it`);
+    throw new AppError('image_too_small', `image is ${header.width}×${header.height} px; at least ${minSide} px on the shorter side is needed to fingerprint it`, {
+      key: 'fingerprint.image_too_small',
+      params: { width: header.width, height: header.height, min: minSide },
+    });
   }
   let pipeline = sharp(input, { limitInputPixels: options.maxPixels, failOn: 'truncated', pages: 1 })
     .autoOrient()
@@ -81,7 +87,7 @@ export async function readImageForHashing(input: string | Buffer, options: Image
     throw decodeError(error, options.maxPixels);
   }
   const { data, info } = decoded;
-  if (info.channels !== 3) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected 3 (sRGB)`);
+  if (info.channels !== 3) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected 3 (sRGB)`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 3 } });
   return {
     luma: lumaFromPixels(data, info.width, info.height, 3),
     rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
@@ -113,7 +119,7 @@ async function readHeader(input: string | Buffer): Promise<Header> {
   }
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.pageHeight ?? meta.height;
-  if (!width || !height) throw new AppError('corrupt_file', 'image header does not state a width and height');
+  if (!width || !height) throw new AppError('corrupt_file', 'image header does not state a width and height', { key: 'image.no_dimensions' });
   return { width, height, pages: meta.pages ?? 1, format: meta.format ?? 'unknown', hasAlpha: meta.hasAlpha ?? false };
 }
 
@@ -121,13 +127,13 @@ async function readHeader(input: string | Buffer): Promise<Header> {
 function decodeError(error: unknown, maxPixels: number): Error {
   const detail = reason(error);
   if (/input file is missing/i.test(detail)) return error instanceof Error ? error : new Error(detail);
-  if (/pixel limit/i.test(detail)) return new AppError('image_too_large', `image has more than ${describePixels(maxPixels)}, the limit`);
+  if (/pixel limit/i.test(detail)) return new AppError('image_too_large', `image has more than ${describePixels(maxPixels)}, the limit`, { key: 'image.too_large', params: { limit: maxPixels } });
   if (/unsupported image format/i.test(detail)) {
-    return new AppError('unsupported_media', 'not an image format that can be read (JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF, SVG)');
+    return new AppError('unsupported_media', 'not an image format that can be read (JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF, SVG)', { key: 'image.unsupported_format' });
   }
   // libvips keeps one error buffer per process, so under concurrency its text can be lost ("Unknown error").
   const suffix = /^unknown error$/i.test(detail) || !detail ? '' : ` (${detail})`;
-  return new AppError('corrupt_file', `image cannot be decoded: the data is corrupt or truncated${suffix}`);
+  return new AppError('corrupt_file', `image cannot be decoded: the data is corrupt or truncated${suffix}`, { key: 'image.corrupt' });
 }
 
 function describePixels(n: number): string {

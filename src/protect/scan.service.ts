@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pickLang } from '../archive/lang.js';
-import type { WorkRepository } from '../archive/work.repository.js';
+import type { WorkReader } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
-import type { RegistryRepository } from '../registry/registry.repository.js';
+import type { RegistryReader } from '../registry/registry.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
+import type { PublicLinks } from '../platform/public-url.js';
 import { BLOCK_AGREEMENT_THRESHOLD, blockAgreement, lumaGrid } from './block-check.js';
 import { fingerprintImage, type ImageFingerprint, type ScanQuery } from './fingerprint.js';
 import { readImageForHashing } from './image-input.js';
@@ -37,13 +38,15 @@ export class ScanService {
     private readonly deps: {
       index: FingerprintIndex;
       fingerprints: FingerprintRepository;
-      works: WorkRepository;
-      registry: RegistryRepository;
+      works: WorkReader;
+      registry: RegistryReader;
       blobs: BlobStore;
       watermarkKey: () => Uint8Array;
       maxImagePixels: number;
       matchDistance?: number;
       userName?: (id: string) => Promise<string | null>;
+      /** Receipt links are absolute (under the public URL): a scan result is kept and shared outside the site. */
+      links?: PublicLinks;
     },
   ) {}
 
@@ -53,7 +56,7 @@ export class ScanService {
    * shown only to those who may edit that work.
    */
   async scanFile(actor: Actor, file: string, name: string): Promise<ScanResult> {
-    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('scanning for copies is for right holders: admins, curators and creators');
+    if (!hasRole(actor, CONTRIBUTOR_ROLES)) throw CommonErrors.forbidden('scanning for copies is for right holders: admins, curators and creators', { key: 'scan.forbidden' });
     const bytes = await fs.promises.readFile(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const base = { name, sha256, size: bytes.length, scannedAt: new Date().toISOString() };
@@ -62,7 +65,7 @@ export class ScanService {
       fingerprint = await fingerprintImage(file, { maxPixels: this.deps.maxImagePixels, scanQueries: true });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return { ...base, status: 'error', error: error.message, fingerprint: null, matches: [], watermark: null, warnings: [] };
+      return { ...base, status: 'error', error: error.message, problem: { code: error.code, key: error.key, params: error.params }, fingerprint: null, matches: [], watermark: null, warnings: [] };
     }
     const warnings = [...fingerprint.warnings];
     const matches = fingerprint.matchable ? await this.matchesFor(actor, fingerprint, sha256) : [];
@@ -71,6 +74,7 @@ export class ScanService {
       ...base,
       status: !fingerprint.matchable ? 'unmatchable' : matches.length > 0 ? 'matched' : 'no_match',
       error: null,
+      problem: null,
       fingerprint: { pdq: fingerprint.pdq, iscc: fingerprint.iscc, width: fingerprint.width, height: fingerprint.height, format: fingerprint.format },
       matches,
       watermark,
@@ -116,12 +120,18 @@ export class ScanService {
             suspect: { width: fingerprint.width * queries[match.queryIndex]!.picture.width, height: fingerprint.height * queries[match.queryIndex]!.picture.height, format: fingerprint.format },
             original: stored?.width && stored.height ? { width: stored.width, height: stored.height, mediaType: file?.media_type ?? '' } : null,
           }),
-          receipts: entries.reverse().map((e) => ({ registrationId: e.registration_id, index: Number(e.idx), url: `/api/registry/registrations/${e.registration_id}/receipt.json` })),
+          receipts: await Promise.all(entries.reverse().map(async (e) => ({ registrationId: e.registration_id, index: Number(e.idx), url: await this.receiptLink(e.registration_id) }))),
         });
         if (out.length >= MATCH_LIMIT) return out;
       }
     }
     return out;
+  }
+
+  /** Where a registration's receipt is downloaded from, as an absolute link when the public URL is known. */
+  private receiptLink(registrationId: string): Promise<string> {
+    const path = `/api/registry/registrations/${encodeURIComponent(registrationId)}/receipt.json`;
+    return this.deps.links ? this.deps.links.absolute(path) : Promise.resolve(path);
   }
 
   /**

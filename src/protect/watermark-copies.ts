@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WorkRepository } from '../archive/work.repository.js';
+import type { WorkReader } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
@@ -56,7 +56,7 @@ export class WatermarkCopyService {
   constructor(
     private readonly deps: {
       repo: FingerprintRepository;
-      works: WorkRepository;
+      works: WorkReader;
       blobs: BlobStore;
       watermarkKey: () => Uint8Array;
       maxImagePixels: number;
@@ -72,8 +72,8 @@ export class WatermarkCopyService {
   async issue(actor: Actor, workId: string, options: { reference?: string | null }): Promise<IssuedCopy> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.deps.works.findById(workId);
-    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
-    return this.make(work.id, work.primary_file_sha256, { recipient_id: actor.id, recipient_name: null, purpose: 'download', reference: options.reference ?? null });
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
+    return this.make(work.id, work.primary_file_sha256, { recipient_id: actor.id, recipient_name: null, purpose: 'download', reference: options.reference ?? null, issued_by: actor.id });
   }
 
   /**
@@ -83,23 +83,24 @@ export class WatermarkCopyService {
   async issueLicensed(actor: Actor, workId: string, options: { licensee: string; licenseeUserId?: string | null; reference?: string | null }): Promise<IssuedCopy> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.deps.works.findById(workId);
-    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
-    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can issue licensed copies of it');
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
+    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can issue licensed copies of it', { key: 'copy.issue_forbidden', params: { id: workId } });
     const licensee = options.licensee.trim();
-    if (!licensee) throw new AppError('invalid_input', 'a licensed copy needs the licensee’s name');
+    if (!licensee) throw new AppError('invalid_input', 'a licensed copy needs the licensee’s name', { key: 'copy.licensee_required' });
     return this.make(work.id, work.primary_file_sha256, {
       recipient_id: options.licenseeUserId ?? null,
       recipient_name: licensee,
       purpose: 'licence',
       reference: options.reference?.trim() || null,
+      issued_by: actor.id,
     });
   }
 
   /** The copies issued of a work, newest first (for those who manage it). */
   async listCopies(actor: Actor, workId: string): Promise<CopyRecord[]> {
     const work = await this.deps.works.findById(workId);
-    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound(`work ${workId}`);
-    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can see who received its copies');
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
+    if (!canEditWork(actor, work)) throw CommonErrors.forbidden('only those who manage a work can see who received its copies', { key: 'copy.list_forbidden', params: { id: workId } });
     const rows = await this.deps.repo.copiesOfWork(workId);
     const names = new Map<string, string | null>();
     for (const row of rows) {
@@ -109,11 +110,11 @@ export class WatermarkCopyService {
   }
 
   private async make(workId: string, sha256: string | null,
-    who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference'>): Promise<IssuedCopy> {
+    who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference' | 'issued_by'>): Promise<IssuedCopy> {
     const file = sha256 ? await this.deps.works.findFile(sha256) : undefined;
-    if (!sha256 || !file || file.kind !== 'image') throw new AppError('invalid_input', `work ${workId} has no image to make a watermarked copy of`);
+    if (!sha256 || !file || file.kind !== 'image') throw new AppError('invalid_input', `work ${workId} has no image to make a watermarked copy of`, { key: 'copy.no_image', params: { id: workId } });
     const local = this.deps.blobs.localPath(sha256);
-    if (!local) throw new AppError('not_found', `the file of work ${workId} is missing from the store`);
+    if (!local) throw new AppError('not_found', `the file of work ${workId} is missing from the store`, { key: 'not_found.work_blob', params: { id: workId } });
     const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {
       work_id: workId,
       source_sha256: sha256,
@@ -150,6 +151,7 @@ export class WatermarkCopyService {
       purpose: 'public',
       reference: null, // the purpose says it all, in the reader's language
       created_at: new Date().toISOString(),
+      issued_by: null,
     });
     try {
       const marked = await embedWatermark(image, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });

@@ -5,7 +5,9 @@
  * Bounds beyond the spec: origin at most 255 UTF-8 bytes (as torchwood, and what ML-DSA
  * cosignatures can carry) and tree size at most 2^53 - 1 (JavaScript numbers).
  */
+import type { ErrorOptions } from '../platform/errors.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import type { RegistryErrorKey } from './registry.errors.js';
 import {
   MAX_NOTE_BYTES, TlogError, readText, signNote, utf8, verifyNote,
   type NoteSignature, type NoteSigner, type NoteVerifier,
@@ -26,7 +28,7 @@ export const EMPTY_TREE_ROOT = Uint8Array.from(
   [0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
     0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55]);
 
-const malformed = (message: string) => new TlogError('checkpoint_malformed', message);
+const malformed = <K extends RegistryErrorKey>(message: string, options: ErrorOptions<K>) => new TlogError('checkpoint_malformed', message, options);
 
 /** Parses a decimal count with no leading zeros (`0` alone is zero) up to 2^53 - 1; undefined otherwise. */
 export function parseDecimal(text: string): number | undefined {
@@ -36,40 +38,40 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 function checkOrigin(origin: string): void {
-  if (origin === '') throw malformed('checkpoint origin line is empty');
-  if (utf8(origin).length > MAX_ORIGIN_BYTES) throw malformed(`checkpoint origin is longer than ${MAX_ORIGIN_BYTES} bytes`);
+  if (origin === '') throw malformed('checkpoint origin line is empty', { key: 'tlog.checkpoint_origin_empty' });
+  if (utf8(origin).length > MAX_ORIGIN_BYTES) throw malformed(`checkpoint origin is longer than ${MAX_ORIGIN_BYTES} bytes`, { key: 'tlog.checkpoint_origin_too_long', params: { max: MAX_ORIGIN_BYTES } });
 }
 
 /** Parses checkpoint note text (without signatures) strictly: exactly one text has a given meaning. */
 export function parseCheckpoint(text: string): Checkpoint {
   readText(text, 'checkpoint', MAX_NOTE_BYTES, 'checkpoint_malformed');
-  if (!text.endsWith('\n')) throw malformed('checkpoint must end with a newline');
+  if (!text.endsWith('\n')) throw malformed('checkpoint must end with a newline', { key: 'tlog.no_final_newline', params: { what: 'checkpoint' } });
   const lines = text.slice(0, -1).split('\n');
-  if (lines.length < 3) throw malformed('checkpoint needs at least three lines: origin, tree size and root hash');
+  if (lines.length < 3) throw malformed('checkpoint needs at least three lines: origin, tree size and root hash', { key: 'tlog.checkpoint_too_few_lines' });
   const [origin, sizeLine, rootLine, ...extensions] = lines as [string, string, string, ...string[]];
   checkOrigin(origin);
   const size = parseDecimal(sizeLine);
   if (size === undefined) {
-    throw malformed(/^(0|[1-9][0-9]*)$/.test(sizeLine)
-      ? `checkpoint tree size ${sizeLine} is larger than 2^53 - 1`
-      : `checkpoint tree size "${sizeLine}" must be a decimal number without leading zeros`);
+    throw /^(0|[1-9][0-9]*)$/.test(sizeLine)
+      ? malformed(`checkpoint tree size ${sizeLine} is larger than 2^53 - 1`, { key: 'tlog.checkpoint_size_too_large', params: { size: sizeLine } })
+      : malformed(`checkpoint tree size "${sizeLine}" must be a decimal number without leading zeros`, { key: 'tlog.checkpoint_size_format', params: { size: sizeLine } });
   }
   const rootHash = decodeBase64(rootLine);
-  if (!rootHash || rootHash.length !== 32) throw malformed('checkpoint root hash must be the canonical base64 of 32 bytes');
+  if (!rootHash || rootHash.length !== 32) throw malformed('checkpoint root hash must be the canonical base64 of 32 bytes', { key: 'tlog.checkpoint_root_hash' });
   const empty = extensions.indexOf('');
-  if (empty >= 0) throw malformed(`checkpoint extension line ${empty + 1} is empty`);
+  if (empty >= 0) throw malformed(`checkpoint extension line ${empty + 1} is empty`, { key: 'tlog.checkpoint_extension_empty', params: { line: empty + 1 } });
   return { origin, size, rootHash, extensions };
 }
 
 /** Formats checkpoint note text; rejects values parseCheckpoint would not read back identically. */
 export function formatCheckpoint(checkpoint: Checkpoint): string {
   const { origin, size, rootHash, extensions } = checkpoint;
-  if (origin.includes('\n')) throw malformed('checkpoint origin must be one line');
+  if (origin.includes('\n')) throw malformed('checkpoint origin must be one line', { key: 'tlog.checkpoint_origin_multiline' });
   checkOrigin(origin);
-  if (!Number.isSafeInteger(size) || size < 0) throw malformed(`checkpoint tree size ${size} must be a whole number from 0 to 2^53 - 1`);
-  if (rootHash.length !== 32) throw malformed(`checkpoint root hash must be 32 bytes, not ${rootHash.length}`);
+  if (!Number.isSafeInteger(size) || size < 0) throw malformed(`checkpoint tree size ${size} must be a whole number from 0 to 2^53 - 1`, { key: 'tlog.checkpoint_size_invalid', params: { size } });
+  if (rootHash.length !== 32) throw malformed(`checkpoint root hash must be 32 bytes, not ${rootHash.length}`, { key: 'tlog.checkpoint_root_hash_length', params: { length: rootHash.length } });
   extensions.forEach((line, i) => {
-    if (line === '' || line.includes('\n')) throw malformed(`checkpoint extension line ${i + 1} must be one non-empty line`);
+    if (line === '' || line.includes('\n')) throw malformed(`checkpoint extension line ${i + 1} must be one non-empty line`, { key: 'tlog.checkpoint_extension_invalid', params: { line: i + 1 } });
   });
   const text = [origin, String(size), encodeBase64(rootHash), ...extensions].join('\n') + '\n';
   parseCheckpoint(text); // character rules (CR, control characters) and the size limit
@@ -83,10 +85,10 @@ export function formatCheckpoint(checkpoint: Checkpoint): string {
 export async function signCheckpoint(checkpoint: Checkpoint, logSigner: NoteSigner): Promise<string> {
   const text = formatCheckpoint(checkpoint);
   if (logSigner.name !== checkpoint.origin) {
-    throw malformed(`log key name ${logSigner.name} does not match the checkpoint origin ${checkpoint.origin}`);
+    throw malformed(`log key name ${logSigner.name} does not match the checkpoint origin ${checkpoint.origin}`, { key: 'tlog.checkpoint_key_origin', params: { name: logSigner.name, origin: checkpoint.origin } });
   }
   if (checkpoint.size === 0 && !sameBytes(checkpoint.rootHash, EMPTY_TREE_ROOT)) {
-    throw malformed('a checkpoint of size 0 must carry the empty-tree root (SHA-256 of the empty string)');
+    throw malformed('a checkpoint of size 0 must carry the empty-tree root (SHA-256 of the empty string)', { key: 'tlog.checkpoint_empty_root' });
   }
   return signNote(text, [logSigner]);
 }
@@ -116,7 +118,7 @@ export async function openCheckpoint(
   });
   const checkpoint = parseCheckpoint(opened.text);
   if (checkpoint.origin !== origin) {
-    throw new TlogError('checkpoint_wrong_origin', `checkpoint origin ${checkpoint.origin} is not the expected ${origin}`);
+    throw new TlogError('checkpoint_wrong_origin', `checkpoint origin ${checkpoint.origin} is not the expected ${origin}`, { key: 'tlog.checkpoint_wrong_origin', params: { origin: checkpoint.origin, expected: String(origin) } });
   }
   return { ...checkpoint, text: opened.text, signatures: opened.signatures, verified: opened.verified };
 }

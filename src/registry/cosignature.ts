@@ -7,10 +7,12 @@
  * format, the Go note signer-key format with type byte 0x04:
  * `PRIVATE+KEY+<name>+<hex key ID>+base64(0x04 ‖ seed)` (key ID computed with 0x04).
  */
+import type { ErrorOptions } from '../platform/errors.js';
 import { openCheckpoint, parseCheckpoint, sameBytes, type OpenedCheckpoint } from './checkpoint.js';
+import type { RegistryErrorKey } from './registry.errors.js';
 import {
   SIGNATURE_TYPE_COSIGNATURE_V1, TlogError, checkEd25519Key, computeKeyId, concatBytes, decodeSignerKey,
-  decodeVerifierKey, formatKeyId, formatNote, formatSignatureLine, formatVerifierKey, generateKey, keyNameProblem,
+  decodeVerifierKey, formatKeyId, formatNote, formatSignatureLine, formatVerifierKey, generateKey, keyNameFault,
   parseNote, parseSignatureLines, utf8,
   type CryptoProvider, type KeyInfo, type NoteSignature, type NoteVerifier,
 } from './signed-note.js';
@@ -38,11 +40,11 @@ export interface Cosignature {
   timestamp: number;
 }
 
-const malformed = (message: string) => new TlogError('cosignature_malformed', message);
+const malformed = <K extends RegistryErrorKey>(message: string, options: ErrorOptions<K>) => new TlogError('cosignature_malformed', message, options);
 
 function checkTime(timeSeconds: number): void {
   if (!Number.isSafeInteger(timeSeconds) || timeSeconds < 0) {
-    throw malformed(`cosignature time ${timeSeconds} must be a whole number of seconds from 0 to 2^53 - 1`);
+    throw malformed(`cosignature time ${timeSeconds} must be a whole number of seconds from 0 to 2^53 - 1`, { key: 'tlog.cosignature_time_invalid', params: { time: timeSeconds } });
   }
 }
 
@@ -63,18 +65,23 @@ function readTimestamp(signature: Uint8Array): number | undefined {
 /** The timestamp of a cosignature line's signature, or a precise error if it is not a v1 cosignature. */
 export function cosignatureTimestamp(sig: NoteSignature): number {
   if (sig.signature.length !== 72) {
-    throw malformed(`cosignature by ${sig.name} must hold 72 bytes after the key ID (8-byte time, 64-byte signature), not ${sig.signature.length}`);
+    throw malformed(`cosignature by ${sig.name} must hold 72 bytes after the key ID (8-byte time, 64-byte signature), not ${sig.signature.length}`, {
+      key: 'tlog.cosignature_length',
+      params: { name: sig.name, length: sig.signature.length },
+    });
   }
   const t = readTimestamp(sig.signature);
-  if (t === undefined) throw malformed(`cosignature by ${sig.name} has a timestamp beyond 2^53 - 1`);
+  if (t === undefined) throw malformed(`cosignature by ${sig.name} has a timestamp beyond 2^53 - 1`, { key: 'tlog.cosignature_time_too_large', params: { name: sig.name } });
   return t;
 }
 
 /** A cosignature/v1 verifier for a raw 32-byte witness public key. */
 export async function witnessVerifier(name: string, publicKey: Uint8Array, crypto: CryptoProvider): Promise<WitnessVerifier> {
-  const problem = keyNameProblem(name);
-  if (problem) throw new TlogError('key_malformed', `witness key: ${problem}`);
-  if (publicKey.length !== 32) throw new TlogError('key_malformed', `witness public key for ${name} must be 32 bytes`);
+  const fault = keyNameFault(name);
+  if (fault) throw new TlogError('key_malformed', `witness key: ${fault.message}`, { key: 'tlog.key_name', params: { kind: 'witness', problem: fault.problem } });
+  if (publicKey.length !== 32) {
+    throw new TlogError('key_malformed', `witness public key for ${name} must be 32 bytes`, { key: 'tlog.public_key_length', params: { kind: 'witness', name, length: publicKey.length } });
+  }
   const key = publicKey.slice();
   const keyId = await computeKeyId(name, SIGNATURE_TYPE_COSIGNATURE_V1, key, crypto);
   return {
@@ -123,7 +130,7 @@ export function generateWitnessKey(name: string, crypto: CryptoProvider, seed?: 
  * returns the signature line, newline included, as a witness returns it from add-checkpoint.
  */
 export async function cosignCheckpoint(checkpointText: string, signer: WitnessSigner, timeSeconds: number): Promise<string> {
-  if (timeSeconds === 0) throw malformed('cosignature time must not be 0');
+  if (timeSeconds === 0) throw malformed('cosignature time must not be 0', { key: 'tlog.cosignature_time_zero' });
   const message = cosignedMessage(checkpointText, timeSeconds);
   const time = new Uint8Array(8);
   new DataView(time.buffer).setBigUint64(0, BigInt(timeSeconds));
@@ -138,19 +145,20 @@ export async function verifyCosignature(
   let sig: NoteSignature;
   if (typeof signature === 'string') {
     const lines = parseSignatureLines(signature, 'cosignature_malformed');
-    if (lines.length !== 1) throw malformed(`expected one cosignature line, got ${lines.length}`);
+    if (lines.length !== 1) throw malformed(`expected one cosignature line, got ${lines.length}`, { key: 'tlog.cosignature_line_count', params: { count: lines.length } });
     sig = lines[0]!;
   } else {
     sig = signature;
   }
   if (sig.name !== verifier.name || sig.keyId !== verifier.keyId) {
-    throw new TlogError('note_unverified',
-      `cosignature is by ${sig.name}+${formatKeyId(sig.keyId)}, not by witness key ${verifier.name}+${formatKeyId(verifier.keyId)}`);
+    const by = `${sig.name}+${formatKeyId(sig.keyId)}`;
+    const expected = `${verifier.name}+${formatKeyId(verifier.keyId)}`;
+    throw new TlogError('note_unverified', `cosignature is by ${by}, not by witness key ${expected}`, { key: 'tlog.cosignature_wrong_key', params: { by, expected } });
   }
   const timestamp = cosignatureTimestamp(sig);
   parseCheckpoint(checkpointText);
   if (!(await verifier.verify(utf8(checkpointText), sig.signature))) {
-    throw new TlogError('note_unverified', `cosignature by ${sig.name} does not verify`);
+    throw new TlogError('note_unverified', `cosignature by ${sig.name} does not verify`, { key: 'tlog.cosignature_invalid', params: { name: sig.name } });
   }
   return { name: sig.name, keyId: sig.keyId, timestamp };
 }
@@ -168,12 +176,14 @@ export interface WitnessPolicy {
 export function witnessPolicy(witnesses: readonly WitnessVerifier[], quorum: number): WitnessPolicy {
   const names = new Set(witnesses.map((w) => w.name));
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > names.size) {
-    throw new TlogError('policy_invalid', `witness quorum ${quorum} must be a whole number from 0 to the ${names.size} witnesses given`);
+    throw new TlogError('policy_invalid', `witness quorum ${quorum} must be a whole number from 0 to the ${names.size} witnesses given`, { key: 'tlog.witness_quorum_invalid', params: { quorum, count: names.size } });
   }
   witnesses.forEach((w, i) => {
-    if (w.type !== SIGNATURE_TYPE_COSIGNATURE_V1) throw new TlogError('policy_invalid', `${w.name} is not a cosignature/v1 witness key`);
+    if (w.type !== SIGNATURE_TYPE_COSIGNATURE_V1) throw new TlogError('policy_invalid', `${w.name} is not a cosignature/v1 witness key`, { key: 'tlog.witness_key_type', params: { name: w.name } });
     const twin = witnesses.findIndex((o) => sameBytes(o.publicKey, w.publicKey));
-    if (twin !== i) throw new TlogError('policy_invalid', `witnesses ${witnesses[twin]!.name} and ${w.name} share one public key`);
+    if (twin !== i) {
+      throw new TlogError('policy_invalid', `witnesses ${witnesses[twin]!.name} and ${w.name} share one public key`, { key: 'tlog.witness_shared_key', params: { first: witnesses[twin]!.name, second: w.name } });
+    }
   });
   return { witnesses: [...witnesses], quorum };
 }
@@ -195,7 +205,7 @@ export async function verifyCosignedCheckpoint(
   const logs = Array.isArray(logVerifier) ? logVerifier : [logVerifier as NoteVerifier];
   const witnessNames = new Set(policy.witnesses.map((w) => w.name));
   for (const log of logs) {
-    if (witnessNames.has(log.name)) throw new TlogError('policy_invalid', `${log.name} is both a log key and a witness`);
+    if (witnessNames.has(log.name)) throw new TlogError('policy_invalid', `${log.name} is both a log key and a witness`, { key: 'tlog.log_key_is_witness', params: { name: log.name } });
   }
   const opened = await openCheckpoint(note, logs, {
     ...(options.origin === undefined ? {} : { origin: options.origin }), witnesses: policy.witnesses,
@@ -209,7 +219,8 @@ export async function verifyCosignedCheckpoint(
   if (have.size < policy.quorum) {
     const missing = [...witnessNames].filter((n) => !have.has(n));
     throw new TlogError('note_unverified',
-      `checkpoint is cosigned by ${have.size} of the ${policy.quorum} witnesses required (missing: ${missing.join(', ')})`);
+      `checkpoint is cosigned by ${have.size} of the ${policy.quorum} witnesses required (missing: ${missing.join(', ')})`,
+      { key: 'tlog.witness_quorum_not_met', params: { have: have.size, quorum: policy.quorum, missing: missing.join(', ') } });
   }
   return { ...opened, cosignatures };
 }

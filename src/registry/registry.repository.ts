@@ -8,6 +8,9 @@ export type PendingRow = Selectable<RegistryPendingTable>;
 export type EntryRow = Selectable<RegistryEntriesTable>;
 export type CheckpointRow = Selectable<RegistryCheckpointsTable>;
 
+/** What other modules may read of the log directly (by interface): a work's entries. */
+export type RegistryReader = Pick<RegistryRepository, 'entriesOfWork'>;
+
 /** The only SQL over the transparency log's tables. */
 export class RegistryRepository {
   constructor(readonly database: Database) {}
@@ -152,6 +155,29 @@ export class RegistryRepository {
 
   entriesByLeafHash(leafHash: string): Promise<EntryRow[]> {
     return this.db.selectFrom('registry_entries').selectAll().where('leaf_hash', '=', leafHash).orderBy('idx').execute();
+  }
+
+  /** A work's registrations, sequenced and pending, newest first, with who registered them. */
+  async registrationsOfWork(workId: string, limit: number): Promise<{ registrationId: string; index: number | null; userId: string | null; userName: string | null; username: string | null; at: string }[]> {
+    const sequenced = await this.db
+      .selectFrom('registry_entries')
+      .leftJoin('users', 'users.id', 'registry_entries.user_id')
+      .select(['registry_entries.registration_id', 'registry_entries.idx', 'registry_entries.user_id', 'registry_entries.sequenced_at', 'users.display_name', 'users.username'])
+      .where('registry_entries.work_id', '=', workId)
+      .orderBy('registry_entries.idx', 'desc')
+      .limit(limit)
+      .execute();
+    const pending = await this.db
+      .selectFrom('registry_pending')
+      .leftJoin('users', 'users.id', 'registry_pending.user_id')
+      .select(['registry_pending.id', 'registry_pending.user_id', 'registry_pending.created_at', 'users.display_name', 'users.username'])
+      .where('registry_pending.work_id', '=', workId)
+      .limit(limit)
+      .execute();
+    return [
+      ...pending.map((p) => ({ registrationId: p.id, index: null, userId: p.user_id, userName: p.display_name, username: p.username, at: p.created_at })),
+      ...sequenced.map((e) => ({ registrationId: e.registration_id, index: Number(e.idx), userId: e.user_id, userName: e.display_name, username: e.username, at: e.sequenced_at })),
+    ];
   }
 
   entriesOfWork(workId: string): Promise<EntryRow[]> {

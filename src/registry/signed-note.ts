@@ -9,8 +9,9 @@
  * verifies in the browser. Deliberate strictness beyond the spec: base64 must be canonical, hex
  * key IDs lowercase, and key names of keys we load at most 255 UTF-8 bytes.
  */
-import { AppError } from '../platform/errors.js';
+import { AppError, type ErrorOptions } from '../platform/errors.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import type { RegistryErrorKey } from './registry.errors.js';
 
 export type TlogErrorCode =
   | 'note_malformed' // 400: not a c2sp.org/signed-note, or bad signature lines
@@ -24,10 +25,10 @@ export type TlogErrorCode =
   | 'tlog_proof_invalid'; // 403: index outside the tree or the inclusion proof does not verify
 
 /** Errors of the registry's transparency-log formats; `code` is one of TlogErrorCode. */
-export class TlogError extends AppError {
+export class TlogError<K extends RegistryErrorKey = RegistryErrorKey> extends AppError<K> {
   declare readonly code: TlogErrorCode;
-  constructor(code: TlogErrorCode, message: string) {
-    super(code, message);
+  constructor(code: TlogErrorCode, message: string, options: ErrorOptions<K>) {
+    super(code, message, options);
     this.name = 'TlogError';
   }
 }
@@ -87,45 +88,54 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BAD_CHARACTER = /[\u0000-\u0009\u000b-\u001f]|\p{Cs}/u;
 
-const fail = (code: TlogErrorCode, message: string) => new TlogError(code, message);
+const fail = <K extends RegistryErrorKey>(code: TlogErrorCode, message: string, options: ErrorOptions<K>) => new TlogError(code, message, options);
 const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** UTF-8 bytes of a well-formed string. */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
 /** Decodes input as strict UTF-8 within `maxBytes`, and rejects control characters and CR. */
-export function readText(input: string | Uint8Array, what: string, maxBytes: number, code: TlogErrorCode): string {
+export function readText(input: string | Uint8Array, what: 'note' | 'note text' | 'checkpoint' | 'tlog proof', maxBytes: number, code: TlogErrorCode): string {
+  const token = what.replace(' ', '_');
   let text: string;
   if (typeof input === 'string') {
-    if (input.length > maxBytes || utf8(input).length > maxBytes) throw fail(code, `${what} is larger than ${maxBytes} bytes`);
+    if (input.length > maxBytes || utf8(input).length > maxBytes) throw fail(code, `${what} is larger than ${maxBytes} bytes`, { key: 'tlog.too_large', params: { what: token, max: maxBytes } });
     text = input;
   } else {
-    if (input.length > maxBytes) throw fail(code, `${what} is larger than ${maxBytes} bytes`);
+    if (input.length > maxBytes) throw fail(code, `${what} is larger than ${maxBytes} bytes`, { key: 'tlog.too_large', params: { what: token, max: maxBytes } });
     try {
       text = decoder.decode(input);
     } catch {
-      throw fail(code, `${what} is not valid UTF-8`);
+      throw fail(code, `${what} is not valid UTF-8`, { key: 'tlog.not_utf8', params: { what: token } });
     }
   }
   const bad = BAD_CHARACTER.exec(text);
   if (bad) {
     const line = text.slice(0, bad.index).split('\n').length;
-    if (bad[0] === '\r') throw fail(code, `${what} line ${line} ends in CR (U+000D): lines must end in LF alone`);
+    if (bad[0] === '\r') throw fail(code, `${what} line ${line} ends in CR (U+000D): lines must end in LF alone`, { key: 'tlog.line_ends_in_cr', params: { what: token, line } });
     if (bad[0].length === 1 && bad[0] < ' ') {
-      throw fail(code, `${what} line ${line} contains control character ${codePoint(bad[0])}; only newline is allowed`);
+      throw fail(code, `${what} line ${line} contains control character ${codePoint(bad[0])}; only newline is allowed`, {
+        key: 'tlog.control_character',
+        params: { what: token, line, character: codePoint(bad[0]) },
+      });
     }
-    throw fail(code, `${what} line ${line} is not valid Unicode (lone surrogate)`);
+    throw fail(code, `${what} line ${line} is not valid Unicode (lone surrogate)`, { key: 'tlog.lone_surrogate', params: { what: token, line } });
   }
   return text;
 }
 
 /** Why `name` cannot be a key name (empty, a Unicode space, a plus, a control character), or undefined. */
 export function keyNameProblem(name: string): string | undefined {
-  if (name === '') return 'key name is empty';
+  return keyNameFault(name)?.message;
+}
+
+/** `keyNameProblem` with the reason as a token for messages in other languages. */
+export function keyNameFault(name: string): { problem: 'empty' | 'space' | 'plus' | 'control'; message: string } | undefined {
+  if (name === '') return { problem: 'empty', message: 'key name is empty' };
   const space = /\p{White_Space}/u.exec(name);
-  if (space) return space[0] === ' ' ? 'key name contains a space' : `key name contains a space (${codePoint(space[0])})`;
-  if (name.includes('+')) return 'key name contains a plus sign (U+002B)';
-  if (BAD_CHARACTER.test(name)) return 'key name contains a control character or a lone surrogate';
+  if (space) return { problem: 'space', message: space[0] === ' ' ? 'key name contains a space' : `key name contains a space (${codePoint(space[0])})` };
+  if (name.includes('+')) return { problem: 'plus', message: 'key name contains a plus sign (U+002B)' };
+  if (BAD_CHARACTER.test(name)) return { problem: 'control', message: 'key name contains a control character or a lone surrogate' };
   return undefined;
 }
 
@@ -155,25 +165,26 @@ const uint32Bytes = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n 
 
 /** Parses a block of signature lines, each `— <name> <base64>` ending in a newline (also a witness's response body). */
 export function parseSignatureLines(block: string, code: TlogErrorCode = 'note_malformed'): NoteSignature[] {
-  if (block === '') throw fail(code, 'no signature lines');
-  if (!block.endsWith('\n')) throw fail(code, 'note must end with a newline');
+  if (block === '') throw fail(code, 'no signature lines', { key: 'tlog.no_signature_lines' });
+  if (!block.endsWith('\n')) throw fail(code, 'note must end with a newline', { key: 'tlog.no_final_newline', params: { what: 'note' } });
   const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) throw fail(code, `more than ${MAX_SIGNATURES} signatures`);
+  if (lines.length > MAX_SIGNATURES) throw fail(code, `more than ${MAX_SIGNATURES} signatures`, { key: 'tlog.too_many_signatures', params: { max: MAX_SIGNATURES } });
   return lines.map((line, i) => {
     const where = `signature line ${i + 1}`;
-    if (line === '') throw fail(code, `${where} is empty`);
-    if (!line.startsWith(EM_DASH)) throw fail(code, `${where} must start with an em dash (U+2014) and a space`);
+    const at = { line: i + 1 };
+    if (line === '') throw fail(code, `${where} is empty`, { key: 'tlog.signature_line_empty', params: at });
+    if (!line.startsWith(EM_DASH)) throw fail(code, `${where} must start with an em dash (U+2014) and a space`, { key: 'tlog.signature_line_no_dash', params: at });
     const rest = line.slice(EM_DASH.length);
     const space = rest.lastIndexOf(' ');
-    if (space < 0) throw fail(code, `${where} has no space between the key name and the signature`);
+    if (space < 0) throw fail(code, `${where} has no space between the key name and the signature`, { key: 'tlog.signature_line_no_space', params: at });
     const name = rest.slice(0, space);
-    const problem = keyNameProblem(name);
-    if (problem) throw fail(code, `${where}: ${problem}`);
+    const fault = keyNameFault(name);
+    if (fault) throw fail(code, `${where}: ${fault.message}`, { key: 'tlog.signature_line_key_name', params: { ...at, problem: fault.problem } });
     const b64 = rest.slice(space + 1);
-    if (b64 === '') throw fail(code, `${where}: signature is empty`);
+    if (b64 === '') throw fail(code, `${where}: signature is empty`, { key: 'tlog.signature_empty', params: at });
     const raw = decodeBase64(b64);
-    if (!raw) throw fail(code, `${where}: signature is not canonical base64`);
-    if (raw.length < 5) throw fail(code, `${where}: signature is shorter than 5 bytes (a 4-byte key ID, then the signature)`);
+    if (!raw) throw fail(code, `${where}: signature is not canonical base64`, { key: 'tlog.signature_not_base64', params: at });
+    if (raw.length < 5) throw fail(code, `${where}: signature is shorter than 5 bytes (a 4-byte key ID, then the signature)`, { key: 'tlog.signature_too_short', params: at });
     return { name, keyId: readUint32(raw, 0), signature: raw.slice(4) };
   });
 }
@@ -182,35 +193,35 @@ export function parseSignatureLines(block: string, code: TlogErrorCode = 'note_m
 export function parseNote(input: string | Uint8Array): Note {
   const all = readText(input, 'note', MAX_NOTE_BYTES, 'note_malformed');
   const split = all.lastIndexOf('\n\n');
-  if (split < 0) throw fail('note_malformed', 'note has no blank line between its text and its signatures');
+  if (split < 0) throw fail('note_malformed', 'note has no blank line between its text and its signatures', { key: 'tlog.note_no_blank_line' });
   const block = all.slice(split + 2);
-  if (block === '') throw fail('note_malformed', 'note has no signature lines after its last blank line');
+  if (block === '') throw fail('note_malformed', 'note has no signature lines after its last blank line', { key: 'tlog.no_signature_lines' });
   return { text: all.slice(0, split + 1), signatures: parseSignatureLines(block) };
 }
 
 /** One signature line, `— <name> <base64(key ID ‖ signature)>` and its newline. */
 export function formatSignatureLine(sig: NoteSignature): string {
-  const problem = keyNameProblem(sig.name);
-  if (problem) throw fail('note_malformed', `cannot format a signature by "${sig.name}": ${problem}`);
+  const fault = keyNameFault(sig.name);
+  if (fault) throw fail('note_malformed', `cannot format a signature by "${sig.name}": ${fault.message}`, { key: 'tlog.format_key_name', params: { name: sig.name, problem: fault.problem } });
   if (!Number.isInteger(sig.keyId) || sig.keyId < 0 || sig.keyId > 0xffffffff) {
-    throw fail('note_malformed', `key ID of ${sig.name} must be a 32-bit unsigned integer`);
+    throw fail('note_malformed', `key ID of ${sig.name} must be a 32-bit unsigned integer`, { key: 'tlog.format_key_id', params: { name: sig.name } });
   }
-  if (sig.signature.length === 0) throw fail('note_malformed', `signature by ${sig.name} is empty`);
+  if (sig.signature.length === 0) throw fail('note_malformed', `signature by ${sig.name} is empty`, { key: 'tlog.format_signature_empty', params: { name: sig.name } });
   return `${EM_DASH}${sig.name} ${encodeBase64(concatBytes(uint32Bytes(sig.keyId), sig.signature))}\n`;
 }
 
 function checkNoteText(text: string): void {
   readText(text, 'note text', MAX_NOTE_BYTES, 'note_malformed');
-  if (!text.endsWith('\n')) throw fail('note_malformed', 'note text must end with a newline');
+  if (!text.endsWith('\n')) throw fail('note_malformed', 'note text must end with a newline', { key: 'tlog.no_final_newline', params: { what: 'note_text' } });
 }
 
 /** Formats a note; the inverse of parseNote. */
 export function formatNote(note: Note): string {
   checkNoteText(note.text);
-  if (note.signatures.length === 0) throw fail('note_malformed', 'a note needs at least one signature');
-  if (note.signatures.length > MAX_SIGNATURES) throw fail('note_malformed', `more than ${MAX_SIGNATURES} signatures`);
+  if (note.signatures.length === 0) throw fail('note_malformed', 'a note needs at least one signature', { key: 'tlog.no_signature_lines' });
+  if (note.signatures.length > MAX_SIGNATURES) throw fail('note_malformed', `more than ${MAX_SIGNATURES} signatures`, { key: 'tlog.too_many_signatures', params: { max: MAX_SIGNATURES } });
   const out = `${note.text}\n${note.signatures.map(formatSignatureLine).join('')}`;
-  if (utf8(out).length > MAX_NOTE_BYTES) throw fail('note_malformed', `note is larger than ${MAX_NOTE_BYTES} bytes`);
+  if (utf8(out).length > MAX_NOTE_BYTES) throw fail('note_malformed', `note is larger than ${MAX_NOTE_BYTES} bytes`, { key: 'tlog.too_large', params: { what: 'note', max: MAX_NOTE_BYTES } });
   return out;
 }
 
@@ -252,12 +263,12 @@ export async function verifyNote(
   const byKey = verifierIndex(verifiers);
   const names = new Set(verifiers.map((v) => v.name));
   const quorum = options.quorum ?? 1;
-  if (names.size === 0) throw fail('policy_invalid', 'no verifier keys given');
+  if (names.size === 0) throw fail('policy_invalid', 'no verifier keys given', { key: 'tlog.no_verifier_keys' });
   if (!Number.isInteger(quorum) || quorum < 1 || quorum > names.size) {
-    throw fail('policy_invalid', `quorum ${quorum} must be a whole number from 1 to the ${names.size} key names given`);
+    throw fail('policy_invalid', `quorum ${quorum} must be a whole number from 1 to the ${names.size} key names given`, { key: 'tlog.quorum_invalid', params: { quorum, count: names.size } });
   }
   for (const name of [...(options.requireAll ?? []), ...(options.requireAny ?? [])]) {
-    if (!names.has(name)) throw fail('policy_invalid', `required key ${name} is not among the verifier keys`);
+    if (!names.has(name)) throw fail('policy_invalid', `required key ${name} is not among the verifier keys`, { key: 'tlog.required_key_unknown', params: { name } });
   }
   const note = parseNote(input);
   const message = utf8(note.text);
@@ -269,23 +280,26 @@ export async function verifyNote(
       unknown.push(sig);
       continue;
     }
-    if (!(await v.verify(message, sig.signature))) throw fail('note_unverified', `signature by ${sig.name} does not verify`);
+    if (!(await v.verify(message, sig.signature))) throw fail('note_unverified', `signature by ${sig.name} does not verify`, { key: 'tlog.signature_invalid', params: { name: sig.name } });
     verified.push(sig);
   }
   const verifiedNames = [...new Set(verified.map((s) => s.name))];
   const role = options.role ? `${options.role} ` : '';
+  const roleToken = options.role ?? 'any';
   const any = options.requireAny;
   if (any && any.length > 0 && !any.some((n) => verifiedNames.includes(n))) {
-    throw fail('note_unverified', `no signature from ${role}key ${[...new Set(any)].join(' or ')}`);
+    const wanted = [...new Set(any)];
+    throw fail('note_unverified', `no signature from ${role}key ${wanted.join(' or ')}`, { key: 'tlog.no_signature_from', params: { role: roleToken, names: wanted.join(', ') } });
   }
   for (const name of options.requireAll ?? []) {
-    if (!verifiedNames.includes(name)) throw fail('note_unverified', `no signature from ${role}key ${name}`);
+    if (!verifiedNames.includes(name)) throw fail('note_unverified', `no signature from ${role}key ${name}`, { key: 'tlog.no_signature_from', params: { role: roleToken, names: name } });
   }
   if (verifiedNames.length < quorum) {
-    if (quorum === 1) throw fail('note_unverified', `no signature from a known key (known: ${[...names].join(', ')})`);
+    if (quorum === 1) throw fail('note_unverified', `no signature from a known key (known: ${[...names].join(', ')})`, { key: 'tlog.no_known_signature', params: { known: [...names].join(', ') } });
     const missing = [...names].filter((n) => !verifiedNames.includes(n));
     throw fail('note_unverified',
-      `signatures from ${verifiedNames.length} of the required ${quorum} keys verified (missing: ${missing.join(', ')})`);
+      `signatures from ${verifiedNames.length} of the required ${quorum} keys verified (missing: ${missing.join(', ')})`,
+      { key: 'tlog.quorum_not_met', params: { verified: verifiedNames.length, quorum, missing: missing.join(', ') } });
   }
   return { ...note, verified, unknown, verifiedNames };
 }
@@ -294,7 +308,7 @@ function verifierIndex(verifiers: readonly NoteVerifier[]): Map<string, NoteVeri
   const map = new Map<string, NoteVerifier>();
   for (const v of verifiers) {
     const id = `${v.name}+${formatKeyId(v.keyId)}`;
-    if (map.has(id)) throw fail('policy_invalid', `two verifier keys share the name and key ID ${id}`);
+    if (map.has(id)) throw fail('policy_invalid', `two verifier keys share the name and key ID ${id}`, { key: 'tlog.duplicate_verifier', params: { id } });
     map.set(id, v);
   }
   return map;
@@ -308,14 +322,17 @@ export interface DecodedKey {
   key: Uint8Array;
 }
 
-function decodeKeyParts(parts: string[], what: string): DecodedKey {
+function decodeKeyParts(parts: string[], what: 'verifier key' | 'signer key'): DecodedKey {
   const [name = '', hex = '', b64 = ''] = parts;
-  const problem = keyNameProblem(name);
-  if (problem) throw fail('key_malformed', `${what}: ${problem}`);
-  if (utf8(name).length > MAX_KEY_NAME_BYTES) throw fail('key_malformed', `${what}: key name is longer than ${MAX_KEY_NAME_BYTES} bytes`);
-  if (!/^[0-9a-f]{8}$/.test(hex)) throw fail('key_malformed', `${what} for ${name}: key ID must be 8 lowercase hex digits`);
+  const kind = kindOf(what);
+  const fault = keyNameFault(name);
+  if (fault) throw fail('key_malformed', `${what}: ${fault.message}`, { key: 'tlog.key_name', params: { kind, problem: fault.problem } });
+  if (utf8(name).length > MAX_KEY_NAME_BYTES) {
+    throw fail('key_malformed', `${what}: key name is longer than ${MAX_KEY_NAME_BYTES} bytes`, { key: 'tlog.key_name_too_long', params: { kind, max: MAX_KEY_NAME_BYTES } });
+  }
+  if (!/^[0-9a-f]{8}$/.test(hex)) throw fail('key_malformed', `${what} for ${name}: key ID must be 8 lowercase hex digits`, { key: 'tlog.key_id_format', params: { kind, name } });
   const raw = decodeBase64(b64);
-  if (!raw || raw.length < 2) throw fail('key_malformed', `${what} for ${name}: key must be canonical base64 of a type byte and key bytes`);
+  if (!raw || raw.length < 2) throw fail('key_malformed', `${what} for ${name}: key must be canonical base64 of a type byte and key bytes`, { key: 'tlog.key_base64', params: { kind, name } });
   return { name, keyId: parseInt(hex, 16), type: raw[0]!, key: raw.slice(1) };
 }
 
@@ -323,17 +340,17 @@ function decodeKeyParts(parts: string[], what: string): DecodedKey {
 export function decodeVerifierKey(vkey: string): DecodedKey {
   const first = vkey.indexOf('+');
   const second = vkey.indexOf('+', first + 1);
-  if (first < 0 || second < 0) throw fail('key_malformed', 'verifier key must look like <name>+<8 hex key ID>+<base64 key>');
+  if (first < 0 || second < 0) throw fail('key_malformed', 'verifier key must look like <name>+<8 hex key ID>+<base64 key>', { key: 'tlog.verifier_key_format' });
   return decodeKeyParts([vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)], 'verifier key');
 }
 
 /** Splits `PRIVATE+KEY+<name>+<hex key ID>+<base64(type ‖ seed)>`; messages never echo the secret. */
 export function decodeSignerKey(skey: string): DecodedKey {
-  if (!skey.startsWith('PRIVATE+KEY+')) throw fail('key_malformed', 'signer key must start with PRIVATE+KEY+');
+  if (!skey.startsWith('PRIVATE+KEY+')) throw fail('key_malformed', 'signer key must start with PRIVATE+KEY+', { key: 'tlog.signer_key_prefix' });
   const rest = skey.slice('PRIVATE+KEY+'.length);
   const first = rest.indexOf('+');
   const second = rest.indexOf('+', first + 1);
-  if (first < 0 || second < 0) throw fail('key_malformed', 'signer key must look like PRIVATE+KEY+<name>+<8 hex key ID>+<base64 key>');
+  if (first < 0 || second < 0) throw fail('key_malformed', 'signer key must look like PRIVATE+KEY+<name>+<8 hex key ID>+<base64 key>', { key: 'tlog.signer_key_format' });
   return decodeKeyParts([rest.slice(0, first), rest.slice(first + 1, second), rest.slice(second + 1)], 'signer key');
 }
 
@@ -342,27 +359,41 @@ export const formatVerifierKey = (name: string, keyId: number, type: number, pub
   `${name}+${formatKeyId(keyId)}+${encodeBase64(concatBytes(Uint8Array.of(type), publicKey))}`;
 
 const TYPE_NAMES: Record<number, string> = { 1: 'an Ed25519 note key', 4: 'a tlog-cosignature/v1 witness key' };
-const typeLabel = (type: number) => `0x${type.toString(16).padStart(2, '0')}${TYPE_NAMES[type] ? ` (${TYPE_NAMES[type]})` : ''}`;
+const typeHex = (type: number) => `0x${type.toString(16).padStart(2, '0')}`;
+const typeLabel = (type: number) => `${typeHex(type)}${TYPE_NAMES[type] ? ` (${TYPE_NAMES[type]})` : ''}`;
+/** The `kind` parameter of key messages. */
+const kindOf = (what: 'verifier key' | 'signer key'): 'verifier' | 'signer' => (what === 'signer key' ? 'signer' : 'verifier');
 
 /** Checks a decoded key is an Ed25519 key of `type` whose key ID matches; returns its public key. */
 export async function checkEd25519Key(
   key: DecodedKey, type: number, what: 'verifier key' | 'signer key', crypto: CryptoProvider,
 ): Promise<Uint8Array> {
-  if (key.type !== type) throw fail('key_malformed', `${what} for ${key.name} has signature type ${typeLabel(key.type)}, expected ${typeLabel(type)}`);
-  if (key.key.length !== 32) throw fail('key_malformed', `${what} for ${key.name} must hold 32 key bytes, not ${key.key.length}`);
+  const kind = kindOf(what);
+  if (key.type !== type) {
+    throw fail('key_malformed', `${what} for ${key.name} has signature type ${typeLabel(key.type)}, expected ${typeLabel(type)}`, {
+      key: 'tlog.key_type',
+      params: { kind, name: key.name, type: typeHex(key.type), expected: typeHex(type) },
+    });
+  }
+  if (key.key.length !== 32) throw fail('key_malformed', `${what} for ${key.name} must hold 32 key bytes, not ${key.key.length}`, { key: 'tlog.key_length', params: { kind, name: key.name, length: key.key.length } });
   const publicKey = what === 'signer key' ? await crypto.ed25519PublicKey(key.key) : key.key;
   const expected = await computeKeyId(key.name, type, publicKey, crypto);
   if (expected !== key.keyId) {
-    throw fail('key_malformed', `${what} ID ${formatKeyId(key.keyId)} for ${key.name} does not match its key (expected ${formatKeyId(expected)})`);
+    throw fail('key_malformed', `${what} ID ${formatKeyId(key.keyId)} for ${key.name} does not match its key (expected ${formatKeyId(expected)})`, {
+      key: 'tlog.key_id_mismatch',
+      params: { kind, name: key.name, keyId: formatKeyId(key.keyId), expected: formatKeyId(expected) },
+    });
   }
   return publicKey;
 }
 
 /** A note verifier for a raw 32-byte Ed25519 public key (signature type 0x01). */
 export async function ed25519Verifier(name: string, publicKey: Uint8Array, crypto: CryptoProvider): Promise<Ed25519Verifier> {
-  const problem = keyNameProblem(name);
-  if (problem) throw fail('key_malformed', `verifier key: ${problem}`);
-  if (publicKey.length !== 32) throw fail('key_malformed', `Ed25519 public key for ${name} must be 32 bytes, not ${publicKey.length}`);
+  const fault = keyNameFault(name);
+  if (fault) throw fail('key_malformed', `verifier key: ${fault.message}`, { key: 'tlog.key_name', params: { kind: 'verifier', problem: fault.problem } });
+  if (publicKey.length !== 32) {
+    throw fail('key_malformed', `Ed25519 public key for ${name} must be 32 bytes, not ${publicKey.length}`, { key: 'tlog.public_key_length', params: { kind: 'verifier', name, length: publicKey.length } });
+  }
   const keyId = await computeKeyId(name, SIGNATURE_TYPE_ED25519, publicKey, crypto);
   return {
     name, keyId, type: SIGNATURE_TYPE_ED25519, publicKey: publicKey.slice(),
@@ -396,13 +427,15 @@ export async function generateKey(
 ): Promise<{ signerKey: string; verifierKey: string }> {
   const type = options.type ?? SIGNATURE_TYPE_ED25519;
   if (type !== SIGNATURE_TYPE_ED25519 && type !== SIGNATURE_TYPE_COSIGNATURE_V1) {
-    throw fail('key_malformed', `cannot generate keys of signature type ${typeLabel(type)}`);
+    throw fail('key_malformed', `cannot generate keys of signature type ${typeLabel(type)}`, { key: 'tlog.generate_type', params: { type: typeHex(type) } });
   }
-  const problem = keyNameProblem(name);
-  if (problem) throw fail('key_malformed', `cannot generate a key: ${problem}`);
-  if (utf8(name).length > MAX_KEY_NAME_BYTES) throw fail('key_malformed', `key name is longer than ${MAX_KEY_NAME_BYTES} bytes`);
+  const fault = keyNameFault(name);
+  if (fault) throw fail('key_malformed', `cannot generate a key: ${fault.message}`, { key: 'tlog.key_name', params: { kind: 'new', problem: fault.problem } });
+  if (utf8(name).length > MAX_KEY_NAME_BYTES) {
+    throw fail('key_malformed', `key name is longer than ${MAX_KEY_NAME_BYTES} bytes`, { key: 'tlog.key_name_too_long', params: { kind: 'new', max: MAX_KEY_NAME_BYTES } });
+  }
   const seed = options.seed ?? crypto.randomBytes(32);
-  if (seed.length !== 32) throw fail('key_malformed', 'Ed25519 seed must be 32 bytes');
+  if (seed.length !== 32) throw fail('key_malformed', 'Ed25519 seed must be 32 bytes', { key: 'tlog.seed_length' });
   const publicKey = await crypto.ed25519PublicKey(seed);
   const keyId = await computeKeyId(name, type, publicKey, crypto);
   return {

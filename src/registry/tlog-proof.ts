@@ -10,7 +10,9 @@
  *
  *     <signed checkpoint note>
  */
+import { keyOf, type ErrorOptions } from '../platform/errors.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import type { RegistryErrorKey } from './registry.errors.js';
 import { openCheckpoint, parseCheckpoint, parseDecimal } from './checkpoint.js';
 import { verifyCosignedCheckpoint, type CosignedCheckpoint, type WitnessPolicy } from './cosignature.js';
 import { MAX_NOTE_BYTES, TlogError, parseNote, readText, type NoteVerifier } from './signed-note.js';
@@ -33,13 +35,13 @@ export interface TlogProof {
   checkpoint: string;
 }
 
-const malformed = (message: string) => new TlogError('tlog_proof_malformed', message);
+const malformed = <K extends RegistryErrorKey>(message: string, options: ErrorOptions<K>) => new TlogError('tlog_proof_malformed', message, options);
 
 function checkCheckpointNote(note: string): void {
   try {
     parseCheckpoint(parseNote(note).text);
   } catch (error) {
-    if (error instanceof TlogError) throw malformed(`checkpoint: ${error.message}`);
+    if (error instanceof TlogError) throw malformed(`checkpoint: ${error.message}`, keyOf(error));
     throw error;
   }
 }
@@ -47,13 +49,13 @@ function checkCheckpointNote(note: string): void {
 /** Formats a proof; rejects anything parseTlogProof would not read back identically. */
 export function formatTlogProof(proof: TlogProof): string {
   const { extra, index, inclusionProof, checkpoint } = proof;
-  if (!Number.isSafeInteger(index) || index < 0) throw malformed(`index ${index} must be a whole number from 0 to 2^53 - 1`);
-  if (extra && extra.length > MAX_EXTRA_BYTES) throw malformed(`extra data is larger than ${MAX_EXTRA_BYTES} bytes`);
+  if (!Number.isSafeInteger(index) || index < 0) throw malformed(`index ${index} must be a whole number from 0 to 2^53 - 1`, { key: 'tlog.proof_index_invalid', params: { index } });
+  if (extra && extra.length > MAX_EXTRA_BYTES) throw malformed(`extra data is larger than ${MAX_EXTRA_BYTES} bytes`, { key: 'tlog.proof_extra_too_large', params: { max: MAX_EXTRA_BYTES } });
   if (inclusionProof.length > MAX_INCLUSION_PROOF_HASHES) {
-    throw malformed(`inclusion proof has more than ${MAX_INCLUSION_PROOF_HASHES} hashes`);
+    throw malformed(`inclusion proof has more than ${MAX_INCLUSION_PROOF_HASHES} hashes`, { key: 'tlog.proof_too_many_hashes', params: { max: MAX_INCLUSION_PROOF_HASHES } });
   }
   inclusionProof.forEach((h, i) => {
-    if (h.length !== 32) throw malformed(`inclusion proof hash ${i + 1} must be 32 bytes, not ${h.length}`);
+    if (h.length !== 32) throw malformed(`inclusion proof hash ${i + 1} must be 32 bytes, not ${h.length}`, { key: 'tlog.proof_hash_length', params: { position: i + 1, length: h.length } });
   });
   checkCheckpointNote(checkpoint);
   return [
@@ -70,41 +72,44 @@ export function parseTlogProof(input: string | Uint8Array): TlogProof {
   const text = readText(input, 'tlog proof', MAX_TLOG_PROOF_BYTES, 'tlog_proof_malformed');
   let at = 0;
   let lineNo = 0;
-  const next = (expecting: string): string => {
+  const EXPECTING = { header: 'its first line', index: 'the index line', blank_line: 'the blank line before the checkpoint' } as const;
+  const next = (expecting: keyof typeof EXPECTING): string => {
     const end = text.indexOf('\n', at);
-    if (end < 0) throw malformed(`tlog proof ends before ${expecting}`);
+    if (end < 0) throw malformed(`tlog proof ends before ${EXPECTING[expecting]}`, { key: 'tlog.proof_truncated', params: { expecting } });
     const line = text.slice(at, end);
     at = end + 1;
     lineNo++;
     return line;
   };
-  if (next('its first line') !== TLOG_PROOF_HEADER) throw malformed(`first line must be "${TLOG_PROOF_HEADER}"`);
-  let line = next('the index line');
+  if (next('header') !== TLOG_PROOF_HEADER) throw malformed(`first line must be "${TLOG_PROOF_HEADER}"`, { key: 'tlog.proof_header', params: { header: TLOG_PROOF_HEADER } });
+  let line = next('index');
   let extra: Uint8Array | undefined;
   if (line.startsWith('extra ')) {
     extra = decodeBase64(line.slice('extra '.length));
-    if (!extra) throw malformed('extra data must be canonical base64');
-    if (extra.length > MAX_EXTRA_BYTES) throw malformed(`extra data is larger than ${MAX_EXTRA_BYTES} bytes`);
-    line = next('the index line');
+    if (!extra) throw malformed('extra data must be canonical base64', { key: 'tlog.proof_extra_base64' });
+    if (extra.length > MAX_EXTRA_BYTES) throw malformed(`extra data is larger than ${MAX_EXTRA_BYTES} bytes`, { key: 'tlog.proof_extra_too_large', params: { max: MAX_EXTRA_BYTES } });
+    line = next('index');
   }
   if (!line.startsWith('index ')) {
-    throw malformed(`line ${lineNo} must be "index <decimal>"${extra ? '' : ' or "extra <base64>"'}`);
+    throw malformed(`line ${lineNo} must be "index <decimal>"${extra ? '' : ' or "extra <base64>"'}`, { key: 'tlog.proof_index_line', params: { line: lineNo } });
   }
   const index = parseDecimal(line.slice('index '.length));
-  if (index === undefined) throw malformed(`index "${line.slice(6)}" must be a decimal number without leading zeros, at most 2^53 - 1`);
+  if (index === undefined) {
+    throw malformed(`index "${line.slice(6)}" must be a decimal number without leading zeros, at most 2^53 - 1`, { key: 'tlog.proof_index_format', params: { index: line.slice(6) } });
+  }
   const inclusionProof: Uint8Array[] = [];
   for (;;) {
-    line = next('the blank line before the checkpoint');
+    line = next('blank_line');
     if (line === '') break;
     if (inclusionProof.length === MAX_INCLUSION_PROOF_HASHES) {
-      throw malformed(`inclusion proof has more than ${MAX_INCLUSION_PROOF_HASHES} hashes`);
+      throw malformed(`inclusion proof has more than ${MAX_INCLUSION_PROOF_HASHES} hashes`, { key: 'tlog.proof_too_many_hashes', params: { max: MAX_INCLUSION_PROOF_HASHES } });
     }
     const hash = decodeBase64(line);
-    if (!hash || hash.length !== 32) throw malformed(`line ${lineNo}: inclusion proof hash must be the canonical base64 of 32 bytes`);
+    if (!hash || hash.length !== 32) throw malformed(`line ${lineNo}: inclusion proof hash must be the canonical base64 of 32 bytes`, { key: 'tlog.proof_hash_base64', params: { line: lineNo } });
     inclusionProof.push(hash);
   }
   const checkpoint = text.slice(at);
-  if (checkpoint === '') throw malformed('tlog proof has no checkpoint after the blank line');
+  if (checkpoint === '') throw malformed('tlog proof has no checkpoint after the blank line', { key: 'tlog.proof_no_checkpoint' });
   checkCheckpointNote(checkpoint);
   return { ...(extra ? { extra } : {}), index, inclusionProof, checkpoint };
 }
@@ -141,15 +146,15 @@ export async function verifyTlogProof(
       options.now === undefined ? checkpointOptions : { ...checkpointOptions, now: options.now })
     : { ...(await openCheckpoint(proof.checkpoint, options.log, checkpointOptions)), cosignatures: [] };
   if (proof.index >= checkpoint.size) {
-    throw new TlogError('tlog_proof_invalid', `index ${proof.index} is outside the checkpoint's tree of ${checkpoint.size} entries`);
+    throw new TlogError('tlog_proof_invalid', `index ${proof.index} is outside the checkpoint's tree of ${checkpoint.size} entries`, { key: 'tlog.proof_index_outside', params: { index: proof.index, size: checkpoint.size } });
   }
-  if (options.leafHash.length !== 32) throw new TlogError('tlog_proof_invalid', 'leaf hash must be 32 bytes');
+  if (options.leafHash.length !== 32) throw new TlogError('tlog_proof_invalid', 'leaf hash must be 32 bytes', { key: 'tlog.proof_leaf_hash_length' });
   let ok: boolean | void;
   try {
     ok = await options.verifyInclusion(options.leafHash, proof.index, checkpoint.size, proof.inclusionProof, checkpoint.rootHash);
   } catch (error) {
-    throw new TlogError('tlog_proof_invalid', `inclusion proof does not verify: ${(error as Error).message}`);
+    throw new TlogError('tlog_proof_invalid', `inclusion proof does not verify: ${(error as Error).message}`, { key: 'tlog.proof_not_verified' });
   }
-  if (ok === false) throw new TlogError('tlog_proof_invalid', 'inclusion proof does not verify');
+  if (ok === false) throw new TlogError('tlog_proof_invalid', 'inclusion proof does not verify', { key: 'tlog.proof_not_verified' });
   return { proof, checkpoint };
 }

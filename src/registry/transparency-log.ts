@@ -27,6 +27,8 @@ export interface SequenceResult {
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+/** The log's signing key, in `<dataDir>/keys`. */
+const LOG_KEY_FILE = 'log.key';
 
 /**
  * The append-only Merkle log (RFC 6962 hashing, C2SP tiles and checkpoints). Sequencing moves a
@@ -46,18 +48,38 @@ export class TransparencyLog {
   constructor(
     private readonly repo: RegistryRepository,
     private readonly keystore: KeyStore,
-    private readonly defaultOrigin: string,
+    /** The origin to name a new key with; throws (setup_required) while the instance has not settled it. */
+    private readonly originForNewKey: () => Promise<string>,
     private readonly witnessing?: LogWitnessing,
   ) {}
 
-  /** The log's signing key (created on first use; its name is the log's origin). */
+  /**
+   * The log's signing key, created on first use (the first registration, or the first request for
+   * the key) with the origin setup settled; its name is the log's origin for good. Before setup it
+   * throws, and the refusal is not remembered: the next call asks again.
+   */
   signer(): Promise<Ed25519Signer> {
-    this.signerPromise ??= (async () => {
-      const fresh = await generateKey(this.defaultOrigin, nodeCrypto);
-      const stored = this.keystore.readOrCreate('log.key', () => fresh.signerKey);
-      return parseSignerKey(stored, nodeCrypto);
-    })();
+    if (!this.signerPromise) {
+      const made = (async () => {
+        let stored = this.keystore.read(LOG_KEY_FILE);
+        if (stored === null) {
+          const fresh = await generateKey(await this.originForNewKey(), nodeCrypto);
+          stored = this.keystore.readOrCreate(LOG_KEY_FILE, () => fresh.signerKey);
+        }
+        return parseSignerKey(stored, nodeCrypto);
+      })();
+      this.signerPromise = made;
+      made.catch(() => {
+        if (this.signerPromise === made) this.signerPromise = null;
+      });
+    }
     return this.signerPromise;
+  }
+
+  /** The origin the log's key carries, or null before the key exists (never creates it). */
+  async existingOrigin(): Promise<string | null> {
+    const stored = this.keystore.read(LOG_KEY_FILE);
+    return stored === null ? null : (await parseSignerKey(stored, nodeCrypto)).name;
   }
 
   async origin(): Promise<string> {
@@ -147,6 +169,31 @@ export class TransparencyLog {
     return this.repo.latestCheckpoint().then((c) => (c ? { size: Number(c.size), note: c.note, rootHash: c.root_hash } : null));
   }
 
+  /**
+   * The checkpoint a receipt for entry `index` is built on: the first that covers it and counts (with
+   * a witness quorum, the first cosigned one), so a receipt and its certificate never change as the
+   * log grows; later checkpoints are shown separately, with a consistency proof to them.
+   */
+  async receiptCheckpoint(index: number): Promise<{ size: number; note: string; rootHash: string } | null> {
+    const quorum = this.witnessing && this.witnessing.policy.quorum > 0 ? this.witnessing.policy : null;
+    const verifier = quorum ? await parseVerifierKey((await this.signer()).verifierKey, nodeCrypto) : null;
+    for (let above = index; ; ) {
+      const rows = await this.repo.db.selectFrom('registry_checkpoints').selectAll().where('size', '>', above).orderBy('size').limit(64).execute();
+      for (const row of rows) {
+        if (quorum && verifier) {
+          try {
+            await verifyCosignedCheckpoint(row.note, verifier, quorum);
+          } catch {
+            continue; // not cosigned by enough witnesses: a later one will be
+          }
+        }
+        return { size: Number(row.size), note: row.note, rootHash: row.root_hash };
+      }
+      if (rows.length < 64) return null;
+      above = Number(rows.at(-1)!.size);
+    }
+  }
+
   /** Size of the latest checkpoint seen to carry a quorum (only grows: older ones are not searched again). */
   private countedSize = 0;
 
@@ -176,7 +223,7 @@ export class TransparencyLog {
   /** Refuses proofs for tree sizes that no signed checkpoint has published. */
   async requirePublished(treeSize: number): Promise<void> {
     const latest = await this.latestCheckpoint();
-    if (!latest || treeSize > latest.size) throw new AppError('not_found', `tree size ${treeSize} has not been published (latest checkpoint: ${latest?.size ?? 0})`);
+    if (!latest || treeSize > latest.size) throw new AppError('not_found', `tree size ${treeSize} has not been published (latest checkpoint: ${latest?.size ?? 0})`, { key: 'registry.tree_size_unpublished', params: { size: treeSize, latest: latest?.size ?? 0 } });
   }
 
   async tile(level: number, index: number): Promise<{ width: number; hashes: Buffer } | undefined> {

@@ -108,7 +108,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     const dir = await mixedFolder();
     const report = await importJson(ctx, [dir]);
     const byItem = new Map(report.items.map((i) => [i.item, i]));
-    expect([...byItem.keys()].sort()).toEqual(['cafe\u0301.png', 'empty.png', 'good.png', 'link-in.png', 'report\u202Egnp.exe.png', 'sub/山水.png', 'truncated.jpg', '‥∕evil.png'].sort());
+    expect([...byItem.keys()].sort()).toEqual(['.hidden.png', 'cafe\u0301.png', 'empty.png', 'good.png', 'link-in.png', 'link-out.png', 'report\u202Egnp.exe.png', 'sub/山水.png', 'truncated.jpg', '‥∕evil.png'].sort());
     expect(report.code).toBe(2);
     expect(byItem.get('truncated.jpg')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^truncated\.jpg: .*(truncat|corrupt|readable|premature)/i) });
     expect(byItem.get('empty.png')).toMatchObject({ status: 'failed', reason: 'empty.png: file is empty (0 bytes)' });
@@ -117,7 +117,10 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     const pair = [byItem.get('good.png')!, byItem.get('link-in.png')!];
     expect(pair.map((p) => p.status).sort()).toEqual(['imported', 'unchanged']);
     expect(pair[0]!.workId).toBe(pair[1]!.workId);
-    expect(report).toMatchObject({ imported: 5, unchanged: 1, failed: 2 });
+    expect(report).toMatchObject({ imported: 5, unchanged: 1, failed: 2, skipped: 2 });
+    // Nothing found is dropped silently: the dot-file and the link out of the folder are listed with the reason.
+    expect(byItem.get('.hidden.png')).toMatchObject({ status: 'skipped', reason: '.hidden.png: is a hidden file (its name starts with a dot); rename it to import it' });
+    expect(byItem.get('link-out.png')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^link-out\.png: is a link to .*outside\.png, outside the import folder/) });
 
     const actor = { kind: 'user' as const, id: 'x', username: 'x', role: 'admin' as const };
     const title = async (item: string): Promise<string> => Object.values((await ctx.app.works.get(actor, byItem.get(item)!.workId!)).metadata.title)[0]!;
@@ -126,7 +129,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     expect(await title('report\u202Egnp.exe.png')).toBe('reportgnp.exe'); // override removed
 
     const rerun = await importJson(ctx, [dir]);
-    expect(rerun).toMatchObject({ imported: 0, unchanged: 6, failed: 2 });
+    expect(rerun).toMatchObject({ imported: 0, unchanged: 6, failed: 2, skipped: 2 });
   });
 
   it('--dry-run reports what would happen and writes nothing', { timeout: 60_000 }, async () => {
@@ -136,7 +139,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
       const before = await footprint(fresh);
       const dry = await importJson(fresh, [dir, '--dry-run']);
       expect(await footprint(fresh)).toEqual(before);
-      expect(dry).toMatchObject({ code: 2, imported: 5, unchanged: 1, failed: 2 });
+      expect(dry).toMatchObject({ code: 2, imported: 5, unchanged: 1, failed: 2, skipped: 2 });
       const real = await importJson(fresh, [dir]);
       // libvips's decoder detail varies between runs, so it is left out.
       const statuses = (r: ImportReport) => r.items.map((i) => [i.item, i.status === 'unchanged' ? 'imported' : i.status, i.reason?.replace(/(cannot be decoded|not a readable image): .*/, '$1') ?? null]);
@@ -158,7 +161,8 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^failed {2}empty\.png: file is empty/m);
     expect(run.stdout).toMatch(/^failed {2}truncated\.jpg: /m);
-    expect(run.stdout).toMatch(/\d+ imported, 0 updated, \d+ unchanged, 2 failed/);
+    expect(run.stdout).toMatch(/^skipped \.hidden\.png: is a hidden file/m);
+    expect(run.stdout).toMatch(/\d+ imported, 0 updated, \d+ unchanged, 2 failed, 2 skipped/);
 
     const missing = await cli(ctx, ['import', path.join(dir, 'no-such-folder')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
@@ -196,8 +200,8 @@ describe('wenyuan import --json in its own process', () => {
     expect(result.code).toBe(2);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['imported', 'updated', 'unchanged', 'failed', 'items']);
-    expect(report).toMatchObject({ imported: 5, updated: 0, unchanged: 1, failed: 2 });
+    expect(Object.keys(report)).toEqual(['imported', 'updated', 'unchanged', 'failed', 'skipped', 'visibility', 'notes', 'items']);
+    expect(report).toMatchObject({ imported: 5, updated: 0, unchanged: 1, failed: 2, skipped: 2, visibility: { private: 5, public: 0 } });
     expect(result.stderr).toBe('');
   });
 });

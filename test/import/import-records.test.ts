@@ -216,7 +216,9 @@ describe.each(await testDialects())('wenyuan import --records (%s)', (dialect) =
     const report = await importJson(ctx, args);
     const items = byLabel(report);
     const row = (n: number): ImportItemResult => items.get(`records.csv row ${n}`)!;
-    expect(report.items).toHaveLength(13);
+    // 13 records, then the folder's files no record took: the link out of the folder (row 11 names it, and fails).
+    expect(report.items).toHaveLength(14);
+    expect(report.items[13]).toMatchObject({ item: 'link-out.png', status: 'skipped', reason: expect.stringMatching(/^link-out\.png: is a link to .*, outside the import folder/) });
     expect(row(1)).toMatchObject({ status: 'imported', sha256: expect.any(String) });
     expect(row(2)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^records\.csv row 2: file "truncated\.jpg": /) });
     expect(row(3)).toMatchObject({ status: 'failed', reason: 'records.csv row 3: file "empty.png": file is empty (0 bytes)' });
@@ -230,7 +232,7 @@ describe.each(await testDialects())('wenyuan import --records (%s)', (dialect) =
     expect(row(11)).toMatchObject({ status: 'failed', reason: 'records.csv row 11: file "link-out.png" is a link that points outside the import folder' });
     expect(row(12)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/row 12: a quoted cell is never closed/) });
     expect(row(13)).toMatchObject({ status: 'imported' });
-    expect(report).toMatchObject({ code: 2, imported: 4, updated: 0, unchanged: 0, failed: 9 });
+    expect(report).toMatchObject({ code: 2, imported: 4, updated: 0, unchanged: 0, failed: 9, skipped: 1 });
 
     // The dry run predicted exactly this (libvips's decoder detail varies between runs, so it is left out).
     const outcome = (r: ImportReport) => r.items.map((i) => [i.item, i.status, i.reason?.replace(/(cannot be decoded|not a readable image): .*/, '$1') ?? null]);

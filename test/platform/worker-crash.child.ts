@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createApp } from '../../src/app.js';
 import { DISPLAY_JOB } from '../../src/archive/work.service.js';
 import type { Actor } from '../../src/govern/roles.js';
-import { displayDerivativeHandler } from '../../src/media/derivative.jobs.js';
+import { displayDerivativeHandler } from '../../src/archive/display-copy.job.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { Worker, type JobHandler } from '../../src/platform/jobs/worker.js';
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { DISPLAY_JOB } from '../../src/archive/work.service.js';
 import type { Actor } from '../../src/govern/roles.js';
-import { displayDerivativeHandler } from '../../src/media/derivative.jobs.js';
+import { displayDerivativeHandler } from '../../src/archive/display-copy.job.js';
 import { DISPLAY_SIZE } from '../../src/media/image-probe.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { Worker } from '../../src/platform/jobs/worker.js';

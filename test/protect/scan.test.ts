@@ -9,7 +9,7 @@ import type { ScanResult } from '../../src/protect/scan.service.js';
 import { makeUser, multipart, type TestUser } from '../routes/route-helpers.js';
 import { testDialects } from '../support/databases.js';
 import { runCli } from '../support/run-cli.js';
-import { createTestContext, type TestContext } from '../support/test-app.js';
+import { createTestContext, TEST_PUBLIC_URL, type TestContext } from '../support/test-app.js';
 
 
 // Scans hash each suspect ~100 ways and read its watermark (1–2 s for an unmarked image): slower
@@ -128,6 +128,8 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
       }
       expect(result.matches[0]!.transforms.join('; '), result.name).toMatch(copies[i]!.expect);
       expect(result.matches[0]!.receipts.length).toBeGreaterThan(0);
+      // Receipt links leave the site (CLI output, evidence bundles): absolute, under the public URL.
+      expect(result.matches[0]!.receipts[0]!.url).toBe(`${TEST_PUBLIC_URL}/api/registry/registrations/${result.matches[0]!.receipts[0]!.registrationId}/receipt.json`);
     }
   });
 

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const batch = Number(batchArg);
   if (!dataDir || !Number.isInteger(count) || !Number.isInteger(batch)) throw new Error('usage: sequencer-crash.child.ts <dataDir> <count> <batch>');
   const app = await createApp(loadConfig({ dataDir, logLevel: 'silent' }, {}));
+  // The log's key is made with the origin setup settles.
+  await app.instance.configure({ name: { en: 'Crash Test Museum' }, publicUrl: 'https://crash.test', registryOrigin: 'crash.test/registry' });
   say(`key ${await app.registry.log.verifierKey()}`);
   const start = Date.UTC(2026, 0, 1);
   await app.registryRepository.insertPendingMany(

@@ -117,11 +117,15 @@ describe('sequencer crash safety (SIGKILL of a real process, SQLite)', () => {
 
     // Receipts from before and after the crash verify against the final checkpoint.
     for (const n of [0, before.entries - 1, before.entries, COUNT - 1]) {
-      const status = await app.registry.status(crashRegistrationId(n));
+      const status = await app.registry.status(crashRegistrationId(n), { checkpoint: 'latest' });
       expect(status.status).toBe('sequenced');
       if (status.status !== 'sequenced') continue;
       expect(status.receipt.index).toBe(n);
       expect(status.receipt.treeSize).toBe(COUNT);
+      // The receipt a registrant is given rests on the first checkpoint that covers it, crash or not.
+      const own = await app.registry.status(crashRegistrationId(n));
+      if (own.status === 'sequenced') expect(after.checkpoints).toContain(own.receipt.treeSize);
+      if (own.status === 'sequenced') expect(own.receipt.treeSize).toBe(after.checkpoints.find((size) => size > n));
       const result = await verifyReceipt(JSON.stringify(status.receipt), { crypto: nodeCrypto, pinnedLogKey: childKey });
       expect(result.ok, JSON.stringify(result.checks)).toBe(true);
     }

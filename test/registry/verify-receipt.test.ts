@@ -84,7 +84,7 @@ beforeAll(async () => {
   for (const more of [0, 7, 1]) {
     await registerMore(more);
     await ctx.app.registry.sequencePending();
-    const status = await ctx.app.registry.status(target.registrationId);
+    const status = await ctx.app.registry.status(target.registrationId, { checkpoint: 'latest' });
     if (status.status !== 'sequenced') throw new Error('not sequenced');
     receipts.set(status.receipt.treeSize, status.receipt);
   }
@@ -194,7 +194,7 @@ describe('verifyReceipt', () => {
   it('fails "checkpoint signature" when the pinned key is another log’s', async () => {
     const other = await generateKey('other.example/registry', nodeCrypto);
     expect(failing(await verify(json(receipts.get(13)!), { pinnedLogKey: other.verifierKey }))).toEqual(['checkpoint signature']);
-    const sameName = await generateKey(ctx.app.config.registryOrigin, nodeCrypto);
+    const sameName = await generateKey(await ctx.app.registry.log.origin(), nodeCrypto);
     expect(failing(await verify(json(receipts.get(13)!), { pinnedLogKey: sameName.verifierKey }))).toEqual(['checkpoint signature']);
     expect(failing(await verify(json(receipts.get(13)!), { pinnedLogKey: 'not a key' }))).toEqual(['checkpoint signature']);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
-import { createTestContext, type TestContext } from '../support/test-app.js';
+import { createTestContext, TEST_PUBLIC_URL, type TestContext } from '../support/test-app.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ type ActorName = 'admin' | 'curator' | 'reviewer' | 'creator' | 'otherCreator' |
 const ACTORS: ActorName[] = ['admin', 'curator', 'reviewer', 'creator', 'otherCreator', 'licensee'];
 
 interface Req {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
   url: string;
   payload?: unknown;
   /** Merged over the actor's headers (e.g. multipart content type, or another user's token). */
@@ -99,6 +99,47 @@ async function deadJobId(ctx: TestContext): Promise<number> {
 
 const CASES: Case[] = [
   { route: 'GET /api/health', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/health' }), ok: 200 },
+
+  // the instance's identity (the test context is set up; its log key exists, so the origin is left out)
+  { route: 'GET /api/instance', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/instance' }), ok: 200 },
+  { route: 'GET /api/instance/settings', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/instance/settings' }), ok: 200 },
+  {
+    route: 'PUT /api/instance',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/instance', payload: { name: 'not a map' } }),
+    valid: () => ({ method: 'PUT', url: '/api/instance', payload: { name: { en: `Matrix Museum ${++seed}` }, publicUrl: TEST_PUBLIC_URL } }),
+    ok: 200,
+  },
+  {
+    route: 'PUT /api/instance/logo',
+    allow: ['admin'],
+    invalid: () => {
+      const body = multipart([{ name: 'file', filename: 'logo.png', contentType: 'image/png', data: Buffer.from('not an image') }]);
+      return { method: 'PUT', url: '/api/instance/logo', headers: body.headers, payload: body.payload };
+    },
+    valid: async () => {
+      const body = multipart([{ name: 'file', filename: 'logo.png', contentType: 'image/png', data: await pngBytes(++seed) }]);
+      return { method: 'PUT', url: '/api/instance/logo', headers: body.headers, payload: body.payload };
+    },
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/instance/logo',
+    allow: ['admin'],
+    invalid: null,
+    valid: async (_fx, _who, ctx) => {
+      await ctx.app.instance.setLogo(await pngBytes(++seed));
+      return { method: 'DELETE', url: '/api/instance/logo' };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/instance/logo',
+    public: true,
+    invalid: () => ({ method: 'GET', url: '/api/instance/logo?v=not-hex' }),
+    valid: async (_fx, _who, ctx) => ({ method: 'GET', url: (await ctx.app.instance.setLogo(await pngBytes(++seed))).logoUrl! }),
+    ok: 200,
+  },
 
   // accounts
   {
@@ -621,7 +662,12 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
     expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users' })).statusCode).toBe(401);
     expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users', headers: fx.users.licensee.headers })).statusCode).toBe(403);
     expect((await ctx.server.inject({ method: 'HEAD', url: '/api/users', headers: fx.users.admin.headers })).statusCode).toBe(200);
-    expect((await ctx.server.inject({ method: 'HEAD', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}` })).statusCode).toBe(200);
+    expect((await ctx.server.inject({ method: 'HEAD', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}/thumbnail` })).statusCode).toBe(200);
+    // The master follows the work's download policy for HEAD exactly as for GET.
+    const master = `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}`;
+    for (const headers of [{}, fx.users.licensee.headers, fx.users.admin.headers]) {
+      expect((await ctx.server.inject({ method: 'HEAD', url: master, headers })).statusCode).toBe((await ctx.server.inject({ method: 'GET', url: master, headers })).statusCode);
+    }
   });
 
   it('the docs routes answer anonymously', async () => {

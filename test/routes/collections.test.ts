@@ -147,7 +147,7 @@ describe.each(await testDialects())('collections (%s)', (dialect) => {
       const direct = await ctx.server.inject({ method: 'GET', url: `/api/collections/${hidden.id}`, headers });
       const missing = await ctx.server.inject({ method: 'GET', url: '/api/collections/01zzzzzzzzzzzzzzzzzzzzzzzz', headers });
       expect(direct.statusCode, who).toBe(404);
-      expect(direct.body.replace(hidden.id, '01zzzzzzzzzzzzzzzzzzzzzzzz'), who).toBe(missing.body);
+      expect(direct.body.replaceAll(hidden.id, '01zzzzzzzzzzzzzzzzzzzzzzzz'), who).toBe(missing.body);
       const browsing = await ctx.server.inject({ method: 'GET', url: `/api/works?collection=${hidden.id}`, headers });
       expect(browsing.statusCode, who).toBe(404);
     }

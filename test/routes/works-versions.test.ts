@@ -33,7 +33,7 @@ interface WorkJson {
   metadata: Record<string, unknown> & { title: Record<string, string> };
 }
 interface ErrorJson {
-  error: { code: string; message: string; details?: string[] };
+  error: { code: string; key: string; message: string; details?: { field: string; key: string }[] };
 }
 
 describe.each(await testDialects())('works and their versions (%s)', (dialect) => {
@@ -94,7 +94,8 @@ describe.each(await testDialects())('works and their versions (%s)', (dialect) =
     const body = res.json() as ErrorJson;
     expect(body.error.code).toBe('invalid_input');
     expect(body.error.message).toContain(`${field}:`);
-    expect(body.error.details?.some((d) => d.startsWith(`${field}:`)), JSON.stringify(body.error.details)).toBe(true);
+    expect(body.error.key).toBe('invalid_input.fields');
+    expect(body.error.details?.some((d) => d.field === field && d.key.startsWith('validation.')), JSON.stringify(body.error.details)).toBe(true);
   });
 
   it('refuses invalid metadata on edit too, leaving the work unchanged', async () => {

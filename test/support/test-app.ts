@@ -14,12 +14,23 @@ export interface TestContext {
 
 let counter = 0;
 
-/** A whole Wenyuan (real database, real blob store, HTTP in-process) for route and service tests. */
-export async function createTestContext(dialect: TestDialect, overrides: Record<string, unknown> = {}): Promise<TestContext> {
+/** The identity test instances are set up with (their log is named `TEST_REGISTRY_ORIGIN` unless a test says otherwise). */
+export const TEST_PUBLIC_URL = 'https://museum.test';
+export const TEST_REGISTRY_ORIGIN = 'museum.test/registry';
+
+/**
+ * A whole Wenyuan (real database, real blob store, HTTP in-process) for route and service tests.
+ * It is set up (name, public URL, registry origin) as an admin would at first start, unless
+ * `options.setup` is false (tests of setup itself).
+ */
+export async function createTestContext(dialect: TestDialect, overrides: Record<string, unknown> = {}, options: { setup?: boolean } = {}): Promise<TestContext> {
   const database = await createTestDatabase(dialect);
-  const config = loadConfig({ dataDir: database.dataDir, databaseUrl: database.url, ...overrides }, {});
+  const config = loadConfig({ dataDir: database.dataDir, databaseUrl: database.url, registryOrigin: TEST_REGISTRY_ORIGIN, ...overrides }, {});
   const app = await createApp(config);
-  const server = await buildServer(app, { logger: false, webRoot: null });
+  if (options.setup !== false) {
+    await app.instance.configure({ name: { 'zh-Hans': '测试博物馆', en: 'Test Museum' }, publicUrl: TEST_PUBLIC_URL, registryOrigin: config.registryOrigin ?? TEST_REGISTRY_ORIGIN });
+  }
+  const server = await buildServer(app.http, { logger: false, webRoot: null });
   await server.ready();
   return {
     app,

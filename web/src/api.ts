@@ -24,17 +24,28 @@ import type {
   IssuedCopy,
   WorkMetadata,
   WorkVersion,
+  InstanceIdentity,
+  InstanceSettings,
+  InstitutionName,
 } from './types';
 
 /** The server's `{ error: { code, message } }`, with the HTTP status. */
 export class ApiError extends Error {
+  /** The message key and parameters the interface translates (server-errors.ts); absent for network failures. */
+  readonly key: string | null;
+  readonly params: Readonly<Record<string, string | number>> | null;
+  readonly details: unknown;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    said: { key?: string | null; params?: Readonly<Record<string, string | number>> | null; details?: unknown } = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.key = said.key ?? null;
+    this.params = said.params ?? null;
+    this.details = said.details;
   }
 }
 
@@ -43,9 +54,14 @@ export const CSRF_HEADERS = { 'x-wenyuan-csrf': '1' } as const;
 
 /** Turns an error body (or its absence) into an ApiError. */
 export function errorFromBody(status: number, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const error = (body as { error?: { code?: unknown; message?: unknown; key?: unknown; params?: unknown; details?: unknown } } | null)?.error;
   if (error && typeof error.message === 'string') {
-    return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message);
+    const params = error.params && typeof error.params === 'object' ? (error.params as Record<string, string | number>) : null;
+    return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message, {
+      key: typeof error.key === 'string' ? error.key : null,
+      params,
+      details: error.details,
+    });
   }
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, status === 0 ? 'network error' : `HTTP ${status}`);
 }
@@ -127,6 +143,7 @@ async function getBytes(path: string): Promise<Uint8Array> {
 const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
 const del = <T>(path: string) => request<T>('DELETE', path);
 const enc = encodeURIComponent;
 
@@ -202,6 +219,13 @@ export const api = {
   fixityRuns: () => get<{ items: FixityRun[] }>('/admin/fixity'),
   runFixity: () => post<{ queued: boolean }>('/admin/fixity'),
   fixityReport: (id: string) => get<FixityReport>(`/admin/fixity/${encodeURIComponent(id)}`),
+
+  /** Who runs this archive (public); the settings and their changes are for admins. */
+  instance: () => get<InstanceIdentity>('/instance'),
+  instanceSettings: () => get<InstanceSettings>('/instance/settings'),
+  updateInstance: (changes: { name?: InstitutionName; publicUrl?: string; registryOrigin?: string }) => put<InstanceSettings>('/instance', changes),
+  uploadLogo: (file: File) => put<InstanceSettings>('/instance/logo', filesForm([file])),
+  removeLogo: () => del<InstanceSettings>('/instance/logo'),
 };
 
 /** Where a registration's receipt file is downloaded from. */
@@ -265,8 +289,11 @@ async function fetchMarkedCopy(url: string, body: Record<string, string>, workId
 }
 
 export interface UploadOptions {
+  /** New works get these; files added to an existing work (`workId`) keep the work's own. */
   visibility: Visibility;
   collectionId: string;
+  /** Attach the file to this work instead of making a new one. */
+  workId?: string;
   onProgress: (loaded: number, total: number) => void;
 }
 
@@ -278,10 +305,12 @@ export function uploadFile(file: File, options: UploadOptions): { promise: Promi
   const xhr = new XMLHttpRequest();
   const promise = new Promise<UploadItem>((resolve, reject) => {
     const form = new FormData();
-    form.append('visibility', options.visibility);
-    if (options.collectionId) form.append('collectionId', options.collectionId);
+    if (!options.workId) {
+      form.append('visibility', options.visibility);
+      if (options.collectionId) form.append('collectionId', options.collectionId);
+    }
     form.append('file', file, file.name);
-    xhr.open('POST', '/api/uploads');
+    xhr.open('POST', options.workId ? `/api/works/${encodeURIComponent(options.workId)}/files` : '/api/uploads');
     xhr.withCredentials = true;
     xhr.setRequestHeader('x-wenyuan-csrf', '1');
     xhr.setRequestHeader('accept', 'application/json');

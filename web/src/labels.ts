@@ -1,4 +1,4 @@
-import type { I18n, MessageKey } from './i18n';
+import type { I18n } from './i18n';
 import { parseLangMapJson, pickLang } from './lang';
 import { rightsLabel } from './rights';
 import type { FacetName, Vocabulary } from './types';
@@ -43,14 +43,29 @@ export function heritageLabel(key: string, vocabulary: Vocabulary | null, lang: 
 }
 
 /** A translated label when the key is known, else the raw value. */
-export function knownLabel(i18n: Pick<I18n, 't'>, prefix: string, value: string): string {
-  const key = `${prefix}.${value}` as MessageKey;
-  const text = i18n.t(key);
-  return text === key ? value : text;
+export function knownLabel(i18n: Pick<I18n, 't' | 'has'>, prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return i18n.has(key) ? i18n.t(key) : value;
+}
+
+/** A background job's kind in words (`archive.fixity` → "Fixity check"); unknown kinds keep their code. */
+export function jobKindLabel(i18n: Pick<I18n, 't' | 'has'>, kind: string): string {
+  const key = `jobs.kind.${kind}`;
+  return i18n.has(key) ? i18n.t(key) : i18n.t('jobs.otherKind', { kind });
+}
+
+/**
+ * The label of a free-text note. Labels come from import mappings, mostly in English
+ * ("Publications", "Credit line"); the common ones are translated, others are shown as written.
+ */
+export function noteLabel(i18n: Pick<I18n, 't' | 'has'>, label: string): string {
+  const slug = label.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const key = `note.${slug}`;
+  return slug && i18n.has(key) ? i18n.t(key) : label;
 }
 
 /** Human label of one facet value. */
-export function facetValueLabel(facet: FacetName, value: string, vocabulary: Vocabulary | null, i18n: Pick<I18n, 't' | 'lang'>): string {
+export function facetValueLabel(facet: FacetName, value: string, vocabulary: Vocabulary | null, i18n: Pick<I18n, 't' | 'has' | 'lang'>): string {
   switch (facet) {
     case 'industry':
       return industryLabel(value, vocabulary, i18n.lang);

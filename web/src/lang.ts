@@ -34,19 +34,6 @@ export function otherEntries(map: LangMap | null | undefined, shownTag: string |
   return Object.entries(map).filter(([tag, value]) => tag !== shownTag && value && value !== shown);
 }
 
-/** Short badge for a language tag, in the reader's script. */
-export function langBadge(tag: string, ui: UiLang): string {
-  const badges: Record<string, [string, string]> = {
-    'zh-Hans': ['简', 'zh-Hans'],
-    'zh-Hant': ['繁', 'zh-Hant'],
-    zh: ['中', 'zh'],
-    en: ['英', 'EN'],
-    und: ['?', 'und'],
-  };
-  const badge = badges[tag];
-  return badge ? badge[ui === 'en' ? 1 : 0] : tag;
-}
-
 /** The language tag to put on an element showing text in `tag` (und means unknown: none). */
 export function htmlLang(tag: string): string | undefined {
   return tag === 'und' ? undefined : tag;

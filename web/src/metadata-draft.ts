@@ -1,4 +1,4 @@
-import { EDIT_LANGS, type Creator, type CreatorRole, type LangMap, type Visibility, type WorkDetail, type WorkMetadata } from './types';
+import { EDIT_LANGS, HERITAGE_TYPES, INDUSTRY_CODES, type Creator, type CreatorRole, type LangMap, type Visibility, type WorkDetail, type WorkMetadata } from './types';
 
 /** Text inputs for one LangMap: the three edit languages plus any other tag the record already has. */
 export type LangDraft = Record<string, string>;
@@ -28,6 +28,8 @@ export interface WorkDraft {
   heritage: string;
   visibility: Visibility;
   collectionId: string;
+  /** '' follows the collection, then the rights. */
+  downloadPolicy: '' | 'master' | 'display' | 'none';
   note: string;
 }
 
@@ -85,6 +87,7 @@ export function toDraft(work: WorkDetail): WorkDraft {
     heritage: m.classification.heritage ?? '',
     visibility: work.visibility,
     collectionId: work.collectionId ?? '',
+    downloadPolicy: work.downloadPolicy ?? '',
     note: '',
   };
 }
@@ -130,9 +133,9 @@ export function fromDraft(draft: WorkDraft, original: WorkMetadata): WorkMetadat
   set('inventoryNumber', draft.inventoryNumber.trim() || undefined);
   const uri = draft.rightsUri.trim();
   set('rights', uri ? { ...(original.rights?.note ? { note: original.rights.note } : {}), uri } : undefined);
-  out.classification = {
-    ...(draft.industry ? { industry: draft.industry } : {}),
-    ...(draft.heritage ? { heritage: draft.heritage } : {}),
-  };
+  // The selects offer only the coded values; anything else (a cleared select) drops the code.
+  const industry = INDUSTRY_CODES.find((code) => code === draft.industry);
+  const heritage = HERITAGE_TYPES.find((type) => type === draft.heritage);
+  out.classification = { ...(industry ? { industry } : {}), ...(heritage ? { heritage } : {}) };
   return out;
 }

@@ -1,261 +1,94 @@
 /**
- * Shapes of the Wenyuan API as the web UI sees them. They mirror src/archive/metadata.schema.ts,
- * src/archive/work.presenter.ts and src/discover/catalogue.service.ts; the server stays the source of truth.
+ * The shapes of the Wenyuan API as the web UI names them. They are generated from the server's
+ * OpenAPI document (api-schema.ts, written by `npm run openapi` from the routes' zod schemas), so
+ * they are never retyped here; the lists of coded values come from the same document.
  */
+import type { components } from './api-schema';
+import { creatorRoleValues, facetNameValues, heritageTypeValues, industryCodeValues, inscriptionKindValues, jobStatusValues, registrantRoleValues, roleValues } from './api-schema';
+
+type Schemas = components['schemas'];
 
 /** A language tag (zh-Hans, zh-Hant, en, und, …) to text. */
-export type LangMap = Record<string, string>;
+export type LangMap = Schemas['LangMap'];
 
+/** The languages the metadata editor offers fields for (the UI's choice; a record may hold any tag). */
 export const EDIT_LANGS = ['zh-Hans', 'zh-Hant', 'en'] as const;
 export type EditLang = (typeof EDIT_LANGS)[number];
 
-export const CREATOR_ROLES = ['artist', 'author', 'calligrapher', 'maker', 'performer', 'composer', 'photographer', 'designer', 'attributed', 'after', 'workshop', 'other'] as const;
-export type CreatorRole = (typeof CREATOR_ROLES)[number];
+export const CREATOR_ROLES = creatorRoleValues;
+export type CreatorRole = Schemas['CreatorRole'];
 
-export const INSCRIPTION_KINDS = ['inscription', 'colophon', 'seal', 'signature', 'label'] as const;
-export type InscriptionKind = (typeof INSCRIPTION_KINDS)[number];
+export const INSCRIPTION_KINDS = inscriptionKindValues;
+export type InscriptionKind = Schemas['InscriptionKind'];
 
-export const INDUSTRY_CODES = ['01', '02', '03', '04', '05', '06', '07', '08', '09'] as const;
-export const HERITAGE_TYPES = ['tangible', 'intangible', 'creative'] as const;
+export const INDUSTRY_CODES = industryCodeValues;
+export const HERITAGE_TYPES = heritageTypeValues;
 
-export const ROLES = ['admin', 'curator', 'reviewer', 'creator', 'licensee'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = roleValues;
+export type Role = Schemas['Role'];
 
-export type Visibility = 'private' | 'public';
+export type Visibility = Schemas['Visibility'];
+export type DownloadPolicy = Schemas['DownloadPolicy'];
 
-export interface Creator {
-  name: LangMap;
-  role: CreatorRole;
-  lifeDates?: string;
-  nationality?: string;
-}
+export type Creator = Schemas['Creator'];
+export type WorkDate = Schemas['WorkDate'];
+export type WorkMetadata = Schemas['WorkMetadata'];
+export type FileView = Schemas['WorkFile'];
+export type WorkDetail = Schemas['WorkDetail'];
+export type WorkVersion = Schemas['WorkVersion'];
+export type WorkEvent = Schemas['WorkEvent'];
+export type WorkSummary = Schemas['WorkSummary'];
 
-export interface WorkDate {
-  display?: LangMap;
-  earliest?: number;
-  latest?: number;
-}
+export const FACET_NAMES = facetNameValues;
+export type FacetName = Schemas['FacetName'];
+export type CataloguePage = Schemas['CataloguePage'];
 
-export interface WorkMetadata {
-  title: LangMap;
-  creators: Creator[];
-  date?: WorkDate;
-  medium?: LangMap;
-  dimensions?: LangMap;
-  place?: LangMap;
-  subjects: LangMap[];
-  inscriptions: { kind: InscriptionKind; text: LangMap }[];
-  provenance?: LangMap;
-  description?: LangMap;
-  institution?: LangMap;
-  inventoryNumber?: string;
-  rights?: { uri: string; note?: LangMap };
-  classification: { industry?: string; heritage?: string };
-  sourceUrl?: string;
-  notes: { label: string; text: LangMap }[];
-}
+export type User = Schemas['User'];
+export type ApiToken = Schemas['ApiToken'];
+export type Collection = Schemas['Collection'];
+export type UploadItem = Schemas['UploadItem'];
 
-export interface FileView {
-  sha256: string;
-  name: string;
-  mediaType: string;
-  kind: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  placeholder: string | null;
-  url: string;
-  derivatives: Record<string, { url: string; width: number; height: number; mediaType: string }>;
-}
-
-export interface WorkDetail {
-  id: string;
-  version: number;
-  visibility: Visibility;
-  workType: string;
-  collectionId: string | null;
-  ownerId: string | null;
-  sourceKey: string | null;
-  metadata: WorkMetadata;
-  createdAt: string;
-  updatedAt: string;
-  canEdit: boolean;
-  files: FileView[];
-}
-
-export interface WorkSummary {
-  id: string;
-  title: LangMap;
-  creators: { name: LangMap; role: string }[];
-  date: WorkDate | null;
-  workType: string;
-  visibility: string;
-  thumbnail: { url: string; width: number; height: number } | null;
-  placeholder: string | null;
-}
-
-export const FACET_NAMES = ['industry', 'heritage', 'period', 'type', 'medium', 'institution', 'rights', 'visibility'] as const;
-export type FacetName = (typeof FACET_NAMES)[number];
-
-export interface CataloguePage {
-  items: WorkSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-  facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
-}
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  preferredLang: string | null;
-  createdAt: string;
-}
-
-export interface WorkVersion {
-  version: number;
-  changedBy: string | null;
-  changedByName: string | null;
-  changedAt: string;
-  changedFields: string[];
-  note: string | null;
-  visibility: string;
-}
-
-export interface WorkEvent {
-  type: string;
-  actorId: string | null;
-  actorName: string | null;
-  at: string;
-  detail: unknown;
-}
-
-export interface Collection {
-  id: string;
-  parentId: string | null;
-  name: LangMap;
-  description: LangMap | null;
-  visibility: Visibility;
-  ownerId: string | null;
-  createdAt: string;
-}
-
-export type UploadItem =
-  | { name: string; status: 'imported' | 'unchanged'; workId: string; sha256: string; warnings: string[] }
-  | { name: string; status: 'failed'; code: string; reason: string };
-
-export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
-export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'dead'];
-
-export interface Job {
-  id: number;
-  kind: string;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  runAt: string;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  payload: unknown;
-}
-
-export interface JobsPage {
-  counts: Partial<Record<JobStatus, number>>;
-  total: number;
-  items: Job[];
-}
-
-export interface FixityRun {
-  id: string;
-  trigger: string;
-  startedAt: string;
-  finishedAt: string;
-  checked: number;
-  mismatched: number;
-  missing: number;
-}
-
-export interface FixityReport extends FixityRun {
-  problems: { sha256: string; problem: 'missing' | 'mismatch' | 'size'; detail: string }[];
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-type Labels = { 'zh-Hans'?: string; zh?: string; en?: string };
+export const JOB_STATUSES = jobStatusValues;
+export type JobStatus = Schemas['JobStatus'];
+export type Job = Schemas['Job'];
+export type JobsPage = Schemas['JobsPage'];
+export type FixityRun = Schemas['FixityRun'];
+export type FixityReport = Schemas['FixityReport'];
 
 /** GET /api/vocabulary: labels of coded values. */
-export interface Vocabulary {
-  industry: Record<string, Labels & { field?: 'core' | 'related' }>;
-  heritage: Record<string, Labels>;
-  period: Record<string, Labels>;
-}
+export type Vocabulary = Schemas['Vocabulary'];
 
-/** Who a registration is made as (src/registry/entry.ts REGISTRANT_ROLES). */
-export const REGISTRANT_ROLES = ['author', 'right-holder', 'institution'] as const;
-export type RegistrantRole = (typeof REGISTRANT_ROLES)[number];
+/** GET /api/instance: who runs this archive (header, footer, page titles, absolute links). */
+export type InstanceIdentity = Schemas['InstanceIdentity'];
+/** GET /api/instance/settings: the identity as an admin sets it up. */
+export type InstanceSettings = Schemas['InstanceSettings'];
+export type InstitutionName = Schemas['InstitutionName'];
 
-/** A registration receipt (src/registry/registry.service.ts Receipt): all that offline verification needs. */
-export interface Receipt {
-  type: 'wenyuan.registry.receipt/v1';
-  registrationId: string;
-  log: { origin: string; verifierKey: string };
-  /** The canonical entry text (src/registry/entry.ts). */
-  entry: string;
-  index: number;
-  treeSize: number;
-  /** C2SP tlog-proof with the signed checkpoint. */
-  proof: string;
-  work: { id: string | null };
-}
-
-export type RegistrationStatus = { status: 'pending'; registrationId: string } | { status: 'sequenced'; registrationId: string; receipt: Receipt };
-
+/** Who a registration is made as. */
+export const REGISTRANT_ROLES = registrantRoleValues;
+export type RegistrantRole = Schemas['RegistrantRole'];
+/** A registration receipt: all that offline verification needs. */
+export type Receipt = Schemas['Receipt'];
+export type RegistrationStatus = Schemas['RegistrationStatus'];
 /** GET /api/works/:id/registrations, newest first. */
-export interface RegistrationSummary {
-  registrationId: string;
-  index: number;
-  sequencedAt: string;
-}
+export type RegistrationSummary = Schemas['RegistrationSummary'];
 
-// The protection routes' shapes are declared once, beside the server code that makes them.
-export type { CopyRecord as IssuedCopy, IsccCodes, ScanMatch, ScanResult, ScanStatus, TransformNote, WatermarkFinding } from '../../src/protect/protect-contract';
-import type { EvidenceBundle as ContractBundle, IsccCodes } from '../../src/protect/protect-contract';
-
+export type ScanResult = Schemas['ScanResult'];
+export type ScanStatus = Schemas['ScanStatus'];
+export type ScanMatch = Schemas['ScanMatch'];
+export type TransformNote = Schemas['TransformNote'];
+export type WatermarkFinding = Schemas['WatermarkFinding'];
+export type IsccCodes = Schemas['IsccCodes'];
 /** The registered JSON of an evidence report. */
-export type EvidenceBundle = ContractBundle<Receipt>;
-
+export type EvidenceBundle = Schemas['EvidenceBundle'];
 /** GET /api/evidence/:id (POST /api/evidence answers the same without `suspectSha256`). */
-export interface EvidenceView {
-  id: string;
-  bundle: EvidenceBundle;
-  bundleSha256: string;
-  suspectSha256?: string;
-  registration: RegistrationStatus | null;
-}
-
+export type EvidenceView = Schemas['EvidenceView'];
 /** GET /api/evidence, newest first. */
-export interface EvidenceSummary {
-  id: string;
-  createdAt: string;
-  suspectSha256: string;
-  registrationId: string | null;
-}
-
+export type EvidenceSummary = Schemas['EvidenceSummary'];
 /** GET /api/works/:id/fingerprint: the fingerprint of the work's main image. */
-export interface WorkFingerprint {
-  status: 'ok' | 'low_quality' | 'unsupported' | 'pending' | 'none';
-  pdq: string | null;
-  quality: number | null;
-  iscc: IsccCodes | null;
-  reason: string | null;
-}
+export type WorkFingerprint = Schemas['WorkFingerprint'];
+/** A watermarked copy of a work, as those who manage it see it. */
+export type IssuedCopy = Schemas['CopyRecord'];
+
+// Registered bundles carry these texts in English; the client recognises them to translate them.
+export { EVIDENCE_METHOD_V1 } from '../../src/protect/evidence-method';

@@ -126,11 +126,57 @@ describe('mapping format', () => {
     expect(checkFilePath('C:\\images\\a.jpg')).toMatchObject({ error: expect.stringContaining('is an absolute path') });
     expect(checkFilePath('https://images.metmuseum.org/a.jpg')).toMatchObject({ error: expect.stringContaining('is a URL') });
     const base = { objectID: '1', Title: 'Old Trees' };
-    expect(applyMapping({ ...base, Image: 'img/1.jpg' }, PAINTINGS)).toMatchObject({ ok: true, files: ['img/1.jpg'] });
+    expect(applyMapping({ ...base, Image: 'img/1.jpg' }, PAINTINGS)).toMatchObject({ ok: true, files: [{ kind: 'path', path: 'img/1.jpg' }] });
     expect(applyMapping({ ...base, Image: '../../etc/passwd' }, PAINTINGS, 'row 2')).toEqual({
       ok: false,
       error: 'row 2: files: "../../etc/passwd" points outside the import folder (..)',
     });
+  });
+
+  it('attaches files by path column, glob pattern and URL column, in rule order', () => {
+    const joined = mapping([{ to: 'title.en', from: 'Title' }], {
+      files: [
+        'Image',
+        { glob: ['images/{Object Number}_*.tif', 'scans/{objectID}.pdf'] },
+        { from: 'Links', as: 'url', transforms: [{ op: 'split', separator: '|' }] },
+      ],
+    });
+    const record = { objectID: '7', 'Object Number': '1977.12*a', Title: 'x', Image: 'a\\b.jpg', Links: 'https://img.example/1.jpg | http://img.example:8080/2.png' };
+    expect(applyMapping(record, joined)).toMatchObject({
+      ok: true,
+      files: [
+        { kind: 'path', path: 'a/b.jpg' },
+        // The value's own * is matched literally.
+        { kind: 'glob', pattern: 'images/1977.12\\*a_*.tif' },
+        { kind: 'glob', pattern: 'scans/7.pdf' },
+        { kind: 'url', url: 'https://img.example/1.jpg' },
+        { kind: 'url', url: 'http://img.example:8080/2.png' },
+      ],
+    });
+    // A missing placeholder leaves the pattern out, with a warning; a bad URL fails the item.
+    const sparse = applyMapping({ objectID: '8', Title: 'y' }, joined, 'row 3');
+    expect(sparse).toMatchObject({ ok: true, files: [{ kind: 'glob', pattern: 'scans/8.pdf' }] });
+    expect(sparse.ok && sparse.warnings).toEqual(['row 3: files: no value for {Object Number}, so the pattern "images/{Object Number}_*.tif" finds no files']);
+    expect(applyMapping({ objectID: '9', Title: 'z', Links: 'ftp://img.example/1.jpg' }, joined, 'row 4')).toEqual({ ok: false, error: 'row 4: files: "ftp://img.example/1.jpg" is not an http:// or https:// URL' });
+    expect(applyMapping({ objectID: '9', Title: 'z', Links: 'https://user:pw@img.example/1.jpg' }, joined, 'row 5')).toMatchObject({ ok: false, error: expect.stringContaining('user name or password') });
+    expect(applyMapping({ objectID: '9', Title: 'z', Image: 'https://img.example/1.jpg' }, joined, 'row 6')).toMatchObject({ ok: false, error: expect.stringContaining('"as": "url"') });
+    expect(unmappedColumns([{ ...record, Other: 1 }], joined)).toEqual(['Other']);
+  });
+
+  it('rejects mistakes in file rules with the rule that is wrong', () => {
+    const problems = (files: unknown): string => {
+      const parsed = mappingSchema.safeParse({ name: 'x', id: 'id', fields: [{ to: 'title.en', from: 'a' }], files });
+      return parsed.success ? '' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+    };
+    expect(problems('Image')).toBe('');
+    expect(problems({ glob: '{id}_*.jpg' })).toBe('');
+    expect(problems([{ from: 'a' }, { glob: 'x/{id}.jpg', from: 'b' }])).toContain('files.1: needs exactly one of "from", "template", "const" or "glob"');
+    expect(problems({ glob: '{id}.jpg', as: 'url' })).toContain('files.0.as: "as" goes with "from"');
+    expect(problems({ glob: '/images/{id}.jpg' })).toContain('is an absolute path');
+    expect(problems({ glob: '../{id}.jpg' })).toContain('points outside the import folder');
+    expect(problems({ glob: 'images/{id.jpg' })).toContain('unmatched { or }');
+    expect(problems({ glob: 'https://x/{id}.jpg' })).toContain('is a URL');
+    expect(problems({ from: 'a', as: 'ftp' })).toContain('files.0.as');
   });
 
   it('lists source columns no rule reads, once, except those ignored on purpose', () => {

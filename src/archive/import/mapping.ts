@@ -1,30 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { workMetadataSchema, type WorkMetadataInput } from '../metadata.schema.js';
-import { applyTransform, transformSchema, type Transform } from './mapping-transforms.js';
-import { fillTemplate, readSource, sourcePathKeys, templatePaths, isBlank, type Slot } from './source-paths.js';
+import { fileRefs, fileRuleSources, filesSchema, type FileRef } from './mapping-files.js';
+import { ONE_SOURCE, oneSource, runRule, sourceShape, type SourceRule } from './mapping-rules.js';
+import { fillTemplate, readSource, sourcePathKeys, templatePaths, isBlank } from './source-paths.js';
 import { createMetadataWriter, parseTargetPath, type TargetPath } from './target-paths.js';
 
-const sourceShape = {
-  /** A column or path; a list means "the first one that has a value". */
-  from: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  /** Text with `{path}` placeholders and `[[optional parts]]`; a list means "the first one that fills". */
-  template: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  /** A fixed value for every record. */
-  const: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  /** Used when the rule yields nothing. */
-  default: z.union([z.string(), z.number()]).optional(),
-  transforms: z.array(transformSchema).default([]),
-  /** Joins several text values that land in one plain field. */
-  join: z.string().default('\n'),
-  comment: z.union([z.string(), z.array(z.string())]).optional(),
-};
-const oneSource = (r: { from?: unknown; template?: unknown; const?: unknown }): boolean =>
-  [r.from, r.template, r.const].filter((v) => v !== undefined).length === 1;
-const ONE_SOURCE = { message: 'needs exactly one of "from", "template" or "const"' };
-
 const ruleSchema = z.strictObject({ to: z.string().min(1), ...sourceShape }).refine(oneSource, ONE_SOURCE);
-const filesRuleSchema = z.strictObject(sourceShape).refine(oneSource, ONE_SOURCE);
 /** One line of a mapping: where a value comes from, how it is cleaned, where it goes. */
 export type MappingRule = z.infer<typeof ruleSchema>;
 
@@ -42,8 +24,8 @@ export const mappingSchema = z
     id: z.string().min(1),
     /** Rows sharing this column's value become one record with the rows under `rows` (see groupRecords). */
     groupBy: z.string().min(1).optional(),
-    /** Image/media files, as paths relative to the import folder. */
-    files: z.union([z.string().min(1), filesRuleSchema]).optional(),
+    /** The record's files: paths in the import folder, glob patterns over it, or URLs to download (mapping-files.ts). */
+    files: filesSchema,
     /** Source columns left out on purpose, so unmappedColumns does not report them. */
     ignore: z.array(z.string()).default([]),
     fields: z.array(ruleSchema).min(1),
@@ -73,7 +55,7 @@ export type Mapping = z.infer<typeof mappingSchema>;
 
 /** The outcome of mapping one record: metadata ready for the work service, or why not. */
 export type MappedRecord =
-  | { ok: true; sourceId: string; metadata: WorkMetadataInput; files: string[]; warnings: string[] }
+  | { ok: true; sourceId: string; metadata: WorkMetadataInput; files: FileRef[]; warnings: string[] }
   | { ok: false; error: string };
 
 const formatPath = (path: readonly PropertyKey[]): string =>
@@ -112,34 +94,6 @@ function targetsOf(mapping: Mapping): TargetPath[] {
   return targets;
 }
 
-type SourceRule = z.infer<typeof filesRuleSchema>;
-const filesRule = (mapping: Mapping): SourceRule | undefined =>
-  typeof mapping.files === 'string' ? { from: mapping.files, transforms: [], join: '\n' } : mapping.files;
-
-function evaluate(rule: SourceRule, record: Record<string, unknown>): Slot[] {
-  if (rule.const !== undefined) return [rule.const];
-  if (rule.template !== undefined) {
-    for (const t of [rule.template].flat()) {
-      const filled = fillTemplate(t, record);
-      if (filled !== undefined) return [filled];
-    }
-    return [];
-  }
-  const paths = Array.isArray(rule.from) ? rule.from : [rule.from ?? ''];
-  for (const p of paths) {
-    const values = readSource(record, p);
-    if (values.some((v) => !isBlank(v))) return values;
-  }
-  return [];
-}
-
-function runRule(rule: SourceRule, record: Record<string, unknown>, name: string, zhScript: string, warn: (m: string) => void): Slot[] {
-  let values = evaluate(rule, record);
-  for (const t of rule.transforms as Transform[]) values = applyTransform(values, t, { name, zhScript, warn });
-  if (values.every((v) => v === undefined) && rule.default !== undefined) values = [rule.default];
-  return values;
-}
-
 // Control characters other than \n and \t garble display and search; \r\n becomes \n.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 function cleanStrings(value: unknown): unknown {
@@ -151,24 +105,7 @@ function cleanStrings(value: unknown): unknown {
   return value;
 }
 
-/** Checks a file reference: relative, inside the import folder, not a URL. Returns the normalised path or an error. */
-export function checkFilePath(p: string): { path: string } | { error: string } {
-  const raw = p.trim();
-  const shown = JSON.stringify(raw.slice(0, 200));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return { error: `${shown} is a URL; files must be paths relative to the import folder` };
-  if (raw.includes('\0')) return { error: `${shown} contains a NUL character` };
-  const slashed = raw.replace(/\\/g, '/');
-  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) return { error: `${shown} is an absolute path; give it relative to the import folder` };
-  const parts: string[] = [];
-  for (const part of slashed.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return { error: `${shown} points outside the import folder (..)` };
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.length > 0 ? { path: parts.join('/') } : { error: `${shown} names no file` };
-}
+export { checkFilePath } from './mapping-files.js';
 
 /** Maps one source record to validated work metadata; `label` (e.g. `met.csv row 17`) prefixes every message. */
 export function applyMapping(record: Record<string, unknown>, mapping: Mapping, label = 'record'): MappedRecord {
@@ -183,15 +120,11 @@ export function applyMapping(record: Record<string, unknown>, mapping: Mapping, 
   const targets = targetsOf(mapping);
   mapping.fields.forEach((rule, i) => writer.write(rule.to, targets[i]!, runRule(rule, record, rule.to, mapping.zhScript, warn), rule.join));
 
-  const files: string[] = [];
-  const fileSource = filesRule(mapping);
-  if (fileSource) {
-    for (const value of runRule(fileSource, record, 'files', mapping.zhScript, warn)) {
-      if (isBlank(value)) continue;
-      const checked = checkFilePath(String(value));
-      if ('error' in checked) return { ok: false, error: `${label}: files: ${checked.error}` };
-      files.push(checked.path);
-    }
+  let files: FileRef[] = [];
+  if (mapping.files) {
+    const found = fileRefs(mapping.files, record, mapping.zhScript, warn);
+    if ('error' in found) return { ok: false, error: `${label}: files: ${found.error}` };
+    files = found.refs;
   }
 
   const doc = cleanStrings(writer.finish()) as Record<string, unknown>;
@@ -206,8 +139,9 @@ export function unmappedColumns(records: Iterable<Record<string, unknown>>, mapp
   const used = new Set<string>(mapping.ignore);
   const addPath = (p: string): void => sourcePathKeys(p).forEach((k) => used.add(k));
   const addTemplate = (t: string): void => templatePaths(t).forEach(addPath);
-  const fileSource = filesRule(mapping);
-  const rules: SourceRule[] = [...mapping.fields, ...(fileSource ? [fileSource] : [])];
+  const fileSources = fileRuleSources(mapping.files ?? []);
+  const rules: SourceRule[] = [...mapping.fields, ...fileSources.rules];
+  fileSources.paths.forEach(addPath);
   (mapping.id.includes('{') ? addTemplate : addPath)(mapping.id);
   if (mapping.groupBy) addPath(mapping.groupBy);
   for (const rule of rules) {

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-registry.js';
 import * as m0003 from './migrations/0003-protect.js';
 import * as m0004 from './migrations/0004-licensed-copies.js';
+import * as m0005 from './migrations/0005-first-hour.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002-registry': m0002,
   '0003-protect': m0003,
   '0004-licensed-copies': m0004,
+  '0005-first-hour': m0005,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -49,6 +49,8 @@ export interface CollectionsTable {
   owner_id: string | null;
   created_at: string;
   updated_at: string;
+  /** What visitors may download of the works inside: 'master' | 'display' | 'none', or null to follow each work's rights. */
+  download_policy: string | null;
 }
 
 export interface WorksTable {
@@ -73,6 +75,8 @@ export interface WorksTable {
   rights_uri: string | null;
   primary_file_sha256: string | null;
   change_version: number;
+  /** 'master' | 'display' | 'none', or null to inherit from the collection, then the rights. */
+  download_policy: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -259,6 +263,8 @@ export interface WatermarkCopiesTable {
   purpose: 'download' | 'licence' | 'public';
   reference: string | null;
   created_at: string;
+  /** Who made the copy (null for public display copies and copies made before migration 0005). */
+  issued_by: string | null;
 }
 
 export interface EvidenceReportsTable {

@@ -5,8 +5,11 @@ export const ERROR_STATUS: Record<string, number> = {
   unauthenticated: 401,
   bad_credentials: 401,
   forbidden: 403,
+  download_restricted: 403,
   not_found: 404,
   conflict: 409,
+  // The instance has no settled identity yet (registry origin, public URL): an admin must finish setup.
+  setup_required: 409,
   version_conflict: 409,
   payload_too_large: 413,
   image_too_large: 422,

@@ -29,7 +29,7 @@ function divide<T>(n: number, items: readonly T[]): T[][] {
 export function softHashAudioV0(cv: readonly number[], bits = 64): Uint8Array {
   if (cv.length === 0) return new Uint8Array(32);
   const bad = cv.find((v) => !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff);
-  if (bad !== undefined) throw new AppError('invalid_input', `Chromaprint features are signed 32-bit integers; got ${bad}`);
+  if (bad !== undefined) throw new AppError('invalid_input', `Chromaprint features are signed 32-bit integers; got ${bad}`, { key: 'iscc.computation' });
   const parts: Uint8Array[] = [algSimhash(cv.map(toDigest))];
   let length = 32;
   const buckets = [...divide(4, cv), ...divide(3, [...cv].sort((a, b) => a - b))];

@@ -2,7 +2,7 @@
  * ISCC header and string codec (ISO 24138): varnibble headers, RFC 4648 base32 without padding,
  * the `ISCC:` prefix, and decomposition of ISCC-CODEs into their units.
  */
-import { AppError } from '../../platform/errors.js';
+import { AppError, type ErrorOptions } from '../../platform/errors.js';
 
 /** Main types: the first header nibble. */
 export const MT = { META: 0, SEMANTIC: 1, CONTENT: 2, DATA: 3, INSTANCE: 4, ISCC: 5, ID: 6, FLAKE: 7 } as const;
@@ -35,8 +35,9 @@ export interface IsccHeader {
   body: Uint8Array;
 }
 
-function invalid(message: string): AppError {
-  return new AppError('invalid_input', message);
+/** invalid_input of a malformed code (`iscc.invalid_code`) or of a bad request to encode one (`iscc.computation`). */
+function invalid(message: string, options: ErrorOptions<'iscc.invalid_code' | 'iscc.computation' | 'iscc.not_base32'> = { key: 'iscc.invalid_code' }): AppError {
+  return new AppError('invalid_input', message, options);
 }
 
 /** A small MSB-first bit writer for varnibble headers. */
@@ -60,7 +61,7 @@ function writeVarnibble(writer: BitWriter, n: number): void {
   if (n >= 8 && n < 72) return writer.write((0b10 << 6) | (n - 8), 8);
   if (n >= 72 && n < 584) return writer.write((0b110 << 9) | (n - 72), 12);
   if (n >= 584 && n < 4680) return writer.write((0b1110 << 12) | (n - 584), 16);
-  throw invalid(`header value ${n} is outside 0-4679`);
+  throw invalid(`header value ${n} is outside 0-4679`, { key: 'iscc.computation' });
 }
 
 /** Encodes main type, sub type, version and length field as a varnibble header (zero-padded to bytes). */
@@ -160,7 +161,7 @@ export function decodeBase32(code: string): Uint8Array {
   let index = 0;
   for (const ch of clean) {
     const v = B32.indexOf(ch);
-    if (v < 0) throw invalid(`"${code}" is not base32: unexpected character "${ch}"`);
+    if (v < 0) throw invalid(`"${code}" is not base32: unexpected character "${ch}"`, { key: 'iscc.not_base32', params: { code, character: ch } });
     buffer = ((buffer << 5) | v) & 0xffff;
     bits += 5;
     if (bits >= 8) {
@@ -176,7 +177,7 @@ export function encodeComponent(mainType: number, subType: number, version: numb
   if (mainType === MT.ISCC) throw invalid('an ISCC-CODE is not a unit');
   const length = encodeLength(mainType, bits);
   const nbytes = bits / 8;
-  if (digest.length < nbytes) throw invalid(`digest of ${digest.length * 8} bits is shorter than the requested ${bits}`);
+  if (digest.length < nbytes) throw invalid(`digest of ${digest.length * 8} bits is shorter than the requested ${bits}`, { key: 'iscc.computation' });
   const header = encodeHeader(mainType, subType, version, length);
   return encodeBase32(concatBytes([header, digest.subarray(0, nbytes)]));
 }

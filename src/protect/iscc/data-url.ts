@@ -13,7 +13,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 export function parseDataUrl(url: string): ParsedDataUrl {
   const comma = url.indexOf(',');
   if (!/^data:/i.test(url) || comma < 0) {
-    throw new AppError('invalid_input', 'meta must be a data: URL like "data:application/json;base64,eyJ..." or a JSON object');
+    throw new AppError('invalid_input', 'meta must be a data: URL like "data:application/json;base64,eyJ..." or a JSON object', { key: 'iscc.meta_invalid' });
   }
   let header = url.slice(5, comma);
   const payload = url.slice(comma + 1);
@@ -21,7 +21,7 @@ export function parseDataUrl(url: string): ParsedDataUrl {
   if (isBase64) header = header.slice(0, -7);
   if (!isBase64) return { mediaType: header, data: new Uint8Array(Buffer.from(decodeURIComponentBytes(payload))) };
   const compact = payload.replace(/\s+/g, '');
-  if (!BASE64.test(compact)) throw new AppError('invalid_input', 'meta data: URL has invalid base64 after ";base64,"');
+  if (!BASE64.test(compact)) throw new AppError('invalid_input', 'meta data: URL has invalid base64 after ";base64,"', { key: 'iscc.meta_invalid' });
   return { mediaType: header, data: new Uint8Array(Buffer.from(compact, 'base64')) };
 }
 

@@ -18,8 +18,8 @@ function median(values: number[]): number {
 
 /** Image-Hash of 1024 grey pixels (row-major 32×32), up to 256 bits. */
 export function softHashImageV0(pixels: ArrayLike<number>, bits = 64): Uint8Array {
-  if (bits > 256) throw new AppError('invalid_input', `an Image-Code has at most 256 bits, not ${bits}`);
-  if (pixels.length !== 1024) throw new AppError('invalid_input', `an Image-Code needs 1024 (32×32) pixels, not ${pixels.length}`);
+  if (bits > 256) throw new AppError('invalid_input', `an Image-Code has at most 256 bits, not ${bits}`, { key: 'iscc.computation' });
+  if (pixels.length !== 1024) throw new AppError('invalid_input', `an Image-Code needs 1024 (32×32) pixels, not ${pixels.length}`, { key: 'iscc.computation' });
   const rows: number[][] = [];
   for (let y = 0; y < 32; y++) rows.push(algDct(Array.from({ length: 32 }, (_, x) => pixels[y * 32 + x]!)));
   // Column DCTs, kept transposed: cols[x][y].

@@ -63,12 +63,12 @@ export async function imageFilePixels(file: string, maxPixels = DEFAULT_MAX_PIXE
   } catch (error) {
     const detail = reason(error);
     if (/pixel limit/i.test(detail)) {
-      throw new AppError('image_too_large', `image has more than ${maxPixels} pixels, the limit for ISCC image codes`);
+      throw new AppError('image_too_large', `image has more than ${maxPixels} pixels, the limit for ISCC image codes`, { key: 'image.too_large', params: { limit: maxPixels } });
     }
-    throw new AppError('corrupt_file', `image cannot be decoded for its ISCC: the data is corrupt, truncated or not an image${detail ? ` (${detail})` : ''}`);
+    throw new AppError('corrupt_file', `image cannot be decoded for its ISCC: the data is corrupt, truncated or not an image${detail ? ` (${detail})` : ''}`, { key: 'image.corrupt' });
   }
   const { data, info } = decoded;
-  if (info.channels !== 4) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected RGBA`);
+  if (info.channels !== 4) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected RGBA`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 4 } });
   return normalizeImagePixels({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 });
 }
 
@@ -90,7 +90,7 @@ export async function isccForImageFile(file: string, options: ImageFileIsccOptio
   try {
     await stat(file);
   } catch {
-    throw new AppError('not_found', `image file ${file} was not found`);
+    throw new AppError('not_found', `image file ${file} was not found`, { key: 'not_found.image_file', params: { path: file } });
   }
   // Decode and hash in parallel; a file that fails to decode stops the read of the rest.
   const abort = new AbortController();

@@ -13,11 +13,11 @@ const LONE_SURROGATE = /\p{Cs}/u;
 function serialise(value: JsonValue, path: string): string {
   if (value === null || typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new AppError('invalid_input', `${path}: ${value} cannot be written as JSON`);
+    if (!Number.isFinite(value)) throw new AppError('invalid_input', `${path}: ${value} cannot be written as JSON`, { key: 'iscc.json_value', params: { path } });
     return JSON.stringify(value); // "-0" becomes "0", as RFC 8785 requires
   }
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw new AppError('invalid_input', `${path}: string holds an unpaired surrogate`);
+    if (LONE_SURROGATE.test(value)) throw new AppError('invalid_input', `${path}: string holds an unpaired surrogate`, { key: 'iscc.json_value', params: { path } });
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map((v, i) => serialise(v, `${path}[${i}]`)).join(',')}]`;
@@ -25,7 +25,7 @@ function serialise(value: JsonValue, path: string): string {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
     return `{${keys.map((k) => `${serialise(k, path)}:${serialise(value[k]!, `${path}.${k}`)}`).join(',')}}`;
   }
-  throw new AppError('invalid_input', `${path}: a ${typeof value} cannot be written as JSON`);
+  throw new AppError('invalid_input', `${path}: a ${typeof value} cannot be written as JSON`, { key: 'iscc.json_value', params: { path } });
 }
 
 /** The RFC 8785 canonical JSON text of a value. */

@@ -72,7 +72,7 @@ function isEmptyMeta(meta: MetaInput | null | undefined): boolean {
 /** Meta-Code (ISO 24138 v0) of a name, optional description and optional extended metadata. */
 export function genMetaCode(name: string, description?: string | null, meta?: MetaInput | null, bits = 64): MetaCodeResult {
   const normName = normalizeName(name ?? '');
-  if (!normName) throw new AppError('invalid_input', 'a Meta-Code needs a name that is not empty after normalisation');
+  if (!normName) throw new AppError('invalid_input', 'a Meta-Code needs a name that is not empty after normalisation', { key: 'iscc.name_empty' });
   const normDescription = normalizeDescription(description ?? '');
 
   let digest: Uint8Array;
@@ -89,7 +89,7 @@ export function genMetaCode(name: string, description?: string | null, meta?: Me
       metaUrl = buildDataUrl('@context' in object ? 'application/ld+json' : 'application/json', payload);
     }
     if (payload.length > META_TRIM_META) {
-      throw new AppError('invalid_input', `meta payload is ${payload.length} bytes, above the limit of ${META_TRIM_META} bytes`);
+      throw new AppError('invalid_input', `meta payload is ${payload.length} bytes, above the limit of ${META_TRIM_META} bytes`, { key: 'iscc.meta_too_large', params: { size: payload.length, max: META_TRIM_META } });
     }
     digest = softHashMetaV0(normName, payload);
     metahash = multihashBlake3(blake3(payload));

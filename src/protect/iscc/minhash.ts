@@ -85,7 +85,7 @@ function permute(i: number, f: number): number {
 
 /** The 64-dimensional MinHash vector of 32-bit unsigned features. */
 export function algMinhash(features: ArrayLike<number>): Uint32Array {
-  if (features.length === 0) throw new AppError('invalid_input', 'minhash needs at least one feature');
+  if (features.length === 0) throw new AppError('invalid_input', 'minhash needs at least one feature', { key: 'iscc.computation' });
   const mins = new Uint32Array(64).fill(0xffffffff);
   for (let k = 0; k < features.length; k++) {
     const f = features[k]! >>> 0;

@@ -11,12 +11,12 @@ export interface MixedCodeResult {
 
 /** Mixed-Hash of raw Content-Code bytes (header included), each at least `bits` long. */
 export function softHashCodesV0(codes: readonly Uint8Array[], bits = 64): Uint8Array {
-  if (codes.length < 2) throw new AppError('invalid_input', 'a Mixed-Code needs at least 2 Content-Codes');
+  if (codes.length < 2) throw new AppError('invalid_input', 'a Mixed-Code needs at least 2 Content-Codes', { key: 'iscc.computation' });
   const nbytes = bits / 8;
   const features = codes.map((raw) => {
     const h = decodeHeader(raw);
-    if (h.mainType !== MT.CONTENT) throw new AppError('invalid_input', 'a Mixed-Code takes only Content-Codes');
-    if (decodeLength(h.mainType, h.length) < bits) throw new AppError('invalid_input', `a Content-Code is shorter than ${bits} bits`);
+    if (h.mainType !== MT.CONTENT) throw new AppError('invalid_input', 'a Mixed-Code takes only Content-Codes', { key: 'iscc.computation' });
+    if (decodeLength(h.mainType, h.length) < bits) throw new AppError('invalid_input', `a Content-Code is shorter than ${bits} bits`, { key: 'iscc.computation' });
     const feature = new Uint8Array(nbytes);
     feature[0] = raw[0]!;
     feature.set(h.body.subarray(0, nbytes - 1), 1);

@@ -7,11 +7,11 @@ import { AppError } from '../../platform/errors.js';
  */
 export function algSimhash(digests: readonly Uint8Array[]): Uint8Array {
   const first = digests[0];
-  if (!first) throw new AppError('invalid_input', 'simhash needs at least one digest');
+  if (!first) throw new AppError('invalid_input', 'simhash needs at least one digest', { key: 'iscc.computation' });
   const nbytes = first.length;
   const counts = new Uint32Array(nbytes * 8);
   for (const digest of digests) {
-    if (digest.length !== nbytes) throw new AppError('invalid_input', 'simhash digests must be of equal size');
+    if (digest.length !== nbytes) throw new AppError('invalid_input', 'simhash digests must be of equal size', { key: 'iscc.computation' });
     for (let byte = 0; byte < nbytes; byte++) {
       const v = digest[byte]!;
       if (v === 0) continue;

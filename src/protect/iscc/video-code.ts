@@ -59,7 +59,7 @@ export function algWtaHash(vec: readonly number[], bits: number): Uint8Array {
 
 /** Video-Hash of frame signatures: duplicates removed, columns summed, WTA-hashed. */
 export function softHashVideoV0(frameSigs: readonly (readonly number[])[], bits = 64): Uint8Array {
-  if (frameSigs.length === 0) throw new AppError('invalid_input', 'a Video-Code needs at least one frame signature');
+  if (frameSigs.length === 0) throw new AppError('invalid_input', 'a Video-Code needs at least one frame signature', { key: 'iscc.computation' });
   const unique = new Map<string, readonly number[]>();
   for (const sig of frameSigs) unique.set(sig.join(','), sig);
   const width = Math.min(...[...unique.values()].map((s) => s.length));

@@ -1,12 +1,14 @@
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useApi } from '../use-api';
+import { actorLabel, eventDetailLines, eventName } from '../work-events';
 import { ErrorMessage } from './ErrorMessage';
 import { Loading } from './Loading';
 
 /** The audit events of a work (created, edited, file added, …), newest first as the server sends them. */
 export function EventsList({ workId, version, userName }: { workId: string; version: number; userName: (id: string | null) => string }) {
-  const { t, formatDateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, formatDateTime } = i18n;
   const events = useApi(() => api.events(workId), `${workId}@${version}`);
   return (
     <section className="panel" aria-labelledby="events-heading">
@@ -31,12 +33,12 @@ export function EventsList({ workId, version, userName }: { workId: string; vers
                   <td>
                     <time dateTime={e.at}>{formatDateTime(e.at)}</time>
                   </td>
-                  <td>
-                    <code>{e.type}</code>
-                  </td>
-                  <td>{e.actorName ?? userName(e.actorId)}</td>
+                  <td>{eventName(i18n, e.type)}</td>
+                  <td>{actorLabel(i18n, e.actorUsername, e.actorName ?? userName(e.actorId))}</td>
                   <td className="break">
-                    <code className="event-detail">{e.detail === null || e.detail === undefined ? '' : JSON.stringify(e.detail)}</code>
+                    {eventDetailLines(i18n, e.detail).map((line, j) => (
+                      <div key={j}>{line}</div>
+                    ))}
                   </td>
                 </tr>
               ))}

@@ -1,7 +1,7 @@
 import { useId } from 'react';
+import { useNavigate } from 'react-router';
 import { catalogueHref, type CatalogueState } from '../catalogue-query';
 import { useI18n } from '../i18n';
-import { navigate } from '../router';
 import { useSession } from '../session';
 import { FACET_NAMES, type CataloguePage, type Collection, type FacetName, type Vocabulary } from '../types';
 import { CollectionOptions } from './CollectionOptions';
@@ -25,6 +25,9 @@ export function FacetPanel({ id, open, state, query, facets, vocabulary, collect
   const { user } = useSession();
   const collectionId = useId();
   const mineId = useId();
+  const navigate = useNavigate();
+  // A changed filter keeps the reader where they are in the panel.
+  const refine = (href: string) => navigate(href, { preventScrollReset: true });
 
   return (
     <aside id={id} className={`facet-panel${open ? ' is-open' : ''}`} aria-label={t('catalogue.filters')}>
@@ -35,7 +38,7 @@ export function FacetPanel({ id, open, state, query, facets, vocabulary, collect
           <select
             id={collectionId}
             value={state.collection}
-            onChange={(e) => navigate(catalogueHref(query, { collection: e.target.value }))}
+            onChange={(e) => refine(catalogueHref(query, { collection: e.target.value }))}
             aria-describedby={`${collectionId}-hint`}
             data-testid="collection-filter"
           >
@@ -49,11 +52,11 @@ export function FacetPanel({ id, open, state, query, facets, vocabulary, collect
       )}
       {user && (
         <div className="facet-group checkbox-row">
-          <input id={mineId} type="checkbox" checked={state.mine} onChange={(e) => navigate(catalogueHref(query, { mine: e.target.checked ? 'true' : null }))} />
+          <input id={mineId} type="checkbox" checked={state.mine} onChange={(e) => refine(catalogueHref(query, { mine: e.target.checked ? 'true' : null }))} />
           <label htmlFor={mineId}>{t('catalogue.mine')}</label>
         </div>
       )}
-      <YearRangeForm from={state.yearFrom} to={state.yearTo} onApply={(from, to) => navigate(catalogueHref(query, { yearFrom: from, yearTo: to }))} />
+      <YearRangeForm from={state.yearFrom} to={state.yearTo} onApply={(from, to) => refine(catalogueHref(query, { yearFrom: from, yearTo: to }))} />
       {FACET_NAMES.map((facet) => (
         <FacetGroup key={facet} facet={facet} values={facets[facet] ?? []} selected={state.facets[facet]} vocabulary={vocabulary} onToggle={onToggle} />
       ))}

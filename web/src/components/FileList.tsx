@@ -2,7 +2,7 @@ import { formatBytes } from '../format';
 import { useI18n } from '../i18n';
 import type { FileView } from '../types';
 
-/** Every file of a work with its type, size and a download link. */
+/** Every file of a work with its type, size and what the reader may download of it (the work's download policy). */
 export function FileList({ files }: { files: FileView[] }) {
   const { t, lang, formatNumber } = useI18n();
   return (
@@ -34,9 +34,13 @@ export function FileList({ files }: { files: FileView[] }) {
                   <td className="num">{formatBytes(file.size, lang)}</td>
                   <td className="num">{file.width && file.height ? `${formatNumber(file.width)} × ${formatNumber(file.height)}` : '—'}</td>
                   <td>
-                    <a href={file.url} download={file.name} aria-label={t('files.downloadName', { name: file.name })}>
-                      {t('files.download')}
-                    </a>
+                    {file.download ? (
+                      <a href={file.download.url} download={file.name} aria-label={t(file.download.kind === 'master' ? 'files.downloadName' : 'files.downloadDisplayName', { name: file.name })}>
+                        {t(file.download.kind === 'master' ? 'files.download' : 'files.downloadDisplay')}
+                      </a>
+                    ) : (
+                      <span className="hint">{t('files.notOffered')}</span>
+                    )}
                   </td>
                 </tr>
               ))}

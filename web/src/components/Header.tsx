@@ -1,15 +1,16 @@
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
-import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { InstitutionBrand } from './InstitutionBrand';
 import { LangSwitch } from './LangSwitch';
 import { SearchForm } from './SearchForm';
 
-/** Site banner: name, search, navigation, language switch and the account controls. */
+/** Site banner: the institution's logo and name, search, navigation, language switch and the account controls. */
 export function Header() {
   const { t } = useI18n();
   const { user, hasRole, signOut } = useSession();
-  const location = useLocation();
-  const current = (path: string) => (location.path === path ? 'page' : undefined);
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
 
   const onSignOut = async () => {
     await signOut();
@@ -21,59 +22,55 @@ export function Header() {
       <div className="header-inner">
         {/* The visible name is the accessible name (WCAG 2.5.3); the title says where it leads. */}
         <Link to="/" className="brand" title={t('nav.home')}>
-          <span className="brand-zh" lang="zh-Hans">
-            文渊
-          </span>
-          <span className="brand-en" lang="en">
-            Wenyuan
-          </span>
+          <InstitutionBrand />
         </Link>
         <SearchForm />
+        {/* NavLink marks the page the reader is on with aria-current="page"; `end` makes that an exact match. */}
         <nav aria-label={t('nav.main')} className="main-nav">
           <ul>
             <li>
-              <Link to="/" aria-current={current('/')}>
+              <NavLink to="/" end>
                 {t('nav.catalogue')}
-              </Link>
+              </NavLink>
             </li>
             <li>
-              <Link to="/verify" aria-current={current('/verify')} data-testid="nav-verify">
+              <NavLink to="/verify" end data-testid="nav-verify">
                 {t('nav.verify')}
-              </Link>
+              </NavLink>
             </li>
             {hasRole('admin', 'curator', 'creator') && (
               <li>
-                <Link to="/upload" aria-current={current('/upload')}>
+                <NavLink to="/upload" end>
                   {t('nav.upload')}
-                </Link>
+                </NavLink>
               </li>
             )}
             {hasRole('admin', 'curator', 'creator') && (
               <li>
-                <Link to="/scan" aria-current={current('/scan')} data-testid="nav-scan">
+                <NavLink to="/scan" end data-testid="nav-scan">
                   {t('nav.scan')}
-                </Link>
+                </NavLink>
               </li>
             )}
             {hasRole('admin', 'curator') && (
               <li>
-                <Link to="/collections" aria-current={current('/collections')} data-testid="nav-collections">
+                <NavLink to="/collections" end data-testid="nav-collections">
                   {t('nav.collections')}
-                </Link>
+                </NavLink>
               </li>
             )}
             {hasRole('admin', 'curator') && (
               <li>
-                <Link to="/admin" aria-current={current('/admin')}>
+                <NavLink to="/admin" end>
                   {t('nav.admin')}
-                </Link>
+                </NavLink>
               </li>
             )}
             {user && (
               <li>
-                <Link to="/account" aria-current={current('/account')} title={t('nav.signedInAs', { name: user.displayName || user.username })}>
+                <NavLink to="/account" end title={t('nav.signedInAs', { name: user.displayName || user.username })}>
                   {t('nav.account')}
-                </Link>
+                </NavLink>
               </li>
             )}
             <li>
@@ -83,9 +80,9 @@ export function Header() {
                 </button>
               ) : (
                 user === null && (
-                  <Link to={location.path === '/login' ? '/login' : `/login?next=${encodeURIComponent(location.href)}`} aria-current={current('/login')} data-testid="sign-in-link">
+                  <NavLink to={pathname === '/login' ? '/login' : `/login?next=${encodeURIComponent(pathname + search)}`} end data-testid="sign-in-link">
                     {t('nav.signIn')}
-                  </Link>
+                  </NavLink>
                 )
               )}
             </li>

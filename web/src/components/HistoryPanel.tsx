@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n } from '../i18n';
+import { knownLabel } from '../labels';
+import { actorLabel } from '../work-events';
 import type { WorkDetail } from '../types';
 import { useApi } from '../use-api';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -15,15 +17,12 @@ interface Props {
 
 /** The versions of a work with who changed what, and a restore button for each older version. */
 export function HistoryPanel({ work, userName, onRestored }: Props) {
-  const { t, formatDateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, formatDateTime, formatList } = i18n;
   const versions = useApi(() => api.versions(work.id), `${work.id}@${work.version}`);
   const [asking, setAsking] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fieldLabel = (field: string) => {
-    const key = `field.${field}` as MessageKey;
-    const label = t(key);
-    return label === key ? field : label;
-  };
+  const fieldLabel = (field: string) => knownLabel(i18n, 'field', field);
 
   const restore = async (version: number) => {
     setAsking(null);
@@ -71,8 +70,8 @@ export function HistoryPanel({ work, userName, onRestored }: Props) {
                     <td>
                       <time dateTime={v.changedAt}>{formatDateTime(v.changedAt)}</time>
                     </td>
-                    <td>{v.changedByName ?? userName(v.changedBy)}</td>
-                    <td>{v.changedFields.length ? v.changedFields.map(fieldLabel).join(', ') : t('history.created')}</td>
+                    <td>{actorLabel(i18n, v.changedByUsername, v.changedByName ?? userName(v.changedBy))}</td>
+                    <td>{v.changedFields.length ? formatList(v.changedFields.map(fieldLabel)) : t('history.created')}</td>
                     <td>{v.note ?? ''}</td>
                     <td>
                       {v.version === work.version ? (

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { LANG_NAME_KEYS, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
 import { htmlLang } from '../lang';
 import type { LangDraft } from '../metadata-draft';
 
@@ -17,7 +17,7 @@ interface Props {
 
 /** One text input per language for a LangMap field, grouped under the field's name. */
 export function LangMapFields({ legend, value, onChange, multiline = false, testIdPrefix, required = false, invalid = false, describedBy }: Props) {
-  const { t } = useI18n();
+  const { langName } = useI18n();
   const id = useId();
   return (
     <fieldset className="lang-fields">
@@ -28,7 +28,6 @@ export function LangMapFields({ legend, value, onChange, multiline = false, test
       <div className="lang-fields-grid">
         {Object.keys(value).map((tag) => {
           const inputId = `${id}-${tag}`;
-          const key = LANG_NAME_KEYS[tag];
           const common = {
             id: inputId,
             lang: htmlLang(tag),
@@ -41,7 +40,7 @@ export function LangMapFields({ legend, value, onChange, multiline = false, test
             <div className="field" key={tag}>
               <label htmlFor={inputId}>
                 <span className="visually-hidden">{legend} — </span>
-                {key ? t(key) : tag}
+                {langName(tag)}
               </label>
               {multiline ? (
                 <textarea {...common} rows={4} onChange={(e) => onChange({ ...value, [tag]: e.target.value })} />

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { LANG_NAME_KEYS, useI18n } from '../i18n';
-import { htmlLang, langBadge, otherEntries } from '../lang';
+import { useI18n } from '../i18n';
+import { htmlLang, otherEntries } from '../lang';
 import type { LangMap } from '../types';
 
 interface Props {
@@ -18,20 +18,16 @@ interface Props {
  * languages it exists in. Always rendered as text, never as HTML.
  */
 export function LangText({ map, others = 'inline', multiline = false, after }: Props) {
-  const { pickEntry, lang, t } = useI18n();
+  const { pickEntry, langName, langBadge, t } = useI18n();
   const entry = pickEntry(map);
   if (!entry) return null;
   const [tag, value] = entry;
   const rest = others === 'none' ? [] : otherEntries(map, tag);
   const textClass = multiline ? 'prewrap' : undefined;
-  const badgeTitle = (code: string) => {
-    const key = LANG_NAME_KEYS[code];
-    return key ? t(key) : code;
-  };
   const alternates = rest.map(([otherTag, otherValue]) => (
     <span className="lang-alt" key={otherTag}>
-      <abbr className="lang-badge" title={badgeTitle(otherTag)}>
-        {langBadge(otherTag, lang)}
+      <abbr className="lang-badge" title={langName(otherTag)}>
+        {langBadge(otherTag)}
       </abbr>{' '}
       <span lang={htmlLang(otherTag)} className={textClass}>
         {otherValue}

@@ -1,5 +1,5 @@
+import { Link } from 'react-router';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
 
 interface Props {
   page: number;
@@ -7,12 +7,14 @@ interface Props {
   hrefFor: (page: number) => string;
 }
 
-/** Page numbers around the current one, with first, last, previous and next; as links so history works. */
+/**
+ * Page numbers around the current one, with first, last, previous and next; as links so history works
+ * (a new page starts at the top, back and forward return to where the reader was).
+ */
 export function Pagination({ page, pages, hrefFor }: Props) {
   const { t, formatNumber } = useI18n();
   if (pages <= 1) return null;
   const numbers = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
-  const toTop = () => window.scrollTo({ top: 0 });
   const items: (number | 'gap')[] = [];
   numbers.forEach((n, i) => {
     if (i > 0 && n - numbers[i - 1]! > 1) items.push('gap');
@@ -25,7 +27,7 @@ export function Pagination({ page, pages, hrefFor }: Props) {
       <ul>
         <li>
           {page > 1 ? (
-            <Link to={hrefFor(page - 1)} rel="prev" onClick={toTop}>
+            <Link to={hrefFor(page - 1)} rel="prev">
               ‹ {t('pagination.prev')}
             </Link>
           ) : (
@@ -41,7 +43,7 @@ export function Pagination({ page, pages, hrefFor }: Props) {
             </li>
           ) : (
             <li key={item}>
-              <Link to={hrefFor(item)} aria-current={item === page ? 'page' : undefined} aria-label={t('pagination.page', { page: item })} onClick={toTop}>
+              <Link to={hrefFor(item)} aria-current={item === page ? 'page' : undefined} aria-label={t('pagination.page', { page: item })}>
                 {formatNumber(item)}
               </Link>
             </li>
@@ -49,7 +51,7 @@ export function Pagination({ page, pages, hrefFor }: Props) {
         )}
         <li>
           {page < pages ? (
-            <Link to={hrefFor(page + 1)} rel="next" onClick={toTop}>
+            <Link to={hrefFor(page + 1)} rel="next">
               {t('pagination.next')} ›
             </Link>
           ) : (

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { api, certificatePath, receiptUrl } from '../api';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
 import { useSession } from '../session';
 import type { RegistrantRole, RegistrationStatus, WorkDetail } from '../types';
 import { useApi } from '../use-api';

@@ -1,20 +1,21 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useI18n } from '../i18n';
-import { navigate, useLocation } from '../router';
 
 /** The header search box; on the catalogue it keeps the current filters and starts again at page 1. */
 export function SearchForm() {
   const { t } = useI18n();
-  const location = useLocation();
-  const onCatalogue = location.path === '/';
-  const current = onCatalogue ? (location.query.get('q') ?? '') : '';
+  const onCatalogue = useLocation().pathname === '/';
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const current = onCatalogue ? (params.get('q') ?? '') : '';
   const [value, setValue] = useState(current);
   const id = useId();
   useEffect(() => setValue(current), [current]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const query = onCatalogue ? new URLSearchParams(location.query) : new URLSearchParams();
+    const query = onCatalogue ? new URLSearchParams(params) : new URLSearchParams();
     const q = value.trim();
     if (q) query.set('q', q);
     else query.delete('q');

@@ -1,6 +1,7 @@
+import { Link } from 'react-router';
 import { formatBytes } from '../format';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { serverErrorText } from '../server-errors';
 import type { UploadItem } from '../types';
 
 export interface UploadEntry {
@@ -29,7 +30,8 @@ export function UploadRow({ entry, onRemove }: { entry: UploadEntry; onRemove: (
   else if (state === 'uploading') statusText = t('upload.status.uploading', { percent });
   else if (state === 'processing') statusText = t('upload.status.processing');
   else if (state === 'failed' || result?.status === 'failed') {
-    statusText = t('upload.status.failed', { reason: result?.status === 'failed' ? result.reason : (entry.error ?? '') });
+    const reason = result?.status === 'failed' ? serverErrorText({ ...result, message: result.reason }, { t, lang }) : (entry.error ?? '');
+    statusText = t('upload.status.failed', { reason });
     tone = 'is-failed';
   } else {
     statusText = result?.status === 'unchanged' ? t('upload.status.unchanged') : t('upload.status.imported');

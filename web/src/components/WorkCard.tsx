@@ -1,10 +1,10 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { workDateText } from '../format';
 import { useI18n } from '../i18n';
 import { htmlLang } from '../lang';
 import { knownLabel } from '../labels';
 import { placeholderUrl } from '../placeholder';
-import { Link } from '../router';
 import type { WorkSummary } from '../types';
 
 /** One work in the catalogue grid: thumbnail over its ThumbHash, title, creators, date. */

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { heritageLabel, industryLabel } from '../labels';
 import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
 import { COMMON_RIGHTS_URIS, rightsLabel } from '../rights';
@@ -18,6 +18,9 @@ interface Props {
   onCancel: () => void;
   onReload: () => void;
 }
+
+const POLICY_KEYS = { master: 'edit.downloadPolicy.master', display: 'edit.downloadPolicy.display', none: 'edit.downloadPolicy.none' } as const satisfies Record<string, MessageKey>;
+const POLICY_SOURCE_KEYS = { work: 'edit.downloadPolicy.source.work', collection: 'edit.downloadPolicy.source.collection', rights: 'edit.downloadPolicy.source.rights' } as const satisfies Record<string, MessageKey>;
 
 /** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
 export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
@@ -47,6 +50,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
         metadata: fromDraft(draft, work.metadata),
         visibility: draft.visibility,
         ...((work.collectionId ?? '') !== draft.collectionId ? { collectionId: draft.collectionId || null } : {}),
+        ...((work.downloadPolicy ?? '') !== draft.downloadPolicy ? { downloadPolicy: draft.downloadPolicy || null } : {}),
         ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
       });
       onSaved(saved);
@@ -171,6 +175,18 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
             <option value="private">{t('visibility.private')}</option>
             <option value="public">{t('visibility.public')}</option>
           </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-download`}>{t('edit.downloadPolicy')}</label>
+          <select id={`${id}-download`} data-testid="download-policy-select" value={draft.downloadPolicy} aria-describedby={`${id}-download-hint`} onChange={(e) => set('downloadPolicy', e.target.value as WorkDraft['downloadPolicy'])}>
+            <option value="">{t('edit.downloadPolicy.inherit')}</option>
+            <option value="master">{t('edit.downloadPolicy.master')}</option>
+            <option value="display">{t('edit.downloadPolicy.display')}</option>
+            <option value="none">{t('edit.downloadPolicy.none')}</option>
+          </select>
+          <p className="hint" id={`${id}-download-hint`}>
+            {t('edit.downloadPolicy.current', { policy: t(POLICY_KEYS[work.download.policy]), source: t(POLICY_SOURCE_KEYS[work.download.source]) })} {t('edit.downloadPolicy.hint')}
+          </p>
         </div>
         {(collections.length > 0 || draft.collectionId) && (
           <div className="field">

@@ -11,7 +11,7 @@ export function WorkMedia({ file, title }: { file: FileView; title: string }) {
   const alt = t('viewer.imageOf', { title });
   if (file.kind === 'image') {
     const display = file.derivatives.display;
-    const src = display?.url ?? (BROWSER_IMAGES.has(file.mediaType) ? file.url : null);
+    const src = display?.url ?? (file.url && BROWSER_IMAGES.has(file.mediaType) ? file.url : null);
     if (src) return <ZoomViewer key={src} src={src} alt={alt} width={display?.width ?? file.width} height={display?.height ?? file.height} />;
     const thumb = file.derivatives.thumbnail;
     return (
@@ -21,6 +21,7 @@ export function WorkMedia({ file, title }: { file: FileView; title: string }) {
       </figure>
     );
   }
+  if (!file.url) return <p className="notice">{t('viewer.noPreview')}</p>;
   if (file.kind === 'audio') {
     return (
       <figure className="viewer viewer-media">

@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { catalogueHref } from '../catalogue-query';
 import { collectionAncestry } from '../collection-tree';
 import { workDateText } from '../format';
 import { useI18n } from '../i18n';
-import { heritageLabel, industryLabel, knownLabel } from '../labels';
+import { heritageLabel, industryLabel, knownLabel, noteLabel } from '../labels';
 import { rightsLabel } from '../rights';
-import { Link } from '../router';
 import { safeHttpUrl } from '../safe-url';
 import type { Collection, Vocabulary, WorkDetail } from '../types';
 import { LangText } from './LangText';
@@ -139,7 +139,7 @@ export function WorkMetadataList({ work, vocabulary, collections }: Props) {
       </ul>,
     );
   }
-  for (const [i, note] of m.notes.entries()) add(`note-${i}`, note.label, <LangText map={note.text} multiline others="collapsed" />);
+  for (const [i, note] of m.notes.entries()) add(`note-${i}`, noteLabel(i18n, note.label), <LangText map={note.text} multiline others="collapsed" />);
   if (m.sourceUrl) {
     const href = safeHttpUrl(m.sourceUrl);
     add(

@@ -1,25 +1,18 @@
-import { useEffect } from 'react';
 import { PasswordSection } from '../components/account/PasswordSection';
 import { TokensSection } from '../components/account/TokensSection';
-import { RequireRole } from '../components/RequireRole';
 import { useI18n } from '../i18n';
+import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 
 /** The signed-in user's own page: who they are, API tokens, password. */
 export function AccountPage() {
-  return (
-    <RequireRole roles={[]}>
-      <Account />
-    </RequireRole>
-  );
+  return <Account />;
 }
 
 function Account() {
   const { t } = useI18n();
   const { user } = useSession();
-  useEffect(() => {
-    document.title = `${t('account.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('account.title'));
   if (!user) return null;
   return (
     <div className="account-page">

@@ -1,26 +1,21 @@
-import { useEffect } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { FixitySection } from '../components/admin/FixitySection';
 import { JobsSection } from '../components/admin/JobsSection';
 import { UsersSection } from '../components/admin/UsersSection';
-import { RequireRole } from '../components/RequireRole';
 import { useI18n } from '../i18n';
-import { useLocation } from '../router';
+import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 import { JOB_STATUSES, type JobStatus } from '../types';
 
 /** Administration: users, background jobs and fixity (curators see fixity only). */
 export function AdminPage() {
-  return (
-    <RequireRole roles={['admin', 'curator']}>
-      <AdminSections />
-    </RequireRole>
-  );
+  return <AdminSections />;
 }
 
 function AdminSections() {
   const { t } = useI18n();
   const { hasRole } = useSession();
-  const { query } = useLocation();
+  const [query] = useSearchParams();
   const admin = hasRole('admin');
   const rawStatus = query.get('jobs') ?? '';
   const status = (JOB_STATUSES as readonly string[]).includes(rawStatus) ? (rawStatus as JobStatus) : '';
@@ -33,13 +28,18 @@ function AdminSections() {
     return '/admin' + (search ? '?' + search : '');
   };
 
-  useEffect(() => {
-    document.title = `${t('admin.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('admin.title'));
 
   return (
     <div className="admin-page">
       <h1>{t('admin.title')}</h1>
+      {admin && (
+        <p>
+          <Link to="/setup" data-testid="admin-setup-link">
+            {t('setup.adminLink')}
+          </Link>
+        </p>
+      )}
       {admin && <UsersSection />}
       {admin && <JobsSection status={status} page={page} hrefFor={hrefFor} />}
       <FixitySection canRun={admin} />

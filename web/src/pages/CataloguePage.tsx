@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { rememberCatalogueHref } from '../catalogue-return';
 import { activeFilterCount, apiQueryString, catalogueHref, readCatalogueState, toggleFacetHref } from '../catalogue-query';
@@ -8,8 +9,8 @@ import { Loading } from '../components/Loading';
 import { Pagination } from '../components/Pagination';
 import { WorkCard } from '../components/WorkCard';
 import { useI18n } from '../i18n';
+import { usePageTitle } from '../instance';
 import { facetValueLabel } from '../labels';
-import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { FACET_NAMES, type Collection, type FacetName } from '../types';
 import { useApi } from '../use-api';
@@ -20,10 +21,12 @@ const SORTS = ['relevance', 'title', 'date', 'newest'] as const;
 /** Browse and search: results grid, facets, year range, sort and pages, all kept in the URL. */
 export function CataloguePage() {
   const i18n = useI18n();
-  const { t, formatNumber, formatYear } = i18n;
-  const location = useLocation();
-  const state = readCatalogueState(location.query);
-  const apiQuery = apiQueryString(location.query);
+  const { t, formatYear } = i18n;
+  const [query] = useSearchParams();
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  const state = readCatalogueState(query);
+  const apiQuery = apiQueryString(query);
   const result = useApi(() => api.catalogue(apiQuery), apiQuery, true);
   const vocabulary = useVocabulary();
   const userId = useSession().user?.id ?? '';
@@ -32,36 +35,36 @@ export function CataloguePage() {
   const panelId = useId();
   const sortId = useId();
 
-  useEffect(() => rememberCatalogueHref(location.href), [location.href]);
+  useEffect(() => rememberCatalogueHref(pathname + search), [pathname, search]);
   // Signing in or out changes which collections may be listed (private ones are for staff and owners).
   useEffect(() => {
     api.collections().then((r) => setCollections(r.items), () => setCollections([]));
   }, [userId]);
-  useEffect(() => {
-    document.title = (state.q ? `${state.q} · ` : '') + `${t('catalogue.title')} · 文渊 Wenyuan`;
-  }, [state.q, t]);
+  usePageTitle((state.q ? `${state.q} · ` : '') + t('catalogue.title'));
 
   const page = result.data;
   const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const active = activeFilterCount(state);
   const sort = state.sort || (state.q ? 'relevance' : 'newest');
-  const onToggle = (facet: FacetName, value: string) => navigate(toggleFacetHref(location.query, facet, value));
+  // Filters, order and chips keep the reader where they are; a new page or a new search starts at the top.
+  const refine = (href: string) => navigate(href, { preventScrollReset: true });
+  const onToggle = (facet: FacetName, value: string) => refine(toggleFacetHref(query, facet, value));
 
   const chips: { key: string; label: string; href: string }[] = [];
   for (const facet of FACET_NAMES) {
     for (const value of state.facets[facet]) {
-      chips.push({ key: `${facet}:${value}`, label: `${t(`facet.${facet}`)}: ${facetValueLabel(facet, value, vocabulary, i18n)}`, href: toggleFacetHref(location.query, facet, value) });
+      chips.push({ key: `${facet}:${value}`, label: `${t(`facet.${facet}`)}: ${facetValueLabel(facet, value, vocabulary, i18n)}`, href: toggleFacetHref(query, facet, value) });
     }
   }
   if (state.yearFrom || state.yearTo) {
     const from = state.yearFrom ? formatYear(Number(state.yearFrom)) : '…';
     const to = state.yearTo ? formatYear(Number(state.yearTo)) : '…';
-    chips.push({ key: 'years', label: `${t('years.legend')}: ${t('year.range', { from, to })}`, href: catalogueHref(location.query, { yearFrom: null, yearTo: null }) });
+    chips.push({ key: 'years', label: `${t('years.legend')}: ${t('year.range', { from, to })}`, href: catalogueHref(query, { yearFrom: null, yearTo: null }) });
   }
-  if (state.mine) chips.push({ key: 'mine', label: t('catalogue.mine'), href: catalogueHref(location.query, { mine: null }) });
+  if (state.mine) chips.push({ key: 'mine', label: t('catalogue.mine'), href: catalogueHref(query, { mine: null }) });
   if (state.collection) {
     const c = collections.find((x) => x.id === state.collection);
-    chips.push({ key: 'collection', label: `${t('catalogue.collection')}: ${(c && i18n.pick(c.name)) ?? state.collection}`, href: catalogueHref(location.query, { collection: null }) });
+    chips.push({ key: 'collection', label: `${t('catalogue.collection')}: ${(c && i18n.pick(c.name)) ?? state.collection}`, href: catalogueHref(query, { collection: null }) });
   }
   const clearAll = catalogueHref(new URLSearchParams(state.q ? { q: state.q } : {}), {});
 
@@ -71,21 +74,21 @@ export function CataloguePage() {
       <button type="button" className="button filters-toggle" aria-expanded={filtersOpen} aria-controls={panelId} onClick={() => setFiltersOpen(!filtersOpen)}>
         {active > 0 ? t('catalogue.showFilters', { count: active }) : t('catalogue.filters')}
       </button>
-      <FacetPanel id={panelId} open={filtersOpen} state={state} query={location.query} facets={page?.facets ?? {}} vocabulary={vocabulary} collections={collections} onToggle={onToggle} />
+      <FacetPanel id={panelId} open={filtersOpen} state={state} query={query} facets={page?.facets ?? {}} vocabulary={vocabulary} collections={collections} onToggle={onToggle} />
 
       <section className="results" aria-labelledby={`${panelId}-count`} aria-busy={result.loading}>
         <div className="results-bar">
           <p id={`${panelId}-count`} className="result-count" data-testid="result-count" role="status">
             {page && (
               <>
-                {page.total === 1 ? t('catalogue.results.one') : t('catalogue.results.other', { count: formatNumber(page.total) })}
+                {t('catalogue.results', { count: page.total })}
                 {state.q && <> {t('catalogue.resultsFor', { q: state.q })}</>}
               </>
             )}
           </p>
           <div className="field field-inline">
             <label htmlFor={sortId}>{t('catalogue.sort')}</label>
-            <select id={sortId} value={sort} onChange={(e) => navigate(catalogueHref(location.query, { sort: e.target.value }))}>
+            <select id={sortId} value={sort} onChange={(e) => refine(catalogueHref(query, { sort: e.target.value }))}>
               {SORTS.filter((s) => s !== 'relevance' || state.q).map((s) => (
                 <option key={s} value={s}>
                   {t(`sort.${s}`)}
@@ -99,13 +102,13 @@ export function CataloguePage() {
           <ul className="chips" aria-label={t('catalogue.activeFilters')}>
             {chips.map((chip) => (
               <li key={chip.key}>
-                <button type="button" className="chip" onClick={() => navigate(chip.href)} aria-label={t('catalogue.removeFilter', { label: chip.label })}>
+                <button type="button" className="chip" onClick={() => refine(chip.href)} aria-label={t('catalogue.removeFilter', { label: chip.label })}>
                   {chip.label} <span aria-hidden="true">×</span>
                 </button>
               </li>
             ))}
             <li>
-              <button type="button" className="link-button" onClick={() => navigate(clearAll)}>
+              <button type="button" className="link-button" onClick={() => refine(clearAll)}>
                 {t('catalogue.clearAll')}
               </button>
             </li>
@@ -119,7 +122,7 @@ export function CataloguePage() {
             <h2>{t('catalogue.empty.title')}</h2>
             <p>{t('catalogue.empty.hint')}</p>
             {active > 0 && (
-              <button type="button" className="button" onClick={() => navigate(clearAll)}>
+              <button type="button" className="button" onClick={() => refine(clearAll)}>
                 {t('catalogue.clearAll')}
               </button>
             )}
@@ -134,7 +137,7 @@ export function CataloguePage() {
             ))}
           </ul>
         )}
-        {page && <Pagination page={page.page} pages={pages} hrefFor={(n) => catalogueHref(location.query, { page: String(n) }, true)} />}
+        {page && <Pagination page={page.page} pages={pages} hrefFor={(n) => catalogueHref(query, { page: String(n) }, true)} />}
       </section>
     </div>
   );

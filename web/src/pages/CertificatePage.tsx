@@ -1,18 +1,27 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
 import { ApiError, api, receiptUrl, verifyPath } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
+import { InstitutionBrand } from '../components/InstitutionBrand';
 import { QrCode } from '../components/QrCode';
 import { useI18n, type MessageKey } from '../i18n';
+import { useAbsoluteUrl, usePageTitle } from '../instance';
 import { htmlLang, UI_LANGS } from '../lang';
 import { normalizeMetadata } from '../metadata-draft';
 import { receiptFacts, type ReceiptFacts } from '../registry';
-import { Link } from '../router';
 import { useSession } from '../session';
 import type { Receipt } from '../types';
 import { useApi } from '../use-api';
 
 const LANG_LABELS = { 'zh-Hans': '中文', en: 'English' } as const;
+
+/** The log has grown since the receipt's checkpoint: its size and root now, and the proof that it only grew. */
+interface LaterCheckpoint {
+  treeSize: number;
+  rootHashHex: string;
+  consistencyBundle: string;
+}
 
 function Row({ label, children, mono = false, testId }: { label: string; children: ReactNode; mono?: boolean; testId?: string }) {
   return (
@@ -43,16 +52,18 @@ function WorkTitle({ workId }: { workId: string }) {
 }
 
 /** The certificate itself: what the receipt says, laid out to print on one A4 page. */
-function Certificate({ receipt, facts }: { receipt: Receipt; facts: ReceiptFacts }) {
+function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: ReceiptFacts; later: LaterCheckpoint | null }) {
   const { t, lang, formatNumber } = useI18n();
-  const verifyUrl = `${window.location.origin}${verifyPath(receipt.registrationId)}`;
+  // The QR code and the printed link lead to the instance's public address, wherever this page was opened.
+  const absolute = useAbsoluteUrl();
+  const verifyUrl = absolute(verifyPath(receipt.registrationId));
   const accepted = new Date(facts.entry.acceptedAt * 1000);
   const roleKey = `registry.role.${facts.entry.role}` as MessageKey;
   return (
     <article className="certificate" data-testid="certificate" aria-labelledby="certificate-title">
       <header className="certificate-head">
-        <p className="certificate-brand">
-          <span lang="zh-Hans">文渊</span> <span lang="en">Wenyuan</span>
+        <p className="certificate-brand" data-testid="certificate-institution">
+          <InstitutionBrand logoClassName="certificate-logo" />
         </p>
         <h1 id="certificate-title">{t('certificate.title')}</h1>
         <p className="certificate-subtitle">{t('certificate.subtitle')}</p>
@@ -88,6 +99,15 @@ function Certificate({ receipt, facts }: { receipt: Receipt; facts: ReceiptFacts
           <Row label={t('certificate.registrationId')} mono>
             {receipt.registrationId}
           </Row>
+          {later && (
+            <Row label={t('certificate.later')} testId="certificate-later">
+              {t('certificate.laterText', { size: formatNumber(later.treeSize) })}{' '}
+              <span className="mono break">{later.rootHashHex}</span>{' '}
+              <a className="no-print" href={later.consistencyBundle} download={`wenyuan-consistency-${receipt.treeSize}-${later.treeSize}.json`}>
+                {t('certificate.laterBundle')}
+              </a>
+            </Row>
+          )}
         </dl>
         <figure className="certificate-qr">
           <QrCode text={verifyUrl} label={t('certificate.qr')} />
@@ -104,7 +124,8 @@ function Certificate({ receipt, facts }: { receipt: Receipt; facts: ReceiptFacts
 }
 
 /** `/registry/certificates/:id`: a printable certificate of one registration, with its receipt. */
-export function CertificatePage({ id }: { id: string }) {
+export function CertificatePage() {
+  const id = useParams().id ?? '';
   const { t, lang, setLang } = useI18n();
   const { user } = useSession();
   const status = useApi(() => api.registration(id), `${id}:${user?.id ?? ''}`);
@@ -118,9 +139,7 @@ export function CertificatePage({ id }: { id: string }) {
     }
   }, [receipt]);
 
-  useEffect(() => {
-    document.title = `${t('certificate.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('certificate.title'));
 
   // Not in a checkpoint yet: ask again every few seconds.
   const pending = status.data?.status === 'pending';
@@ -182,7 +201,7 @@ export function CertificatePage({ id }: { id: string }) {
           </Link>
         </div>
       </div>
-      <Certificate receipt={receipt} facts={facts.ok} />
+      <Certificate receipt={receipt} facts={facts.ok} later={status.data.status === 'sequenced' ? (status.data.later ?? null) : null} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api';
 import { catalogueHref } from '../catalogue-query';
 import { buildCollectionTree, collectionAncestry, subtreeIds } from '../collection-tree';
@@ -6,19 +7,14 @@ import { CollectionForm } from '../components/collections/CollectionForm';
 import { CollectionTree } from '../components/collections/CollectionTree';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
-import { RequireRole } from '../components/RequireRole';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { usePageTitle } from '../instance';
 import type { Collection } from '../types';
 import { useApi } from '../use-api';
 
 /** Collections management for admins and curators: the tree, one collection's editor, and a form for new ones. */
 export function CollectionsPage() {
-  return (
-    <RequireRole roles={['admin', 'curator']}>
-      <CollectionManager />
-    </RequireRole>
-  );
+  return <CollectionManager />;
 }
 
 const NO_ITEMS: Collection[] = [];
@@ -38,9 +34,7 @@ function CollectionManager() {
   const selectedAncestry = selected ? collectionAncestry(items, selected.id) : [];
   const childCount = selected ? subtreeIds(items, selected.id).size - 1 : 0;
 
-  useEffect(() => {
-    document.title = `${t('collections.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('collections.title'));
 
   /** Opens every collection above `target` so it shows in the tree. */
   const reveal = (all: Collection[], target: Collection) => {

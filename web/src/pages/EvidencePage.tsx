@@ -1,13 +1,14 @@
 import { useEffect } from 'react';
+import { Link, useParams } from 'react-router';
 import { ApiError, api, certificatePath, evidenceFileUrl } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
 import { EvidenceFacts, EvidenceImages, EvidenceMatch } from '../components/protect/EvidenceMatch';
+import { EvidenceMethod } from '../components/protect/EvidenceMethod';
 import { bundleFileName, HowToVerify, receiptFileName } from '../components/protect/HowToVerify';
 import { WarningList, WatermarkNote } from '../components/protect/WatermarkNote';
-import { RequireRole } from '../components/RequireRole';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 import type { EvidenceView, RegistrationStatus } from '../types';
 import { useApi } from '../use-api';
@@ -16,12 +17,9 @@ import { useApi } from '../use-api';
 const POLL_MS = 2000;
 
 /** `/evidence/:id`: a printable evidence report. */
-export function EvidencePage({ id }: { id: string }) {
-  return (
-    <RequireRole roles={['admin', 'curator', 'creator']}>
-      <Evidence id={id} />
-    </RequireRole>
-  );
+export function EvidencePage() {
+  const id = useParams().id ?? '';
+  return <Evidence id={id} />;
 }
 
 /** Where the report's own registration stands; announced when it changes. */
@@ -102,10 +100,7 @@ function Report({ view }: { view: EvidenceView }) {
       </section>
       <section className="evidence-section evidence-method" aria-labelledby="evidence-method-heading">
         <h2 id="evidence-method-heading">{t('evidence.method')}</h2>
-        <ul lang="en">
-          <li>{bundle.method.fingerprint}</li>
-          <li>{bundle.method.watermark}</li>
-        </ul>
+        <EvidenceMethod method={bundle.method} />
       </section>
       <HowToVerify id={view.id} bundleSha256={view.bundleSha256} />
     </article>
@@ -119,9 +114,7 @@ function Evidence({ id }: { id: string }) {
   const view = report.data;
   const sequenced = view?.registration?.status === 'sequenced';
 
-  useEffect(() => {
-    document.title = `${t('evidence.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('evidence.title'));
 
   // Registered but not yet in a checkpoint: ask again until it is.
   const pending = view?.registration?.status === 'pending';

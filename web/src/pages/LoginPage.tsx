@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api';
 import { errorText } from '../components/ErrorMessage';
 import { useI18n } from '../i18n';
-import { navigate, useLocation } from '../router';
+import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 
 /** Only same-site paths may follow sign-in (no open redirect to another origin). */
@@ -14,7 +15,8 @@ function safeNext(next: string | null): string {
 export function LoginPage() {
   const { t } = useI18n();
   const { setUser } = useSession();
-  const location = useLocation();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -22,9 +24,7 @@ export function LoginPage() {
   const errorRef = useRef<HTMLParagraphElement>(null);
   const id = useId();
 
-  useEffect(() => {
-    document.title = `${t('login.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('login.title'));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,7 +33,7 @@ export function LoginPage() {
     try {
       const { user } = await api.login(username.trim(), password);
       setUser(user);
-      navigate(safeNext(location.query.get('next')), { replace: true });
+      navigate(safeNext(params.get('next')), { replace: true });
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : errorText(e, t));
       setPassword('');

@@ -1,9 +1,11 @@
+import { Link } from 'react-router';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { usePageTitle } from '../instance';
 
-/** Any path the router does not know. */
+/** Any path the route table does not know, and any route that answers 404. */
 export function NotFoundPage() {
   const { t } = useI18n();
+  usePageTitle(t('notFound.title'));
   return (
     <div className="page-narrow">
       <h1>{t('notFound.title')}</h1>

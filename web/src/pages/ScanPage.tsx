@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api';
 import { errorText } from '../components/ErrorMessage';
 import { FileDropZone } from '../components/FileDropZone';
-import { RequireRole } from '../components/RequireRole';
 import { ScanResultCard, type ScanEntry } from '../components/protect/ScanResultCard';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { usePageTitle } from '../instance';
 
 /** Files per request: results come back in batches, and a failed request loses only its batch. */
 const BATCH = 10;
@@ -13,11 +13,7 @@ let nextKey = 1;
 
 /** `/scan`: right holders check images found elsewhere against the archive. */
 export function ScanPage() {
-  return (
-    <RequireRole roles={['admin', 'curator', 'creator']}>
-      <Scanner />
-    </RequireRole>
-  );
+  return <Scanner />;
 }
 
 function Scanner() {
@@ -26,9 +22,7 @@ function Scanner() {
   const running = useRef(false);
   const id = useId();
 
-  useEffect(() => {
-    document.title = `${t('scan.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('scan.title'));
 
   // One request at a time (a scan is CPU-heavy on the server); the next batch starts when it ends.
   useEffect(() => {

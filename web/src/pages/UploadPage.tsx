@@ -1,67 +1,36 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import { api, uploadFile } from '../api';
+import { useEffect, useId, useState } from 'react';
+import { api } from '../api';
 import { CollectionOptions } from '../components/CollectionOptions';
-import { errorText } from '../components/ErrorMessage';
 import { FileDropZone } from '../components/FileDropZone';
-import { RequireRole } from '../components/RequireRole';
-import { UploadRow, type UploadEntry } from '../components/UploadRow';
+import { UploadRow } from '../components/UploadRow';
 import { useI18n } from '../i18n';
+import { usePageTitle } from '../instance';
 import type { Collection, Visibility } from '../types';
+import { useUploadQueue } from '../use-upload-queue';
 
 const PARALLEL = 3;
-let nextKey = 1;
 
 /** Upload page, for roles that may create works. */
 export function UploadPage() {
-  return (
-    <RequireRole roles={['admin', 'curator', 'creator']}>
-      <Uploader />
-    </RequireRole>
-  );
+  return <Uploader />;
 }
 
 /** Drag-and-drop or pick files; each is sent on its own request so it has its own progress and result. */
 function Uploader() {
   const { t, formatNumber } = useI18n();
-  const [entries, setEntries] = useState<UploadEntry[]>([]);
+  const queue = useUploadQueue({ parallel: PARALLEL });
+  const { entries } = queue;
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [collectionId, setCollectionId] = useState('');
   const [collections, setCollections] = useState<Collection[]>([]);
-  const started = useRef(new Set<number>());
   const id = useId();
 
-  useEffect(() => {
-    document.title = `${t('upload.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('upload.title'));
   useEffect(() => {
     api.collections().then((r) => setCollections(r.items), () => setCollections([]));
   }, []);
 
-  const patch = (key: number, change: Partial<UploadEntry>) => setEntries((list) => list.map((e) => (e.key === key ? { ...e, ...change } : e)));
-
-  // Keeps up to PARALLEL uploads running; `started` guards against starting one twice.
-  useEffect(() => {
-    const active = entries.filter((e) => e.state === 'uploading' || e.state === 'processing').length;
-    const toStart = entries.filter((e) => e.state === 'waiting' && !started.current.has(e.key)).slice(0, Math.max(0, PARALLEL - active));
-    for (const entry of toStart) {
-      started.current.add(entry.key);
-      const { promise, abort } = uploadFile(entry.file, {
-        visibility: entry.visibility,
-        collectionId: entry.collectionId,
-        onProgress: (loaded, total) => patch(entry.key, { loaded, state: loaded >= total ? 'processing' : 'uploading' }),
-      });
-      patch(entry.key, { state: 'uploading', abort });
-      promise.then(
-        (result) => patch(entry.key, { state: result.status === 'failed' ? 'failed' : 'done', result, loaded: entry.file.size, abort: undefined }),
-        (error: unknown) => patch(entry.key, { state: 'failed', error: errorText(error, t), abort: undefined }),
-      );
-    }
-  }, [entries, t]);
-
-  const add = (files: File[]) => {
-    const added = files.map((file): UploadEntry => ({ key: nextKey++, file, state: 'waiting', loaded: 0, visibility, collectionId }));
-    setEntries((list) => [...list, ...added]);
-  };
+  const add = (files: File[]) => queue.add(files, { visibility, collectionId });
 
   const finished = entries.filter((e) => e.state === 'done' || e.state === 'failed');
   const count = (status: string) => finished.filter((e) => (e.result?.status ?? 'failed') === status).length;
@@ -108,10 +77,7 @@ function Uploader() {
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => {
-                  setEntries([]);
-                  started.current.clear();
-                }}
+                onClick={queue.clear}
               >
                 {t('upload.clear')}
               </button>
@@ -123,7 +89,7 @@ function Uploader() {
           </p>
           <ul className="upload-list">
             {entries.map((entry) => (
-              <UploadRow key={entry.key} entry={entry} onRemove={(key) => setEntries((list) => list.filter((e) => e.key !== key))} />
+              <UploadRow key={entry.key} entry={entry} onRemove={queue.remove} />
             ))}
           </ul>
         </section>

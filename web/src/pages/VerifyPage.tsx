@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { api } from '../api';
 import { errorText } from '../components/ErrorMessage';
 import { FileDropZone } from '../components/FileDropZone';
 import { formatBytes } from '../format';
 import { useI18n, type MessageKey, type Vars } from '../i18n';
+import { usePageTitle } from '../instance';
 import { MAX_HASHED_FILE_BYTES, sha256OfFile, verifyReceiptInBrowser, webCryptoSupport, type ReceiptVerification } from '../registry';
-import { useLocation } from '../router';
 
 /** A receipt is a few kilobytes; the verifier itself refuses more than this. */
 const MAX_RECEIPT_BYTES = 1024 * 1024;
@@ -45,7 +46,7 @@ const CHECK_LABELS: Record<string, MessageKey> = {
  */
 export function VerifyPage() {
   const { t, lang, formatNumber } = useI18n();
-  const { query } = useLocation();
+  const [query] = useSearchParams();
   const registration = query.get('registration');
   const id = useId();
   const [receipt, setReceipt] = useState<ReceiptInput>({ state: 'none' });
@@ -61,9 +62,7 @@ export function VerifyPage() {
   const keyEdited = useRef(false);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
-  useEffect(() => {
-    document.title = `${t('verify.title')} · 文渊 Wenyuan`;
-  }, [t]);
+  usePageTitle(t('verify.title'));
   useEffect(() => {
     webCryptoSupport().then(setSupport, () => setSupport('no-webcrypto'));
     api.registryKey().then(

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { EventsList } from '../components/EventsList';
+import { AddFilesPanel } from '../components/AddFilesPanel';
 import { FileList } from '../components/FileList';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { LangText } from '../components/LangText';
@@ -12,11 +14,11 @@ import { WorkEditor } from '../components/WorkEditor';
 import { WorkMedia } from '../components/WorkMedia';
 import { WorkMetadataList } from '../components/WorkMetadataList';
 import { workDateText } from '../format';
-import { LANG_NAME_KEYS, useI18n } from '../i18n';
-import { htmlLang, langBadge, otherEntries } from '../lang';
+import { useI18n } from '../i18n';
+import { usePageTitle } from '../instance';
+import { htmlLang, otherEntries } from '../lang';
 import { normalizeMetadata } from '../metadata-draft';
 import { lastCatalogueHref } from '../catalogue-return';
-import { Link } from '../router';
 import { useSession } from '../session';
 import type { Collection, User, WorkDetail } from '../types';
 import { useApi } from '../use-api';
@@ -27,9 +29,10 @@ function normalize(work: WorkDetail): WorkDetail {
 }
 
 /** One work: deep-zoom image, all its metadata, its files, and for curators editing and history. */
-export function WorkPage({ id }: { id: string }) {
+export function WorkPage() {
+  const id = useParams().id ?? '';
   const i18n = useI18n();
-  const { t, pickEntry, pick, lang, formatList } = i18n;
+  const { t, pickEntry, pick, formatList } = i18n;
   const { user, hasRole } = useSession();
   const work = useApi(() => api.work(id).then(normalize), `${id}:${user?.id ?? ''}`);
   const vocabulary = useVocabulary();
@@ -55,9 +58,7 @@ export function WorkPage({ id }: { id: string }) {
   }, [hasRole]);
   const titleEntry = data ? pickEntry(data.metadata.title) : null;
   const pageTitle = titleEntry?.[1];
-  useEffect(() => {
-    if (pageTitle) document.title = `${pageTitle} · 文渊 Wenyuan`;
-  }, [pageTitle]);
+  usePageTitle(pageTitle);
 
   if (work.error && !data) {
     const missing = work.error instanceof ApiError && work.error.status === 404;
@@ -118,8 +119,8 @@ export function WorkPage({ id }: { id: string }) {
               <span className="visually-hidden">{t('langs.alsoIn')}: </span>
               {otherTitles.map(([tag, value]) => (
                 <span key={tag} className="lang-alt">
-                  <abbr className="lang-badge" title={LANG_NAME_KEYS[tag] ? t(LANG_NAME_KEYS[tag]) : tag}>
-                    {langBadge(tag, lang)}
+                  <abbr className="lang-badge" title={i18n.langName(tag)}>
+                    {i18n.langBadge(tag)}
                   </abbr>{' '}
                   <span lang={htmlLang(tag)}>{value}</span>
                 </span>
@@ -195,6 +196,7 @@ export function WorkPage({ id }: { id: string }) {
       </div>
 
       <FileList files={data.files} />
+      {data.canEdit && <AddFilesPanel workId={data.id} onAdded={work.reload} />}
       <RegistryPanel work={data} />
       <ProtectionPanel work={data} />
       {data.canEdit && (

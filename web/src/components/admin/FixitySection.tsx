@@ -52,7 +52,7 @@ export function FixitySection({ canRun }: { canRun: boolean }) {
       )}
       <div role="status" aria-live="polite">
         {running && <p>{t('fixity.running')}</p>}
-        {report && report.problems.length === 0 && <p className="notice notice-success">{t('fixity.ok', { checked: formatNumber(report.checked) })}</p>}
+        {report && report.problems.length === 0 && <p className="notice notice-success">{t('fixity.ok', { checked: report.checked })}</p>}
       </div>
       {error && (
         <p className="notice notice-error" role="alert">

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
-import { navigate } from '../../router';
+import { jobKindLabel } from '../../labels';
 import { JOB_STATUSES, type JobStatus } from '../../types';
 import { useApi } from '../../use-api';
 import { ErrorMessage, errorText } from '../ErrorMessage';
@@ -12,10 +13,12 @@ const PAGE_SIZE = 50;
 
 /** Background jobs: counts by status, a filtered list, and retry for the ones that died. */
 export function JobsSection({ status, page, hrefFor }: { status: JobStatus | ''; page: number; hrefFor: (status: JobStatus | '', page: number) => string }) {
-  const { t, formatDateTime, formatNumber } = useI18n();
+  const i18n = useI18n();
+  const { t, formatDateTime, formatNumber } = i18n;
   const jobs = useApi(() => api.jobs(status, page), `${status}:${page}`);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const id = useId();
+  const navigate = useNavigate();
 
   const retry = async (jobId: number) => {
     setMessage(null);
@@ -49,7 +52,7 @@ export function JobsSection({ status, page, hrefFor }: { status: JobStatus | '';
       )}
       <div className="field field-inline">
         <label htmlFor={`${id}-filter`}>{t('jobs.filter')}</label>
-        <select id={`${id}-filter`} value={status} onChange={(e) => navigate(hrefFor(e.target.value as JobStatus | '', 1))}>
+        <select id={`${id}-filter`} value={status} onChange={(e) => navigate(hrefFor(e.target.value as JobStatus | '', 1), { preventScrollReset: true })}>
           <option value="">{t('jobs.all')}</option>
           {JOB_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -86,9 +89,7 @@ export function JobsSection({ status, page, hrefFor }: { status: JobStatus | '';
                   <th scope="row" className="num">
                     {job.id}
                   </th>
-                  <td>
-                    <code>{job.kind}</code>
-                  </td>
+                  <td title={job.kind}>{jobKindLabel(i18n, job.kind)}</td>
                   <td>
                     <span className={`status status-${job.status}`}>{t(`jobs.status.${job.status}`)}</span>
                   </td>

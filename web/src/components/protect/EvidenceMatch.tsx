@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { evidenceFileUrl, thumbnailUrl } from '../../api';
 import { formatBytes } from '../../format';
 import { useI18n } from '../../i18n';
-import { Link } from '../../router';
 import type { EvidenceBundle } from '../../types';
 import { ReceiptLinks } from './ReceiptLinks';
 import { DistanceText, TransformList } from './ScanMatchItem';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
-import { Link } from '../../router';
 
 /** File names the server gives the report's downloads (src/protect/protect.routes.ts). */
 export const bundleFileName = (id: string) => `wenyuan-evidence-${id}.json`;

@@ -1,6 +1,6 @@
+import { Link } from 'react-router';
 import { certificatePath, receiptUrl } from '../../api';
 import { useI18n } from '../../i18n';
-import { Link } from '../../router';
 
 /** A work's registrations in the log: entry number, certificate page and receipt download. */
 export function ReceiptLinks({ receipts }: { receipts: { registrationId: string; index: number }[] }) {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { thumbnailUrl } from '../../api';
 import { useI18n } from '../../i18n';
-import { Link } from '../../router';
 import type { ScanMatch, TransformNote } from '../../types';
 import { ReceiptLinks } from './ReceiptLinks';
 

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { api, evidencePath } from '../../api';
 import { formatBytes } from '../../format';
 import { useI18n } from '../../i18n';
-import { navigate } from '../../router';
+import { serverErrorText } from '../../server-errors';
 import type { ScanResult } from '../../types';
 import { errorText } from '../ErrorMessage';
 import { ScanMatchItem } from './ScanMatchItem';
@@ -19,13 +20,16 @@ export interface ScanEntry {
 
 /** The status of one file in words. */
 function useStatusText(entry: ScanEntry): string {
-  const { t, formatNumber } = useI18n();
+  const { t, lang } = useI18n();
   const { state, result } = entry;
   if (state === 'waiting') return t('scan.status.waiting');
   if (state === 'scanning') return t('scan.status.scanning');
   if (state === 'failed' || !result) return t('scan.status.error', { reason: entry.error ?? '' });
-  if (result.status === 'error') return t('scan.status.error', { reason: result.error ?? '' });
-  if (result.status === 'matched') return result.matches.length === 1 ? t('scan.status.matched.one') : t('scan.status.matched.other', { count: formatNumber(result.matches.length) });
+  if (result.status === 'error') {
+    const reason = result.problem ? serverErrorText({ ...result.problem, message: result.error }, { t, lang }) : (result.error ?? '');
+    return t('scan.status.error', { reason });
+  }
+  if (result.status === 'matched') return t('scan.status.matched', { count: result.matches.length });
   return result.status === 'unmatchable' ? t('scan.status.unmatchable') : t('scan.status.no_match');
 }
 
@@ -36,6 +40,7 @@ function useStatusText(entry: ScanEntry): string {
 export function ScanResultCard({ entry }: { entry: ScanEntry }) {
   const { t, lang, formatNumber } = useI18n();
   const [saving, setSaving] = useState<'idle' | 'busy' | { error: string }>('idle');
+  const navigate = useNavigate();
   const id = useId();
   const { file, result } = entry;
   const statusText = useStatusText(entry);

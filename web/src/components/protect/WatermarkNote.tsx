@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { useI18n, type MessageKey } from '../../i18n';
-import { Link } from '../../router';
 import type { WatermarkFinding } from '../../types';
 
 const PURPOSE_KEYS: Record<string, MessageKey> = { download: 'purpose.download', licence: 'purpose.licence', public: 'purpose.public' };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { WorkRepository } from '../archive/work.repository.js';
+import type { WorkRepository } from './work.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { PermanentJobError, type JobHandler } from '../platform/jobs/worker.js';
-import { makeDisplayImage, makePlaceholder } from './image-probe.js';
+import { makeDisplayImage, makePlaceholder } from '../media/image-probe.js';
 
 const payloadSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IdentityService } from '../../govern/identity.service.js';
-import { ANONYMOUS, hasRole, type Actor, type Role } from '../../govern/roles.js';
-import { CommonErrors } from '../errors.js';
+import type { IdentityService } from './identity.service.js';
+import { ANONYMOUS, hasRole, type Actor, type Role } from './roles.js';
+import { CommonErrors } from '../platform/errors.js';
 
 export const SESSION_COOKIE = 'wy_session';
 /** Header the web UI sends on every state-changing request; cross-site forms cannot set it. */
@@ -35,7 +35,7 @@ export function authenticate(identity: IdentityService) {
       const actor = await identity.actorForSession(cookie);
       if (actor) {
         if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
-          throw CommonErrors.forbidden(`state-changing requests from the browser must send the ${CSRF_HEADER} header`);
+          throw CommonErrors.forbidden(`state-changing requests from the browser must send the ${CSRF_HEADER} header`, { key: 'auth.csrf_header_missing', params: { header: CSRF_HEADER } });
         }
         request.actor = actor;
         request.authVia = 'session';
@@ -52,7 +52,7 @@ export async function requireUser(request: FastifyRequest): Promise<void> {
 /** preHandler: 403 (after validation) when the signed-in user lacks every listed role. */
 export function requireRole(...roles: Role[]) {
   return async (request: FastifyRequest): Promise<void> => {
-    if (!hasRole(request.actor, roles)) throw CommonErrors.forbidden(`needs one of the roles: ${roles.join(', ')}`);
+    if (!hasRole(request.actor, roles)) throw CommonErrors.forbidden(`needs one of the roles: ${roles.join(', ')}`, { key: 'auth.role_required', params: { roles: roles.join(',') } });
   };
 }
 

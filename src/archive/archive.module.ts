@@ -1,0 +1,138 @@
+import type { Transaction } from 'kysely';
+import type { BlobStore } from '../platform/blob-store.js';
+import type { Database } from '../platform/db/database.js';
+import type { DB } from '../platform/db/schema.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import type { ModuleParts } from '../platform/module.js';
+import { adminArchiveRoutes } from './admin.routes.js';
+import { BlobSweepService } from './blob-sweep.service.js';
+import { CollectionRepository } from './collection.repository.js';
+import { collectionRoutes } from './collection.routes.js';
+import { CollectionService } from './collection.service.js';
+import { displayDerivativeHandler } from './display-copy.job.js';
+import { DownloadPolicyService } from './download-policy.js';
+import { fileRoutes } from './file.routes.js';
+import { FixityService } from './fixity.service.js';
+import { IngestService } from './ingest.service.js';
+import type { WorkMetadata } from './metadata.schema.js';
+import { uploadRoutes } from './upload.routes.js';
+import { vocabularyRoutes } from './vocabulary.routes.js';
+import { WorkRepository, type WorkReader } from './work.repository.js';
+import { workRoutes } from './work.routes.js';
+import { DISPLAY_JOB, WorkService, type WorkEventSource, type WorkIndexer } from './work.service.js';
+
+export const FIXITY_JOB = 'archive.fixity';
+
+export interface ArchivePorts {
+  database: Database;
+  blobs: BlobStore;
+  jobs: JobQueue;
+  /** Nudges this process's workers after a job is queued. */
+  wakeWorkers: () => void;
+  config: { maxUploadBytes: number; maxImagePixels: number; fixityIntervalHours: number };
+}
+
+/** Marks a public display copy before it is stored (protect's invisible watermark). */
+export type DisplayMarker = (sourceSha256: string, image: Buffer) => Promise<Buffer>;
+
+/**
+ * The points where modules above the archive plug into it, so the archive never imports them:
+ * search indexes written in the work's own transaction, jobs every new image gets, the display
+ * copy's watermark.
+ */
+export interface ArchiveExtensions {
+  addIndexer(indexer: WorkIndexer): void;
+  addImageJob(kind: string): void;
+  setDisplayMarker(mark: DisplayMarker): void;
+  addEventSource(source: WorkEventSource): void;
+}
+
+export interface ArchiveServices {
+  works: WorkService;
+  /** Read access to works for the modules above (by interface). */
+  workReader: WorkReader;
+  /** The repository itself, for the CLI and tests only. */
+  workRepository: WorkRepository;
+  ingest: IngestService;
+  collections: CollectionService;
+  /** What readers may download of a work (its rights, overridden per collection and work). */
+  downloads: DownloadPolicyService;
+  fixity: FixityService;
+  blobSweep: BlobSweepService;
+  extensions: ArchiveExtensions;
+}
+
+/** Works, files, collections, ingest, fixity and the display copies of images. */
+export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveServices> {
+  const { database, blobs, jobs, config } = ports;
+  const indexers: WorkIndexer[] = [];
+  const imageJobs: string[] = [DISPLAY_JOB];
+  const eventSources: WorkEventSource[] = [];
+  let displayMarker: DisplayMarker | null = null;
+  const extensions: ArchiveExtensions = {
+    addIndexer: (indexer) => void indexers.push(indexer),
+    addImageJob: (kind) => void (imageJobs.includes(kind) || imageJobs.push(kind)),
+    setDisplayMarker: (mark) => void (displayMarker = mark),
+    addEventSource: (source) => void eventSources.push(source),
+  };
+  const allIndexers: WorkIndexer = {
+    async indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }) {
+      for (const indexer of indexers) await indexer.indexWork(trx, work);
+    },
+  };
+
+  const workRepository = new WorkRepository(database);
+  const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources);
+  const ingest = new IngestService(blobs, works, workRepository, config);
+  const collections = new CollectionService(new CollectionRepository(database));
+  const downloads = new DownloadPolicyService((collectionId) => collections.downloadPolicyOf(collectionId));
+  const fixity = new FixityService(database, workRepository, blobs);
+  const blobSweep = new BlobSweepService(database, blobs);
+  const requestFixityAudit = () => jobs.enqueue(database.db, FIXITY_JOB, { trigger: 'manual' }, { dedupeKey: FIXITY_JOB, maxAttempts: 3 });
+
+  let fixityTimer: NodeJS.Timeout | null = null;
+  return {
+    services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, extensions },
+    routes: (api) => {
+      workRoutes(api, { works, collections, downloads });
+      uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes });
+      fileRoutes(api, { works, downloads, blobs });
+      collectionRoutes(api, { collections });
+      vocabularyRoutes(api);
+      adminArchiveRoutes(api, { jobs, fixity, requestFixityAudit, wakeWorkers: ports.wakeWorkers });
+    },
+    jobs: {
+      [DISPLAY_JOB]: displayDerivativeHandler({
+        blobs,
+        repo: workRepository,
+        maxImagePixels: config.maxImagePixels,
+        mark: (sha256, image) => (displayMarker ? displayMarker(sha256, image) : Promise.resolve(image)),
+      }),
+      [FIXITY_JOB]: async (payload) => {
+        await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');
+        // The periodic audit walks the store anyway; unreferenced bytes older than a day go with it.
+        await blobSweep.sweep();
+      },
+    },
+    background: {
+      // The periodic audit is queued (at most one pending) when the last one is older than the interval.
+      async start() {
+        const hours = config.fixityIntervalHours;
+        if (hours <= 0 || fixityTimer) return;
+        const tick = async () => {
+          const last = await fixity.lastStartedAt();
+          if (!last || Date.now() - Date.parse(last) >= hours * 3_600_000) {
+            await jobs.enqueue(database.db, FIXITY_JOB, {}, { dedupeKey: FIXITY_JOB, maxAttempts: 3 });
+          }
+        };
+        await tick();
+        fixityTimer = setInterval(() => void tick().catch(() => undefined), 3_600_000);
+        fixityTimer.unref();
+      },
+      stop() {
+        if (fixityTimer) clearInterval(fixityTimer);
+        fixityTimer = null;
+      },
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { creatorRoleSchema, langMapView, visibilitySchema, workDateView } from '../archive/work.contract.js';
+import { FACETS, type FacetName } from './facets.js';
+
+/** The shapes of the catalogue route (GET /api/works). */
+
+export const FACET_NAMES = Object.keys(FACETS) as [FacetName, ...FacetName[]];
+export const facetNameSchema = z.enum(FACET_NAMES).meta({ id: 'FacetName' });
+
+export const workSummarySchema = z
+  .object({
+    id: z.string(),
+    title: langMapView,
+    creators: z.array(z.object({ name: langMapView, role: creatorRoleSchema })),
+    date: workDateView.nullable(),
+    workType: z.string(),
+    visibility: visibilitySchema,
+    thumbnail: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }).nullable(),
+    placeholder: z.string().nullable().describe('ThumbHash of the main image, base64, to paint while the thumbnail loads.'),
+  })
+  .meta({ id: 'WorkSummary' });
+
+export const facetCountSchema = z.object({ value: z.string(), count: z.number().int() }).meta({ id: 'FacetCount' });
+
+export const cataloguePageSchema = z
+  .object({
+    items: z.array(workSummarySchema),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    facets: z.partialRecord(facetNameSchema, z.array(facetCountSchema)).describe('The most frequent values of each facet among the matching works (visibility: signed-in users only).'),
+  })
+  .meta({ id: 'CataloguePage' });
+
+export type WorkSummary = z.infer<typeof workSummarySchema>;
+export type CataloguePage = z.infer<typeof cataloguePageSchema>;

@@ -1,0 +1,42 @@
+import type { ArchiveServices } from '../archive/archive.module.js';
+import type { Database } from '../platform/db/database.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import type { ModuleParts } from '../platform/module.js';
+import { CatalogueRepository } from './catalogue.repository.js';
+import { catalogueRoutes } from './catalogue.routes.js';
+import { CatalogueService } from './catalogue.service.js';
+import { SearchIndex } from './search-index.js';
+
+export const REINDEX_JOB = 'discover.reindex';
+
+export interface DiscoverPorts {
+  database: Database;
+  jobs: JobQueue;
+  archive: Pick<ArchiveServices, 'workReader' | 'collections' | 'extensions'>;
+}
+
+export interface DiscoverServices {
+  catalogue: CatalogueService;
+  searchIndex: SearchIndex;
+}
+
+/** Browse and search: the search index (kept in step with works), facets and the catalogue. */
+export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<DiscoverServices> {
+  const { database, jobs, archive } = ports;
+  const searchIndex = new SearchIndex(database);
+  archive.extensions.addIndexer(searchIndex);
+  const catalogue = new CatalogueService(new CatalogueRepository(database), archive.workReader);
+  return {
+    services: { catalogue, searchIndex },
+    routes: (api) => catalogueRoutes(api, { catalogue, collections: archive.collections }),
+    jobs: {
+      [REINDEX_JOB]: async () => {
+        await searchIndex.rebuild();
+      },
+    },
+    // An index built by an older tokenizer is rebuilt in the background; search keeps working meanwhile.
+    init: async () => {
+      if (await searchIndex.needsRebuild()) await jobs.enqueue(database.db, REINDEX_JOB, {}, { dedupeKey: REINDEX_JOB });
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
+/** The Fastify instance a module's routes are mounted on (under /api), typed by the zod schemas. */
+export type Api = FastifyInstance<any, any, any, any, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A module's routes: a plain function that declares them on the instance it is given. */
+export type RoutePlugin = (api: Api) => void;
+
+/** Runs before every request (e.g. resolves who is asking); throwing answers with that error. */
+export type RequestHook = (request: FastifyRequest) => Promise<void>;

@@ -1,0 +1,39 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The lint rule that keeps dependencies pointing down (eslint.config.js) is only worth having if
+// it fires: these lint snippets as if they lived in each module's folder.
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function problems(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: file });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('dependency direction', () => {
+  it.each([
+    ['src/platform/http/x.ts', "import { workRoutes } from '../../archive/work.routes.js';\nvoid workRoutes;\n"],
+    ['src/platform/x.ts', "import type { Actor } from '../govern/roles.js';\nexport type A = Actor;\n"],
+    ['src/govern/x.ts', "import type { Work } from '../archive/work.service.js';\nexport type W = Work;\n"],
+    ['src/archive/x.ts', "import type { SearchIndex } from '../discover/search-index.js';\nexport type S = SearchIndex;\n"],
+    ['src/archive/import/x.ts', "import type { ScanService } from '../../protect/scan.service.js';\nexport type S = ScanService;\n"],
+    ['src/registry/x.ts', "import type { ScanService } from '../protect/scan.service.js';\nexport type S = ScanService;\n"],
+    ['src/protect/x.ts', "import type { App } from '../app.js';\nexport type A = App;\n"],
+    ['src/media/x.ts', "import type { WorkRepository } from '../archive/work.repository.js';\nexport type R = WorkRepository;\n"],
+    ['src/archive/x.routes.ts', "import { WorkRepository } from './work.repository.js';\nvoid WorkRepository;\n"],
+    ['src/govern/x.ts', "import type { InstanceService } from '../instance/instance.service.js';\nexport type I = InstanceService;\n"],
+    ['src/instance/x.ts', "import type { RegistryService } from '../registry/registry.service.js';\nexport type R = RegistryService;\n"],
+  ])('%s may not import upwards', async (file, code) => {
+    expect(await problems(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['src/protect/x.ts', "import type { WorkReader } from '../archive/work.repository.js';\nexport type R = WorkReader;\n"],
+    ['src/archive/x.ts', "import type { Actor } from '../govern/roles.js';\nexport type A = Actor;\n"],
+    ['src/cli/x.ts', "import type { App } from '../app.js';\nexport type A = App;\n"],
+    ['src/registry/x.ts', "import type { InstanceServices } from '../instance/instance.module.js';\nexport type I = InstanceServices;\n"],
+    ['src/instance/x.ts', "import { requireRole } from '../govern/http-auth.js';\nvoid requireRole;\n"],
+  ])('%s may import downwards', async (file, code) => {
+    expect(await problems(file, code)).toEqual([]);
+  });
+});

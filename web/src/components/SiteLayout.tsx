@@ -1,0 +1,49 @@
+import { useEffect, useRef } from 'react';
+import { Outlet, ScrollRestoration, useLocation } from 'react-router';
+import { useI18n } from '../i18n';
+import { useInstitutionName } from '../instance';
+import { htmlLang } from '../lang';
+import { Header } from './Header';
+import { SetupRedirect } from './SetupRedirect';
+
+/** The root route: skip link, header, the matched page inside <main>, footer. */
+export function SiteLayout() {
+  const { t } = useI18n();
+  const { pathname } = useLocation();
+  const institution = useInstitutionName();
+  const main = useRef<HTMLElement>(null);
+  const previousPath = useRef(pathname);
+
+  // A new page (not a new query on the same page) moves focus to <main>, as a full page load
+  // would, so screen-reader and keyboard users start at the content. <ScrollRestoration> scrolls:
+  // to the top on a new page, back to where the reader was on back and forward.
+  useEffect(() => {
+    if (previousPath.current === pathname) return;
+    previousPath.current = pathname;
+    main.current?.focus({ preventScroll: true });
+  }, [pathname]);
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        {t('nav.skip')}
+      </a>
+      <SetupRedirect />
+      <Header />
+      <main id="main" ref={main} tabIndex={-1} className="site-main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        {institution && (
+          <p className="site-footer-institution" lang={htmlLang(institution.lang)} data-testid="footer-institution">
+            {institution.text}
+          </p>
+        )}
+        <p>
+          {t('site.footer')} <a href="/api/docs">{t('site.apiDocs')}</a>
+        </p>
+      </footer>
+      <ScrollRestoration />
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { makeI18n } from './i18n';
+import { jobKindLabel, knownLabel, noteLabel } from './labels';
+
+const noop = () => {};
+const en = makeI18n('en', noop).i18n;
+const zh = makeI18n('zh-Hans', noop).i18n;
+
+describe('labels of codes and data', () => {
+  it('translates known job kinds and keeps unknown ones readable', () => {
+    for (const kind of ['media.display', 'protect.fingerprint', 'protect.fingerprint-backfill', 'archive.fixity', 'discover.reindex']) {
+      expect(jobKindLabel(zh, kind)).not.toContain(kind);
+      expect(jobKindLabel(en, kind)).not.toContain(kind);
+    }
+    expect(jobKindLabel(zh, 'archive.fixity')).toBe('完整性校验');
+    expect(jobKindLabel(en, 'media.audio')).toBe('Other task (media.audio)');
+  });
+
+  it('translates the common note labels of import mappings and leaves the others as written', () => {
+    expect(noteLabel(zh, 'Publications')).toBe('出版著录');
+    expect(noteLabel(zh, 'Credit line')).toBe('入藏说明');
+    expect(noteLabel(en, 'Credit line')).toBe('Credit line');
+    expect(noteLabel(zh, '题咏')).toBe('题咏');
+    expect(noteLabel(zh, 'Exhibition history')).toBe('Exhibition history');
+  });
+
+  it('falls back to the raw value for unknown codes', () => {
+    expect(knownLabel(zh, 'fixity.trigger', 'cli')).toBe('命令行');
+    expect(knownLabel(zh, 'fixity.trigger', 'cron')).toBe('cron');
+  });
+});

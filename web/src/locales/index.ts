@@ -1,0 +1,59 @@
+/**
+ * The message catalogues: one flat FormatJS/ICU JSON file per namespace and language
+ * (`locales/<lang>/<namespace>.json`). English is the source; its keys make `MessageKey`, so a
+ * wrong key fails the type check, and the Chinese catalogue is typed against it.
+ */
+import enAccount from './en/account.json';
+import enAdmin from './en/admin.json';
+import enCatalogue from './en/catalogue.json';
+import enCommon from './en/common.json';
+import enProtect from './en/protect.json';
+import enRegistry from './en/registry.json';
+import enServerErrors from './en/server-errors.json';
+import enSetup from './en/setup.json';
+import enWork from './en/work.json';
+import zhAccount from './zh-Hans/account.json';
+import zhAdmin from './zh-Hans/admin.json';
+import zhCatalogue from './zh-Hans/catalogue.json';
+import zhCommon from './zh-Hans/common.json';
+import zhProtect from './zh-Hans/protect.json';
+import zhRegistry from './zh-Hans/registry.json';
+import zhServerErrors from './zh-Hans/server-errors.json';
+import zhSetup from './zh-Hans/setup.json';
+import zhWork from './zh-Hans/work.json';
+
+/** Each language's catalogue, namespace by namespace (the tests compare them file by file). */
+export const CATALOGUES = {
+  en: {
+    common: enCommon,
+    catalogue: enCatalogue,
+    work: enWork,
+    admin: enAdmin,
+    account: enAccount,
+    registry: enRegistry,
+    protect: enProtect,
+    setup: enSetup,
+    'server-errors': enServerErrors,
+  },
+  'zh-Hans': {
+    common: zhCommon,
+    catalogue: zhCatalogue,
+    work: zhWork,
+    admin: zhAdmin,
+    account: zhAccount,
+    registry: zhRegistry,
+    protect: zhProtect,
+    setup: zhSetup,
+    'server-errors': zhServerErrors,
+  },
+} as const;
+
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enServerErrors };
+
+/** Every message key, from the English catalogue. */
+export type MessageKey = keyof typeof en;
+
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhServerErrors };
+
+/** All messages of each interface language, keyed by message key. */
+export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

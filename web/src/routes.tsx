@@ -1,0 +1,91 @@
+import type { ComponentType } from 'react';
+import type { RouteObject } from 'react-router';
+import { Loading } from './components/Loading';
+import { RequireRole } from './components/RequireRole';
+import { SiteLayout } from './components/SiteLayout';
+import { CataloguePage } from './pages/CataloguePage';
+import { CertificatePage } from './pages/CertificatePage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { RouteErrorPage } from './pages/RouteErrorPage';
+import { VerifyPage } from './pages/VerifyPage';
+import { WorkPage } from './pages/WorkPage';
+import type { Role } from './types';
+
+/** Any signed-in user. */
+const SIGNED_IN: readonly Role[] = [];
+/** People who add works and look for copies of them. */
+const CONTRIBUTORS: readonly Role[] = ['admin', 'curator', 'creator'];
+/** People who run the archive. */
+const STAFF: readonly Role[] = ['admin', 'curator'];
+/** People who set up the instance. */
+const ADMINS: readonly Role[] = ['admin'];
+
+/**
+ * A page that is downloaded when first visited, so that the public never loads what only signed-in
+ * people use; when it is the first page opened, the header shows above "loading" until it arrives.
+ */
+const onDemand = (load: () => Promise<ComponentType>): Pick<RouteObject, 'HydrateFallback' | 'lazy'> => ({
+  HydrateFallback: Loading,
+  lazy: { Component: load },
+});
+
+/**
+ * The site map. People and tests bookmark these URLs, so a path here is never renamed or dropped
+ * without a redirect. The server answers index.html for every path outside /api, and the last
+ * route shows "not found" for anything else.
+ */
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    element: <SiteLayout />,
+    // Only when the layout itself fails; a failing page keeps the header and footer (below).
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        errorElement: <RouteErrorPage />,
+        children: [
+          // Public: the catalogue (its filters and page live in the query string), works, checking receipts.
+          { index: true, element: <CataloguePage /> },
+          { path: 'works/:id', element: <WorkPage /> },
+          { path: 'verify', element: <VerifyPage /> },
+          { path: 'registry/certificates/:id', element: <CertificatePage /> },
+          { path: 'login', element: <LoginPage /> },
+
+          {
+            element: <RequireRole roles={SIGNED_IN} />,
+            children: [{ path: 'account', ...onDemand(() => import('./pages/AccountPage').then((m) => m.AccountPage)) }],
+          },
+          {
+            element: <RequireRole roles={CONTRIBUTORS} />,
+            children: [
+              { path: 'upload', ...onDemand(() => import('./pages/UploadPage').then((m) => m.UploadPage)) },
+              { path: 'scan', ...onDemand(() => import('./pages/ScanPage').then((m) => m.ScanPage)) },
+              {
+                path: 'evidence',
+                children: [
+                  { index: true, ...onDemand(() => import('./pages/EvidenceListPage').then((m) => m.EvidenceListPage)) },
+                  { path: ':id', ...onDemand(() => import('./pages/EvidencePage').then((m) => m.EvidencePage)) },
+                ],
+              },
+            ],
+          },
+          {
+            // First-run setup (admins are taken here until it is done), then the institution's settings.
+            element: <RequireRole roles={ADMINS} />,
+            children: [{ path: 'setup', ...onDemand(() => import('./pages/SetupPage').then((m) => m.SetupPage)) }],
+          },
+          {
+            element: <RequireRole roles={STAFF} />,
+            children: [
+              { path: 'collections', ...onDemand(() => import('./pages/CollectionsPage').then((m) => m.CollectionsPage)) },
+              { path: 'admin', ...onDemand(() => import('./pages/AdminPage').then((m) => m.AdminPage)) },
+            ],
+          },
+
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
