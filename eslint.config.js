@@ -18,16 +18,28 @@ const BELOW = {
 const layerPatterns = (module) => {
   const forbidden = [...FEATURES, 'cli'].filter((m) => m !== module && !BELOW[module].includes(m));
   return [
-    { regex: `^(\\.\\./)+(${forbidden.join('|')})/`, message: `${module} must not depend on modules above it (${forbidden.join(', ')}); take what you need as a port from the composition root.` },
-    { regex: '^(\\.\\./)+app\\.js$', message: 'only the CLI and tests may import the composition root; take the services you use as arguments.' },
+    { regex: `^(\\./)?(\\.\\./)+(${forbidden.join('|')})/`, message: `${module} must not depend on modules above it (${forbidden.join(', ')}); take what you need as a port from the composition root.` },
+    { regex: '^(\\./)?(\\.\\./)+app\\.js$', message: 'only the CLI and tests may import the composition root; take the services you use as arguments.' },
   ];
 };
 // Routes validate, authorise, call a service and present; the SQL stays in repositories.
 const routePattern = { regex: '\\.repository\\.js$', message: 'routes call services, never repositories.' };
+// no-restricted-imports sees import and export … from; import('…') (dynamic, or as a type) needs a selector.
+const importCalls = (patterns) =>
+  patterns.map(({ regex, message }) => ({
+    selector: `:matches(ImportExpression, TSImportType) > Literal.source[value=/${regex.replaceAll('/', '\\/')}/]`,
+    message,
+  }));
 // Flat config replaces (does not merge) a rule set twice for one file, so routes get both lists.
 const layerRules = Object.keys(BELOW).flatMap((module) => [
-  { files: [`src/${module}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: layerPatterns(module) }] } },
-  { files: [`src/${module}/**/*.routes.ts`], rules: { 'no-restricted-imports': ['error', { patterns: [...layerPatterns(module), routePattern] }] } },
+  { files: [`src/${module}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: layerPatterns(module) }], 'no-restricted-syntax': ['error', ...importCalls(layerPatterns(module))] } },
+  {
+    files: [`src/${module}/**/*.routes.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...layerPatterns(module), routePattern] }],
+      'no-restricted-syntax': ['error', ...importCalls([...layerPatterns(module), routePattern])],
+    },
+  },
 ]);
 
 export default tseslint.config(

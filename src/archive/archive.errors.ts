@@ -26,6 +26,8 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   'file.too_large': ['limitBytes'],
   /** `policy`: the work's download policy in force (display or none). */
   'file.download_restricted': ['policy'],
+  /** Notice: a file kept as it is, with no thumbnail or display copy (`mediaType`: its type). */
+  'notice.not_rendered': ['mediaType'],
   'upload.not_multipart': [],
   'upload.no_file': [],
   'job.already_requeued': ['id'],

@@ -23,9 +23,16 @@ describe('download policy', () => {
   });
 
   it('gives managers the master, and files without a display copy only for viewing', () => {
-    expect(fileAccess('none', true, { hasDisplayCopy: true })).toEqual({ master: 'download', download: 'master' });
-    expect(fileAccess('display', false, { hasDisplayCopy: true })).toEqual({ master: 'denied', download: 'display' });
-    expect(fileAccess('display', false, { hasDisplayCopy: false })).toEqual({ master: 'inline', download: null });
-    expect(fileAccess('none', false, { hasDisplayCopy: true })).toEqual({ master: 'denied', download: null });
+    expect(fileAccess('none', true, { isImage: true, hasDisplayCopy: true })).toEqual({ master: 'download', download: 'master' });
+    expect(fileAccess('display', false, { isImage: true, hasDisplayCopy: true })).toEqual({ master: 'denied', download: 'display' });
+    expect(fileAccess('display', false, { isImage: false, hasDisplayCopy: false })).toEqual({ master: 'inline', download: null });
+    expect(fileAccess('none', false, { isImage: false, hasDisplayCopy: false })).toEqual({ master: 'inline', download: null });
+    expect(fileAccess('none', false, { isImage: true, hasDisplayCopy: true })).toEqual({ master: 'denied', download: null });
+  });
+
+  it('never falls back to an image’s master while its display copy is still being made', () => {
+    expect(fileAccess('display', false, { isImage: true, hasDisplayCopy: false })).toEqual({ master: 'denied', download: null });
+    expect(fileAccess('none', false, { isImage: true, hasDisplayCopy: false })).toEqual({ master: 'denied', download: null });
+    expect(fileAccess('master', false, { isImage: true, hasDisplayCopy: false })).toEqual({ master: 'download', download: 'master' });
   });
 });

@@ -34,15 +34,14 @@ export function effectivePolicy(input: { work: DownloadPolicy | null; collection
 
 /**
  * What a reader gets of one file. `master`: may fetch the original (`inline` only: to view or play
- * it, for files that have no display copy — audio, video, PDF — when the policy is `display`).
- * `download`: what a Download button fetches, or null.
+ * it, for files that get no display copy — audio, video, PDF — when the policy is not `master`).
+ * `download`: what a Download button fetches, or null. An image's original is denied whether or
+ * not its display copy exists yet: until the display job has run, the reader sees the thumbnail.
  */
-export function fileAccess(policy: DownloadPolicy, manages: boolean, file: { hasDisplayCopy: boolean }): { master: 'download' | 'inline' | 'denied'; download: 'master' | 'display' | null } {
+export function fileAccess(policy: DownloadPolicy, manages: boolean, file: { isImage: boolean; hasDisplayCopy: boolean }): { master: 'download' | 'inline' | 'denied'; download: 'master' | 'display' | null } {
   if (manages || policy === 'master') return { master: 'download', download: 'master' };
-  if (policy === 'display') {
-    return file.hasDisplayCopy ? { master: 'denied', download: 'display' } : { master: 'inline', download: null };
-  }
-  return { master: file.hasDisplayCopy ? 'denied' : 'inline', download: null };
+  if (!file.isImage && !file.hasDisplayCopy) return { master: 'inline', download: null };
+  return { master: 'denied', download: policy === 'display' && file.hasDisplayCopy ? 'display' : null };
 }
 
 export function isDownloadPolicy(value: unknown): value is DownloadPolicy {

@@ -30,16 +30,19 @@ export function fileRoutes(api: Api, deps: { works: WorkService; downloads: Down
     const { work, file, canEdit, derivatives } = await resolve(request.actor, request.params.id, request.params.sha256);
     // The master follows the work's download policy for those who do not manage it (its display copy stays viewable).
     const { policy } = await downloads.forWork(work);
-    const access = fileAccess(policy, canEdit, { hasDisplayCopy: derivatives.some((d) => d.name === 'display') });
+    const facts = { isImage: file.kind === 'image', hasDisplayCopy: derivatives.some((d) => d.name === 'display') };
+    const access = fileAccess(policy, canEdit, facts);
     if (access.master === 'denied') throw new AppError('download_restricted', `the original of this file is not offered for download (policy: ${policy}); its display copy is`, { key: 'file.download_restricted', params: { policy } });
     const inline = INLINE_TYPES.has(file.media_type);
     // Viewing only: a type the browser cannot show inline would be a download.
     if (access.master === 'inline' && !inline) throw new AppError('download_restricted', `the original of this file is not offered for download (policy: ${policy})`, { key: 'file.download_restricted', params: { policy } });
+    // Shared caches may keep it only when anyone would get it: not a manager's copy that visitors are refused.
+    const forAnyone = work.visibility === 'public' && fileAccess(policy, false, facts).master !== 'denied';
     reply
       .type(inline ? file.media_type : 'application/octet-stream')
       .header('content-length', String(file.size))
       .header('etag', `"${file.sha256}"`)
-      .header('cache-control', work.visibility === 'public' ? 'public, max-age=3600' : 'private, no-store')
+      .header('cache-control', forAnyone ? 'public, max-age=3600' : 'private, no-store')
       .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.original_name)}`)
       .header('content-security-policy', "default-src 'none'; sandbox");
     return reply.send(blobs.open(file.sha256));

@@ -5,7 +5,7 @@ import { cleanFileName, titleFromFileName } from '../media/file-name.js';
 import { sniffFile, RENDERABLE_IMAGES, unreadableFileError } from '../media/file-kind.js';
 import { probeImage } from '../media/image-probe.js';
 import { BlobTooLargeError, type BlobStore } from '../platform/blob-store.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError, CommonErrors, notice, type Notice } from '../platform/errors.js';
 import type { WorkMetadataInput } from './metadata.schema.js';
 import type { WorkRepository } from './work.repository.js';
 import type { StoredFileInput, Visibility, Work, WorkService } from './work.service.js';
@@ -20,8 +20,8 @@ export interface IngestOptions {
 }
 
 export type IngestResult =
-  | { status: 'imported'; workId: string; sha256: string; warnings: string[] }
-  | { status: 'unchanged'; workId: string; sha256: string; warnings: string[] };
+  | { status: 'imported'; workId: string; sha256: string; warnings: string[]; notices: Notice[] }
+  | { status: 'unchanged'; workId: string; sha256: string; warnings: string[]; notices: Notice[] };
 
 /**
  * Turns a byte stream into an archived file: stream into the blob store (hash on the way),
@@ -48,7 +48,7 @@ export class IngestService {
     const target = options.workId ?? null;
     const existing = target ? holders.find((h) => h.work_id === target) : holders[0];
     if (existing) {
-      return { status: 'unchanged', workId: existing.work_id, sha256: stored.sha256, warnings: [] };
+      return { status: 'unchanged', workId: existing.work_id, sha256: stored.sha256, warnings: [], notices: [] };
     }
     const prepared = await this.prepare(stored.sha256, stored.size, name, stored.head);
     let work: Work;
@@ -64,7 +64,7 @@ export class IngestService {
         files: [prepared.file],
       });
     }
-    return { status: 'imported', workId: work.id, sha256: stored.sha256, warnings: prepared.warnings };
+    return { status: 'imported', workId: work.id, sha256: stored.sha256, warnings: prepared.warnings, notices: prepared.notices };
   }
 
   /** Streams into the blob store, translating the size limit into a clear error. */
@@ -80,12 +80,12 @@ export class IngestService {
   }
 
   /** Checks a stored blob and builds what the archive records about it (type, size, thumbnail). */
-  async prepare(sha256: string, size: number, name: string, head?: Buffer): Promise<{ file: StoredFileInput; warnings: string[] }> {
+  async prepare(sha256: string, size: number, name: string, head?: Buffer): Promise<{ file: StoredFileInput; warnings: string[]; notices: Notice[] }> {
     const local = this.blobs.localPath(sha256);
     if (!local) throw new Error('blob store has no local path; remote stores stage to a temp file first');
     const type = await sniffFile(local, name, head);
     if (type.unreadable) throw unreadableFileError(name, type);
-    const warnings = type.mismatch ? [type.mismatch] : [];
+    const notices: Notice[] = type.mismatch ? [type.mismatch] : [];
     const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
     if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) {
       const image = await probeImage(local, this.limits.maxImagePixels);
@@ -94,9 +94,9 @@ export class IngestService {
       file.height = image.height;
       file.derivatives = [{ name: 'thumbnail', sha256: thumb.sha256, mediaType: image.thumbnail.mediaType, width: image.thumbnail.width, height: image.thumbnail.height }];
     } else if (type.kind === 'image') {
-      warnings.push(`${type.mediaType} is stored but not rendered; no thumbnail`);
+      notices.push(notRendered(type.mediaType));
     }
-    return { file, warnings };
+    return { file, warnings: notices.map((n) => n.message), notices };
   }
 }
 
@@ -110,4 +110,9 @@ export function formatBytes(n: number): string {
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(n % 1024 ** 2 === 0 ? 0 : 1)} MiB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
   return `${n} bytes`;
+}
+
+/** The notice for an image the archive keeps but cannot render (HEIC, PSD…). */
+export function notRendered(mediaType: string): Notice {
+  return notice('notice.not_rendered', `${mediaType} is stored but not rendered; no thumbnail`, { mediaType });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorParamsSchema } from '../platform/http/api-contract.js';
+import { errorParamsSchema, noticeSchema } from '../platform/http/api-contract.js';
 
 /** One uploaded file's result: each file succeeds or fails on its own. */
 export const uploadItemSchema = z
@@ -9,7 +9,8 @@ export const uploadItemSchema = z
       status: z.enum(['imported', 'unchanged']).describe('`unchanged`: the same bytes were already archived (as `workId`).'),
       workId: z.string(),
       sha256: z.string(),
-      warnings: z.array(z.string()),
+      warnings: z.array(z.string()).describe('In English; `notices` says the same translatably.'),
+      notices: z.array(noticeSchema),
     }),
     z.object({
       name: z.string(),

@@ -26,7 +26,7 @@ export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], deri
     files: files.map((f): WorkFile => {
       const base = `/api/works/${work.id}/files/${f.sha256}`;
       const own = derivatives.filter((d) => d.source_sha256 === f.sha256);
-      const access = fileAccess(download.policy, canEdit, { hasDisplayCopy: own.some((d) => d.name === 'display') });
+      const access = fileAccess(download.policy, canEdit, { isImage: f.kind === 'image', hasDisplayCopy: own.some((d) => d.name === 'display') });
       return {
         sha256: f.sha256,
         name: f.original_name,

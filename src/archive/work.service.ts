@@ -57,8 +57,12 @@ export const DISPLAY_JOB = 'media.display';
 /** One line of a work's event log (work.contract.ts). */
 export type { WorkEvent };
 
-/** Events about a work that another module keeps in its own tables (newest first, at most `limit`). */
-export type WorkEventSource = (workId: string, limit: number) => Promise<WorkEvent[]>;
+/**
+ * Events about a work that another module keeps in its own tables (newest first, at most `limit`).
+ * `viewer.manages`: whether the reader may edit the work; history is also shown to staff who may
+ * not (reviewers), so a source leaves out what only managers may know (who received a copy).
+ */
+export type WorkEventSource = (workId: string, limit: number, viewer: { manages: boolean }) => Promise<WorkEvent[]>;
 
 export interface Work {
   id: string;
@@ -299,10 +303,11 @@ export class WorkService {
 
   /** A work's events, newest first: its own (created, edited, files added…) and those other modules keep. */
   async events(actor: Actor, id: string): Promise<WorkEvent[]> {
-    await this.requireHistoryReader(actor, id);
+    const row = await this.requireHistoryReader(actor, id);
     const limit = 200;
     const own = (await this.repo.listEvents(id, limit)).map((e) => ({ type: e.type, actorId: e.actor_id, actorName: e.actor_name, actorUsername: e.actor_username, at: e.at, detail: JSON.parse(e.detail) as unknown }));
-    const others = await Promise.all(this.eventSources.map((source) => source(id, limit)));
+    const viewer = { manages: canEditWork(actor, row) };
+    const others = await Promise.all(this.eventSources.map((source) => source(id, limit, viewer)));
     return [own, ...others].flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
   }
 

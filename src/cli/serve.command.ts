@@ -38,9 +38,15 @@ export function registerServeCommand(program: Command): void {
     if (options.role !== 'api') {
       await app.startBackground();
     }
+    const dataDirFlag = options.dataDir ? ` --data-dir ${options.dataDir}` : '';
     if (!(await app.identity.hasAnyUser())) {
       console.log('\nNo accounts yet. Create the first administrator with:\n');
-      console.log(`  node bin/wenyuan.js admin create <username>${options.dataDir ? ` --data-dir ${options.dataDir}` : ''}\n`);
+      console.log(`  node bin/wenyuan.js admin create <username>${dataDirFlag}\n`);
+    }
+    if (!(await app.instance.identity()).setupDone) {
+      console.log('Setup is not done: sign in as an administrator to be taken to it (/setup), or run');
+      console.log(`  node bin/wenyuan.js setup${dataDirFlag}\n`);
+      console.log('It names the institution, the public URL and the transparency log; nothing can be registered before.\n');
     }
     let stopping = false;
     const stop = async (signal: string) => {

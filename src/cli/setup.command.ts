@@ -88,9 +88,9 @@ export function registerSetupCommand(program: Command): void {
         const proposed = app.config.registryOrigin ?? suggestRegistryOrigin(answers.publicUrl ?? current.publicUrl ?? '');
         if (proposed) changes.registryOrigin = proposed;
       }
-      let result = await app.instance.configure(changes);
-      if (logo) result = await app.instance.setLogo(logo);
-      return result;
+      // The logo first: a refused logo then leaves setup undone rather than done without it.
+      if (logo) await app.instance.setLogo(logo);
+      return app.instance.configure(changes);
     });
     console.log(options.json ? JSON.stringify(settings) : describe(settings));
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import { AppError } from '../platform/errors.js';
+import { AppError, notice, type Notice } from '../platform/errors.js';
 
 export type FileKind = 'image' | 'audio' | 'video' | 'pdf' | 'model' | 'text' | 'other';
 
@@ -8,7 +8,7 @@ export interface SniffedType {
   mediaType: string;
   kind: FileKind;
   /** Set when the file name's extension promises a different kind of content. */
-  mismatch?: string;
+  mismatch?: Notice;
   /** Set when the extension promises a media file but the bytes are no known format at all. */
   unreadable?: string;
 }
@@ -84,7 +84,7 @@ export async function sniffFile(filePath: string, originalName: string, head?: B
     const kind = kindOfMediaType(detected.mime);
     const mismatch =
       claimed && claimed.kind !== kind
-        ? `name ends in ${ext} but the content is ${detected.mime}; stored as ${detected.mime}`
+        ? notice('notice.extension_mismatch', `name ends in ${ext} but the content is ${detected.mime}; stored as ${detected.mime}`, { ext, mediaType: detected.mime })
         : undefined;
     return { mediaType: detected.mime, kind, ...(mismatch ? { mismatch } : {}) };
   }

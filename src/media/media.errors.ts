@@ -12,6 +12,8 @@ export const MEDIA_ERROR_KEYS = errorKeys({
   'image.too_large_declared': ['width', 'height', 'limit'],
   /** `ext`: the file name's extension (`.jpg`); `kind`: the kind it promises (image, audio, video, pdf). */
   'file.unreadable': ['ext', 'kind'],
+  /** Notices (warnings). `ext`: the name's extension; `mediaType`: what the content is. */
+  'notice.extension_mismatch': ['ext', 'mediaType'],
 });
 
 declare module '../platform/errors.js' {

@@ -66,6 +66,22 @@ export type ErrorKey = keyof ErrorKeys & string;
 /** `key` and, when the key has parameters, `params`; `details` is anything else a client may use. */
 export type ErrorOptions<K extends ErrorKey = ErrorKey> = { key: K; details?: unknown } & (keyof ErrorKeys[K] extends never ? { params?: ErrorKeys[K] } : { params: ErrorKeys[K] });
 
+/**
+ * A warning that does not stop the work (a file stored but not rendered, an image too flat to
+ * match): the English `message` for the API, logs and CLI, and a declared key with parameters the
+ * interface says in the reader's language, exactly like an error's.
+ */
+export interface Notice {
+  key: string;
+  params: ErrorParams;
+  message: string;
+}
+
+/** A notice of a declared key (checked like an error's key and parameters). */
+export function notice<K extends ErrorKey>(key: K, message: string, ...params: keyof ErrorKeys[K] extends never ? [] : [ErrorKeys[K]]): Notice {
+  return { key, params: (params[0] ?? {}) as ErrorParams, message };
+}
+
 export class AppError<K extends ErrorKey = ErrorKey> extends Error {
   readonly key: K;
   readonly params: ErrorParams;

@@ -1,4 +1,4 @@
-import { AppError } from '../platform/errors.js';
+import { AppError, notice, type Notice } from '../platform/errors.js';
 import { lumaGrid } from './block-check.js';
 import { contentBox, cropLuma } from './borders.js';
 import { dihedralLuma, medianLuma, rotateLuma, shrinkLuma } from './luma-geometry.js';
@@ -120,7 +120,9 @@ export interface ImageFingerprint {
   height: number;
   pages: number;
   format: string;
+  /** In English (CLI, logs); `notices` says the same with message keys for the interface. */
   warnings: string[];
+  notices: Notice[];
   /** With `scanQueries`: the hashes a scan searches (every dihedral variant of the image and of its QUERY_CROPS crops). */
   queries?: ScanQuery[];
 }
@@ -133,16 +135,17 @@ export interface ImageFingerprint {
 export async function fingerprintImage(file: string, options: { maxPixels: number; name?: string | null; scanQueries?: boolean }): Promise<ImageFingerprint> {
   const image = await readImageForHashing(file, { maxPixels: options.maxPixels });
   const { quality, variants } = pdqDihedralHashes(image.luma, image.width, image.height);
-  const warnings: string[] = [];
-  if (image.pages > 1) warnings.push(`the file has ${image.pages} frames or pages; only the first was fingerprinted`);
+  const notices: Notice[] = [];
+  if (image.pages > 1) notices.push(notice('notice.first_frame_only', `the file has ${image.pages} frames or pages; only the first was fingerprinted`, { pages: image.pages }));
   const matchable = quality >= PDQ_MIN_QUALITY;
-  if (!matchable) warnings.push(`PDQ quality ${quality} is below ${PDQ_MIN_QUALITY}: the image is too flat or featureless to match reliably`);
+  if (!matchable) notices.push(notice('notice.too_flat', `PDQ quality ${quality} is below ${PDQ_MIN_QUALITY}: the image is too flat or featureless to match reliably`, { quality, minimum: PDQ_MIN_QUALITY }));
   let iscc: ImageFileIscc | null = null;
   try {
     iscc = await isccForImageFile(file, { name: options.name ?? null, maxPixels: options.maxPixels });
   } catch (error) {
-    warnings.push(`ISCC codes could not be made: ${error instanceof AppError ? error.message : String(error)}`);
+    notices.push(notice('notice.no_iscc', `ISCC codes could not be made: ${error instanceof AppError ? error.message : String(error)}`));
   }
+  const warnings = notices.map((n) => n.message);
   const queries = options.scanQueries ? scanQueries(image) : undefined;
   let onBlack: ImageFingerprint['onBlack'];
   if (image.hasAlpha && !options.scanQueries) {
@@ -166,6 +169,7 @@ export async function fingerprintImage(file: string, options: { maxPixels: numbe
     pages: image.pages,
     format: image.format,
     warnings,
+    notices,
   };
 }
 

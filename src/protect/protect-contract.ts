@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorParamsSchema } from '../platform/http/api-contract.js';
+import { errorParamsSchema, noticeSchema } from '../platform/http/api-contract.js';
 import { receiptSchema, registrationStatusSchema } from '../registry/registry.contract.js';
 
 /**
@@ -87,7 +87,8 @@ export const scanResultSchema = z
     fingerprint: z.object({ pdq: pdqSchema, iscc: isccCodesSchema.nullable(), width: z.number().int(), height: z.number().int(), format: z.string() }).nullable(),
     matches: z.array(scanMatchSchema),
     watermark: watermarkFindingSchema.nullable(),
-    warnings: z.array(z.string()),
+    warnings: z.array(z.string()).describe('In English; `notices` says the same translatably.'),
+    notices: z.array(noticeSchema),
     scannedAt: z.string(),
   })
   .meta({ id: 'ScanResult' });

@@ -2,6 +2,12 @@ import { errorKeys, type KeyParams } from '../platform/errors.js';
 
 /** The message keys of scans, evidence, fingerprints, watermarks and ISCC codes, with their parameters (see platform/errors.ts). */
 export const PROTECT_ERROR_KEYS = errorKeys({
+  // Notices (warnings) of fingerprints and scans.
+  /** `pages`: frames or pages in the file (only the first is fingerprinted). */
+  'notice.first_frame_only': ['pages'],
+  'notice.too_flat': ['quality', 'minimum'],
+  'notice.no_iscc': [],
+  'notice.watermark_unread': [],
   'not_found.evidence_report': ['id'],
   'not_found.blob': ['sha256'],
   'not_found.work_blob': ['id'],

@@ -1,4 +1,5 @@
 import type { ArchiveServices } from '../archive/archive.module.js';
+import { toWork } from '../archive/work.service.js';
 import type { GovernServices } from '../govern/govern.module.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { Database } from '../platform/db/database.js';
@@ -27,7 +28,7 @@ export interface ProtectPorts {
   jobs: JobQueue;
   keystore: KeyStore;
   govern: Pick<GovernServices, 'identity'>;
-  archive: Pick<ArchiveServices, 'workReader' | 'extensions'>;
+  archive: Pick<ArchiveServices, 'workReader' | 'downloads' | 'extensions'>;
   registry: Pick<RegistryServices, 'registry' | 'registryReader' | 'extensions'>;
   /** Absolute links (receipts in scan results) from the instance's public URL. */
   links: PublicLinks;
@@ -70,22 +71,30 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
     userName,
     links: ports.links,
   });
-  const watermarkCopies = new WatermarkCopyService({ repo: fingerprintRepository, works: archive.workReader, blobs, watermarkKey: instanceWatermarkKey, maxImagePixels: config.maxImagePixels, userName });
+  const watermarkCopies = new WatermarkCopyService({
+    repo: fingerprintRepository, works: archive.workReader, blobs, watermarkKey: instanceWatermarkKey, maxImagePixels: config.maxImagePixels, userName,
+    downloadPolicy: async (row) => (await archive.downloads.forWork(toWork(row))).policy,
+  });
   const evidence = new EvidenceService({ scans, repo: new EvidenceRepository(database), fingerprints: fingerprintRepository, blobs, registry: registry.registry });
 
   archive.extensions.addImageJob(FINGERPRINT_JOB);
   if (config.watermarkPublicCopies) archive.extensions.setDisplayMarker((sha256, image) => watermarkCopies.markPublic(sha256, image));
   registry.extensions.setEntryFingerprints((sha256) => fingerprints.entryFingerprints(sha256));
-  // A work's events show the copies issued of it: who made one, for whom, why.
-  archive.extensions.addEventSource(async (workId, limit) =>
-    (await fingerprintRepository.copiesIssuedOfWork(workId, limit)).map((copy) => ({
-      type: 'copy_issued',
-      actorId: copy.issued_by ?? (copy.purpose === 'download' ? copy.recipient_id : null),
-      actorName: copy.issuer_name,
-      actorUsername: copy.issuer_username,
-      at: copy.created_at,
-      detail: { serial: copy.serial, purpose: copy.purpose, recipient: copy.recipient_name, reference: copy.reference },
-    })),
+  // A work's events show the copies issued of it: who made one, for whom, why. Who received a copy is
+  // for those who manage the work (as GET …/watermarked-copies is); reviewers see that one was issued.
+  archive.extensions.addEventSource(async (workId, limit, viewer) =>
+    (await fingerprintRepository.copiesIssuedOfWork(workId, limit)).map((copy) => {
+      // A reader's own download copy is issued by the reader: its issuer is its recipient.
+      const hideIssuer = !viewer.manages && copy.purpose === 'download';
+      return {
+        type: 'copy_issued',
+        actorId: hideIssuer ? null : copy.issued_by ?? (copy.purpose === 'download' ? copy.recipient_id : null),
+        actorName: hideIssuer ? null : copy.issuer_name,
+        actorUsername: hideIssuer ? null : copy.issuer_username,
+        at: copy.created_at,
+        detail: viewer.manages ? { serial: copy.serial, purpose: copy.purpose, recipient: copy.recipient_name, reference: copy.reference } : { serial: copy.serial, purpose: copy.purpose },
+      };
+    }),
   );
 
   return {

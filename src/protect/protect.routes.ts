@@ -62,7 +62,7 @@ export function protectRoutes(
   const rightHolders = requireRole('admin', 'curator', 'creator');
   const tooLarge = (name: string): ScanResult => ({
     name, sha256: '', size: 0, status: 'error', error: `file is larger than the upload limit`, problem: { code: 'payload_too_large', key: 'file.too_large', params: { limitBytes: deps.maxUploadBytes } },
-    fingerprint: null, matches: [], watermark: null, warnings: [], scannedAt: new Date().toISOString(),
+    fingerprint: null, matches: [], watermark: null, warnings: [], notices: [], scannedAt: new Date().toISOString(),
   });
 
   api.post(

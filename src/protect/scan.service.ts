@@ -4,7 +4,7 @@ import { pickLang } from '../archive/lang.js';
 import type { WorkReader } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { AppError, CommonErrors, notice, type Notice } from '../platform/errors.js';
 import type { RegistryReader } from '../registry/registry.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { PublicLinks } from '../platform/public-url.js';
@@ -65,11 +65,11 @@ export class ScanService {
       fingerprint = await fingerprintImage(file, { maxPixels: this.deps.maxImagePixels, scanQueries: true });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return { ...base, status: 'error', error: error.message, problem: { code: error.code, key: error.key, params: error.params }, fingerprint: null, matches: [], watermark: null, warnings: [] };
+      return { ...base, status: 'error', error: error.message, problem: { code: error.code, key: error.key, params: error.params }, fingerprint: null, matches: [], watermark: null, warnings: [], notices: [] };
     }
-    const warnings = [...fingerprint.warnings];
+    const notices = [...fingerprint.notices];
     const matches = fingerprint.matchable ? await this.matchesFor(actor, fingerprint, sha256) : [];
-    const watermark = await this.readWatermark(actor, file, warnings);
+    const watermark = await this.readWatermark(actor, file, notices);
     return {
       ...base,
       status: !fingerprint.matchable ? 'unmatchable' : matches.length > 0 ? 'matched' : 'no_match',
@@ -78,7 +78,8 @@ export class ScanService {
       fingerprint: { pdq: fingerprint.pdq, iscc: fingerprint.iscc, width: fingerprint.width, height: fingerprint.height, format: fingerprint.format },
       matches,
       watermark,
-      warnings,
+      warnings: notices.map((n) => n.message),
+      notices,
     };
   }
 
@@ -168,13 +169,13 @@ export class ScanService {
     }
   }
 
-  private async readWatermark(actor: Actor, file: string, warnings: string[]): Promise<WatermarkFinding | null> {
+  private async readWatermark(actor: Actor, file: string, notices: Notice[]): Promise<WatermarkFinding | null> {
     let detected;
     try {
       detected = await detectWatermark(file, { key: this.deps.watermarkKey(), maxPixels: this.deps.maxImagePixels });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      warnings.push(`watermark not read: ${error.message}`);
+      notices.push(notice('notice.watermark_unread', `watermark not read: ${error.message}`));
       return null;
     }
     if (!detected.payload) return { payload: null, confidence: detected.confidence, copy: null };

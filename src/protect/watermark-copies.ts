@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { WorkReader } from '../archive/work.repository.js';
+import sharp from 'sharp';
+import { DISPLAY_SIZE } from '../media/image-probe.js';
+import type { WorkReader, WorkRow } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
@@ -62,6 +64,8 @@ export class WatermarkCopyService {
       maxImagePixels: number;
       /** "Display name (username)" of an account, for naming recipients. */
       userName?: (id: string) => Promise<string | null>;
+      /** The archive's download policy in force for a work (its own, its collection's, its rights'). */
+      downloadPolicy?: (work: WorkRow) => Promise<string>;
     },
   ) {}
 
@@ -73,7 +77,11 @@ export class WatermarkCopyService {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.deps.works.findById(workId);
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
-    return this.make(work.id, work.primary_file_sha256, { recipient_id: actor.id, recipient_name: null, purpose: 'download', reference: options.reference ?? null, issued_by: actor.id });
+    // A reader's own copy is a download like any other: a work offered for none gives none.
+    const policy = !canEditWork(actor, work) && this.deps.downloadPolicy ? await this.deps.downloadPolicy(work) : null;
+    if (policy === 'none') throw new AppError('download_restricted', 'this work is not offered for download, not even as a watermarked copy', { key: 'file.download_restricted', params: { policy } });
+    // Under `display` a reader gets no more than the display copy's size, marked with their own serial.
+    return this.make(work.id, work.primary_file_sha256, { recipient_id: actor.id, recipient_name: null, purpose: 'download', reference: options.reference ?? null, issued_by: actor.id }, policy === 'display' ? DISPLAY_SIZE : null);
   }
 
   /**
@@ -110,7 +118,7 @@ export class WatermarkCopyService {
   }
 
   private async make(workId: string, sha256: string | null,
-    who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference' | 'issued_by'>): Promise<IssuedCopy> {
+    who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference' | 'issued_by'>, maxSide: number | null = null): Promise<IssuedCopy> {
     const file = sha256 ? await this.deps.works.findFile(sha256) : undefined;
     if (!sha256 || !file || file.kind !== 'image') throw new AppError('invalid_input', `work ${workId} has no image to make a watermarked copy of`, { key: 'copy.no_image', params: { id: workId } });
     const local = this.deps.blobs.localPath(sha256);
@@ -124,7 +132,10 @@ export class WatermarkCopyService {
     });
     let marked: Awaited<ReturnType<typeof embedWatermark>>;
     try {
-      marked = await embedWatermark(local, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
+      const source = maxSide
+        ? await sharp(local, { limitInputPixels: this.deps.maxImagePixels }).autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).png().toBuffer()
+        : local;
+      marked = await embedWatermark(source, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
     } catch (error) {
       await this.deps.repo.deleteCopy(serial); // nothing left the archive: the record would name a copy that never existed
       throw error;

@@ -54,9 +54,12 @@ export function registryRoutes(api: Api, deps: { registry: RegistryService }): v
   });
 
   // --- the public log -------------------------------------------------------------------------
-  api.get('/registry/key', { schema: { tags, description: 'The log’s verifier key (C2SP signed-note vkey), to pin.', response: { 200: mediaResponse('The verifier key, one line.', ['text/plain'], 'text') } } }, async (_request, reply) =>
-    reply.type('text/plain; charset=utf-8').send(`${await registry.log.verifierKey()}\n`),
-  );
+  api.get('/registry/key', { schema: { tags, description: 'The log’s verifier key (C2SP signed-note vkey), to pin.', response: { 200: mediaResponse('The verifier key, one line.', ['text/plain'], 'text') } } }, async (_request, reply) => {
+    // Only served, never made here: making the key fixes the origin, which setup may still correct until the first registration.
+    const key = await registry.log.existingVerifierKey();
+    if (!key) throw CommonErrors.notFound('checkpoint', {}, 'the log has no key yet: nothing has been registered');
+    return reply.type('text/plain; charset=utf-8').send(`${key}\n`);
+  });
 
   api.get('/registry/checkpoint', { schema: { tags, description: 'The latest signed checkpoint (C2SP tlog-checkpoint).', response: { 200: mediaResponse('The signed checkpoint note.', ['text/plain'], 'text') } } }, async (_request, reply) => {
     const checkpoint = await registry.log.latestCheckpoint();

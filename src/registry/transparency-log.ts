@@ -82,6 +82,17 @@ export class TransparencyLog {
     return stored === null ? null : (await parseSignerKey(stored, nodeCrypto)).name;
   }
 
+  /**
+   * The verifier key of the log's key, or null before the key exists; never creates it (that fixes the
+   * origin). Before setup it throws setup_required, as making the key would.
+   */
+  async existingVerifierKey(): Promise<string | null> {
+    const stored = this.keystore.read(LOG_KEY_FILE);
+    if (stored !== null) return (await parseSignerKey(stored, nodeCrypto)).verifierKey;
+    await this.originForNewKey();
+    return null;
+  }
+
   async origin(): Promise<string> {
     return (await this.signer()).name;
   }
@@ -164,8 +175,9 @@ export class TransparencyLog {
   }
 
   /** The latest checkpoint that counts: the latest signed one, or with a witness quorum, the latest cosigned by enough witnesses. */
-  latestCheckpoint(): Promise<{ size: number; note: string; rootHash: string } | null> {
-    if (this.witnessing && this.witnessing.policy.quorum > 0) return this.latestCosignedCheckpoint(this.witnessing.policy);
+  async latestCheckpoint(): Promise<{ size: number; note: string; rootHash: string } | null> {
+    // Before the first checkpoint there is none to count; asking the signer then would make the key.
+    if (this.witnessing && this.witnessing.policy.quorum > 0) return (await this.repo.latestCheckpoint()) ? this.latestCosignedCheckpoint(this.witnessing.policy) : null;
     return this.repo.latestCheckpoint().then((c) => (c ? { size: Number(c.size), note: c.note, rootHash: c.root_hash } : null));
   }
 

@@ -29,6 +29,22 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
   const signIn = (page: Page) => signInAs(page, server.url, 'curator', password);
   const chinese = (page: Page) => page.addInitScript(() => window.localStorage.setItem('wenyuan.lang', 'zh-Hans'));
 
+  it('an archive with nothing public tells visitors so, and staff how to publish, instead of "shorten your search"', async () => {
+    const visitor = await browser.newPage();
+    await chinese(visitor);
+    await visitor.goto(server.url);
+    const empty = visitor.getByTestId('catalogue-empty');
+    await expect.poll(async () => (await empty.textContent()) ?? '', { timeout: 20_000 }).toContain('本馆尚未公开任何作品');
+    expect(await empty.textContent()).not.toContain('更短的检索词');
+    await visitor.close();
+
+    const staff = await browser.newPage();
+    await signIn(staff);
+    await staff.goto(server.url);
+    await expect.poll(async () => (await staff.getByTestId('catalogue-empty').textContent()) ?? '', { timeout: 20_000 }).toContain('--visibility public');
+    await staff.close();
+  });
+
   it('a curator attaches an image to a record that has none, from the work page', async () => {
     const page = await browser.newPage();
     await signIn(page);

@@ -73,7 +73,7 @@ function frameStrip(w: number, h: number, frames: number): Sharp {
 // ---------------------------------------------------------------------------------------------
 // Two ways in: multipart over HTTP, and the ingest service directly.
 
-type Stored = { status: 'imported' | 'unchanged'; workId: string; sha256: string; warnings: string[] };
+type Stored = { status: 'imported' | 'unchanged'; workId: string; sha256: string; warnings: string[]; notices?: { key: string; params: Record<string, string | number> }[] };
 type Outcome = Stored | { status: 'failed'; code: string; message: string };
 
 interface FilePart {
@@ -106,7 +106,7 @@ function multipart(parts: (FilePart | { field: string; value: string })[]): { bo
 }
 
 interface UploadResponse {
-  items: ({ name: string; status: 'imported' | 'unchanged'; workId: string; sha256: string; warnings: string[] } | { name: string; status: 'failed'; code: string; reason: string })[];
+  items: ({ name: string; status: 'imported' | 'unchanged'; workId: string; sha256: string; warnings: string[]; notices: { key: string; params: Record<string, string | number> }[] } | { name: string; status: 'failed'; code: string; reason: string })[];
   imported: number;
   unchanged: number;
   failed: number;
@@ -133,7 +133,7 @@ const WAYS: Way[] = [
       expect(json.items).toHaveLength(1);
       const item = json.items[0]!;
       if (item.status === 'failed') return { status: 'failed', code: item.code, message: item.reason };
-      return { status: item.status, workId: item.workId, sha256: item.sha256, warnings: item.warnings };
+      return { status: item.status, workId: item.workId, sha256: item.sha256, warnings: item.warnings, notices: item.notices };
     },
   },
   {
@@ -241,6 +241,8 @@ describe.each(dialects)('bad input on %s', (dialect) => {
       const imported = outcome as Stored;
       expect(imported.warnings.join(' ')).toContain('application/pdf');
       expect(imported.warnings.join(' ')).toContain('.jpg');
+      // …and says it translatably (the interface shows it in Chinese too).
+      if (imported.notices) expect(imported.notices).toEqual([{ key: 'notice.extension_mismatch', params: { ext: '.jpg', mediaType: 'application/pdf' }, message: imported.warnings[0] }]);
       const work = await workJson(ctx, admin.headers, imported.workId);
       expect(work.files[0]).toMatchObject({ name: 'photo.jpg', mediaType: 'application/pdf', kind: 'pdf' });
       expect(work.files[0]!.derivatives).toEqual({});

@@ -152,6 +152,7 @@ describe.skipIf(!haveImages).each(await testDialects())('scans, watermarked copi
     expect(results.map((r) => r.status)).toEqual(['error', 'unmatchable', 'no_match', 'error']);
     expect(results[0]!.error).toMatch(/corrupt|truncated/);
     expect(results[1]!.warnings.join(' ')).toMatch(/too flat/);
+    expect((results[1] as unknown as { notices: { key: string; params: Record<string, number> }[] }).notices).toContainEqual(expect.objectContaining({ key: 'notice.too_flat', params: { quality: expect.any(Number), minimum: 50 } }));
   });
 
   it('refuses scans by roles that hold no rights', async () => {

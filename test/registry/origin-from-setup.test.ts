@@ -54,6 +54,23 @@ describe('the registry origin comes from setup', () => {
     }
   });
 
+  it('is not fixed by a visitor asking for the log key before anything is registered', async () => {
+    ctx = await createTestContext('sqlite', {}, { setup: false });
+    await ctx.app.instance.configure({ ...identity, registryOrigin: 'typo.example/registy' });
+    // The verify page asks for the key on load: an anonymous request must not name the log for good.
+    for (const url of ['/api/registry/key', '/api/registry/checkpoint']) {
+      const early = await ctx.server.inject({ method: 'GET', url });
+      expect(early.statusCode, url).toBe(404);
+    }
+    expect(await ctx.app.registry.log.existingOrigin()).toBeNull();
+    expect(await ctx.app.instance.configure({ registryOrigin: 'origin.museum.example/registry' })).toMatchObject({ registryOrigin: 'origin.museum.example/registry', registryOriginFixed: false });
+    // Once the key exists (the first registration makes it), it is served.
+    const vkey = await ctx.app.registry.log.verifierKey();
+    const served = await ctx.server.inject({ method: 'GET', url: '/api/registry/key' });
+    expect(served.statusCode).toBe(200);
+    expect(served.body.trim()).toBe(vkey);
+  });
+
   it('of an instance upgraded with a log key made before setup existed is that key’s, and registering goes on', async () => {
     ctx = await createTestContext('sqlite', {}, { setup: false });
     // What older versions made at first start: a key named after the machine.

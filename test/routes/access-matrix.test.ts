@@ -568,6 +568,9 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
     }
     const upload = await uploadImage(ctx, users.creator.headers, 1, { visibility: 'public' });
     const publicWork = { id: upload.workId, sha256: upload.sha256 };
+    // Its master is offered to everyone (its rights alone would offer visitors only the display copy).
+    const opened = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${publicWork.id}`, headers: users.creator.headers, payload: { expectedVersion: 1, downloadPolicy: 'master' } });
+    expect(opened.statusCode, opened.body).toBe(200);
     ctx.app.sequencer.start();
     const registration = await ctx.server.inject({ method: 'POST', url: `/api/works/${publicWork.id}/registrations`, headers: users.creator.headers, payload: {} });
     expect(registration.statusCode, registration.body).toBe(201);

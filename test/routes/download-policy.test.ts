@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
@@ -78,7 +79,10 @@ describe.each(await testDialects())('download policy (%s)', (dialect) => {
 
   it('those who manage the work always get the master', async () => {
     expect((await work(owner.headers)).files[0]).toMatchObject({ url: `/api/works/${workId}/files/${sha256}`, download: { kind: 'master' } });
-    expect((await master(owner.headers)).statusCode).toBe(200);
+    const own = await master(owner.headers);
+    expect(own.statusCode).toBe(200);
+    // Visitors are refused this very URL: a shared cache must not keep the manager's copy for them.
+    expect(own.headers['cache-control']).toBe('private, no-store');
     expect((await master(curator.headers)).statusCode).toBe(200);
   });
 
@@ -88,6 +92,7 @@ describe.each(await testDialects())('download policy (%s)', (dialect) => {
     const response = await master();
     expect(response.statusCode).toBe(200);
     expect(response.headers['etag']).toBe(`"${sha256}"`);
+    expect(response.headers['cache-control']).toBe('public, max-age=3600');
   });
 
   it('a collection override is inherited, and the work’s own override wins', async () => {
@@ -112,6 +117,52 @@ describe.each(await testDialects())('download policy (%s)', (dialect) => {
     expect((await master()).statusCode).toBe(200);
     await setWorkPolicy(null);
     expect((await work()).download.source).toBe('collection');
+  });
+
+  it('a work offered for no download gives readers no watermarked copy of its original either', async () => {
+    await setWorkPolicy('none');
+    const copy = (headers: Record<string, string>) => ctx.server.inject({ method: 'POST', url: `/api/works/${workId}/watermarked-copies`, headers, payload: {} });
+    const refused = await copy(visitor.headers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'download_restricted', params: { policy: 'none' } } });
+    expect((await copy(owner.headers)).statusCode).toBe(200);
+    await setWorkPolicy(null);
+  });
+
+  it('under "display" a reader’s own watermarked copy is no larger than the display copy; managers get it full size', async () => {
+    const body = multipart([{ name: 'visibility', value: 'public' }, { name: 'file', filename: 'scroll.png', contentType: 'image/png', data: await photoBytes(9, 2600, 900) }]);
+    const upload = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...owner.headers, ...body.headers }, payload: body.payload });
+    const scroll = (upload.json() as { items: { workId: string }[] }).items[0]!;
+    const size = async (headers: Record<string, string>) => {
+      const response = await ctx.server.inject({ method: 'POST', url: `/api/works/${scroll.workId}/watermarked-copies`, headers, payload: {} });
+      expect(response.statusCode).toBe(200);
+      const { width, height } = await sharp(response.rawPayload).metadata();
+      return [width, height];
+    };
+    expect(await size(visitor.headers)).toEqual([2048, 709]);
+    expect(await size(owner.headers)).toEqual([2600, 900]);
+  });
+
+  it('an image whose display copy is not made yet does not fall back to serving its master', async () => {
+    // The display job has not run (a backlog, a worker-only node that is down, a failed job): the
+    // visitor must not get the unwatermarked original in the meantime, inline or otherwise.
+    const body = multipart([{ name: 'visibility', value: 'public' }, { name: 'file', filename: 'fresh.png', contentType: 'image/png', data: await photoBytes(8, 640, 480) }]);
+    const upload = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...owner.headers, ...body.headers }, payload: body.payload });
+    const fresh = (upload.json() as { items: { workId: string; sha256: string }[] }).items[0]!;
+    const current = (await ctx.server.inject({ method: 'GET', url: `/api/works/${fresh.workId}`, headers: owner.headers })).json() as WorkJson;
+    const patched = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${fresh.workId}`, headers: owner.headers, payload: { expectedVersion: current.version, metadata: { ...current.metadata, rights: { uri: IN_COPYRIGHT } } } });
+    expect(patched.statusCode).toBe(200);
+
+    const seen = (await ctx.server.inject({ method: 'GET', url: `/api/works/${fresh.workId}` })).json() as WorkJson;
+    expect(seen.download.policy).toBe('display');
+    expect(seen.files[0]).toMatchObject({ url: null, download: null });
+    const original = await ctx.server.inject({ method: 'GET', url: `/api/works/${fresh.workId}/files/${fresh.sha256}` });
+    expect(original.statusCode).toBe(403);
+    // The owner still gets it; once the display copy exists, visitors are offered that.
+    expect((await ctx.server.inject({ method: 'GET', url: `/api/works/${fresh.workId}/files/${fresh.sha256}`, headers: owner.headers })).statusCode).toBe(200);
+    await ctx.app.worker.drain();
+    const later = (await ctx.server.inject({ method: 'GET', url: `/api/works/${fresh.workId}` })).json() as WorkJson;
+    expect(later.files[0]).toMatchObject({ url: null, download: { kind: 'display' } });
   });
 
   it('refuses an unknown policy and a visitor setting one', async () => {

@@ -73,6 +73,26 @@ describe.each(await testDialects())('work events (%s)', (dialect) => {
     expect(bundle.json()).toMatchObject({ from: before.receipt.treeSize });
   });
 
+  it('tells reviewers that copies were issued, but not to whom (only managers see recipients)', async () => {
+    const reviewer = await makeUser(ctx, 'reviewer', 'reviewer');
+    const reader = await makeUser(ctx, 'licensee', 'reader');
+    const published = (await ctx.server.inject({ method: 'GET', url: `/api/works/${workId}`, headers: owner.headers })).json() as { version: number };
+    expect((await ctx.server.inject({ method: 'PATCH', url: `/api/works/${workId}`, headers: owner.headers, payload: { expectedVersion: published.version, visibility: 'public' } })).statusCode).toBe(200);
+    expect((await ctx.server.inject({ method: 'POST', url: `/api/works/${workId}/watermarked-copies`, headers: reader.headers, payload: { reference: 'thesis' } })).statusCode).toBe(200);
+    // GET …/watermarked-copies refuses reviewers; the events must not tell them the same thing.
+    expect((await ctx.server.inject({ method: 'GET', url: `/api/works/${workId}/watermarked-copies`, headers: reviewer.headers })).statusCode).toBe(403);
+
+    const copies = (await events(reviewer.headers)).filter((e) => e.type === 'copy_issued');
+    expect(copies).toHaveLength(2);
+    for (const copy of copies) {
+      expect(copy.detail).not.toHaveProperty('recipient');
+      expect(copy.detail).not.toHaveProperty('reference');
+      expect(copy.actorId).not.toBe(reader.id);
+    }
+    const managed = (await events(owner.headers)).filter((e) => e.type === 'copy_issued');
+    expect(managed[0]).toMatchObject({ actorId: reader.id, detail: { purpose: 'download', reference: 'thesis' } });
+  });
+
   it('keeps events from people who may not manage the work', async () => {
     const stranger = await makeUser(ctx, 'creator', 'stranger');
     const response = await ctx.server.inject({ method: 'GET', url: `/api/works/${workId}/events`, headers: stranger.headers });

@@ -3474,6 +3474,12 @@ export interface components {
             id: string;
             token: string;
         };
+        Notice: {
+            key: string;
+            params: components["schemas"]["ErrorParams"];
+            /** @description English, for logs, scripts and the CLI. */
+            message: string;
+        };
         Ok: {
             /** @constant */
             ok: true;
@@ -3571,7 +3577,9 @@ export interface components {
             } | null;
             matches: components["schemas"]["ScanMatch"][];
             watermark: components["schemas"]["WatermarkFinding"] | null;
+            /** @description In English; `notices` says the same translatably. */
             warnings: string[];
+            notices: components["schemas"]["Notice"][];
             scannedAt: string;
         };
         /** @enum {string} */
@@ -3603,7 +3611,9 @@ export interface components {
             status: "imported" | "unchanged";
             workId: string;
             sha256: string;
+            /** @description In English; `notices` says the same translatably. */
             warnings: string[];
+            notices: components["schemas"]["Notice"][];
         } | {
             name: string;
             /** @constant */

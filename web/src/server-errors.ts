@@ -71,6 +71,15 @@ export function serverErrorText(error: ServerErrorInfo, i18n: Speaker | Pick<I18
   return lookUp(speaker.t, `serverErrorCode.${error.code}`) ?? speaker.t('serverErrorCode.unknown', { code: error.code });
 }
 
+/**
+ * A server notice (a warning that did not stop the work) in the reader's language; a notice this
+ * client does not know keeps the server's English, marked as English where it is shown.
+ */
+export function noticeText(notice: { key: string; params: Readonly<Record<string, string | number>>; message: string }, i18n: Speaker | Pick<I18n, 't' | 'lang'>): { text: string; lang?: 'en' } {
+  const text = keyText(notice.key, notice.params, { t: i18n.t, lang: i18n.lang });
+  return text ? { text } : { text: notice.message, lang: 'en' };
+}
+
 /** Whether a thrown value carries a code and a message key (the registry's format errors do, in this browser too). */
 export function isKeyedError(error: unknown): error is Error & ServerErrorInfo {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { key?: unknown }).key === 'string';

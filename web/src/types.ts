@@ -47,6 +47,7 @@ export type User = Schemas['User'];
 export type ApiToken = Schemas['ApiToken'];
 export type Collection = Schemas['Collection'];
 export type UploadItem = Schemas['UploadItem'];
+export type Notice = Schemas['Notice'];
 
 export const JOB_STATUSES = jobStatusValues;
 export type JobStatus = Schemas['JobStatus'];

@@ -1,6 +1,6 @@
 import { RENDERABLE_IMAGES, sniffFile, type FileKind, type SniffedType } from '../../media/file-kind.js';
 import { probeImage } from '../../media/image-probe.js';
-import { formatBytes } from '../ingest.service.js';
+import { formatBytes, notRendered } from '../ingest.service.js';
 import { ImportItemError } from './import-util.js';
 
 /** Kinds the archive renders or stores as works; anything else (documents, data, text) is imported only when asked. */
@@ -36,8 +36,8 @@ export function checkSize(size: number, maxBytes: number): void {
 export async function checkContent(abs: string, name: string, maxImagePixels: number): Promise<string[]> {
   const type = await sniffFile(abs, name);
   if (type.unreadable) throw new ImportItemError(type.unreadable);
-  const warnings = type.mismatch ? [type.mismatch] : [];
+  const warnings = type.mismatch ? [type.mismatch.message] : [];
   if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) await probeImage(abs, maxImagePixels);
-  else if (type.kind === 'image') warnings.push(`${type.mediaType} is stored but not rendered; no thumbnail`);
+  else if (type.kind === 'image') warnings.push(notRendered(type.mediaType).message);
   return warnings;
 }

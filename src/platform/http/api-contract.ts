@@ -22,6 +22,11 @@ export const errorBodySchema = z
   .meta({ id: 'ErrorBody', description: 'What went wrong: a code, an English message and a translatable key with parameters.' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/** A warning that did not stop the work, said like an error: a key with parameters, and English. */
+export const noticeSchema = z
+  .object({ key: z.string(), params: errorParamsSchema, message: z.string().describe('English, for logs, scripts and the CLI.') })
+  .meta({ id: 'Notice' });
+
 /** `{ ok: true }`: the answer of actions that have nothing else to say. */
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
 export const OK = { ok: true } as const satisfies z.infer<typeof okSchema>;

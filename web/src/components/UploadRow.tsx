@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { formatBytes } from '../format';
 import { useI18n } from '../i18n';
-import { serverErrorText } from '../server-errors';
+import { noticeText, serverErrorText } from '../server-errors';
 import type { UploadItem } from '../types';
 
 export interface UploadEntry {
@@ -58,11 +58,16 @@ export function UploadRow({ entry, onRemove }: { entry: UploadEntry; onRemove: (
           </button>
         )}
       </div>
-      {result && result.status !== 'failed' && result.warnings.length > 0 && (
+      {result && result.status !== 'failed' && result.notices.length > 0 && (
         <ul className="upload-warnings" aria-label={t('upload.warnings')}>
-          {result.warnings.map((w, i) => (
-            <li key={i}>{w}</li>
-          ))}
+          {result.notices.map((n, i) => {
+            const said = noticeText(n, { t, lang });
+            return (
+              <li key={i} lang={said.lang}>
+                {said.text}
+              </li>
+            );
+          })}
         </ul>
       )}
     </li>

@@ -29,7 +29,8 @@ export function CataloguePage() {
   const apiQuery = apiQueryString(query);
   const result = useApi(() => api.catalogue(apiQuery), apiQuery, true);
   const vocabulary = useVocabulary();
-  const userId = useSession().user?.id ?? '';
+  const user = useSession().user;
+  const userId = user?.id ?? '';
   const [collections, setCollections] = useState<Collection[]>([]);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const panelId = useId();
@@ -118,9 +119,19 @@ export function CataloguePage() {
         {result.error ? <ErrorMessage error={result.error} onRetry={result.reload} /> : null}
         {!page && result.loading && <Loading />}
         {page && page.items.length === 0 && (
-          <div className="empty-state">
-            <h2>{t('catalogue.empty.title')}</h2>
-            <p>{t('catalogue.empty.hint')}</p>
+          <div className="empty-state" data-testid="catalogue-empty">
+            {/* Nothing asked and nothing found: the archive shows nothing yet, which is not a search problem. */}
+            {!state.q && active === 0 ? (
+              <>
+                <h2>{t('catalogue.nothingPublic.title')}</h2>
+                <p>{t(user && user.role !== 'licensee' ? 'catalogue.nothingPublic.staffHint' : 'catalogue.nothingPublic.hint')}</p>
+              </>
+            ) : (
+              <>
+                <h2>{t('catalogue.empty.title')}</h2>
+                <p>{t('catalogue.empty.hint')}</p>
+              </>
+            )}
             {active > 0 && (
               <button type="button" className="button" onClick={() => refine(clearAll)}>
                 {t('catalogue.clearAll')}

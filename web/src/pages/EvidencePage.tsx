@@ -96,7 +96,7 @@ function Report({ view }: { view: EvidenceView }) {
 
       <section className="evidence-section" aria-label={t('scan.watermark')}>
         <WatermarkNote finding={bundle.watermark} headingLevel={2} />
-        <WarningList warnings={bundle.warnings} />
+        <WarningList english={bundle.warnings} />
       </section>
       <section className="evidence-section evidence-method" aria-labelledby="evidence-method-heading">
         <h2 id="evidence-method-heading">{t('evidence.method')}</h2>

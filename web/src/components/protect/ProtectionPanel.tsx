@@ -213,7 +213,8 @@ export function ProtectionPanel({ work }: { work: WorkDetail }) {
           )}
         </>
       )}
-      {user && hasImage && <WatermarkedCopyForm workId={work.id} />}
+      {/* A work offered for no download gives readers no marked copy either (the server refuses it). */}
+      {user && hasImage && (work.canEdit || work.download.policy !== 'none') && <WatermarkedCopyForm workId={work.id} />}
       {user && hasImage && work.canEdit && <LicensedCopyForm workId={work.id} onIssued={() => setIssued((n) => n + 1)} />}
       {user && work.canEdit && <IssuedCopies workId={work.id} refresh={issued} />}
     </section>

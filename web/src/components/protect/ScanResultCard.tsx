@@ -83,7 +83,7 @@ export function ScanResultCard({ entry }: { entry: ScanEntry }) {
         </ul>
       )}
       {result && result.status !== 'error' && <WatermarkNote finding={result.watermark} />}
-      {result && <WarningList warnings={result.warnings} />}
+      {result && <WarningList notices={result.notices} />}
 
       {result && result.status !== 'error' && (
         <div className="scan-card-actions">

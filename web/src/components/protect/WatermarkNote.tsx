@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n, type MessageKey } from '../../i18n';
-import type { WatermarkFinding } from '../../types';
+import { noticeText } from '../../server-errors';
+import type { Notice, WatermarkFinding } from '../../types';
 
 const PURPOSE_KEYS: Record<string, MessageKey> = { download: 'purpose.download', licence: 'purpose.licence', public: 'purpose.public' };
 
@@ -59,15 +60,26 @@ export function WatermarkNote({ finding, headingLevel = 4 }: { finding: Watermar
 }
 
 /** The scan's warnings, as the server wrote them (in English). */
-export function WarningList({ warnings }: { warnings: string[] }) {
-  const { t } = useI18n();
-  if (warnings.length === 0) return null;
+export function WarningList({ notices, english = [] }: { notices?: Notice[]; english?: string[] }) {
+  const { t, lang } = useI18n();
+  if ((notices?.length ?? 0) + english.length === 0) return null;
   return (
     <div className="scan-warnings">
       <span className="protect-label">{t('scan.warnings')}</span>
-      <ul lang="en" data-testid="scan-warnings">
-        {warnings.map((w, i) => (
-          <li key={i}>{w}</li>
+      <ul data-testid="scan-warnings">
+        {(notices ?? []).map((n, i) => {
+          const said = noticeText(n, { t, lang });
+          return (
+            <li key={i} lang={said.lang}>
+              {said.text}
+            </li>
+          );
+        })}
+        {/* A registered evidence bundle keeps its warnings as written (English): they are part of the signed document. */}
+        {english.map((w, i) => (
+          <li key={`en-${i}`} lang="en">
+            {w}
+          </li>
         ))}
       </ul>
     </div>
