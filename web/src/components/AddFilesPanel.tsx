@@ -30,7 +30,7 @@ export function AddFilesPanel({ workId, onAdded }: { workId: string; onAdded: ()
       {entries.length > 0 && (
         <ul className="upload-list" aria-live="polite">
           {entries.map((entry) => (
-            <UploadRow key={entry.key} entry={entry} onRemove={queue.remove} />
+            <UploadRow key={entry.key} entry={entry} onRemove={queue.remove} linkToWork={false} />
           ))}
         </ul>
       )}

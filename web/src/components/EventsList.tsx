@@ -6,10 +6,10 @@ import { ErrorMessage } from './ErrorMessage';
 import { Loading } from './Loading';
 
 /** The audit events of a work (created, edited, file added, …), newest first as the server sends them. */
-export function EventsList({ workId, version, userName }: { workId: string; version: number; userName: (id: string | null) => string }) {
+export function EventsList({ workId, revision, userName }: { workId: string; /** Changes when the work does (a save, files added), so the list is fetched again. */ revision: string; userName: (id: string | null) => string }) {
   const i18n = useI18n();
   const { t, formatDateTime } = i18n;
-  const events = useApi(() => api.events(workId), `${workId}@${version}`);
+  const events = useApi(() => api.events(workId), `${workId}@${revision}`);
   return (
     <section className="panel" aria-labelledby="events-heading">
       <h2 id="events-heading">{t('events.heading')}</h2>

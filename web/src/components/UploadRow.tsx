@@ -18,7 +18,7 @@ export interface UploadEntry {
 }
 
 /** One file of an upload: its own progress bar and its own result. */
-export function UploadRow({ entry, onRemove }: { entry: UploadEntry; onRemove: (key: number) => void }) {
+export function UploadRow({ entry, onRemove, linkToWork = true }: { entry: UploadEntry; onRemove: (key: number) => void; /** False when the files are added to the work being shown. */ linkToWork?: boolean }) {
   const { t, lang } = useI18n();
   const { file, state, result } = entry;
   const percent = file.size > 0 ? Math.min(100, Math.round((entry.loaded / file.size) * 100)) : 100;
@@ -47,7 +47,7 @@ export function UploadRow({ entry, onRemove }: { entry: UploadEntry; onRemove: (
       <progress id={progressId} max={100} value={state === 'waiting' ? 0 : state === 'uploading' ? percent : 100} aria-label={t('upload.progressOf', { name: file.name })} />
       <div className="upload-row-foot">
         <span className="upload-status">{statusText}</span>
-        {result && result.status !== 'failed' && (
+        {linkToWork && result && result.status !== 'failed' && (
           <Link to={`/works/${encodeURIComponent(result.workId)}`} data-testid="upload-work-link">
             {t('upload.openWork')}
           </Link>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from '../../../src/platform/public-url';
 import { api } from '../api';
+import { FileDropZone } from '../components/FileDropZone';
 import { ErrorMessage, errorText } from '../components/ErrorMessage';
 import { LangMapFields } from '../components/LangMapFields';
 import { Loading } from '../components/Loading';
@@ -166,7 +167,7 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
         </div>
 
         <div className="field">
-          <label htmlFor={`${id}-logo`}>{t('setup.logo')}</label>
+          <span className="label">{t('setup.logo')}</span>
           {settings.logoUrl && (
             <p className="setup-logo-current">
               <img src={settings.logoUrl} alt={t('setup.logoCurrent')} className="setup-logo-preview" data-testid="setup-logo-preview" />
@@ -175,7 +176,9 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
               </button>
             </p>
           )}
-          <input id={`${id}-logo`} type="file" accept={LOGO_TYPES} onChange={(e) => setLogo(e.target.files?.[0] ?? null)} aria-describedby={`${id}-logo-hint`} aria-invalid={logoProblem !== null || undefined} data-testid="setup-logo" />
+          {/* A translated button instead of the browser's own file input, which speaks the browser's language. */}
+          <FileDropZone id={`${id}-logo`} testId="setup-logo" label={t('setup.logoChoose')} hint={t('setup.logoDrop')} accept={LOGO_TYPES} onFiles={(files) => setLogo(files[0] ?? null)} />
+          {logo && <p className="hint">{t('setup.logoChosen', { name: logo.name })}</p>}
           <p id={`${id}-logo-hint`} className={logoProblem ? 'field-error' : 'hint'}>
             {logoProblem ?? t('setup.logoHint', { max: '1 MB' })}
           </p>

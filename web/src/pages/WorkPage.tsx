@@ -202,7 +202,7 @@ export function WorkPage() {
       {data.canEdit && (
         <>
           <HistoryPanel work={data} userName={userName} onRestored={(next, from) => saved(next, t('history.restored', { version: from, current: next.version }))} />
-          <EventsList workId={data.id} version={data.version} userName={userName} />
+          <EventsList workId={data.id} revision={`${data.version}:${data.files.length}`} userName={userName} />
         </>
       )}
     </article>
