@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields } from './work-facets.js';
+import { changedFields, withDerivedYears } from './work-facets.js';
 
 describe('changedFields', () => {
   const stored = {
@@ -31,5 +31,16 @@ describe('changedFields', () => {
     expect(changedFields(stored, withoutDate)).toEqual(['date']);
     const a = { subjects: [{ en: 'mountains' }, { en: 'travel' }] };
     expect(changedFields(a, { subjects: [{ en: 'travel' }, { en: 'mountains' }] })).toEqual(['subjects']);
+  });
+});
+
+describe('withDerivedYears', () => {
+  const base = { title: { en: 'x' }, creators: [], subjects: [], inscriptions: [], classification: {}, notes: [] };
+  it('fills the year range of a date typed only as text, in any language', () => {
+    expect(withDerivedYears({ ...base, date: { display: { 'zh-Hans': '明 永乐年间' } } }).date).toEqual({ display: { 'zh-Hans': '明 永乐年间' }, earliest: 1403, latest: 1424 });
+  });
+  it('keeps years given, and text it cannot read', () => {
+    expect(withDerivedYears({ ...base, date: { display: { en: 'Ming' }, earliest: 1500 } }).date).toEqual({ display: { en: 'Ming' }, earliest: 1500 });
+    expect(withDerivedYears({ ...base, date: { display: { en: 'unknown' } } }).date).toEqual({ display: { en: 'unknown' } });
   });
 });

@@ -95,3 +95,17 @@ export function searchableText(metadata: WorkMetadata): string {
   if (metadata.inventoryNumber) parts.push(metadata.inventoryNumber);
   return parts.join('\n');
 }
+
+/**
+ * A date typed only as text (`明 永乐年间`, `Qianlong period`) gets its year range, as imports do, so
+ * the year filter and the period facet find works described in the editor. Years given stay as given.
+ */
+export function withDerivedYears(metadata: WorkMetadata): WorkMetadata {
+  const date = metadata.date;
+  if (!date?.display || date.earliest !== undefined || date.latest !== undefined) return metadata;
+  for (const text of Object.values(date.display)) {
+    const range = parseDateText(text);
+    if (range) return { ...metadata, date: { ...date, earliest: range.earliest, latest: range.latest } };
+  }
+  return metadata;
+}

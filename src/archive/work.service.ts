@@ -9,7 +9,7 @@ import { isDownloadPolicy, type DownloadPolicy } from './download-policy.js';
 import { workMetadataSchema, type WorkMetadata, type WorkMetadataInput } from './metadata.schema.js';
 import type { DerivativeRow, WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
 import type { WorkEvent, WorkVersion, WorkVersionDetail } from './work.contract.js';
-import { changedFields, facetColumns } from './work-facets.js';
+import { changedFields, facetColumns, withDerivedYears } from './work-facets.js';
 
 export type Visibility = 'private' | 'public';
 export const VISIBILITIES: readonly Visibility[] = ['private', 'public'];
@@ -101,7 +101,7 @@ export function validateMetadata(input: unknown): WorkMetadata {
   if (!parsed.success) {
     throw invalidFields(parsed.error.issues.map((issue) => fieldProblem(issue, 'metadata')), 'invalid metadata');
   }
-  return parsed.data;
+  return withDerivedYears(parsed.data);
 }
 
 const TYPE_PRIORITY = ['image', 'model', 'video', 'audio', 'pdf', 'text', 'other'];
@@ -109,6 +109,12 @@ const TYPE_PRIORITY = ['image', 'model', 'video', 'audio', 'pdf', 'text', 'other
 function workTypeOf(files: { kind: string }[]): string {
   if (files.length === 0) return 'record';
   return [...files].sort((a, b) => TYPE_PRIORITY.indexOf(a.kind) - TYPE_PRIORITY.indexOf(b.kind))[0]!.kind;
+}
+
+/** The main file of a work: the first (in order) of its best kind — an image before a recording, a document or anything else. */
+function primaryOf(files: { sha256: string; kind: string }[]): string | null {
+  const kind = workTypeOf(files);
+  return files.find((f) => f.kind === kind)?.sha256 ?? null;
 }
 
 /** Works: create, read, edit with full version history, restore, attach files. */
@@ -141,7 +147,7 @@ export class WorkService {
         metadata: JSON.stringify(metadata),
         version: 1,
         ...facetColumns(metadata),
-        primary_file_sha256: files[0]?.sha256 ?? null,
+        primary_file_sha256: primaryOf(files),
         created_at: now,
         updated_at: now,
       });
@@ -154,7 +160,7 @@ export class WorkService {
         collection_id: row.collection_id,
         changed_by: actor.id,
         changed_at: now,
-        changed_fields: JSON.stringify(Object.keys(metadata).sort()),
+        changed_fields: JSON.stringify(changedFields({}, metadata)), // the fields the record was created with (empty ones are not "changed")
         note: input.note ?? null,
       });
       await this.repo.insertEvent(trx, { work_id: id, type: 'created', actor_id: actor.id, at: now, detail: JSON.stringify({ files: files.map((f) => f.sha256), sourceKey: input.sourceKey ?? null }) });
@@ -173,7 +179,11 @@ export class WorkService {
       const start = (await this.repo.maxFilePosition(trx, workId)) + 1;
       await this.attachFiles(trx, workId, fresh, start, now);
       const all = [...(await this.repo.filesOf([workId], trx))];
-      await this.repo.touchWork(trx, workId, { work_type: workTypeOf(all), primary_file_sha256: row.primary_file_sha256 ?? all[0]?.sha256 ?? null, updated_at: now });
+      // The main file stays unless a better kind arrived (an image after a stray document or a recording).
+      const kind = workTypeOf(all);
+      const current = all.find((f) => f.sha256 === row.primary_file_sha256);
+      const primary = current && current.kind === kind ? current.sha256 : primaryOf(all);
+      await this.repo.touchWork(trx, workId, { work_type: kind, primary_file_sha256: primary, updated_at: now });
       if (fresh.length > 0) {
         await this.repo.insertEvent(trx, { work_id: workId, type: 'files_added', actor_id: actorId(actor), at: now, detail: JSON.stringify({ files: fresh.map((f) => f.sha256) }) });
       }

@@ -63,6 +63,8 @@ describe.runIf(browserPath)('first-run setup in a real browser', () => {
     const origin = page.getByTestId('setup-registry-origin');
     expect(await publicUrl.inputValue()).toBe(server.url);
     expect(await origin.inputValue()).toBe(`${new URL(server.url).host}/registry`);
+    // The prefilled address is this machine's own: the page warns before it goes into certificates and the log's name.
+    expect(await page.getByTestId('setup-local-url').count()).toBe(1);
 
     // A wrong origin is explained before anything is sent.
     await page.getByTestId('setup-name-zh-Hans').fill('文渊端到端博物馆');
@@ -74,6 +76,7 @@ describe.runIf(browserPath)('first-run setup in a real browser', () => {
 
     await origin.fill('');
     await publicUrl.fill(PUBLIC_URL);
+    expect(await page.getByTestId('setup-local-url').count()).toBe(0);
     await origin.fill('archive.museum.example/registry');
     await page.getByTestId('setup-logo').setInputFiles(path.join(server.dataDir, 'logo.png'));
     await page.getByTestId('setup-submit').click();

@@ -123,4 +123,15 @@ describe.each(await testDialects())('wenyuan import --records joined to files (%
       'objects.csv row 2: file "images/A12_1.tif" also matches objects.csv row 1; it is attached to each — make the pattern stricter (e.g. {id}_*.jpg rather than {id}*.jpg) if that is wrong',
     );
   });
+
+  it('reports every file of the folder when the mapping takes none (records with a photo folder and no "files" rule)', async () => {
+    const { dir, mapping } = await collection();
+    fs.writeFileSync(mapping, JSON.stringify({ ...MAPPING, id: `nofiles-${dialect}:{Object Number}`, files: undefined }));
+    const report = await importJson(ctx, [dir, '--records', path.join(dir, 'objects.csv'), '--mapping', mapping]);
+    expect(report.imported).toBe(7);
+    const skippedItems = byItem(report);
+    expect(skippedItems.get('images/A1_1.tif')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('the mapping attaches no files from the folder (it has no "files" rule)') });
+    expect(skippedItems.get('orphan.png')).toMatchObject({ status: 'skipped' });
+    expect(skippedItems.has('objects.csv')).toBe(false);
+  });
 });

@@ -136,7 +136,9 @@ describe.each(await testDialects())('wenyuan import --records with URLs (%s)', (
     expect(dry.get('records.csv row 3')).toMatchObject({ status: 'failed' });
 
     const report = await importJson(ctx, args);
-    expect(report).toMatchObject({ code: 2, imported: 3, failed: 5, skipped: 0 });
+    expect(report).toMatchObject({ code: 2, imported: 3, failed: 5, skipped: 1 });
+    // The folder's own files are reported too, though this mapping takes none from it (here a hidden .keep).
+    expect(report.items.filter((i) => i.status === 'skipped').map((i) => i.item)).toEqual(['.keep']);
     const items = byItem(report);
     const row = (n: number) => items.get(`records.csv row ${n}`)!;
     expect(row(1)).toMatchObject({ status: 'imported', sha256: sha(png), files: [{ file: `${base}/img/a.png`, sha256: sha(png), status: 'added' }] });

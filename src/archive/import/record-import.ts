@@ -30,6 +30,8 @@ interface FolderUse {
   index: FolderIndex | null;
   used: Set<string>;
   notMedia: Map<string, string>;
+  /** The mapping has no rule that takes files from the folder: every file there is reported as not attached. */
+  noFileRules?: boolean;
 }
 
 /**
@@ -50,16 +52,16 @@ export class RecordImporter {
   async plan(request: ImportRequest, state: RunState, items: ImportItem[]): Promise<{ jobs: RecordJob[]; leftovers: () => ImportItemResult[] }> {
     const rules = request.mapping?.files;
     const others: Exclude<WalkEntry, { kind: 'file' }>[] = [];
-    if (readsFolder(rules)) {
-      const isInput = await recordsInput(request.records!);
-      const files: FolderFile[] = [];
-      for await (const entry of walkFolder(state.folder)) {
-        if (entry.kind !== 'file') others.push(entry);
-        else if (!isInput(entry.abs)) files.push(entry);
-      }
-      this.use = { index: new FolderIndex(files), used: new Set(), notMedia: new Map() };
+    // The folder is listed even when the mapping takes no files from it, so every file there is
+    // reported (a photo folder beside records whose mapping has no "files" rule is not silently ignored).
+    const isInput = await recordsInput(request.records!);
+    const files: FolderFile[] = [];
+    for await (const entry of walkFolder(state.folder)) {
+      if (entry.kind !== 'file') others.push(entry);
+      else if (!isInput(entry.abs)) files.push(entry);
     }
-    const index = this.use.index;
+    this.use = { index: new FolderIndex(files), used: new Set(), notMedia: new Map(), noFileRules: !readsFolder(rules) };
+    const index = this.use.noFileRules ? null : this.use.index;
     const owners = new Map<string, string[]>();
     const jobs = items.map((item, seq): RecordJob => {
       const globs: FolderFile[][] = [];
@@ -92,7 +94,10 @@ export class RecordImporter {
     const out: ImportItemResult[] = [];
     for (const f of index.files) {
       if (used.has(f.abs)) continue;
-      out.push(skipped(f.rel, nonMedia.get(f.abs) ?? `${f.rel}: no record names or matches this file, so it was not imported (name it in a record, or import the folder without --records)`));
+      const why = this.use.noFileRules
+        ? `${f.rel}: the mapping attaches no files from the folder (it has no "files" rule), so this file was not imported; add a "files" rule (mappings/README.md) or import the folder without --records`
+        : `${f.rel}: no record names or matches this file, so it was not imported (name it in a record, or import the folder without --records)`;
+      out.push(skipped(f.rel, nonMedia.get(f.abs) ?? why));
     }
     for (const e of others) {
       if (e.kind === 'unreadable') out.push(failed(e.rel, `${e.rel}: ${e.error}`));

@@ -17,6 +17,16 @@ const LOGO_TYPES = 'image/png,image/jpeg,image/webp';
 const LOGO_MAX_BYTES = 1024 * 1024;
 
 /** Only same-site paths may follow setup (no open redirect). */
+/** Whether a URL names this machine only (localhost, 127.x, ::1): fine for a trial, wrong for visitors. */
+function isLocalAddress(url: string): boolean {
+  try {
+    const host = new URL(url.trim()).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]' || host === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
 function safeNext(next: string | null): string | null {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/setup') ? next : null;
 }
@@ -60,6 +70,8 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
 
   const nameMissing = NAME_LANGS.every((lang) => !name[lang]?.trim());
   const urlProblem = settings.publicUrlFromEnv ? null : 'problem' in parsePublicUrl(publicUrl) ? t('setup.publicUrlInvalid') : null;
+  // An address only this machine reaches would go into every certificate's QR code and, through the origin, into the log's name.
+  const localOnly = !urlProblem && isLocalAddress(settings.publicUrlFromEnv ? (settings.publicUrl ?? '') : publicUrl);
   const originProblem = settings.registryOriginFixed ? null : registryOriginProblem(origin.trim()) ? t('setup.originInvalid') : null;
   const logoProblem = logo && logo.size > LOGO_MAX_BYTES ? t('setup.logoTooLarge', { max: '1 MB' }) : null;
 
@@ -140,6 +152,11 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
           <p id={`${id}-url-hint`} className={checked && urlProblem ? 'field-error' : 'hint'}>
             {settings.publicUrlFromEnv ? t('setup.publicUrlFromEnv') : checked && urlProblem ? urlProblem : t('setup.publicUrlHint')}
           </p>
+          {localOnly && (
+            <p className="notice notice-warning" role="status" data-testid="setup-local-url">
+              {t('setup.publicUrlLocal')}
+            </p>
+          )}
         </div>
 
         <div className="field">
