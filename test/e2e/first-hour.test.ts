@@ -57,6 +57,9 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
     workId = ((await created.json()) as { id: string }).id;
 
     await page.goto(`${server.url}/works/${workId}`);
+    // Once the page knows who is reading (the panel is for those who may edit): then choose the file.
+    await page.getByTestId('edit-button').waitFor();
+    await page.waitForLoadState('networkidle');
     await page.getByTestId('add-files-input').setInputFiles(path.join(KODAK, 'kodim05.png'));
     await expect.poll(async () => ((await (await page.request.get(`${server.url}/api/works/${workId}`)).json()) as { files: unknown[] }).files.length, { timeout: 30_000 }).toBe(1);
     // The page reloads the work once the upload has settled: the file appears in its list.
