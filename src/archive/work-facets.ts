@@ -52,18 +52,26 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
  * an edit form re-sending a field in another key order, or an empty language, is not a change.
  */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonical(value)) ?? '';
+  return sortedJson(pruned(value)) ?? '';
 }
 
-function canonical(value: unknown): unknown {
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** JSON with object keys sorted, for comparing metadata regardless of key order (also the importer's). */
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byName(a, b))) : v,
+  );
+}
+
+function pruned(value: unknown): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(canonical).filter((v) => v !== undefined);
+    const items = value.map(pruned).filter((v) => v !== undefined);
     return items.length > 0 ? items : undefined;
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])] as const)
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([key, v]) => [key, pruned(v)] as const)
       .filter(([, v]) => v !== undefined);
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;
   }

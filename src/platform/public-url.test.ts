@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { absoluteUrl, parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from './public-url.js';
+import { absoluteUrl, isLocalAddress, parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from './public-url.js';
 
 describe('parsePublicUrl', () => {
   it.each([
@@ -66,5 +66,19 @@ describe('WENYUAN_PUBLIC_URL and WENYUAN_REGISTRY_ORIGIN', () => {
     expect(() => loadConfig({}, { WENYUAN_PUBLIC_URL: 'museum.example' })).toThrow(/WENYUAN_PUBLIC_URL: "museum.example" is not a URL.*http:\/\/ or https:\/\//);
     expect(() => loadConfig({}, { WENYUAN_PUBLIC_URL: 'ftp://museum.example' })).toThrow(/WENYUAN_PUBLIC_URL: "ftp:\/\/museum.example" must start with http:\/\/ or https:\/\//);
     expect(() => loadConfig({}, { WENYUAN_REGISTRY_ORIGIN: 'https://museum.example/registry' })).toThrow(/WENYUAN_REGISTRY_ORIGIN: .*must not start with a scheme/);
+  });
+});
+
+describe('isLocalAddress', () => {
+  it.each([
+    ['http://localhost:8080', true],
+    ['http://127.0.0.1:18555', true],
+    ['http://[::1]:8080/', true],
+    ['http://app.localhost', true],
+    ['https://museum.example', false],
+    ['http://192.168.1.20:8080', false],
+    ['not a url', false],
+  ])('%s → %s', (url, local) => {
+    expect(isLocalAddress(url)).toBe(local);
   });
 });

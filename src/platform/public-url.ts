@@ -41,6 +41,16 @@ export function suggestRegistryOrigin(publicUrl: string): string | null {
 }
 
 /** `path` (from the site's root, e.g. `/verify?registration=…`) as an absolute URL under the public URL `base`. */
+/** Whether a URL names this machine only (localhost, 127.x, ::1, 0.0.0.0): fine for a trial, wrong for visitors. */
+export function isLocalAddress(url: string): boolean {
+  try {
+    const host = new URL(url.trim()).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]' || host === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
 export function absoluteUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
 }

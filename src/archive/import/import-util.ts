@@ -33,15 +33,6 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** JSON with object keys sorted, for comparing metadata regardless of key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byName(a, b))) : v,
-  );
-}
-
 /** Runs `fn` over `source` with at most `concurrency` calls in flight; pulls lazily, so memory stays bounded. */
 export async function pool<T>(source: AsyncIterable<T> | Iterable<T>, concurrency: number, fn: (value: T) => Promise<void>): Promise<void> {
   const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();

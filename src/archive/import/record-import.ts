@@ -9,7 +9,8 @@ import { FolderIndex, naturalOrder, showGlob, type FolderFile } from './file-mat
 import { recordsInput, resolveInside, walkFolder, type WalkEntry } from './folder-walk.js';
 import type { ImportDeps, ImportRequest, RunState } from './import.service.js';
 import { failed, skipped, type ImportFileResult, type ImportItemResult } from './import-report.js';
-import { canonicalJson, hashFile, messageOf } from './import-util.js';
+import { sortedJson } from '../work-facets.js';
+import { hashFile, messageOf } from './import-util.js';
 import type { ImportItem } from './map-records.js';
 import { readsFolder, type FileRef } from './mapping-files.js';
 import { checkContent, checkSize, notMedia, notMediaFile } from './media-check.js';
@@ -274,15 +275,15 @@ export class RecordImporter {
    * curator's later edit survives re-runs of an unchanged source; a changed source still wins, with a warning.
    */
   private async metadataChange(actor: Actor, row: WorkRow, next: unknown): Promise<{ update: boolean; warnings: string[] }> {
-    const wanted = canonicalJson(next);
-    if (canonicalJson(JSON.parse(row.metadata)) === wanted) return { update: false, warnings: [] };
+    const wanted = sortedJson(next);
+    if (sortedJson(JSON.parse(row.metadata)) === wanted) return { update: false, warnings: [] };
     const importer = actor.kind === 'user' ? actor.id : null;
     const versions = await this.deps.repo.listVersions(row.id);
     const latest = versions.find((v) => v.version === row.version);
     if (!latest || latest.changed_by === importer) return { update: true, warnings: [] };
     const who = await this.describeUser(latest.changed_by);
     const lastImport = versions.find((v) => v.changed_by === importer);
-    if (lastImport && canonicalJson(JSON.parse(lastImport.metadata)) === wanted) {
+    if (lastImport && sortedJson(JSON.parse(lastImport.metadata)) === wanted) {
       return { update: false, warnings: [`version ${row.version} by ${who} differs from this record; the source has not changed since the import of version ${lastImport.version}, so the edit was kept`] };
     }
     return { update: true, warnings: [`version ${row.version} was made by ${who}, not by the import; the changed source record replaces it (earlier versions stay in the history)`] };

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from '../../../src/platform/public-url';
+import { isLocalAddress, parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from '../../../src/platform/public-url';
 import { api } from '../api';
 import { FileDropZone } from '../components/FileDropZone';
 import { ErrorMessage, errorText } from '../components/ErrorMessage';
@@ -17,16 +17,6 @@ const LOGO_TYPES = 'image/png,image/jpeg,image/webp';
 const LOGO_MAX_BYTES = 1024 * 1024;
 
 /** Only same-site paths may follow setup (no open redirect). */
-/** Whether a URL names this machine only (localhost, 127.x, ::1): fine for a trial, wrong for visitors. */
-function isLocalAddress(url: string): boolean {
-  try {
-    const host = new URL(url.trim()).hostname;
-    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]' || host === '0.0.0.0';
-  } catch {
-    return false;
-  }
-}
-
 function safeNext(next: string | null): string | null {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/setup') ? next : null;
 }
