@@ -6,7 +6,7 @@ import { Loading } from '../components/Loading';
 import { InstitutionBrand } from '../components/InstitutionBrand';
 import { QrCode } from '../components/QrCode';
 import { useI18n, type MessageKey } from '../i18n';
-import { useAbsoluteUrl, usePageTitle } from '../instance';
+import { useAbsoluteUrl, useInstance, usePageTitle } from '../instance';
 import { htmlLang, UI_LANGS } from '../lang';
 import { normalizeMetadata } from '../metadata-draft';
 import { receiptFacts, type ReceiptFacts } from '../registry';
@@ -126,6 +126,7 @@ function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: Recei
 /** `/registry/certificates/:id`: a printable certificate of one registration, with its receipt. */
 export function CertificatePage() {
   const id = useParams().id ?? '';
+  const { instance } = useInstance();
   const { t, lang, setLang } = useI18n();
   const { user } = useSession();
   const status = useApi(() => api.registration(id), `${id}:${user?.id ?? ''}`);
@@ -159,7 +160,8 @@ export function CertificatePage() {
       </div>
     );
   }
-  if (!status.data) return <Loading />;
+  // The QR code and link are printed and scanned: wait for the public URL rather than show this address first.
+  if (!status.data || instance === undefined) return <Loading />;
   if (!receipt) {
     return (
       <div className="page-narrow">
