@@ -3,6 +3,7 @@ import { createArchiveModule, type ArchiveServices } from './archive/archive.mod
 import { createDiscoverModule, type DiscoverServices } from './discover/discover.module.js';
 import { createGovernModule, type GovernServices } from './govern/govern.module.js';
 import { createInstanceModule, type InstanceServices } from './instance/instance.module.js';
+import { decodeBudget } from './media/decode-budget.js';
 import { LocalDiskBlobStore, type BlobStore } from './platform/blob-store.js';
 import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
@@ -37,13 +38,15 @@ export type App = {
 } & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices;
 
 export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { readWorkers: config.readWorkers, readTimeoutMs: config.readTimeoutMs });
   try {
     await migrateToLatest(database);
   } catch (error) {
     await database.close();
     throw error;
   }
+  // One decode budget per process: ingest, jobs and scans share it (libvips' memory is the process's).
+  decodeBudget.setLimit(config.decodeBudgetMb * 1024 * 1024);
   const blobs = new LocalDiskBlobStore(path.join(config.dataDir, 'blobs'));
   const keystore = new KeyStore(path.join(config.dataDir, 'keys'));
   const jobs = new JobQueue(database);
@@ -55,7 +58,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     const govern = createGovernModule({ database, config });
     const instance = createInstanceModule({ database, blobs, config });
     const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config });
-    const discover = createDiscoverModule({ database, jobs, archive: archive.services });
+    const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
     const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect];
@@ -83,6 +86,9 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
         routes: modules.flatMap((module) => (module.routes ? [module.routes] : [])),
         authenticate: govern.authenticate,
         maxUploadBytes: config.maxUploadBytes,
+        trustedProxies: config.trustedProxies,
+        rateLimits: { perMinute: config.rateLimitPerMinute, searchPerMinute: config.searchRateLimitPerMinute },
+        visitorKey: (request) => (request.actor.kind === 'user' ? `user:${request.actor.id}` : `ip:${request.ip}`),
       },
       async startBackground() {
         if (backgroundStarted) return;

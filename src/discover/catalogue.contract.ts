@@ -28,6 +28,7 @@ export const cataloguePageSchema = z
     total: z.number().int(),
     page: z.number().int(),
     pageSize: z.number().int(),
+    sortedBy: z.enum(['relevance', 'title', 'date', 'newest']).describe('The order applied: `newest` when relevance was asked for but the search matched too many works to rank (add a word to rank them).'),
     facets: z.partialRecord(facetNameSchema, z.array(facetCountSchema)).describe('The most frequent values of each facet among the matching works (visibility: signed-in users only).'),
   })
   .meta({ id: 'CataloguePage' });

@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/database.js';
 import type { DB, WorksTable } from '../platform/db/schema.js';
 import type { Selectable } from 'kysely';
 import type { QueryTerm } from './search-text.js';
-import { FacetIndex } from './facet-index.js';
+import { FacetIndex, SeqSet } from './facet-index.js';
 import { FACETS, type FacetName } from './facets.js';
 
 export { FACETS, type FacetName } from './facets.js';
@@ -24,8 +24,17 @@ export interface CatalogueQuery {
   facetLimit: number;
 }
 
+/**
+ * Ranking scores every match, which for a word in every title (a hundred thousand works) costs the
+ * better part of a second and tells nothing (every score is alike). Above this many matches a
+ * relevance search lists the newest first and says so; adding a word brings ranking back.
+ */
+export const RANKED_MATCH_LIMIT = 5_000;
+
 export interface CatalogueResult {
   rows: Selectable<WorksTable>[];
+  /** The order actually applied: `newest` when relevance was asked for a search too broad to rank. */
+  sortedBy: CatalogueQuery['sort'];
   total: number;
   facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
 }
@@ -41,7 +50,6 @@ export class CatalogueRepository {
   }
 
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
-    const db = this.database.db;
     const matchSql = this.matchSql(query.terms);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
@@ -61,23 +69,27 @@ export class CatalogueRepository {
       return eb.and(parts);
     };
 
-    let rowsQuery = db.selectFrom('works').selectAll().where((eb) => where(eb));
-    if (query.sort === 'relevance' && matchSql && this.database.dialect === 'sqlite') {
+    // The matches first (off the event loop): their number decides whether ranking is worth its cost.
+    const matching = query.terms.length > 0 ? await this.matchingSeqs(query.terms) : null;
+    const sortedBy = query.sort === 'relevance' && matching && matching.size > RANKED_MATCH_LIMIT ? 'newest' : query.sort;
+
+    let rowsQuery = this.database.read.selectFrom('works').selectAll().where((eb) => where(eb));
+    if (sortedBy === 'relevance' && matchSql && this.database.dialect === 'sqlite') {
       // bm25 ranks by how many and how rare the matched tokens are; unmatched works were filtered already.
       rowsQuery = rowsQuery
         .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(search_fts, 8.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(query.terms)})`.as('m'), 'm.rowid', 'works.seq')
         .orderBy(sql`m.rank`)
         .orderBy('works.seq');
-    } else if (query.sort === 'relevance' && matchSql) {
+    } else if (sortedBy === 'relevance' && matchSql) {
       rowsQuery = rowsQuery
         .innerJoin('search_documents as sd', 'sd.work_seq', 'works.seq')
         .orderBy(sql`ts_rank(sd.tsv, to_tsquery('simple', ${this.tsQuery(query.terms)}))`, 'desc')
         // Among equal ranks, the shortest title is the closest to what was typed.
         .orderBy(sql`length(sd.title_tokens)`)
         .orderBy('works.seq');
-    } else if (query.sort === 'title') {
+    } else if (sortedBy === 'title') {
       rowsQuery = rowsQuery.orderBy('title_sort').orderBy('seq');
-    } else if (query.sort === 'date') {
+    } else if (sortedBy === 'date') {
       rowsQuery = rowsQuery.orderBy(sql`earliest_year IS NULL`).orderBy('earliest_year').orderBy('seq');
     } else {
       rowsQuery = rowsQuery.orderBy('seq', 'desc');
@@ -93,21 +105,21 @@ export class CatalogueRepository {
           ...(query.yearTo !== undefined ? { yearTo: query.yearTo } : {}),
           ...(query.collectionIds ? { collectionIds: query.collectionIds } : {}),
           ...(query.ownerId ? { ownerId: query.ownerId } : {}),
-          matching: query.terms.length > 0 ? await this.matchingSeqs(query.terms) : null,
+          matching,
           facets: query.facets,
           facetLimit: query.facetLimit,
         }))(),
     ]);
-    return { rows: rows as Selectable<WorksTable>[], total: counts.total, facets: counts.facets };
+    return { rows: rows as Selectable<WorksTable>[], sortedBy, total: counts.total, facets: counts.facets };
   }
 
-  /** Every work whose tokens match the text query (before access and filters). */
-  private async matchingSeqs(terms: QueryTerm[]): Promise<Set<number>> {
-    const result =
+  /** Every work whose tokens match the text query (before access and filters), read off the event loop. */
+  private async matchingSeqs(terms: QueryTerm[]): Promise<SeqSet> {
+    const query =
       this.database.dialect === 'sqlite'
-        ? await sql<{ seq: number }>`SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(terms)}`.execute(this.database.db)
-        : await sql<{ seq: number }>`SELECT work_seq AS seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${this.tsQuery(terms)})`.execute(this.database.db);
-    return new Set(result.rows.map((r) => Number(r.seq)));
+        ? sql<{ seq: number }>`SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ${this.ftsQuery(terms)}`
+        : sql<{ seq: number }>`SELECT work_seq AS seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${this.tsQuery(terms)})`;
+    return SeqSet.of(await this.database.readInts(query.compile(this.database.read)));
   }
 
   /** A subquery of matching work seqs, or null when there is no text query. */

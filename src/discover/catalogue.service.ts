@@ -5,6 +5,16 @@ import type { CatalogueRepository, FacetName } from './catalogue.repository.js';
 import { FACETS } from './catalogue.repository.js';
 import type { CataloguePage, WorkSummary } from './catalogue.contract.js';
 import { queryTerms } from './search-text.js';
+import { AppError } from '../platform/errors.js';
+import type { Admission } from '../platform/admission.js';
+import { AnswerCache } from './answer-cache.js';
+import './discover.errors.js';
+
+/**
+ * Paging stops here: an offset of a million makes the database walk a million ranked rows for
+ * one page. Past it, a narrower search or a filter finds the work faster anyway.
+ */
+export const MAX_PAGED_RESULTS = 10_000;
 
 export interface CatalogueRequest {
   q?: string;
@@ -27,7 +37,12 @@ export class CatalogueService {
   constructor(
     private readonly catalogue: CatalogueRepository,
     private readonly works: WorkReader,
+    /** Bounds the searches running at once; a crowd beyond it is told to retry instead of queueing. */
+    private readonly admission: Admission,
   ) {}
+
+  /** Anonymous answers by request: everyone anonymous sees the same catalogue. */
+  private readonly anonymousAnswers = new AnswerCache<CataloguePage>(512, 30_000);
 
   /** Loads the in-memory facet index now, so the first visitor does not wait for it. */
   async warm(): Promise<void> {
@@ -35,11 +50,20 @@ export class CatalogueService {
   }
 
   async search(actor: Actor, request: CatalogueRequest): Promise<CataloguePage> {
+    if (actor.kind !== 'anonymous') return this.compute(actor, request);
+    const key = JSON.stringify([request.q ?? '', request.filters ?? {}, request.yearFrom ?? null, request.yearTo ?? null, request.collectionIds ?? null, request.sort ?? null, request.page ?? 1, request.pageSize ?? null]);
+    return this.anonymousAnswers.get(key, await this.works.catalogueVersion(), () => this.compute(actor, request));
+  }
+
+  private async compute(actor: Actor, request: CatalogueRequest): Promise<CataloguePage> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 24, 1), 100);
     const page = Math.max(request.page ?? 1, 1);
+    if (page * pageSize > MAX_PAGED_RESULTS) {
+      throw new AppError('invalid_input', `paging stops at result ${MAX_PAGED_RESULTS}; narrow the search or add a filter`, { key: 'catalogue.page_too_deep', params: { maxResults: MAX_PAGED_RESULTS } });
+    }
     const terms = queryTerms(request.q ?? '');
     const facets = FACET_NAMES.filter((f) => f !== 'visibility' || actor.kind === 'user');
-    const result = await this.catalogue.search(actor, {
+    const result = await this.admission.run(() => this.catalogue.search(actor, {
       terms,
       filters: request.filters ?? {},
       ...(request.yearFrom !== undefined ? { yearFrom: request.yearFrom } : {}),
@@ -51,7 +75,7 @@ export class CatalogueService {
       offset: (page - 1) * pageSize,
       facets,
       facetLimit: 30,
-    });
+    }));
     const shas = result.rows.map((r) => r.primary_file_sha256).filter((s): s is string => s !== null);
     const [derivatives, files, records] = await Promise.all([
       this.works.derivativesOf(shas),
@@ -74,6 +98,6 @@ export class CatalogueService {
         placeholder: row.primary_file_sha256 ? (placeholders.get(row.primary_file_sha256) ?? null) : null,
       };
     });
-    return { items, total: result.total, page, pageSize, facets: result.facets };
+    return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets };
   }
 }

@@ -2,6 +2,7 @@ import type { ArchiveServices } from '../archive/archive.module.js';
 import type { Database } from '../platform/db/database.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { ModuleParts } from '../platform/module.js';
+import { Admission } from '../platform/admission.js';
 import { CatalogueRepository } from './catalogue.repository.js';
 import { catalogueRoutes } from './catalogue.routes.js';
 import { CatalogueService } from './catalogue.service.js';
@@ -13,6 +14,8 @@ export interface DiscoverPorts {
   database: Database;
   jobs: JobQueue;
   archive: Pick<ArchiveServices, 'workReader' | 'collections' | 'extensions'>;
+  /** Searches that may run at once (the rest wait, up to a bound, then get 503 busy). */
+  concurrentSearches: number;
 }
 
 export interface DiscoverServices {
@@ -25,7 +28,8 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const { database, jobs, archive } = ports;
   const searchIndex = new SearchIndex(database);
   archive.extensions.addIndexer(searchIndex);
-  const catalogue = new CatalogueService(new CatalogueRepository(database), archive.workReader);
+  // Up to 64 searches wait for a slot: about a second's worth at broad-search speed; the next get 503 + Retry-After.
+  const catalogue = new CatalogueService(new CatalogueRepository(database), archive.workReader, new Admission(ports.concurrentSearches, 64));
   return {
     services: { catalogue, searchIndex },
     routes: (api) => catalogueRoutes(api, { catalogue, collections: archive.collections }),

@@ -13,6 +13,12 @@ export interface BlobStore {
   /** Streams `source` into the store, hashing on the way; refuses more than `maxBytes`. */
   put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob>;
   /**
+   * Streams `source` into a private temporary file and hashes it, without adding it to the store:
+   * the caller checks the bytes (at `staged.path`), then commits or discards them. A refusal so
+   * deletes only its own copy, never bytes that another file or a concurrent upload relies on.
+   */
+  stage(source: Readable, options?: { maxBytes?: number }): Promise<StagedBlob>;
+  /**
    * Stores a buffer. `durable: false` skips fsync: for derivatives, which can be made again
    * from the original, so a power cut costs a regeneration rather than every write an fsync.
    */
@@ -27,6 +33,8 @@ export interface BlobStore {
   localPath(sha256: string): string | null;
   list(): AsyncIterable<string>;
   remove(sha256: string): Promise<void>;
+  /** Deletes temporary files whose writer is gone or that are older than the age cap (see LocalDiskBlobStore). */
+  removeStaleTemporaries?(): { removed: number; freedBytes: number };
 }
 
 export interface StoredBlob {
@@ -38,6 +46,23 @@ export interface StoredBlob {
   created: boolean;
 }
 
+/** Bytes hashed but not yet in the store (see BlobStore.stage). */
+export interface StagedBlob {
+  sha256: string;
+  size: number;
+  head: Buffer;
+  /** A local file holding the bytes until commit or discard. */
+  path: string;
+  /** True when identical content was already stored; commit() then only checks it is still there. */
+  existed: boolean;
+  /** fsyncs the staged bytes; call it before a transaction so that commit() inside it is quick. */
+  sync(): Promise<void>;
+  /** Moves the bytes under their key (durably). Idempotent. */
+  commit(): Promise<StoredBlob>;
+  /** Deletes the staged copy; the store is left as it was. Idempotent; no-op after commit(). */
+  discard(): Promise<void>;
+}
+
 export class BlobTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
     super(`file is larger than the limit of ${maxBytes} bytes`);
@@ -45,6 +70,11 @@ export class BlobTooLargeError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * Names of the temporary files this process is writing now, across every store it opened (a
+ * second store on the same folder, as the CLI or a test opens, must spare the first one's).
+ */
+const OWN_TEMPORARIES = new Set<string>();
 export const HEAD_BYTES = 4100;
 
 /** The storage key of a blob, e.g. `sha256/ab/cd/abcd…`. */
@@ -55,33 +85,72 @@ export function blobKey(sha256: string): string {
 
 /**
  * Local-disk blob store. Writes go to a temporary file that is fsynced and renamed into place,
- * so a crash never leaves a partial file under a real key.
+ * so a crash never leaves a partial file under a real key. Temporary files carry the writing
+ * process's pid, so a start can tell a killed writer's leftovers from a live neighbour's.
  */
 export class LocalDiskBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    /** Temporary files older than this go even when their writer seems alive (a reused pid, a stuck upload). */
+    private readonly maxTemporaryAgeMs = 24 * 3_600_000,
+  ) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
     this.removeStaleTemporaries();
   }
 
-  /** Deletes partial writes left by a crash. Only old ones: another process may be writing now. */
-  private removeStaleTemporaries(maxAgeMs = 24 * 3_600_000): void {
-    const cutoff = Date.now() - maxAgeMs;
+  /**
+   * Deletes partial writes of processes that are gone (killed mid-upload): every `.part` whose pid
+   * is not running, or is this process's own (left by an earlier run that had the same pid, as
+   * in a container), and any older than the age cap. Returns how many files and bytes went.
+   */
+  removeStaleTemporaries(now = Date.now()): { removed: number; freedBytes: number } {
+    const report = { removed: 0, freedBytes: 0 };
+    const ownFiles = OWN_TEMPORARIES;
     for (const name of fs.readdirSync(this.tmpDir)) {
+      if (!name.endsWith('.part')) continue;
       const file = path.join(this.tmpDir, name);
       try {
-        if (name.endsWith('.part') && fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+        const stat = fs.statSync(file);
+        const pid = Number(/^(\d+)\./.exec(name)?.[1] ?? Number.NaN);
+        const writerGone = Number.isNaN(pid) ? now - stat.mtimeMs > 3_600_000 : pid === process.pid ? !ownFiles.has(name) : !processAlive(pid);
+        if (writerGone || now - stat.mtimeMs > this.maxTemporaryAgeMs) {
+          fs.rmSync(file, { force: true });
+          report.removed++;
+          report.freedBytes += stat.size;
+        }
       } catch {
         // gone already
       }
     }
+    return report;
+  }
+
+  private newTemporary(): string {
+    const name = `${process.pid}.${newId()}.part`;
+    OWN_TEMPORARIES.add(name);
+    return path.join(this.tmpDir, name);
+  }
+
+  private async dropTemporary(tmp: string): Promise<void> {
+    await fsp.rm(tmp, { force: true });
+    OWN_TEMPORARIES.delete(path.basename(tmp));
   }
 
   async put(source: Readable, options: { maxBytes?: number } = {}): Promise<StoredBlob> {
+    const staged = await this.stage(source, options);
+    try {
+      return { ...(await staged.commit()), head: staged.head };
+    } finally {
+      await staged.discard();
+    }
+  }
+
+  async stage(source: Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    const tmp = path.join(this.tmpDir, `${newId()}.part`);
+    const tmp = this.newTemporary();
     const hash = createHash('sha256');
     let size = 0;
     const headChunks: Buffer[] = [];
@@ -97,42 +166,85 @@ export class LocalDiskBlobStore implements BlobStore {
     const out = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
       await pipeline(source, meter, out);
-      return { ...(await this.commit(tmp, hash.digest('hex'), size)), head: Buffer.concat(headChunks) };
     } catch (error) {
       // The write stream opens its file asynchronously: wait until it has closed, or the file
       // could appear after the removal below and be left behind.
       if (!out.closed) await once(out, 'close').catch(() => undefined);
-      await fsp.rm(tmp, { force: true });
+      await this.dropTemporary(tmp);
       throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const final = this.pathOf(sha256);
+    const head = Buffer.concat(headChunks);
+    if (await this.touch(final)) {
+      // Already stored: our copy is not needed. The touch restarts the sweep's grace period, so
+      // unreferenced old bytes are not swept away while this upload is being checked.
+      await this.dropTemporary(tmp);
+      return {
+        sha256, size, head, path: final, existed: true,
+        sync: async () => undefined,
+        commit: async () => {
+          if (!(await exists(final))) throw new Error(`blob ${sha256} vanished from the store while it was being added`);
+          return { sha256, size, created: false };
+        },
+        discard: async () => undefined,
+      };
+    }
+    let synced = false;
+    let committed: StoredBlob | null = null;
+    const sync = async () => {
+      if (synced || committed) return;
+      await fsyncFile(tmp);
+      synced = true;
+    };
+    return {
+      sha256, size, head, path: tmp, existed: false,
+      sync,
+      commit: async () => {
+        if (committed) return committed;
+        await sync();
+        committed = await this.commit(tmp, sha256, size, true);
+        OWN_TEMPORARIES.delete(path.basename(tmp));
+        return committed;
+      },
+      discard: async () => {
+        if (!committed) await this.dropTemporary(tmp);
+      },
+    };
+  }
+
+  /** Sets the mtime of `file` to now; false when it does not exist. */
+  private async touch(file: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await fsp.utimes(file, now, now);
+      return true;
+    } catch {
+      return false;
     }
   }
 
   async putBuffer(data: Buffer, options: { durable?: boolean } = {}): Promise<StoredBlob> {
     const sha256 = createHash('sha256').update(data).digest('hex');
-    if (await this.has(sha256)) return { sha256, size: data.length, created: false };
-    const tmp = path.join(this.tmpDir, `${newId()}.part`);
+    // Touched when present, like stage(): the caller is about to refer to these bytes.
+    if (await this.touch(this.pathOf(sha256))) return { sha256, size: data.length, created: false };
+    const tmp = this.newTemporary();
     try {
       await fsp.writeFile(tmp, data, { flag: 'wx' });
-      return await this.commit(tmp, sha256, data.length, options.durable ?? true);
-    } catch (error) {
-      await fsp.rm(tmp, { force: true });
-      throw error;
+      const durable = options.durable ?? true;
+      if (durable) await fsyncFile(tmp);
+      return await this.commit(tmp, sha256, data.length, durable);
+    } finally {
+      await this.dropTemporary(tmp);
     }
   }
 
+  /** Renames a (synced, when `durable`) temporary file under its key; the directory is synced when `durable`. */
   private async commit(tmp: string, sha256: string, size: number, durable = true): Promise<StoredBlob> {
     const final = this.pathOf(sha256);
     if (await exists(final)) {
       await fsp.rm(tmp, { force: true });
       return { sha256, size, created: false };
-    }
-    if (durable) {
-      const handle = await fsp.open(tmp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
     }
     await fsp.mkdir(path.dirname(final), { recursive: true });
     await fsp.rename(tmp, final);
@@ -206,6 +318,25 @@ async function readdirSafe(dir: string): Promise<string[]> {
     return (await fsp.readdir(dir)).sort();
   } catch {
     return [];
+  }
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fsp.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parsePublicUrl, registryOriginProblem } from './public-url.js';
@@ -10,11 +12,30 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** Largest single upload accepted, in bytes (default 2 GiB). */
   maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /**
+   * Upload quota of each creator, in bytes of the originals in the works they own (files they
+   * hold twice count once); 0 = none. Default 10 GiB.
+   */
+  uploadQuotaBytes: z.coerce.number().int().min(0).default(10 * 1024 ** 3),
+  /** The same for admins and curators; 0 (the default) = no quota. */
+  staffUploadQuotaBytes: z.coerce.number().int().min(0).default(0),
+  /** Files one upload request may add; the answer names each file past it as not received. */
+  maxFilesPerUpload: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Images declaring more pixels than this are refused before decoding (decompression bombs). */
   maxImagePixels: z.coerce.number().int().positive().default(200_000_000),
+  /**
+   * Memory (MiB) image decoding may take at once in this process, estimated from each image's
+   * header; decodes wait for room, and one larger than the whole budget runs alone. The default
+   * keeps four 196-megapixel PNGs at once under 1 GiB of server memory.
+   */
+  decodeBudgetMb: z.coerce.number().int().min(1).max(1_048_576).default(512),
   sessionTtlHours: z.coerce.number().int().positive().default(24 * 14),
-  /** Jobs run concurrently by one worker process. */
-  workerConcurrency: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Jobs run concurrently by one worker process; default one per core. The jobs' decoding and
+   * encoding run on libvips' threads and the watermark's arithmetic on the main thread, so jobs in
+   * flight on every core keep both kinds of work going at once.
+   */
+  workerConcurrency: z.coerce.number().int().min(1).max(64).default(() => Math.min(64, os.availableParallelism())),
   /** Hours between scheduled fixity audits; 0 turns the schedule off. */
   fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -79,6 +100,32 @@ export const configSchema = z.object({
       return hosts;
     })
     .default([]),
+  /**
+   * Proxies in front of the server whose X-Forwarded-For is believed (addresses, CIDR ranges, or
+   * loopback / linklocal / uniquelocal), separated by commas. Empty: the connecting address is the
+   * visitor, which behind a proxy makes every visitor one (and one rate limit, one sign-in throttle).
+   */
+  trustedProxies: z
+    .string()
+    .transform((s, ctx) => {
+      const items = s.split(/[,\s]+/).filter((i) => i !== '');
+      for (const item of items) {
+        if (!isProxyAddress(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal` });
+      }
+      return items;
+    })
+    .default([]),
+  /** API requests one visitor (a signed-in user, else an IP address) may make per minute; 0 = no limit. */
+  rateLimitPerMinute: z.coerce.number().int().min(0).default(600),
+  /** Catalogue searches one visitor may make per minute (they cost the most); 0 = no limit. */
+  searchRateLimitPerMinute: z.coerce.number().int().min(0).default(120),
+  /**
+   * Threads (SQLite) or connections (PostgreSQL) that run heavy reads — search, ranking, facet
+   * loads — off the event loop. 0 runs them on the main connection (tests, tiny machines).
+   */
+  readWorkers: z.coerce.number().int().min(0).max(64).default(Math.min(4, Math.max(2, os.availableParallelism()))),
+  /** Longest a heavy read may run before it is stopped and answered 503 (milliseconds). */
+  readTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Marks cookies Secure; set when served behind HTTPS. */
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -94,6 +141,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   port: 'WENYUAN_PORT',
   maxUploadBytes: 'WENYUAN_MAX_UPLOAD_BYTES',
   maxImagePixels: 'WENYUAN_MAX_IMAGE_PIXELS',
+  decodeBudgetMb: 'WENYUAN_DECODE_BUDGET_MB',
+  uploadQuotaBytes: 'WENYUAN_UPLOAD_QUOTA_BYTES',
+  staffUploadQuotaBytes: 'WENYUAN_STAFF_UPLOAD_QUOTA_BYTES',
+  maxFilesPerUpload: 'WENYUAN_MAX_FILES_PER_UPLOAD',
   sessionTtlHours: 'WENYUAN_SESSION_TTL_HOURS',
   workerConcurrency: 'WENYUAN_WORKER_CONCURRENCY',
   fixityIntervalHours: 'WENYUAN_FIXITY_INTERVAL_HOURS',
@@ -105,6 +156,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   registryWitnesses: 'WENYUAN_REGISTRY_WITNESSES',
   registryWitnessQuorum: 'WENYUAN_REGISTRY_WITNESS_QUORUM',
   importUrlHosts: 'WENYUAN_IMPORT_URL_HOSTS',
+  trustedProxies: 'WENYUAN_TRUSTED_PROXIES',
+  rateLimitPerMinute: 'WENYUAN_RATE_LIMIT_PER_MINUTE',
+  searchRateLimitPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_MINUTE',
+  readWorkers: 'WENYUAN_READ_WORKERS',
+  readTimeoutMs: 'WENYUAN_READ_TIMEOUT_MS',
 };
 
 /**
@@ -124,6 +180,18 @@ export function normaliseHost(item: string): string | null {
   if (m[2] === undefined) return hostname;
   const port = Number(m[2]);
   return port >= 1 && port <= 65_535 ? `${hostname}:${port}` : null;
+}
+
+/** An address, a CIDR range or a proxy-addr keyword, as Fastify's trustProxy takes them. */
+function isProxyAddress(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [address, bits, extra] = item.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {}

@@ -38,8 +38,13 @@ export const PLATFORM_ERROR_KEYS = errorKeys({
   'not_found.route': ['method', 'path'],
   'invalid_input.request': [],
   'invalid_input.fields': ['fields', 'count'],
+  'invalid_input.too_complex': ['maxValues', 'maxKeys', 'maxDepth'],
   'payload_too_large.request': [],
   'unsupported_media.request': [],
+  // Crowds: too many requests from one visitor, or more heavy reads than the server takes at once.
+  'rate_limited.requests': ['retryAfterSeconds'],
+  'busy.queue_full': ['retryAfterSeconds'],
+  'busy.query_timeout': ['seconds'],
   // One per zod issue code, for each field of an `invalid_input.fields` error (its `details`).
   'validation.invalid_type': ['field', 'expected'],
   'validation.too_small': ['field', 'origin', 'minimum', 'inclusive'],
@@ -141,13 +146,19 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
-const listOf = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') : String(value ?? ''));
+/** At most ten items, then how many more: an error never grows with the attacker's input. */
+const listOf = (value: unknown): string => {
+  if (!Array.isArray(value)) return clip(String(value ?? ''));
+  const shown = value.slice(0, 10).map((v) => clip(String(v), 80));
+  return value.length > 10 ? `${shown.join(', ')} … (+${value.length - 10})` : shown.join(', ');
+};
+const clip = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 const numberOf = (value: unknown): ErrorParam => (typeof value === 'number' || typeof value === 'string' ? value : typeof value === 'bigint' ? value.toString() : '');
 
 /** One field problem from a zod issue; `field` is its dotted path, or `where` when the issue is about the whole value. */
 export function fieldProblem(issue: ValidationIssue, where: string): FieldProblem {
-  const field = issue.path.map(String).join('.') || where;
-  const base = { field, code: issue.code, message: `${field}: ${issue.message}` };
+  const field = clip(issue.path.map(String).join('.') || where);
+  const base = { field, code: issue.code, message: `${field}: ${clip(issue.message, 300)}` };
   const more = issue as unknown as Readonly<Record<string, unknown>>;
   switch (issue.code) {
     case 'invalid_type':
@@ -173,13 +184,19 @@ export function fieldProblem(issue: ValidationIssue, where: string): FieldProble
   }
 }
 
+export const MAX_REPORTED_PROBLEMS = 20;
+
 /** `invalid_input` naming each bad field: key `invalid_input.fields`, the problems as `details`. */
 export function invalidFields(problems: FieldProblem[], prefix = 'invalid input'): AppError<'invalid_input.fields'> {
+  // Only the first problems are reported: a body with thousands of bad values must not be answered
+  // with megabytes of error (the count still says how many fields were refused).
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
   const fields = [...new Set(problems.map((p) => p.field))];
-  return new AppError('invalid_input', `${prefix} — ${problems.map((p) => p.message).join('; ')}`, {
+  const more = problems.length > shown.length ? ` … (+${problems.length - shown.length})` : '';
+  return new AppError('invalid_input', `${prefix} — ${shown.map((p) => p.message).join('; ')}${more}`, {
     key: 'invalid_input.fields',
-    params: { fields: fields.join(', '), count: fields.length },
-    details: problems,
+    params: { fields: listOf(fields), count: fields.length },
+    details: shown,
   });
 }
 

@@ -1293,6 +1293,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the signed-in user has uploaded (bytes of the originals in the works they own; a file in two of them counts once) against their quota (null: none). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadUsage"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uploads": {
         parameters: {
             query?: never;
@@ -1302,7 +1356,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Upload one or many files (multipart/form-data, fields `visibility` and `collectionId` before the files). Each file becomes a work. */
+        /** @description Upload one or many files (multipart/form-data, fields `visibility` and `collectionId` before the files). Each file becomes a work; the same file uploaded again by the same user (even at the same instant) answers `unchanged` with the existing work. At most WENYUAN_MAX_FILES_PER_UPLOAD files per request (default 1,000): later ones are listed as failed (`upload.too_many_files`), not saved; past ten times that the request is not read further, `complete` is false and `stopped` says why. */
         post: {
             parameters: {
                 query?: never;
@@ -1374,9 +1428,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["UploadItem"][];
-                        };
+                        "application/json": components["schemas"]["UploadResult"];
                     };
                 };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
@@ -1588,6 +1640,8 @@ export interface paths {
                         } | null;
                         parentId?: string | null;
                         visibility?: components["schemas"]["Visibility"];
+                        /** @description Let creators file their own works into this collection (default: only admins, curators and the owner). */
+                        openToContributions?: boolean;
                     };
                 };
             };
@@ -1701,6 +1755,8 @@ export interface paths {
                         visibility?: components["schemas"]["Visibility"];
                         /** @description What visitors may download of the works inside: master, display (the watermarked display copy), none; null follows each work’s rights */
                         downloadPolicy?: components["schemas"]["DownloadPolicy"] | null;
+                        /** @description Let creators file their own works into this collection (default: only admins, curators and the owner). */
+                        openToContributions?: boolean;
                     };
                 };
             };
@@ -2100,7 +2156,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** @description Register the work’s file in the transparency log. With wait (default) the answer carries the receipt once sequenced (201); otherwise, or if sequencing takes longer than a few seconds, a pending id to poll (202). */
+        /** @description Register the work’s file in the transparency log. With wait (default) the answer carries the receipt once sequenced (201); otherwise, or if sequencing takes longer than a few seconds, a pending id to poll (202). Idempotent: a request the same user made before (same work, file, role and terms) answers with that registration (200 with its receipt, or 202 while pending; `existing: true`) unless `again` is set. */
         post: {
             parameters: {
                 query?: never;
@@ -2117,10 +2173,24 @@ export interface paths {
                         termsSha256?: string | null;
                         /** @default true */
                         wait?: boolean;
+                        /**
+                         * @description Register once more although the same user registered the same file of this work as the same role with the same terms before.
+                         * @default false
+                         */
+                        again?: boolean;
                     };
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistrationSequenced"];
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -2159,6 +2229,116 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/registrations/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether the signed-in user registered the work’s current file, and as which roles. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyRegistrations"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Witnesses, tree size and refused rows: what an administrator should know about the log (admins and curators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryHealth"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3224,6 +3404,11 @@ export interface components {
             total: number;
             page: number;
             pageSize: number;
+            /**
+             * @description The order applied: `newest` when relevance was asked for but the search matched too many works to rank (add a word to rank them).
+             * @enum {string}
+             */
+            sortedBy: "relevance" | "title" | "date" | "newest";
             /** @description The most frequent values of each facet among the matching works (visibility: signed-in users only). */
             facets: {
                 [key: string]: components["schemas"]["FacetCount"][];
@@ -3239,6 +3424,8 @@ export interface components {
             createdAt: string;
             /** @description What visitors may download of the works inside (null: each work’s rights decide). */
             downloadPolicy: components["schemas"]["DownloadPolicy"] | null;
+            /** @description Creators may file their own works here (admins and curators always may, and a collection’s owner). */
+            openToContributions: boolean;
         };
         ConsistencyBundle: {
             /** @constant */
@@ -3470,6 +3657,11 @@ export interface components {
         LangMap: {
             [key: string]: string;
         };
+        MyRegistrations: {
+            /** @description Roles the user registered the current file as. */
+            roles: components["schemas"]["RegistrantRole"][];
+            registrationIds: string[];
+        };
         NewApiToken: {
             id: string;
             token: string;
@@ -3487,6 +3679,7 @@ export interface components {
         Receipt: {
             /** @constant */
             type: "wenyuan.registry.receipt/v1";
+            /** @description Signed as part of a version 2 entry (its `registration` line). */
             registrationId: string;
             log: {
                 origin: string;
@@ -3495,13 +3688,24 @@ export interface components {
             /** @description The canonical entry text (the Merkle leaf is SHA-256(0x00 ‖ these bytes)). */
             entry: string;
             index: number;
+            /** @description The size of the signed checkpoint inside `proof`; verifiers read it from there. */
             treeSize: number;
             /** @description C2SP tlog-proof: index, inclusion proof and the signed checkpoint; `extra` repeats the entry. */
             proof: string;
-            /** @description For people reading the receipt; not covered by any signature. */
+            /** @description The registered work (null: a document). Signed as part of a version 2 entry; in version 1 entries it is not covered by any signature. */
             work: {
                 id: string | null;
             };
+            /** @description Only for sealed entries (works that were not public, documents): what opens the entry’s commitments. */
+            opening?: components["schemas"]["ReceiptOpening"];
+        };
+        /** @description Opens a sealed entry: each commitment is SHA-256("wenyuan.registry.commit/v1" 0x00 field 0x00 salt value). */
+        ReceiptOpening: {
+            /** @description 32 random bytes, hex. */
+            salt: string;
+            contentSha256: string;
+            termsSha256: string | null;
+            fingerprints: string[];
         };
         /**
          * @description Who a registration is made as.
@@ -3512,11 +3716,15 @@ export interface components {
             /** @constant */
             status: "pending";
             registrationId: string;
+            /** @description True when this answers a repeated request: the registration made before, not a new one. */
+            existing?: boolean;
         };
         RegistrationSequenced: {
             /** @constant */
             status: "sequenced";
             registrationId: string;
+            /** @description True when this answers a repeated request: the registration made before, not a new one. */
+            existing?: boolean;
             receipt: components["schemas"]["Receipt"];
             /** @description The log has grown past the receipt’s checkpoint: its latest size and root, and where to get the consistency proof to it. */
             later?: {
@@ -3530,6 +3738,19 @@ export interface components {
             registrationId: string;
             index: number;
             sequencedAt: string;
+        };
+        RegistryHealth: {
+            /** @description Witnesses configured (WENYUAN_REGISTRY_WITNESSES). */
+            witnesses: number;
+            /** @description Cosignatures a checkpoint needs to count (WENYUAN_REGISTRY_WITNESS_QUORUM). */
+            quorum: number;
+            /** @description False without witnesses: whoever holds the database could roll the log back unnoticed. */
+            rollbackDetectable: boolean;
+            treeSize: number;
+            checkpoints: number;
+            pending: number;
+            /** @description Pending rows the sequencer refused: written into the database without a registration request. */
+            rejected: number;
         };
         /** @enum {string} */
         Role: "admin" | "curator" | "reviewer" | "creator" | "licensee";
@@ -3601,6 +3822,9 @@ export interface components {
             imported: number;
             unchanged: number;
             failed: number;
+            /** @description False when the server stopped reading the request midway: `items` lists every file it read, `stopped` says why; files after those were not received. */
+            complete: boolean;
+            stopped?: components["schemas"]["UploadStop"];
         };
         UploadItem: {
             name: string;
@@ -3623,6 +3847,24 @@ export interface components {
             key: string;
             params: components["schemas"]["ErrorParams"];
             reason: string;
+        };
+        UploadResult: {
+            items: components["schemas"]["UploadItem"][];
+            /** @description False when the server stopped reading the request midway: `items` lists every file it read, `stopped` says why; files after those were not received. */
+            complete: boolean;
+            stopped?: components["schemas"]["UploadStop"];
+        };
+        UploadStop: {
+            code: string;
+            key: string;
+            params: components["schemas"]["ErrorParams"];
+            reason: string;
+        };
+        UploadUsage: {
+            /** @description Bytes of the originals in the works the user owns (a file in two of them counts once). */
+            usedBytes: number;
+            /** @description The upload quota in bytes; null: none. */
+            quotaBytes: number | null;
         };
         User: {
             id: string;
@@ -3653,10 +3895,10 @@ export interface components {
             };
         };
         WatermarkFinding: {
-            /** @description The 48-bit payload as hex, or null when no watermark of this archive was found. */
+            /** @description The 48-bit payload as hex (the copy’s serial), or null when no watermark of this archive was found or `hidden` is true. */
             payload: string | null;
             confidence: number;
-            /** @description The copy the payload names, when the actor may see it (those who may edit its work): which work, for whom, why. */
+            /** @description The copy the payload names, when the actor may see it (staff and those who manage its work; its recipient or issuer; anyone who may read the work, for its public display copy): which work, for whom, why. */
             copy: {
                 serial: number;
                 workId: string;
@@ -3666,6 +3908,8 @@ export interface components {
                 reference: string | null;
                 createdAt: string;
             } | null;
+            /** @description True when this archive’s watermark was found but names a copy the scanner may not see: `payload` (the copy’s serial) and `copy` are withheld. Absent in evidence reports saved before it existed. */
+            hidden?: boolean;
         };
         /** @description The date as written, and the range of years it covers (negative: BCE). */
         WorkDate: {
@@ -3832,6 +4076,7 @@ export const pathsApiWorksGetParametersQuerySortValues: ReadonlyArray<FlattenedD
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersQueryDownloadValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["query"]["download"]> = ["1"];
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersPathDerivativeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["path"]["derivative"]> = ["thumbnail", "display"];
 export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/admin/jobs"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "dead"];
+export const cataloguePageSortedByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["sortedBy"]> = ["relevance", "title", "date", "newest"];
 export const copyRecordPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyRecord"]["purpose"]> = ["download", "licence", "public"];
 export const creatorRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatorRole"]> = ["artist", "author", "calligrapher", "maker", "performer", "composer", "photographer", "designer", "attributed", "after", "workshop", "other"];
 export const downloadPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicy"]> = ["master", "display", "none"];

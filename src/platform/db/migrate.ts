@@ -5,6 +5,10 @@ import * as m0002 from './migrations/0002-registry.js';
 import * as m0003 from './migrations/0003-protect.js';
 import * as m0004 from './migrations/0004-licensed-copies.js';
 import * as m0005 from './migrations/0005-first-hour.js';
+import * as m0006 from './migrations/0006-sign-in-and-filing.js';
+import * as m0007 from './migrations/0007-upload-keys.js';
+import * as m0008 from './migrations/0008-sealed-entries.js';
+import * as m0009 from './migrations/0009-registration-requests.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -17,6 +21,10 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0003-protect': m0003,
   '0004-licensed-copies': m0004,
   '0005-first-hour': m0005,
+  '0006-sign-in-and-filing': m0006,
+  '0007-upload-keys': m0007,
+  '0008-sealed-entries': m0008,
+  '0009-registration-requests': m0009,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -51,6 +51,8 @@ export interface CollectionsTable {
   updated_at: string;
   /** What visitors may download of the works inside: 'master' | 'display' | 'none', or null to follow each work's rights. */
   download_policy: string | null;
+  /** 1: creators may file their works here (staff always may; the collection's owner too). */
+  open_to_contributions: Generated<number>;
 }
 
 export interface WorksTable {
@@ -118,6 +120,14 @@ export interface DerivativesTable {
   media_type: string;
   width: number;
   height: number;
+  created_at: string;
+}
+
+/** The work an upload of these bytes by this owner made (one per owner and content; migration 0007). */
+export interface UploadKeysTable {
+  owner_id: string;
+  sha256: string;
+  work_id: string;
   created_at: string;
 }
 
@@ -228,6 +238,42 @@ export interface RegistryCheckpointsTable {
   root_hash: string;
   note: string; // the signed checkpoint, verbatim
   created_at: string;
+  seq: number | null; // 1, 2, 3… (0009): the checkpoint history's order
+  history: string | null; // note signed with the log key: seq, size, root, time and predecessor (0009)
+}
+
+/** The opening of a sealed entry (0008; registry/commitment.ts): never in the log. */
+export interface RegistryOpeningsTable {
+  registration_id: string;
+  salt: string; // 32 bytes, hex
+  content_sha256: string;
+  terms_sha256: string | null;
+  fingerprints: string; // JSON array of fingerprint lines, in entry order
+  created_at: string;
+}
+
+/** One accepted registration, unique by idempotency key and generation (0009; see registry/request-seal.ts). */
+export interface RegistryRequestsTable {
+  request_key: string;
+  generation: number;
+  registration_id: string;
+  work_id: string | null;
+  user_id: string | null;
+  file_sha256: string | null;
+  role: string | null;
+  seal: string | null; // HMAC by a key outside the database; null for registrations made before 0009
+  created_at: string;
+}
+
+/** Pending rows the sequencer refused because no valid registration request backs them (0009). */
+export interface RegistryRejectedTable {
+  id: string;
+  entry: string;
+  work_id: string | null;
+  user_id: string | null;
+  created_at: string;
+  reason: string;
+  rejected_at: string;
 }
 
 export interface FingerprintsTable {
@@ -277,9 +323,22 @@ export interface EvidenceReportsTable {
   registration_id: string | null;
 }
 
+/** Sign-in throttling (govern/login-throttle.ts): one row per hashed key. */
+export interface LoginThrottleTable {
+  key: string;
+  /** Failed attempts, decaying with time since `failed_at`. */
+  failures: number;
+  failed_at: string;
+  /** Pair rows: when this client may try an account that is under attack. */
+  ticket_at: string | null;
+  /** When the row says nothing any more; deleted after that. */
+  expires_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
   api_tokens: ApiTokensTable;
   blobs: BlobsTable;
   collections: CollectionsTable;
@@ -288,6 +347,7 @@ export interface DB {
   work_metadata: WorkMetadataTable;
   work_files: WorkFilesTable;
   derivatives: DerivativesTable;
+  upload_keys: UploadKeysTable;
   work_versions: WorkVersionsTable;
   work_events: WorkEventsTable;
   search_documents: SearchDocumentsTable;
@@ -300,6 +360,9 @@ export interface DB {
   registry_entries: RegistryEntriesTable;
   registry_tiles: RegistryTilesTable;
   registry_checkpoints: RegistryCheckpointsTable;
+  registry_openings: RegistryOpeningsTable;
+  registry_requests: RegistryRequestsTable;
+  registry_rejected: RegistryRejectedTable;
   fingerprints: FingerprintsTable;
   protect_state: ProtectStateTable;
   watermark_copies: WatermarkCopiesTable;

@@ -9,3 +9,10 @@ export type RoutePlugin = (api: Api) => void;
 
 /** Runs before every request (e.g. resolves who is asking); throwing answers with that error. */
 export type RequestHook = (request: FastifyRequest) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route runs heavy reads (search): it gets the tighter search rate limit. */
+    heavyRead?: boolean;
+  }
+}

@@ -12,10 +12,13 @@ export const ERROR_STATUS: Record<string, number> = {
   setup_required: 409,
   version_conflict: 409,
   payload_too_large: 413,
+  quota_exceeded: 413,
   image_too_large: 422,
   corrupt_file: 422,
   image_too_small: 422,
   rate_limited: 429,
+  // The server is at capacity for heavy reads; the answer carries Retry-After.
+  busy: 503,
   note_malformed: 400,
   note_unverified: 403,
   key_malformed: 400,

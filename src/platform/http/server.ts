@@ -2,15 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
 import type { RequestHook, RoutePlugin } from './api.js';
 import { answerBadResponse, isBadResponse } from './bad-response.js';
 import { statusForCode } from './error-status.js';
+import { guardJsonBodies } from './json-body.js';
 import { declareErrorResponses, openApiOptions } from './openapi.js';
 
 export type Server = FastifyInstance;
@@ -22,6 +24,12 @@ export interface HttpParts {
   /** Resolves who is asking, before any route (the govern module's session and token check). */
   authenticate: RequestHook;
   maxUploadBytes: number;
+  /** Proxies whose X-Forwarded-For names the visitor (addresses, CIDRs, keywords); empty: none. */
+  trustedProxies?: string[];
+  /** Requests per minute per visitor (user, else IP); 0 = unlimited. Routes marked `heavyRead` get `searchPerMinute`. */
+  rateLimits?: { perMinute: number; searchPerMinute: number };
+  /** Who a request counts against for rate limits (after `authenticate`): an account, else the IP address. */
+  visitorKey?: (request: FastifyRequest) => string;
 }
 
 export interface ServerOptions {
@@ -40,8 +48,10 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   const server = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: false,
+    // Only the listed proxies may say who the visitor is; anyone else's X-Forwarded-For is ignored.
+    trustProxy: parts.trustedProxies && parts.trustedProxies.length > 0 ? parts.trustedProxies : false,
   }).withTypeProvider<ZodTypeProvider>();
+  guardJsonBodies(server);
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
 
@@ -50,10 +60,17 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     // Every answer carries a message key and parameters (errors.ts) besides the English message.
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
-      const problems = error.validation.map((v) => fieldProblem({ ...v.params, code: v.keyword, path: v.instancePath.split('/').filter(Boolean), message: v.message ?? '' }, where));
+      // The shape guard (json-body.ts) bounds the count; reporting still stops early.
+      const problems = error.validation.slice(0, 1000).map((v) => fieldProblem({ ...v.params, code: v.keyword, path: v.instancePath.split('/').filter(Boolean), message: v.message ?? '' }, where));
       return reply.status(400).send(errorBody(invalidFields(problems, 'invalid request')));
     }
-    if (error instanceof AppError) return reply.status(statusForCode(error.code)).send(errorBody(error));
+    if (error instanceof AppError) {
+      const status = statusForCode(error.code);
+      // Refusals that pass with time say when to come back (RFC 9110 Retry-After).
+      const retryAfter = error.params.retryAfterSeconds ?? (status === 503 ? 5 : undefined);
+      if ((status === 429 || status === 503) && retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
+      return reply.status(status).send(errorBody(error));
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       const message = (error as Error).message;
@@ -87,8 +104,9 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   await server.register(
     async (scope) => {
       scope.addHook('onRoute', declareErrorResponses);
+      await registerRateLimits(scope, parts.rateLimits, parts.visitorKey ?? ((request) => `ip:${request.ip}`));
       const api = scope.withTypeProvider<ZodTypeProvider>();
-      api.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+      api.get('/health', { schema: { hide: true }, config: { rateLimit: false } }, async () => ({ ok: true }));
       for (const routes of parts.routes) routes(api);
     },
     { prefix: '/api' },
@@ -109,4 +127,34 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     );
   }
   return server;
+}
+
+/**
+ * Per-visitor limits on the API: a signed-in user is counted by account (so a museum behind one
+ * NAT is not one visitor), anyone else by IP address (see trustedProxies). Checked before the body
+ * is read, so a flood costs no parsing. Routes marked `heavyRead` (search) have their own, tighter
+ * count. Counts live in this process: a fleet behind a load balancer divides them by its size.
+ */
+async function registerRateLimits(scope: FastifyInstance, limits: HttpParts['rateLimits'], visitorKey: (request: FastifyRequest) => string): Promise<void> {
+  if (!limits || (limits.perMinute === 0 && limits.searchPerMinute === 0)) return;
+  const timeWindow = 60_000;
+  // Runs before the plugin's own onRoute hook, which reads the per-route config.
+  scope.addHook('onRoute', (route) => {
+    if (route.config?.heavyRead && limits.searchPerMinute > 0 && route.config.rateLimit === undefined) {
+      route.config = { ...route.config, rateLimit: { max: limits.searchPerMinute, timeWindow } };
+    }
+  });
+  await scope.register(fastifyRateLimit, {
+    global: limits.perMinute > 0,
+    max: limits.perMinute > 0 ? limits.perMinute : Number.MAX_SAFE_INTEGER,
+    timeWindow,
+    hook: 'preParsing',
+    // Bounded memory however many addresses a flood comes from.
+    cache: 10_000,
+    keyGenerator: visitorKey,
+    errorResponseBuilder: (_request, context) => {
+      const retryAfterSeconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new AppError('rate_limited', `too many requests: wait ${retryAfterSeconds} s`, { key: 'rate_limited.requests', params: { retryAfterSeconds } });
+    },
+  });
 }

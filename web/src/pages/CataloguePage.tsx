@@ -84,6 +84,7 @@ export function CataloguePage() {
               <>
                 {t('catalogue.results', { count: page.total })}
                 {state.q && <> {t('catalogue.resultsFor', { q: state.q })}</>}
+                {sort === 'relevance' && page.sortedBy !== 'relevance' && <> {t('catalogue.tooBroadToRank')}</>}
               </>
             )}
           </p>
