@@ -74,7 +74,8 @@ describe.skipIf(!haveImages).each(dialects)('exportBag on %s', (dialect) => {
     creatorA = await user('creator');
     creatorB = await user('creator');
     const root = await ctx.app.collections.create(admin, { name: { zh: '柯达样张', en: 'Kodak samples' }, visibility: 'public' });
-    const child = await ctx.app.collections.create(admin, { name: { zh: '子集' }, parentId: root.id, visibility: 'public' });
+    // Open to contributions: the creators below file their own works into it.
+    const child = await ctx.app.collections.create(admin, { name: { zh: '子集' }, parentId: root.id, visibility: 'public', openToContributions: true });
     const hidden = await ctx.app.collections.create(admin, { name: { en: 'Hidden' }, visibility: 'private' });
     rootId = root.id;
     hiddenId = hidden.id;

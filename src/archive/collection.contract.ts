@@ -12,6 +12,7 @@ export const collectionSchema = z
     ownerId: z.string().nullable(),
     createdAt: z.string(),
     downloadPolicy: downloadPolicySchema.nullable().describe('What visitors may download of the works inside (null: each work’s rights decide).'),
+    openToContributions: z.boolean().describe('Creators may file their own works here (admins and curators always may, and a collection’s owner).'),
   })
   .meta({ id: 'Collection' });
 export type Collection = z.infer<typeof collectionSchema>;

@@ -20,7 +20,7 @@ export class CollectionRepository {
     return this.database.db.selectFrom('collections').selectAll().orderBy('created_at').execute();
   }
 
-  async update(id: string, changes: Partial<Pick<CollectionRow, 'name' | 'description' | 'visibility' | 'parent_id' | 'download_policy'>>, now: string): Promise<void> {
+  async update(id: string, changes: Partial<Pick<CollectionRow, 'name' | 'description' | 'visibility' | 'parent_id' | 'download_policy' | 'open_to_contributions'>>, now: string): Promise<void> {
     await this.database.db.updateTable('collections').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
   }
 }

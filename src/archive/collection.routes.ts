@@ -8,6 +8,7 @@ import { downloadPolicySchema, visibilitySchema } from './work.contract.js';
 
 const tags = ['collections'];
 const langMap = z.record(z.string(), z.string().max(2000));
+const openToContributions = z.boolean().describe('Let creators file their own works into this collection (default: only admins, curators and the owner).');
 
 /** Nested collections. */
 export function collectionRoutes(api: Api, deps: { collections: CollectionService }): void {
@@ -21,7 +22,7 @@ export function collectionRoutes(api: Api, deps: { collections: CollectionServic
     {
       preValidation: requireUser,
       preHandler: requireRole('admin', 'curator'),
-      schema: { tags, body: z.object({ name: langMap, description: langMap.nullable().optional(), parentId: z.string().max(64).nullable().optional(), visibility: visibilitySchema.optional() }), response: { 201: collectionSchema } },
+      schema: { tags, body: z.object({ name: langMap, description: langMap.nullable().optional(), parentId: z.string().max(64).nullable().optional(), visibility: visibilitySchema.optional(), openToContributions: openToContributions.optional() }), response: { 201: collectionSchema } },
     },
     async (request, reply) => reply.status(201).send(await collections.create(request.actor, request.body)),
   );
@@ -40,6 +41,7 @@ export function collectionRoutes(api: Api, deps: { collections: CollectionServic
           parentId: z.string().max(64).nullable().optional(),
           visibility: visibilitySchema.optional(),
           downloadPolicy: downloadPolicySchema.nullable().optional().describe('What visitors may download of the works inside: master, display (the watermarked display copy), none; null follows each work’s rights'),
+          openToContributions: openToContributions.optional(),
         }),
         response: { 200: collectionSchema },
       },

@@ -1,5 +1,5 @@
 import type { Actor } from '../govern/roles.js';
-import { hasRole, isStaff } from '../govern/roles.js';
+import { CONTRIBUTOR_ROLES, hasRole, isStaff } from '../govern/roles.js';
 import { CommonErrors, fieldProblem, invalidFields } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Collection } from './collection.contract.js';
@@ -19,7 +19,29 @@ function toCollection(row: CollectionRow): Collection {
     ownerId: row.owner_id,
     createdAt: row.created_at,
     downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
+    openToContributions: row.open_to_contributions === 1,
   };
+}
+
+/**
+ * Who may see a collection: everyone when it is public, staff, its owner, and — when a curator has
+ * opened it to contributions — everyone who may contribute works (so they can choose it).
+ */
+function canSeeCollection(actor: Actor, row: CollectionRow): boolean {
+  if (row.visibility === 'public' || isStaff(actor)) return true;
+  if (actor.kind !== 'user') return false;
+  return row.owner_id === actor.id || (row.open_to_contributions === 1 && hasRole(actor, CONTRIBUTOR_ROLES));
+}
+
+/**
+ * Who may file works into a collection: admins and curators anywhere; a creator only into a
+ * collection they own or one a curator has opened to contributions. A museum's curated collections
+ * are its curators' statement, so a public one is not open to anyone's works just by being public.
+ */
+export function canFileInto(actor: Actor, row: Pick<CollectionRow, 'owner_id' | 'open_to_contributions'>): boolean {
+  if (actor.kind !== 'user') return false;
+  if (hasRole(actor, ['admin', 'curator'])) return true;
+  return hasRole(actor, CONTRIBUTOR_ROLES) && (row.owner_id === actor.id || row.open_to_contributions === 1);
 }
 
 const MAX_DEPTH = 32;
@@ -37,16 +59,29 @@ export class CollectionService {
 
   async list(actor: Actor): Promise<Collection[]> {
     const rows = await this.repo.listAll();
-    return rows.filter((r) => r.visibility === 'public' || isStaff(actor) || (actor.kind === 'user' && r.owner_id === actor.id)).map(toCollection);
+    return rows.filter((r) => canSeeCollection(actor, r)).map(toCollection);
   }
 
   async get(actor: Actor, id: string): Promise<Collection> {
     const row = await this.repo.findById(id);
-    if (!row || !(row.visibility === 'public' || isStaff(actor) || (actor.kind === 'user' && row.owner_id === actor.id))) throw CommonErrors.notFound('collection', { id });
+    if (!row || !canSeeCollection(actor, row)) throw CommonErrors.notFound('collection', { id });
     return toCollection(row);
   }
 
-  async create(actor: Actor, input: { name: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public' }): Promise<Collection> {
+  /**
+   * Refuses to file a work into the collection unless the actor may (see canFileInto): 404 when it
+   * does not exist or the actor may not see it, 403 when they see it but may not add to it. Every
+   * path that sets a work's collection goes through here (work create and edit, restore, upload, import).
+   */
+  async requireFilingAllowed(actor: Actor, id: string): Promise<void> {
+    const row = await this.repo.findById(id);
+    if (!row || !canSeeCollection(actor, row)) throw CommonErrors.notFound('collection', { id });
+    if (!canFileInto(actor, row)) {
+      throw CommonErrors.forbidden('only admins and curators may add works to this collection; ask a curator to add yours or to open the collection to contributions', { key: 'collection.filing_forbidden', params: { id } });
+    }
+  }
+
+  async create(actor: Actor, input: { name: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public'; openToContributions?: boolean }): Promise<Collection> {
     if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections', { key: 'collection.manage_forbidden' });
     const name = parseLangMap(input.name, 'name');
     if (input.parentId) {
@@ -64,12 +99,17 @@ export class CollectionService {
       created_at: now,
       updated_at: now,
       download_policy: null,
+      open_to_contributions: input.openToContributions ? 1 : 0,
     };
     await this.repo.insert(row);
     return toCollection(row);
   }
 
-  async update(actor: Actor, id: string, input: { name?: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public'; downloadPolicy?: DownloadPolicy | null }): Promise<Collection> {
+  async update(
+    actor: Actor,
+    id: string,
+    input: { name?: LangMap; description?: LangMap | null; parentId?: string | null; visibility?: 'private' | 'public'; downloadPolicy?: DownloadPolicy | null; openToContributions?: boolean },
+  ): Promise<Collection> {
     if (actor.kind !== 'user' || !hasRole(actor, ['admin', 'curator'])) throw CommonErrors.forbidden('only admins and curators manage collections', { key: 'collection.manage_forbidden' });
     await this.requireExists(id);
     if (input.parentId) {
@@ -85,6 +125,7 @@ export class CollectionService {
         ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
         ...(input.visibility ? { visibility: input.visibility } : {}),
         ...(input.downloadPolicy !== undefined ? { download_policy: input.downloadPolicy } : {}),
+        ...(input.openToContributions !== undefined ? { open_to_contributions: input.openToContributions ? 1 : 0 } : {}),
       },
       new Date().toISOString(),
     );

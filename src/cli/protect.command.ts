@@ -56,7 +56,8 @@ function describeScan(r: ScanResult): string {
   if (r.watermark?.payload) {
     const copy = r.watermark.copy;
     lines.push(`  watermark ${r.watermark.payload}${copy ? ` — copy ${copy.serial} of work ${copy.workId} for ${copy.recipient ?? 'an unknown recipient'} (${copy.purpose}, ${copy.createdAt})` : ''}`);
-  } else if (r.watermark) lines.push('  no watermark of this archive');
+  } else if (r.watermark?.hidden) lines.push('  watermark of this archive, on a copy you may not see');
+  else if (r.watermark) lines.push('  no watermark of this archive');
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ export const GOVERN_ERROR_KEYS = errorKeys({
   'not_found.api_token': ['id'],
   'auth.bad_credentials': [],
   'auth.current_password_wrong': [],
-  'auth.rate_limited': ['minutes'],
+  'auth.rate_limited': ['retryAfterSeconds'],
   'auth.csrf_header_missing': ['header'],
   /** `roles`: the roles that may, comma-separated (`admin,curator`); the client names them. */
   'auth.role_required': ['roles'],

@@ -5,6 +5,8 @@ import { authenticate } from './http-auth.js';
 import { IdentityRepository } from './identity.repository.js';
 import { identityRoutes } from './identity.routes.js';
 import { IdentityService } from './identity.service.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
+import { SignInThrottle } from './login-throttle.service.js';
 
 export interface GovernPorts {
   database: Database;
@@ -17,7 +19,8 @@ export interface GovernServices {
 
 /** Accounts, sessions, API tokens and roles; gives the HTTP layer the hook that says who is asking. */
 export function createGovernModule(ports: GovernPorts): ModuleParts<GovernServices> & { authenticate: RequestHook } {
-  const identity = new IdentityService(new IdentityRepository(ports.database), { sessionTtlHours: ports.config.sessionTtlHours });
+  const throttle = new SignInThrottle(new LoginThrottleRepository(ports.database));
+  const identity = new IdentityService(new IdentityRepository(ports.database), { sessionTtlHours: ports.config.sessionTtlHours }, throttle);
   return {
     services: { identity },
     routes: (api) => identityRoutes(api, { identity, secureCookies: ports.config.secureCookies }),

@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Database } from '../platform/db/database.js';
-import type { ApiTokensTable, UsersTable } from '../platform/db/schema.js';
+import type { ApiTokensTable, DB, UsersTable } from '../platform/db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
@@ -48,8 +48,29 @@ export class IdentityRepository {
     await this.db.updateTable('users').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
   }
 
-  async insertSession(row: { token_hash: string; user_id: string; created_at: string; expires_at: string }): Promise<void> {
-    await this.db.insertInto('sessions').values(row).execute();
+  /**
+   * Disables an account and, in the same transaction, revokes every API token it holds and ends
+   * its sessions: enabling it again later gives back the account, not the old credentials.
+   */
+  async disableUser(id: string, changes: Partial<Pick<UserRow, 'role' | 'display_name'>>, now: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ ...changes, disabled: 1, updated_at: now }).where('id', '=', id).execute();
+      await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    });
+  }
+
+  /**
+   * Opens a session unless the account is disabled by now. The user row is locked (PostgreSQL;
+   * SQLite writes one at a time), so a disable running at the same moment either sees this session
+   * and ends it, or commits first and this one is refused — never a session that outlives it.
+   */
+  async insertSessionIfActive(row: { token_hash: string; user_id: string; created_at: string; expires_at: string }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockActiveUser(trx, row.user_id))) return false;
+      await trx.insertInto('sessions').values(row).execute();
+      return true;
+    });
   }
 
   findSessionUser(tokenHash: string, now: string): Promise<UserRow | undefined> {
@@ -74,8 +95,20 @@ export class IdentityRepository {
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }
 
-  async insertApiToken(row: ApiTokenRow): Promise<void> {
-    await this.db.insertInto('api_tokens').values(row).execute();
+  /** Stores a new API token unless the account is disabled by now (the same lock as insertSessionIfActive). */
+  async insertApiTokenIfActive(row: ApiTokenRow): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockActiveUser(trx, row.user_id))) return false;
+      await trx.insertInto('api_tokens').values(row).execute();
+      return true;
+    });
+  }
+
+  private async lockActiveUser(trx: Transaction<DB>, userId: string): Promise<boolean> {
+    let query = trx.selectFrom('users').select('disabled').where('id', '=', userId);
+    if (this.database.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row !== undefined && row.disabled === 0;
   }
 
   findApiTokenUser(tokenHash: string): Promise<(UserRow & { token_id: string }) | undefined> {

@@ -5,14 +5,12 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { itemsOf, OK, okSchema } from '../platform/http/api-contract.js';
 import { apiTokenSchema, newApiTokenSchema, roleSchema, userSchema } from './identity.contract.js';
 import type { IdentityService } from './identity.service.js';
-import { LoginThrottle } from './login-throttle.js';
 
 const tags = ['accounts'];
 
 /** Sign-in, sessions, API tokens and (for admins) user management. */
 export function identityRoutes(api: Api, deps: { identity: IdentityService; secureCookies: boolean }): void {
   const { identity } = deps;
-  const throttle = new LoginThrottle();
 
   api.post(
     '/auth/login',
@@ -20,21 +18,12 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
       schema: { tags, body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }), response: { 200: z.object({ user: userSchema }) } },
     },
     async (request, reply) => {
-      const userKey = `user:${request.body.username.trim().toLowerCase()}`;
-      const keys = [userKey, `ip:${request.ip}`];
-      const wait = throttle.retryAfterSeconds(keys);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        const minutes = Math.ceil(wait / 60);
-        throw new AppError('rate_limited', `too many failed sign-ins; try again in ${minutes} minute(s)`, { key: 'auth.rate_limited', params: { minutes } });
-      }
       try {
-        const { token, user, expiresAt } = await identity.login(request.body.username, request.body.password);
-        throttle.reset(userKey);
+        const { token, user, expiresAt } = await identity.login(request.body.username, request.body.password, { ip: request.ip });
         setSessionCookie(reply, token, expiresAt, deps.secureCookies);
         return { user };
       } catch (error) {
-        if (error instanceof AppError && error.code === 'bad_credentials') throttle.recordFailure(keys);
+        if (error instanceof AppError && error.code === 'rate_limited' && typeof error.params?.retryAfterSeconds === 'number') reply.header('retry-after', String(error.params.retryAfterSeconds));
         throw error;
       }
     },

@@ -3,6 +3,7 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId, newSecret } from '../platform/ids.js';
 import type { ApiToken, PublicUser } from './identity.contract.js';
 import type { ApiTokenRow, IdentityRepository, UserRow } from './identity.repository.js';
+import type { SignInThrottle } from './login-throttle.service.js';
 import { hashPassword, passwordError, verifyPassword } from './password.js';
 import { ROLES, type Actor, type Role } from './roles.js';
 
@@ -46,6 +47,8 @@ export class IdentityService {
   constructor(
     private readonly repo: IdentityRepository,
     private readonly options: { sessionTtlHours: number },
+    /** Sign-in throttling by account and client; without it (tools, tests) sign-in is not throttled. */
+    private readonly throttle: SignInThrottle | null = null,
   ) {}
 
   async createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
@@ -75,8 +78,17 @@ export class IdentityService {
     return (await this.repo.countUsers()) > 0;
   }
 
-  /** Checks a password and opens a session; the same message for unknown users and wrong passwords. */
-  async login(username: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+  /**
+   * Checks a password and opens a session; the same message for unknown users and wrong passwords.
+   * `client.ip` (the requester's address) puts the check behind the sign-in throttle: too many
+   * failures answer rate_limited with the seconds to wait, before the password is even checked.
+   */
+  async login(username: string, password: string, client?: { ip: string }): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+    if (!this.throttle || !client) return this.checkAndOpenSession(username, password);
+    return this.throttle.guard(username, client.ip, () => this.checkAndOpenSession(username, password), (error) => error instanceof AppError && error.code === 'bad_credentials');
+  }
+
+  private async checkAndOpenSession(username: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
     const row = await this.repo.findUserByUsername(username.trim().normalize('NFC'));
     // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
     const ok = row ? await verifyPassword(row.password_hash, password) : await verifyPassword(await getDummyHash(), password);
@@ -84,7 +96,10 @@ export class IdentityService {
     const token = newSecret('wys');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.options.sessionTtlHours * 3_600_000);
-    await this.repo.insertSession({ token_hash: tokenHash(token), user_id: row.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
+    // Disabled while the password was being checked: no session (re-enabling must not revive one).
+    if (!(await this.repo.insertSessionIfActive({ token_hash: tokenHash(token), user_id: row.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() }))) {
+      throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
+    }
     return { token, user: toPublicUser(row), expiresAt };
   }
 
@@ -120,7 +135,7 @@ export class IdentityService {
       last_used_at: null,
       revoked_at: null,
     };
-    await this.repo.insertApiToken(row);
+    if (!(await this.repo.insertApiTokenIfActive(row))) throw CommonErrors.unauthenticated();
     return { token, id: row.id };
   }
 
@@ -158,17 +173,13 @@ export class IdentityService {
     if (badPassword) throw badPassword;
     const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
     if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin', { key: 'user.last_admin' });
-    await this.repo.updateUser(
-      id,
-      {
-        ...(changes.role ? { role: changes.role } : {}),
-        ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
-        ...(changes.displayName ? { display_name: changes.displayName.trim() } : {}),
-      },
-      new Date().toISOString(),
-    );
+    const fields = { ...(changes.role ? { role: changes.role } : {}), ...(changes.displayName ? { display_name: changes.displayName.trim() } : {}) };
+    const now = new Date().toISOString();
+    // Disabling revokes the account's API tokens for good (re-enabling must not revive them).
+    if (changes.disabled === true) await this.repo.disableUser(id, fields, now);
+    else await this.repo.updateUser(id, { ...fields, ...(changes.disabled === false ? { disabled: 0 } : {}) }, now);
     if (changes.password !== undefined) await this.changePassword(id, null, changes.password);
-    if (changes.disabled === true || changes.role) await this.repo.deleteSessionsOf(id);
+    if (changes.role) await this.repo.deleteSessionsOf(id);
     return this.getUser(id);
   }
 

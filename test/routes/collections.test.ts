@@ -178,6 +178,10 @@ describe.each(await testDialects())('collections (%s)', (dialect) => {
     const own = await createWork(ctx, creator.headers, { title: { en: 'Creator work' } });
     const moved = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${own.id}`, headers: creator.headers, payload: { expectedVersion: 1, collectionId: 'no-such-collection' } });
     expect(moved.statusCode, moved.body).toBe(404);
+    // A curated public collection takes a creator's work only once a curator opens it to contributions.
+    const intoCurated = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${own.id}`, headers: creator.headers, payload: { expectedVersion: 1, collectionId: sibling.id } });
+    expect(intoCurated.statusCode, intoCurated.body).toBe(403);
+    expect((await patchCollection(sibling.id, { openToContributions: true })).statusCode).toBe(200);
     const intoPublic = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${own.id}`, headers: creator.headers, payload: { expectedVersion: 1, collectionId: sibling.id } });
     expect(intoPublic.statusCode, intoPublic.body).toBe(200);
     expect(intoPublic.json()).toMatchObject({ collectionId: sibling.id, version: 2 });

@@ -88,7 +88,7 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
       ['creator A (owner)', creatorA.headers],
     ];
 
-    const collection = await ctx.server.inject({ method: 'POST', url: '/api/collections', headers: curator.headers, payload: { name: { en: 'Open shelf' }, visibility: 'public' } });
+    const collection = await ctx.server.inject({ method: 'POST', url: '/api/collections', headers: curator.headers, payload: { name: { en: 'Open shelf' }, visibility: 'public', openToContributions: true } });
     expect(collection.statusCode, collection.body).toBe(201);
     collectionId = (collection.json() as { id: string }).id;
 

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api';
 import { errorText } from '../components/ErrorMessage';
@@ -21,10 +21,23 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // When the server throttles sign-in (429): the moment another attempt is allowed, counted down on the button.
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const errorRef = useRef<HTMLParagraphElement>(null);
   const id = useId();
 
   usePageTitle(t('login.title'));
+
+  useEffect(() => {
+    if (retryAt === null) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= retryAt) setRetryAt(null);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [retryAt]);
+  const waitSeconds = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,8 +48,16 @@ export function LoginPage() {
       setUser(user);
       navigate(safeNext(params.get('next')), { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : errorText(e, t));
-      setPassword('');
+      const wait = e instanceof ApiError && e.status === 429 ? Number(e.params?.retryAfterSeconds) : NaN;
+      if (Number.isFinite(wait) && wait > 0) {
+        setRetryAt(Date.now() + wait * 1000);
+        setNow(Date.now());
+        // The password was not checked, so it stays for the next try.
+        setError(wait < 120 ? t('login.throttled', { seconds: wait }) : t('login.throttledMinutes', { minutes: Math.ceil(wait / 60) }));
+      } else {
+        setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : errorText(e, t));
+        setPassword('');
+      }
       requestAnimationFrame(() => errorRef.current?.focus());
     } finally {
       setBusy(false);
@@ -83,8 +104,8 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </div>
-        <button type="submit" className="button button-primary" data-testid="login-submit" disabled={busy}>
-          {busy ? t('login.busy') : t('login.submit')}
+        <button type="submit" className="button button-primary" data-testid="login-submit" disabled={busy || waitSeconds > 0}>
+          {busy ? t('login.busy') : waitSeconds > 0 ? t('login.retryIn', { seconds: waitSeconds }) : t('login.submit')}
         </button>
       </form>
     </div>

@@ -13,6 +13,7 @@ interface Draft {
   description: LangDraft;
   parentId: string;
   visibility: Visibility;
+  openToContributions: boolean;
 }
 
 function toDraft(collection: Collection | null, parentId = ''): Draft {
@@ -21,6 +22,7 @@ function toDraft(collection: Collection | null, parentId = ''): Draft {
     description: toLangDraft(collection?.description),
     parentId: collection ? (collection.parentId ?? '') : parentId,
     visibility: collection?.visibility ?? 'private',
+    openToContributions: collection?.openToContributions ?? false,
   };
 }
 
@@ -93,6 +95,7 @@ export function CollectionForm({ collection, collections, testIdPrefix, submitLa
         ...(same(description, collection.description) ? {} : { description }),
         ...(parentId === collection.parentId ? {} : { parentId }),
         ...(draft.visibility === collection.visibility ? {} : { visibility: draft.visibility }),
+        ...(draft.openToContributions === collection.openToContributions ? {} : { openToContributions: draft.openToContributions }),
       };
       if (Object.keys(changes).length === 0) {
         setProblem(null);
@@ -100,7 +103,7 @@ export function CollectionForm({ collection, collections, testIdPrefix, submitLa
         return;
       }
     } else {
-      changes = { name, parentId, visibility: draft.visibility, ...(description ? { description } : {}) };
+      changes = { name, parentId, visibility: draft.visibility, openToContributions: draft.openToContributions, ...(description ? { description } : {}) };
     }
     setBusy(true);
     setProblem(null);
@@ -155,6 +158,21 @@ export function CollectionForm({ collection, collections, testIdPrefix, submitLa
             {t('collections.visibilityHint')}
           </p>
         </div>
+      </div>
+      <div className="field">
+        <label>
+          <input
+            type="checkbox"
+            checked={draft.openToContributions}
+            onChange={(e) => set('openToContributions', e.target.checked)}
+            aria-describedby={`${id}-open-hint`}
+            data-testid={`${testIdPrefix}-open`}
+          />{' '}
+          {t('collections.openToContributions')}
+        </label>
+        <p className="hint" id={`${id}-open-hint`}>
+          {t('collections.openToContributionsHint')}
+        </p>
       </div>
       {/* Most collections need only a name: the description stays folded away until it has text or is asked for. */}
       <details className="collection-description" open={Boolean(collection?.description) || undefined} data-testid={`${testIdPrefix}-description-toggle`}>

@@ -16,8 +16,9 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 }
 
 /**
- * What the watermark decoder read: nothing, a payload of this archive's mark and, for those who
- * manage the work, the copy it names (serial, recipient, purpose, reference, date).
+ * What the watermark decoder read: nothing; this archive's mark on a copy the reader may not see
+ * (no serial, no details); or its payload and, for those who may see it, the copy it names
+ * (serial, recipient, purpose, reference, date).
  */
 export function WatermarkNote({ finding, headingLevel = 4 }: { finding: WatermarkFinding | null; headingLevel?: 2 | 4 }) {
   const { t, lang, formatDateTime } = useI18n();
@@ -27,7 +28,12 @@ export function WatermarkNote({ finding, headingLevel = 4 }: { finding: Watermar
     <div className="watermark-note" data-testid="watermark" data-payload={finding?.payload ?? ''}>
       <Heading className="watermark-heading">{t('scan.watermark')}</Heading>
       {!finding && <p className="muted">{t('scan.watermark.notRead')}</p>}
-      {finding && !finding.payload && <p className="muted">{t('scan.watermark.none')}</p>}
+      {finding && !finding.payload && !finding.hidden && <p className="muted">{t('scan.watermark.none')}</p>}
+      {finding?.hidden && (
+        <p data-testid="watermark-hidden">
+          {t('scan.watermark.hiddenCopy', { confidence: new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(finding.confidence) })}
+        </p>
+      )}
       {finding?.payload && (
         <>
           <p>
