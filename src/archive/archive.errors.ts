@@ -20,6 +20,8 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   'collection.manage_forbidden': [],
   'collection.nested_in_itself': [],
   'collection.too_deep': ['max'],
+  /** A creator tried to file a work into a curated collection that is not theirs and not open to contributions. */
+  'collection.filing_forbidden': ['id'],
   'file.add_forbidden': [],
   'file.empty': [],
   /** `limitBytes`: the upload limit (parameters named *Bytes are byte counts the client writes as sizes). */
@@ -30,6 +32,12 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   'notice.not_rendered': ['mediaType'],
   'upload.not_multipart': [],
   'upload.no_file': [],
+  /** The file does not fit in the uploader's quota (`usedBytes` of `quotaBytes`, both byte counts). */
+  'upload.quota_exceeded': ['usedBytes', 'quotaBytes'],
+  /** A file past the most one request may carry (`max`); it was not read. */
+  'upload.too_many_files': ['max'],
+  /** The request held more files than the server reads (`read`: how many it read); the rest were not received. */
+  'upload.files_not_read': ['read'],
   'job.already_requeued': ['id'],
   'export.selection': [],
   'export.no_target': [],
@@ -42,6 +50,26 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   'export.blob_missing': ['label', 'sha256'],
   'export.blob_changed': ['label', 'sha256', 'actual'],
   'export.blob_size': ['label', 'sha256', 'size', 'expected'],
+  // Why `wenyuan import` did not import something it found (`path`: relative to the import folder).
+  'import.hidden': ['path'],
+  /** `other`: the folder already read (`.` for the import folder itself). */
+  'import.folder_repeat': ['path', 'other'],
+  'import.link_outside': ['path', 'target'],
+  'import.link_broken': ['path'],
+  'import.link_loop': ['path'],
+  'import.fifo': ['path'],
+  'import.socket': ['path'],
+  'import.device': ['path'],
+  'import.special': ['path'],
+  'import.folder_unreadable': ['path', 'error'],
+  'import.vanished': ['path'],
+  'import.not_regular': ['path'],
+  'import.permission_denied': ['path'],
+  /** `mediaType`: what the bytes are (application/octet-stream when unknown). */
+  'import.not_media': ['path', 'mediaType'],
+  // Records imports: a file of the folder that no record names or matches, or a mapping with no "files" rule.
+  'import.no_record': ['path'],
+  'import.no_file_rules': ['path'],
 });
 
 declare module '../platform/errors.js' {

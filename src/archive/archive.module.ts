@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { DisplayPixels } from '../media/image-probe.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { Database } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
@@ -29,11 +30,14 @@ export interface ArchivePorts {
   jobs: JobQueue;
   /** Nudges this process's workers after a job is queued. */
   wakeWorkers: () => void;
-  config: { maxUploadBytes: number; maxImagePixels: number; fixityIntervalHours: number };
+  config: { maxUploadBytes: number; maxImagePixels: number; fixityIntervalHours: number; uploadQuotaBytes: number; staffUploadQuotaBytes: number; maxFilesPerUpload: number };
 }
 
-/** Marks a public display copy before it is stored (protect's invisible watermark). */
-export type DisplayMarker = (sourceSha256: string, image: Buffer) => Promise<Buffer>;
+/**
+ * Marks a public display copy before it is stored (protect's invisible watermark): gets the decoded
+ * pixels, returns the encoded marked copy or null to leave it unmarked.
+ */
+export type DisplayMarker = (sourceSha256: string, pixels: DisplayPixels) => Promise<Buffer | null>;
 
 /**
  * The points where modules above the archive plug into it, so the archive never imports them:
@@ -82,9 +86,9 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   };
 
   const workRepository = new WorkRepository(database);
-  const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources);
-  const ingest = new IngestService(blobs, works, workRepository, config);
   const collections = new CollectionService(new CollectionRepository(database));
+  const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources, (actor, id) => collections.requireFilingAllowed(actor, id));
+  const ingest = new IngestService(blobs, works, workRepository, config);
   const downloads = new DownloadPolicyService((collectionId) => collections.downloadPolicyOf(collectionId));
   const fixity = new FixityService(database, workRepository, blobs);
   const blobSweep = new BlobSweepService(database, blobs);
@@ -94,8 +98,8 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   return {
     services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, extensions },
     routes: (api) => {
-      workRoutes(api, { works, collections, downloads });
-      uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes });
+      workRoutes(api, { works, downloads });
+      uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes, maxFilesPerUpload: config.maxFilesPerUpload });
       fileRoutes(api, { works, downloads, blobs });
       collectionRoutes(api, { collections });
       vocabularyRoutes(api);
@@ -106,7 +110,7 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
         blobs,
         repo: workRepository,
         maxImagePixels: config.maxImagePixels,
-        mark: (sha256, image) => (displayMarker ? displayMarker(sha256, image) : Promise.resolve(image)),
+        marker: () => displayMarker,
       }),
       [FIXITY_JOB]: async (payload) => {
         await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');

@@ -6,13 +6,16 @@ export interface SweepReport {
   unreferenced: number;
   removed: number;
   freedBytes: number;
+  /** Temporary files of dead or stuck uploads removed (their bytes are in freedBytes). */
+  temporariesRemoved: number;
   dryRun: boolean;
 }
 
 /**
- * Deletes blobs that no database row refers to: the bytes of files that were refused after they
- * were streamed in (corrupt, empty, a bomb), or of a crash before the commit. Only blobs older
- * than the grace period go, so an ingest that is between storing and committing is never hit.
+ * Deletes blobs that no database row refers to: the bytes of a crash between storing and the
+ * commit, or of a record import that refused a file (refused uploads never enter the store:
+ * IngestService stages them). Only blobs older than the grace period go, and an upload of bytes
+ * already stored touches them, so an ingest between storing and committing is never hit.
  */
 export class BlobSweepService {
   constructor(
@@ -23,7 +26,7 @@ export class BlobSweepService {
 
   async sweep(options: { dryRun?: boolean; now?: number } = {}): Promise<SweepReport> {
     const now = options.now ?? Date.now();
-    const report: SweepReport = { scanned: 0, unreferenced: 0, removed: 0, freedBytes: 0, dryRun: Boolean(options.dryRun) };
+    const report: SweepReport = { scanned: 0, unreferenced: 0, removed: 0, freedBytes: 0, temporariesRemoved: 0, dryRun: Boolean(options.dryRun) };
     let batch: string[] = [];
     const flush = async () => {
       const referenced = await this.referenced(batch);
@@ -33,8 +36,11 @@ export class BlobSweepService {
         if (storedAt === null || now - storedAt < this.graceMs) continue;
         report.unreferenced++;
         if (options.dryRun) continue;
-        // Look again right before deleting: a new work may have adopted these bytes meanwhile.
+        // Look again right before deleting: a new work may have adopted these bytes meanwhile, or
+        // an upload of the same bytes may be under way (it touched the file: a fresh storedAt).
         if ((await this.referenced([sha256])).size > 0) continue;
+        const touchedAt = await this.blobs.storedAt(sha256);
+        if (touchedAt === null || now - touchedAt < this.graceMs) continue;
         report.freedBytes += (await this.blobs.size(sha256)) ?? 0;
         await this.blobs.remove(sha256);
         report.removed++;
@@ -47,6 +53,12 @@ export class BlobSweepService {
       if (batch.length >= 500) await flush();
     }
     if (batch.length > 0) await flush();
+    if (!options.dryRun) {
+      // Partial uploads whose writer died or that are past the age cap.
+      const temporaries = this.blobs.removeStaleTemporaries?.() ?? { removed: 0, freedBytes: 0 };
+      report.temporariesRemoved = temporaries.removed;
+      report.freedBytes += temporaries.freedBytes;
+    }
     return report;
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WorkRepository } from './work.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { PermanentJobError, type JobHandler } from '../platform/jobs/worker.js';
-import { makeDisplayImage, makePlaceholder } from '../media/image-probe.js';
+import { DisplayRenderError, makeDisplayImage, makePlaceholder, type DisplayPixels } from '../media/image-probe.js';
 
 const payloadSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
@@ -14,8 +14,11 @@ export function displayDerivativeHandler(deps: {
   blobs: BlobStore;
   repo: WorkRepository;
   maxImagePixels: number;
-  /** Marks the public display copy (an invisible watermark naming the work), when configured. */
-  mark?: (sourceSha256: string, image: Buffer) => Promise<Buffer>;
+  /**
+   * Marks the public display copy (an invisible watermark naming the work), when configured: gets
+   * the decoded pixels and returns the encoded copy, or null to leave it unmarked.
+   */
+  marker?: () => ((sourceSha256: string, pixels: DisplayPixels) => Promise<Buffer | null>) | null;
 }): JobHandler {
   return async (payload) => {
     const parsed = payloadSchema.safeParse(payload);
@@ -25,12 +28,15 @@ export function displayDerivativeHandler(deps: {
     if (!local || !(await deps.blobs.has(sha256))) throw new PermanentJobError(`blob ${sha256} is missing from the store`);
     let display;
     try {
-      display = await makeDisplayImage(local, deps.maxImagePixels);
+      // One decode feeds the display copy and its watermark.
+      const mark = deps.marker?.();
+      display = await makeDisplayImage(local, deps.maxImagePixels, mark ? (pixels) => mark(sha256, pixels) : undefined);
     } catch (error) {
-      throw new PermanentJobError(`cannot render ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
+      // An undecodable image stays so; a failure while marking (the database, say) is worth a retry.
+      if (error instanceof DisplayRenderError) throw new PermanentJobError(`cannot render ${sha256}: ${error.message}`);
+      throw error;
     }
-    const data = deps.mark ? await deps.mark(sha256, display.data) : display.data;
-    const stored = await deps.blobs.putBuffer(data, { durable: false });
+    const stored = await deps.blobs.putBuffer(display.data, { durable: false });
     const thumbnail = (await deps.repo.derivativesOf([sha256])).find((d) => d.name === 'thumbnail');
     if (thumbnail && (await deps.blobs.has(thumbnail.sha256))) {
       await deps.repo.setPlaceholder(sha256, await makePlaceholder(await deps.blobs.read(thumbnail.sha256)));

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import type { DB, DerivativesTable, WorkEventsTable, WorkFilesTable, WorksTable, WorkVersionsTable } from '../platform/db/schema.js';
 
@@ -12,7 +12,7 @@ export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
 /** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
-export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf'>;
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion'>;
 
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
@@ -141,6 +141,43 @@ export class WorkRepository {
       .values(row)
       .onConflict((oc) => oc.columns(['source_sha256', 'name']).doUpdateSet({ sha256: row.sha256, width: row.width, height: row.height, media_type: row.media_type, created_at: row.created_at }))
       .execute();
+  }
+
+  /** Whether a derivative of this name (thumbnail, display) is recorded for the file. */
+  async hasDerivative(executor: Executor, sourceSha256: string, name: string): Promise<boolean> {
+    const row = await executor.selectFrom('derivatives').select('sha256').where('source_sha256', '=', sourceSha256).where('name', '=', name).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Upload usage: the bytes of the distinct files in the works `ownerId` owns. Bytes in two of
+   * their works count once; bytes another user also holds count for each of them (so the figure
+   * never tells whether someone else has the same file).
+   */
+  async uploadedBytes(ownerId: string, executor: Executor = this.db): Promise<number> {
+    const row = await executor
+      .selectFrom((eb) =>
+        eb.selectFrom('work_files').innerJoin('works', 'works.id', 'work_files.work_id').select(['work_files.sha256', 'work_files.size']).distinct().where('works.owner_id', '=', ownerId).as('owned'),
+      )
+      .select((eb) => eb.fn.sum<number | string | null>('owned.size').as('bytes'))
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
+  /** Holds the owner's upload accounting until the transaction ends (SQLite runs one write transaction at a time already). */
+  async lockUploadsOf(trx: Transaction<DB>, ownerId: string): Promise<void> {
+    if (this.database.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`uploads:${ownerId}`}))`.execute(trx);
+  }
+
+  /**
+   * Takes the key (owner, sha256) for the work an upload is creating. Returns null when taken, or
+   * the work that already holds it: a concurrent identical upload that committed first.
+   */
+  async takeUploadKey(trx: Transaction<DB>, row: { owner_id: string; sha256: string; work_id: string; created_at: string }): Promise<string | null> {
+    const taken = await trx.insertInto('upload_keys').values(row).onConflict((oc) => oc.columns(['owner_id', 'sha256']).doNothing()).returning('work_id').executeTakeFirst();
+    if (taken) return null;
+    const holder = await trx.selectFrom('upload_keys').select('work_id').where('owner_id', '=', row.owner_id).where('sha256', '=', row.sha256).executeTakeFirstOrThrow();
+    return holder.work_id;
   }
 
   async setPlaceholder(sha256: string, placeholder: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { requireUser } from '../govern/http-auth.js';
 import type { Api } from '../platform/http/api.js';
-import type { CollectionService } from './collection.service.js';
 import type { DownloadPolicyService } from './download-policy.js';
 import { itemsOf } from '../platform/http/api-contract.js';
 import { downloadPolicySchema, visibilitySchema, workDetailSchema, workEventSchema, workVersionDetailSchema, workVersionSchema } from './work.contract.js';
@@ -15,8 +14,8 @@ const visibility = visibilitySchema;
 const metadataInput = z.record(z.string(), z.unknown()).describe('Work metadata; see WorkMetadata in docs/metadata.md');
 
 /** Reading, describing, versioning and restoring works. */
-export function workRoutes(api: Api, deps: { works: WorkService; collections: CollectionService; downloads: DownloadPolicyService }): void {
-  const { works, collections, downloads } = deps;
+export function workRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService }): void {
+  const { works, downloads } = deps;
   const detail = async (actor: Parameters<typeof presentWork>[0], id: string) => {
     const { work, files, derivatives } = await works.withFiles(actor, id);
     return presentWork(actor, work, files, derivatives, await downloads.forWork(work));
@@ -31,8 +30,7 @@ export function workRoutes(api: Api, deps: { works: WorkService; collections: Co
       schema: { tags, body: z.object({ metadata: metadataInput, visibility: visibility.optional(), collectionId: z.string().max(64).nullable().optional() }), response: { 201: workDetailSchema } },
     },
     async (request, reply) => {
-      // An unknown collection would otherwise fail the foreign key as a 500; a hidden one must not be guessable.
-      if (request.body.collectionId) await collections.get(request.actor, request.body.collectionId);
+      // The service refuses an unknown or hidden collection (404) and one the actor may not file into (403).
       const work = await works.create(request.actor, {
         metadata: request.body.metadata as never,
         ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
@@ -62,7 +60,6 @@ export function workRoutes(api: Api, deps: { works: WorkService; collections: Co
     },
     async (request) => {
       const { expectedVersion, metadata, visibility: vis, collectionId, downloadPolicy, note } = request.body;
-      if (collectionId) await collections.get(request.actor, collectionId);
       await works.update(request.actor, request.params.id, {
         expectedVersion,
         ...(metadata ? { metadata: metadata as never } : {}),

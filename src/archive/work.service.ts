@@ -47,6 +47,15 @@ export interface UpdateWorkInput {
   note?: string;
 }
 
+/** Steps a caller adds to a work's writing transaction (upload keys, quota), run last before the commit. */
+export interface WriteHooks {
+  /** Throwing here rolls the whole write back. `attached`: the files this write added (not those the work held already). */
+  beforeCommit?: (trx: Transaction<DB>, workId: string, attached: readonly string[]) => Promise<void>;
+}
+
+/** Throws unless the actor may file works into the collection (404 unknown or hidden, 403 not allowed). */
+export type CollectionFiling = (actor: Actor, collectionId: string) => Promise<void>;
+
 /** Keeps the search index in step with works, inside the same transaction. */
 export interface WorkIndexer {
   indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }): Promise<void>;
@@ -127,11 +136,14 @@ export class WorkService {
     private readonly imageJobs: readonly string[] = [DISPLAY_JOB],
     /** Events other modules keep about works (registrations, issued copies), merged into a work's events. */
     private readonly eventSources: readonly WorkEventSource[] = [],
+    /** Refuses a collection the actor may not file works into (collection.service: requireFilingAllowed). */
+    private readonly requireFiling: CollectionFiling | null = null,
   ) {}
 
-  async create(actor: Actor, input: CreateWorkInput): Promise<Work> {
+  async create(actor: Actor, input: CreateWorkInput, hooks: WriteHooks = {}): Promise<Work> {
     if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works', { key: 'work.create_forbidden' });
     const metadata = validateMetadata(input.metadata);
+    if (input.collectionId) await this.requireFiling?.(actor, input.collectionId);
     const files = input.files ?? [];
     const now = new Date().toISOString();
     const id = newId();
@@ -165,12 +177,13 @@ export class WorkService {
       });
       await this.repo.insertEvent(trx, { work_id: id, type: 'created', actor_id: actor.id, at: now, detail: JSON.stringify({ files: files.map((f) => f.sha256), sourceKey: input.sourceKey ?? null }) });
       await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+      await hooks.beforeCommit?.(trx, id, files.map((f) => f.sha256));
       return toWork(row);
     });
   }
 
   /** Adds files to an existing work (a new version is not needed: files are content, not description). */
-  async addFiles(actor: Actor, workId: string, files: StoredFileInput[]): Promise<Work> {
+  async addFiles(actor: Actor, workId: string, files: StoredFileInput[], hooks: WriteHooks = {}): Promise<Work> {
     const row = await this.requireEditable(actor, workId);
     const now = new Date().toISOString();
     await this.repo.transaction(async (trx) => {
@@ -187,6 +200,7 @@ export class WorkService {
       if (fresh.length > 0) {
         await this.repo.insertEvent(trx, { work_id: workId, type: 'files_added', actor_id: actorId(actor), at: now, detail: JSON.stringify({ files: fresh.map((f) => f.sha256) }) });
       }
+      await hooks.beforeCommit?.(trx, workId, fresh.map((f) => f.sha256));
     });
     return toWork((await this.repo.findById(workId))!);
   }
@@ -214,7 +228,12 @@ export class WorkService {
         await this.repo.upsertDerivative(trx, { source_sha256: file.sha256, name: d.name, sha256: d.sha256, media_type: d.mediaType, width: d.width, height: d.height, created_at: now });
       }
       if (file.kind === 'image') {
-        for (const kind of this.imageJobs) await this.jobs.enqueue(trx, kind, { sha256: file.sha256 }, { dedupeKey: `${kind}:${file.sha256}` });
+        for (const kind of this.imageJobs) {
+          // Display copies belong to the bytes, not the work: bytes archived before keep theirs (a
+          // remake would orphan the old copy). A pending job is covered by the dedupe key.
+          if (kind === DISPLAY_JOB && (await this.repo.hasDerivative(trx, file.sha256, 'display'))) continue;
+          await this.jobs.enqueue(trx, kind, { sha256: file.sha256 }, { dedupeKey: `${kind}:${file.sha256}` });
+        }
       }
     }
   }
@@ -253,6 +272,8 @@ export class WorkService {
     const downloadPolicy = input.downloadPolicy === undefined ? row.download_policy : input.downloadPolicy;
     if (downloadPolicy !== row.download_policy) fields.push('downloadPolicy');
     if (fields.length === 0) return toWork(row);
+    // Moving a work into a collection is filing it there; taking it out of one is the owner's to do.
+    if (collectionId && collectionId !== row.collection_id) await this.requireFiling?.(actor, collectionId);
     const now = new Date().toISOString();
     const version = row.version + 1;
     await this.repo.transaction(async (trx) => {

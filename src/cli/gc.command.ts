@@ -8,6 +8,6 @@ export function registerGcCommand(program: Command): void {
   ).action(async (options: { dryRun?: boolean; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
     const report = await withApp(options, (app) => app.blobSweep.sweep({ dryRun: Boolean(options.dryRun) }));
     if (options.json) console.log(JSON.stringify(report));
-    else console.log(`${report.scanned} stored files, ${report.unreferenced} unreferenced, ${report.removed} removed (${(report.freedBytes / 1024 ** 2).toFixed(1)} MiB freed)${report.dryRun ? ' — dry run' : ''}`);
+    else console.log(`${report.scanned} stored files, ${report.unreferenced} unreferenced, ${report.removed} removed, ${report.temporariesRemoved} partial uploads removed (${(report.freedBytes / 1024 ** 2).toFixed(1)} MiB freed)${report.dryRun ? ' — dry run' : ''}`);
   });
 }

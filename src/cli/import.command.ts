@@ -1,11 +1,13 @@
 import { DISPLAY_JOB } from '../archive/work.service.js';
 import { FINGERPRINT_JOB } from '../protect/fingerprint.service.js';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { App } from '../app.js';
 import { ImportService, type ImportProgress, type ImportReport } from '../archive/import/import.service.js';
 import { loadMapping } from '../archive/import/mapping.js';
+import { reportCsv } from '../archive/import/report-csv.js';
 import { UrlFetcher } from '../archive/import/url-fetch.js';
 import type { TextEncodingOption } from '../archive/import/decode-text.js';
 import { VISIBILITIES, type Visibility } from '../archive/work.service.js';
@@ -19,6 +21,7 @@ interface ImportOptions {
   mapping?: string;
   dryRun?: boolean;
   json?: boolean;
+  report?: string;
   visibility?: Visibility;
   includeAll?: boolean;
   collection?: string;
@@ -32,7 +35,11 @@ interface ImportOptions {
 
 const ENCODINGS: readonly TextEncodingOption[] = ['auto', 'utf-8', 'gb18030'];
 
-/** `wenyuan import`: archive a folder of files, or records with a mapping; exit 2 when some items failed. */
+/**
+ * `wenyuan import`: archive a folder of files, or records with a mapping. Every entry found is
+ * imported or reported; exit 2 when something was not imported other than by the import's rules
+ * (hidden entries, files that are not media, links to a folder already read, files no record takes).
+ */
 export function registerImportCommand(program: Command): void {
   addInstanceOptions(
     program
@@ -46,6 +53,7 @@ export function registerImportCommand(program: Command): void {
       .option('--mapping <file>', 'mapping from records to work metadata and files (see mappings/README.md)')
       .option('--dry-run', 'read, map, hash and check everything, report what would happen, write nothing (URLs are checked against the allowed hosts, not downloaded)')
       .option('--json', 'print the report as one JSON object on stdout (no progress bar)')
+      .option('--report <file.csv>', 'also write the report as CSV, one row per item, for a spreadsheet (cells a spreadsheet would run as formulas start with \')')
       .option(
         '--visibility <visibility>',
         'private or public. New works are private unless this says public; when given, it also applies to works the import finds already archived (left out, their visibility stays as it is)',
@@ -68,7 +76,7 @@ export function registerImportCommand(program: Command): void {
     const progress = options.json ? null : progressPrinter();
     const { report, derivatives } = await withApp(options, async (app) => {
       const actor = await cliActor(app, options.as, Boolean(options.dryRun));
-      if (options.collection) await app.collections.get(actor, options.collection);
+      if (options.collection) await app.collections.requireFilingAllowed(actor, options.collection);
       const importer = new ImportService({
         ingest: app.ingest,
         works: app.works,
@@ -102,6 +110,7 @@ export function registerImportCommand(program: Command): void {
       return { report, derivatives };
     });
     const notes = visibilityNotes(report, Boolean(options.dryRun), options.visibility);
+    if (options.report) await writeFile(options.report, reportCsv(report));
     if (options.json) {
       const { items, ...counts } = report;
       process.stdout.write(`${JSON.stringify({ ...counts, notes, items })}\n`);
@@ -146,8 +155,8 @@ async function cliActor(app: App, username: string | undefined, dryRun: boolean)
 /** Every skipped and failed item with its reason, the counts, and the notes. */
 function summary(report: ImportReport, notes: string[], dryRun: boolean, derivatives: number): string {
   const lines: string[] = [];
-  for (const item of report.items) if (item.status === 'skipped') lines.push(`skipped ${item.reason ?? item.item}`);
-  for (const item of report.items) if (item.status === 'failed') lines.push(`failed  ${item.reason ?? item.item}`);
+  for (const item of report.items) if (item.status === 'skipped') lines.push(`skipped ${printable(item.reason ?? item.item)}`);
+  for (const item of report.items) if (item.status === 'failed') lines.push(`failed  ${printable(item.reason ?? item.item)}`);
   const warned = report.items.filter((i) => i.warnings && i.warnings.length > 0).length;
   const published = report.items.filter((i) => i.changes?.some((c) => c.startsWith('visibility'))).length;
   const verb = dryRun ? 'would be ' : '';
@@ -160,6 +169,11 @@ function summary(report: ImportReport, notes: string[], dryRun: boolean, derivat
   );
   lines.push(...notes);
   return `${lines.join('\n')}\n`;
+}
+
+/** A reason as a terminal shows it safely: control characters (line breaks too) and bidirectional overrides of file names as \u{…}. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** What the visibility of the works means for visitors, and how to publish private ones. */
@@ -193,7 +207,7 @@ function progressPrinter(): { update: (p: ImportProgress) => void; end: () => vo
           bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} {item}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
           bar.start(total, 0, { item: '' });
         }
-        bar.update(done, { item: item.item.slice(-40) });
+        bar.update(done, { item: printable(item.item).slice(-40) });
         return;
       }
       const tenth = total ? Math.floor((done * 10) / total) : -1;

@@ -117,10 +117,11 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     const pair = [byItem.get('good.png')!, byItem.get('link-in.png')!];
     expect(pair.map((p) => p.status).sort()).toEqual(['imported', 'unchanged']);
     expect(pair[0]!.workId).toBe(pair[1]!.workId);
-    expect(report).toMatchObject({ imported: 5, unchanged: 1, failed: 2, skipped: 2 });
-    // Nothing found is dropped silently: the dot-file and the link out of the folder are listed with the reason.
+    expect(report).toMatchObject({ imported: 5, unchanged: 1, failed: 3, skipped: 1 });
+    // Nothing found is dropped silently: the dot-file (skipped by rule) and the link out of the folder
+    // (never followed, so a file the import could not take: failed) are listed with the reason.
     expect(byItem.get('.hidden.png')).toMatchObject({ status: 'skipped', reason: '.hidden.png: is a hidden file (its name starts with a dot); rename it to import it' });
-    expect(byItem.get('link-out.png')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^link-out\.png: is a link to .*outside\.png, outside the import folder/) });
+    expect(byItem.get('link-out.png')).toMatchObject({ status: 'failed', code: 'link_outside', reason: expect.stringMatching(/^link-out\.png: is a link to .*outside\.png, outside the import folder/) });
 
     const actor = { kind: 'user' as const, id: 'x', username: 'x', role: 'admin' as const };
     const title = async (item: string): Promise<string> => Object.values((await ctx.app.works.get(actor, byItem.get(item)!.workId!)).metadata.title)[0]!;
@@ -129,7 +130,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     expect(await title('report\u202Egnp.exe.png')).toBe('reportgnp.exe'); // override removed
 
     const rerun = await importJson(ctx, [dir]);
-    expect(rerun).toMatchObject({ imported: 0, unchanged: 6, failed: 2, skipped: 2 });
+    expect(rerun).toMatchObject({ imported: 0, unchanged: 6, failed: 3, skipped: 1 });
   });
 
   it('--dry-run reports what would happen and writes nothing', { timeout: 60_000 }, async () => {
@@ -139,7 +140,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
       const before = await footprint(fresh);
       const dry = await importJson(fresh, [dir, '--dry-run']);
       expect(await footprint(fresh)).toEqual(before);
-      expect(dry).toMatchObject({ code: 2, imported: 5, unchanged: 1, failed: 2, skipped: 2 });
+      expect(dry).toMatchObject({ code: 2, imported: 5, unchanged: 1, failed: 3, skipped: 1 });
       const real = await importJson(fresh, [dir]);
       // libvips's decoder detail varies between runs, so it is left out.
       const statuses = (r: ImportReport) => r.items.map((i) => [i.item, i.status === 'unchanged' ? 'imported' : i.status, i.reason?.replace(/(cannot be decoded|not a readable image): .*/, '$1') ?? null]);
@@ -148,7 +149,7 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
       expect(after.works).toBe(5);
       // A dry run of an already imported folder: all unchanged, still nothing written.
       const again = await importJson(fresh, [dir, '--dry-run']);
-      expect(again).toMatchObject({ imported: 0, unchanged: 6, failed: 2 });
+      expect(again).toMatchObject({ imported: 0, unchanged: 6, failed: 3 });
       expect(await footprint(fresh)).toEqual(after);
     } finally {
       await fresh.close();
@@ -162,7 +163,8 @@ describe.each(await testDialects())('wenyuan import <folder> (%s)', (dialect) =>
     expect(run.stdout).toMatch(/^failed {2}empty\.png: file is empty/m);
     expect(run.stdout).toMatch(/^failed {2}truncated\.jpg: /m);
     expect(run.stdout).toMatch(/^skipped \.hidden\.png: is a hidden file/m);
-    expect(run.stdout).toMatch(/\d+ imported, 0 updated, \d+ unchanged, 2 failed, 2 skipped/);
+    expect(run.stdout).toMatch(/^failed {2}link-out\.png: is a link to .*outside the import folder/m);
+    expect(run.stdout).toMatch(/\d+ imported, 0 updated, \d+ unchanged, 3 failed, 1 skipped/);
 
     const missing = await cli(ctx, ['import', path.join(dir, 'no-such-folder')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
@@ -201,7 +203,7 @@ describe('wenyuan import --json in its own process', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(['imported', 'updated', 'unchanged', 'failed', 'skipped', 'visibility', 'notes', 'items']);
-    expect(report).toMatchObject({ imported: 5, updated: 0, unchanged: 1, failed: 2, skipped: 2, visibility: { private: 5, public: 0 } });
+    expect(report).toMatchObject({ imported: 5, updated: 0, unchanged: 1, failed: 3, skipped: 1, visibility: { private: 5, public: 0 } });
     expect(result.stderr).toBe('');
   });
 });

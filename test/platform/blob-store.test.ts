@@ -164,4 +164,41 @@ describe('LocalDiskBlobStore', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
   });
+
+  it('stage() keeps new bytes out of the store until commit; discard() removes only the staged copy', async () => {
+    const data = randomBytes(50_000);
+    const staged = await store.stage(chunked(data));
+    expect(staged).toMatchObject({ sha256: sha(data), size: data.length, existed: false });
+    expect(await store.has(staged.sha256)).toBe(false);
+    expect(Buffer.compare(fs.readFileSync(staged.path), data)).toBe(0);
+    await staged.discard();
+    expect(fs.existsSync(staged.path)).toBe(false);
+    expect(filesUnder(root)).toEqual([]);
+
+    const kept = await store.stage(chunked(data));
+    expect(await kept.commit()).toEqual({ sha256: sha(data), size: data.length, created: true });
+    expect(await kept.commit()).toEqual({ sha256: sha(data), size: data.length, created: true });
+    await kept.discard(); // after commit: nothing to undo
+    expect(Buffer.compare(await store.read(kept.sha256), data)).toBe(0);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('staging bytes already stored never touches them on discard, and restarts their sweep grace period', async () => {
+    const data = randomBytes(20_000);
+    const { sha256 } = await store.put(chunked(data));
+    const old = new Date(Date.now() - 3 * 24 * 3_600_000);
+    fs.utimesSync(store.localPath(sha256), old, old);
+    const again = await store.stage(chunked(data));
+    expect(again).toMatchObject({ sha256, existed: true, path: store.localPath(sha256) });
+    expect(Date.now() - (await store.storedAt(sha256))!).toBeLessThan(60_000);
+    await again.discard();
+    expect(Buffer.compare(await store.read(sha256), data)).toBe(0);
+    expect(await again.commit()).toEqual({ sha256, size: data.length, created: false });
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('stage() stops at maxBytes and leaves no temporary file', async () => {
+    await expect(store.stage(chunked(randomBytes(100_000)), { maxBytes: 99_999 })).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+  });
 });

@@ -9,12 +9,15 @@ import type {
   JobStatus,
   JobsPage,
   LangMap,
+  MyRegistrations,
   RegistrantRole,
   RegistrationStatus,
+  RegistryHealth,
   RegistrationSummary,
   Role,
   ScanResult,
   UploadItem,
+  UploadUsage,
   User,
   Visibility,
   Vocabulary,
@@ -168,6 +171,8 @@ export interface CollectionInput {
   description?: LangMap | null;
   parentId?: string | null;
   visibility?: Visibility;
+  /** Creators may file their own works into it (admins and curators always may). */
+  openToContributions?: boolean;
 }
 
 /** Typed calls to every endpoint the web UI uses. */
@@ -177,6 +182,7 @@ export const api = {
   logout: () => post<{ ok: true }>('/auth/logout'),
   changePassword: (current: string, next: string) => post<{ ok: true }>('/auth/password', { current, next }),
   tokens: () => get<{ items: ApiToken[] }>('/auth/tokens'),
+  uploadUsage: () => get<UploadUsage>('/uploads/usage'),
   createToken: (name: string) => post<{ id: string; token: string }>('/auth/tokens', { name }),
   revokeToken: (id: string) => del<{ ok: true }>(`/auth/tokens/${enc(id)}`),
 
@@ -198,7 +204,9 @@ export const api = {
   events: (id: string) => get<{ items: WorkEvent[] }>(`/works/${enc(id)}/events`),
 
   /** Registers the work's file in the transparency log; waits a few seconds for the receipt. */
-  register: (workId: string, role: RegistrantRole) => post<RegistrationStatus>(`/works/${enc(workId)}/registrations`, { role, wait: true }),
+  register: (workId: string, role: RegistrantRole, again = false) => post<RegistrationStatus>(`/works/${enc(workId)}/registrations`, { role, wait: true, again }),
+  myRegistrations: (workId: string) => get<MyRegistrations>(`/works/${enc(workId)}/registrations/mine`),
+  registryHealth: () => get<RegistryHealth>('/registry/health'),
   registrations: (workId: string) => get<{ items: RegistrationSummary[] }>(`/works/${enc(workId)}/registrations`),
   registration: (id: string) => get<RegistrationStatus>(`/registry/registrations/${enc(id)}`),
   receiptBytes: (id: string) => getBytes(`/registry/registrations/${enc(id)}/receipt.json`),

@@ -10,8 +10,10 @@
 export interface FolderFile {
   /** Path relative to the folder, with `/`. */
   rel: string;
-  /** Real path on disk. */
+  /** Real path on disk (a key that is not a path when the path is not UTF-8, see folder-walk's pathKey). */
   abs: string;
+  /** The real path's bytes, to open the file by. */
+  bytes?: Buffer;
   size: number;
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorParams } from '../../platform/errors.js';
 import type { Visibility } from '../work.service.js';
 
 export type ImportStatus = 'imported' | 'updated' | 'unchanged' | 'failed' | 'skipped';
@@ -21,9 +22,26 @@ export interface ImportItemResult {
   changes?: string[];
   /** A record's files, in order. */
   files?: ImportFileResult[];
-  /** Why it failed or was skipped, starting with the item. */
+  /** Why it failed or was skipped, starting with the item (English). */
   reason?: string;
+  /**
+   * For failed and skipped items: the reason as a code (e.g. `link_outside`, `fifo`, `not_media`,
+   * `file_empty`), and the message key and parameters the interface says it with in either
+   * language (`serverError.<key>` in web/src/locales/<lang>/server-errors.json).
+   */
+  code?: string;
+  key?: string;
+  params?: ErrorParams;
+  /** The item's path as the file system spells it, in hex, when it is not UTF-8 (the item shows it decoded). */
+  pathBytes?: string;
   warnings?: string[];
+}
+
+/** Why an item was not imported: its code, and the message key and parameters when there is one. */
+export interface ReasonCode {
+  code: string;
+  key?: string;
+  params?: ErrorParams;
 }
 
 export interface ImportReport {
@@ -44,13 +62,13 @@ export interface ImportProgress {
 }
 
 /** A failed item; `reason` starts with the item. */
-export function failed(item: string, reason: string, warnings: string[] = []): ImportItemResult {
-  return { item, status: 'failed', reason, ...(warnings.length > 0 ? { warnings } : {}) };
+export function failed(item: string, reason: string, warnings: string[] = [], why?: ReasonCode): ImportItemResult {
+  return { item, status: 'failed', reason, ...why, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** A skipped item; `reason` starts with the item. */
-export function skipped(item: string, reason: string): ImportItemResult {
-  return { item, status: 'skipped', reason };
+export function skipped(item: string, reason: string, why?: ReasonCode): ImportItemResult {
+  return { item, status: 'skipped', reason, ...why };
 }
 
 /** Counts the items, and the distinct works they reached by visibility (new works of a dry run by item). */

@@ -7,12 +7,13 @@ import type { IngestService } from '../ingest.service.js';
 import type { WorkRepository } from '../work.repository.js';
 import type { Visibility, WorkService } from '../work.service.js';
 import type { TextEncodingOption } from './decode-text.js';
-import { walkFolder, type WalkEntry } from './folder-walk.js';
+import { walkFolder, walkResult, type WalkEntry, type WalkFile } from './folder-walk.js';
 import { buildReport, failed, skipped, type ImportItemResult, type ImportProgress, type ImportReport } from './import-report.js';
-import { hashFile, ImportError, KeyedLock, messageOf, pool } from './import-util.js';
+import { hashFile, ImportError, KeyedLock, messageOf, pool, reasonOf, withOpenFile } from './import-util.js';
 import { mapRecords, type ImportItem } from './map-records.js';
 import type { Mapping } from './mapping.js';
-import { checkContent, checkSize, notMediaFile } from './media-check.js';
+import { sniffFile } from '../../media/file-kind.js';
+import { checkContent, checkSize, notMedia } from './media-check.js';
 import { RecordImporter, type RecordJob } from './record-import.js';
 import type { UrlFetcher } from './url-fetch.js';
 
@@ -101,13 +102,7 @@ export class ImportService {
 
     if (request.onProgress) for await (const _ of walkFolder(folder)) total++;
     await pool(folderJobs(folder), concurrency, async ({ seq, entry }) => {
-      const result =
-        entry.kind === 'file'
-          ? await this.importFile(actor, request, state, entry)
-          : entry.kind === 'skipped'
-            ? skipped(entry.rel, `${entry.rel}: ${entry.reason}`)
-            : failed(entry.rel, `${entry.rel}: ${entry.error}`);
-      record(seq, result);
+      record(seq, entry.kind === 'file' ? await this.importFile(actor, request, state, entry) : walkResult(entry));
     });
     return buildReport(results);
   }
@@ -127,39 +122,53 @@ export class ImportService {
     return items;
   }
 
-  private async importFile(actor: Actor, request: ImportRequest, state: RunState, file: Extract<WalkEntry, { kind: 'file' }>): Promise<ImportItemResult> {
-    const item = file.rel;
-    // The name as listed, not the link target's: it becomes the title.
+  /** One file of the folder, with what the walk noted about its name (its bytes, how they were decoded). */
+  private async importFile(actor: Actor, request: ImportRequest, state: RunState, file: WalkFile): Promise<ImportItemResult> {
+    const result = await this.importOpenFile(actor, request, state, file);
+    const warnings = [...(file.warnings ?? []), ...(result.warnings ?? [])];
+    return { ...result, ...(file.pathBytes ? { pathBytes: file.pathBytes } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+  }
+
+  private async importOpenFile(actor: Actor, request: ImportRequest, state: RunState, entry: WalkFile): Promise<ImportItemResult> {
+    const item = entry.rel;
+    // The name as listed (decoded when it is not UTF-8), not the link target's: it becomes the title.
     const name = cleanFileName(path.posix.basename(item));
     try {
-      if (!request.includeAll) {
-        const reason = await notMediaFile(file.abs, name);
-        if (reason) return skipped(item, `${item}: ${reason}; --include-all imports it too`);
-      }
-      checkSize(file.size, this.deps.limits.maxUploadBytes);
-      const sha256 = await hashFile(file.abs);
-      // One item per content at a time: two identical files must not both become new works.
-      return await state.locks.run(sha256, async (): Promise<ImportItemResult> => {
-        const holder = (await this.deps.repo.worksWithFile(sha256)).find((h) => canReadWork(actor, h));
-        if (holder) return this.applyVisibility(actor, request, state, { item, workId: holder.work_id, sha256 });
-        const first = state.seen.get(sha256);
-        const visibility = request.visibility ?? 'private';
-        if (request.dryRun) {
-          if (first !== undefined) return { item, status: 'unchanged', sha256, warnings: [`same content as ${first}`] };
-          state.seen.set(sha256, item);
-          const warnings = await checkContent(file.abs, name, this.deps.limits.maxImagePixels);
-          return { item, status: 'imported', sha256, visibility, ...(warnings.length > 0 ? { warnings } : {}) };
-        }
-        const result = await this.deps.ingest.ingest(actor, createReadStream(file.abs), path.posix.basename(item), { visibility, collectionId: request.collectionId ?? null });
-        const warnings = [...result.warnings];
-        if (result.sha256 !== sha256) warnings.push('the file changed while it was being imported; the stored copy is the later one');
-        // Unchanged only when another import archived the same content a moment ago.
-        if (result.status === 'unchanged') return this.applyVisibility(actor, request, state, { item, workId: result.workId, sha256: result.sha256 });
-        return { item, status: 'imported', workId: result.workId, sha256: result.sha256, visibility, ...(warnings.length > 0 ? { warnings } : {}) };
-      });
+      // Read through one open descriptor: the bytes of a name need not be UTF-8, and a file swapped
+      // for a pipe or a link after the walk is refused instead of blocking or leading elsewhere.
+      return await withOpenFile(entry.bytes, item, (opened) => this.importOpened(actor, request, state, item, name, { ...entry, abs: opened.path, size: opened.size }), Buffer.from(state.folder));
     } catch (error) {
-      return failed(item, `${item}: ${messageOf(error)}`);
+      return failed(item, `${item}: ${messageOf(error)}`, [], reasonOf(error, item));
     }
+  }
+
+  private async importOpened(actor: Actor, request: ImportRequest, state: RunState, item: string, name: string, file: { abs: string; size: number }): Promise<ImportItemResult> {
+    if (!request.includeAll) {
+      const type = await sniffFile(file.abs, name);
+      const reason = notMedia(type);
+      if (reason) return skipped(item, `${item}: ${reason}; --include-all imports it too`, { code: 'not_media', key: 'import.not_media', params: { path: item, mediaType: type.mediaType } });
+    }
+    checkSize(file.size, this.deps.limits.maxUploadBytes);
+    const sha256 = await hashFile(file.abs);
+    // One item per content at a time: two identical files must not both become new works.
+    return await state.locks.run(sha256, async (): Promise<ImportItemResult> => {
+      const holder = (await this.deps.repo.worksWithFile(sha256)).find((h) => canReadWork(actor, h));
+      if (holder) return this.applyVisibility(actor, request, state, { item, workId: holder.work_id, sha256 });
+      const first = state.seen.get(sha256);
+      const visibility = request.visibility ?? 'private';
+      if (request.dryRun) {
+        if (first !== undefined) return { item, status: 'unchanged', sha256, warnings: [`same content as ${first}`] };
+        state.seen.set(sha256, item);
+        const warnings = await checkContent(file.abs, name, this.deps.limits.maxImagePixels);
+        return { item, status: 'imported', sha256, visibility, ...(warnings.length > 0 ? { warnings } : {}) };
+      }
+      const result = await this.deps.ingest.ingest(actor, createReadStream(file.abs), path.posix.basename(item), { visibility, collectionId: request.collectionId ?? null });
+      const warnings = [...result.warnings];
+      if (result.sha256 !== sha256) warnings.push('the file changed while it was being imported; the stored copy is the later one');
+      // Unchanged only when another import archived the same content a moment ago.
+      if (result.status === 'unchanged') return this.applyVisibility(actor, request, state, { item, workId: result.workId, sha256: result.sha256 });
+      return { item, status: 'imported', workId: result.workId, sha256: result.sha256, visibility, ...(warnings.length > 0 ? { warnings } : {}) };
+    });
   }
 
   /**

@@ -18,15 +18,10 @@ export function notMedia(type: Pick<SniffedType, 'kind' | 'mediaType' | 'unreada
   return `is ${type.mediaType}, not ${MEDIA_WORDS}`;
 }
 
-/** Sniffs a file and says why it is not media, or null when it is. */
-export async function notMediaFile(abs: string, name: string): Promise<string | null> {
-  return notMedia(await sniffFile(abs, name));
-}
-
 /** Refuses empty files and files over the upload limit, with the reason. */
 export function checkSize(size: number, maxBytes: number): void {
-  if (size === 0) throw new ImportItemError('file is empty (0 bytes)');
-  if (size > maxBytes) throw new ImportItemError(`file is larger than the upload limit of ${formatBytes(maxBytes)}`);
+  if (size === 0) throw new ImportItemError('file is empty (0 bytes)', { key: 'file.empty' });
+  if (size > maxBytes) throw new ImportItemError(`file is larger than the upload limit of ${formatBytes(maxBytes)}`, { key: 'file.too_large', params: { limitBytes: maxBytes } });
 }
 
 /**

@@ -5,15 +5,16 @@ import type { FileKind } from '../../media/file-kind.js';
 import { cleanFileName } from '../../media/file-name.js';
 import type { WorkRow } from '../work.repository.js';
 import { validateMetadata, type StoredFileInput, type Visibility } from '../work.service.js';
-import { FolderIndex, naturalOrder, showGlob, type FolderFile } from './file-match.js';
-import { recordsInput, resolveInside, walkFolder, type WalkEntry } from './folder-walk.js';
+import { escapeGlob, FolderIndex, naturalOrder, showGlob, type FolderFile } from './file-match.js';
+import { recordsInput, resolveInside, walkFolder, walkResult, type WalkOther } from './folder-walk.js';
 import type { ImportDeps, ImportRequest, RunState } from './import.service.js';
 import { failed, skipped, type ImportFileResult, type ImportItemResult } from './import-report.js';
 import { sortedJson } from '../work-facets.js';
-import { hashFile, messageOf } from './import-util.js';
+import { hashFile, messageOf, reasonOf, withOpenFile } from './import-util.js';
 import type { ImportItem } from './map-records.js';
 import { readsFolder, type FileRef } from './mapping-files.js';
-import { checkContent, checkSize, notMedia, notMediaFile } from './media-check.js';
+import { sniffFile } from '../../media/file-kind.js';
+import { checkContent, checkSize, notMedia } from './media-check.js';
 
 /** One record to import, with the folder files its globs matched (by the index of the ref) and warnings found while planning. */
 export interface RecordJob {
@@ -24,13 +25,17 @@ export interface RecordJob {
 }
 
 /** A file of a record, found: in the folder (hashed) or at a URL (downloaded when imported). */
-type Source = { kind: 'local'; label: string; abs: string; size: number; sha256: string } | { kind: 'url'; label: string; url: string };
+type Source = { kind: 'local'; label: string; abs: string; bytes?: Buffer; size: number; sha256: string } | { kind: 'url'; label: string; url: string };
+
+/** Opens a file of the import folder `root` by its real path's bytes (its name need not be UTF-8), refusing anything but a regular file inside `root`. */
+const openIn = <T>(root: Buffer, file: { abs: string; bytes?: Buffer }, label: string, fn: (path: string) => Promise<T>): Promise<T> =>
+  withOpenFile(file.bytes ?? Buffer.from(file.abs), label, (opened) => fn(opened.path), root);
 
 /** Files records used (real paths), and matched files left out because they are not media. */
 interface FolderUse {
   index: FolderIndex | null;
   used: Set<string>;
-  notMedia: Map<string, string>;
+  notMedia: Map<string, { reason: string; mediaType: string }>;
   /** The mapping has no rule that takes files from the folder: every file there is reported as not attached. */
   noFileRules?: boolean;
 }
@@ -42,6 +47,7 @@ interface FolderUse {
  */
 export class RecordImporter {
   private use: FolderUse = { index: null, used: new Set(), notMedia: new Map() };
+  private root = Buffer.alloc(0);
 
   constructor(private readonly deps: ImportDeps) {}
 
@@ -52,9 +58,10 @@ export class RecordImporter {
    */
   async plan(request: ImportRequest, state: RunState, items: ImportItem[]): Promise<{ jobs: RecordJob[]; leftovers: () => ImportItemResult[] }> {
     const rules = request.mapping?.files;
-    const others: Exclude<WalkEntry, { kind: 'file' }>[] = [];
+    const others: WalkOther[] = [];
     // The folder is listed even when the mapping takes no files from it, so every file there is
     // reported (a photo folder beside records whose mapping has no "files" rule is not silently ignored).
+    this.root = Buffer.from(state.folder);
     const isInput = await recordsInput(request.records!);
     const files: FolderFile[] = [];
     for await (const entry of walkFolder(state.folder)) {
@@ -89,7 +96,7 @@ export class RecordImporter {
     return { jobs, leftovers: () => this.leftovers(others) };
   }
 
-  private leftovers(others: Exclude<WalkEntry, { kind: 'file' }>[]): ImportItemResult[] {
+  private leftovers(others: WalkOther[]): ImportItemResult[] {
     const { index, used, notMedia: nonMedia } = this.use;
     if (!index) return [];
     const out: ImportItemResult[] = [];
@@ -98,12 +105,14 @@ export class RecordImporter {
       const why = this.use.noFileRules
         ? `${f.rel}: the mapping attaches no files from the folder (it has no "files" rule), so this file was not imported; add a "files" rule (mappings/README.md) or import the folder without --records`
         : `${f.rel}: no record names or matches this file, so it was not imported (name it in a record, or import the folder without --records)`;
-      out.push(skipped(f.rel, nonMedia.get(f.abs) ?? why));
+      const media = nonMedia.get(f.abs);
+      const code = media ? 'not_media' : this.use.noFileRules ? 'no_file_rules' : 'no_record';
+      const params: Record<string, string> = media ? { path: f.rel, mediaType: media.mediaType } : { path: f.rel };
+      out.push(skipped(f.rel, media?.reason ?? why, { code, key: `import.${code}`, params }));
     }
-    for (const e of others) {
-      if (e.kind === 'unreadable') out.push(failed(e.rel, `${e.rel}: ${e.error}`));
-      else if (!(e.abs && used.has(e.abs))) out.push(skipped(e.rel, `${e.rel}: ${e.reason}`));
-    }
+    // Records mode imports only what records name, so a link out of the folder or a pipe that no
+    // record named is left out like any other file no record took; an unreadable folder still fails.
+    for (const e of others) if (!(e.abs && used.has(e.abs))) out.push(walkResult(e.code === 'folder_unreadable' ? e : { ...e, kind: 'skipped' }));
     return out.sort((a, b) => naturalOrder(a.item, b.item));
   }
 
@@ -128,7 +137,7 @@ export class RecordImporter {
           const file = await this.bring(request, source, { attached, taken, stored }, warnings);
           if (file) files.push(file);
         } catch (error) {
-          return failed(item, `${item}: file "${source.label}": ${messageOf(error)}`, warnings);
+          return failed(item, `${item}: file "${source.label}": ${messageOf(error)}`, warnings, reasonOf(error, source.label));
         }
       }
       const single = files.length === 1 && files[0]!.sha256 ? { sha256: files[0]!.sha256 } : {};
@@ -190,13 +199,14 @@ export class RecordImporter {
       const matches = job.globs[i] ?? [];
       if (matches.length === 0) warnings.push(`${label}: files: no file in the import folder matches ${JSON.stringify(showGlob(ref.pattern))}`);
       for (const f of matches) {
-        const reason = request.includeAll ? null : await notMediaFile(f.abs, cleanFileName(path.posix.basename(f.rel)));
-        if (reason) {
-          if (!this.use.notMedia.has(f.abs)) this.use.notMedia.set(f.abs, `${f.rel}: matches the files pattern of ${label} but ${reason}; --include-all attaches it too`);
+        const type = request.includeAll ? null : await openIn(this.root, f, f.rel, (p) => sniffFile(p, cleanFileName(path.posix.basename(f.rel)))).catch(() => null);
+        const reason = type && notMedia(type);
+        if (type && reason) {
+          if (!this.use.notMedia.has(f.abs)) this.use.notMedia.set(f.abs, { reason: `${f.rel}: matches the files pattern of ${label} but ${reason}; --include-all attaches it too`, mediaType: type.mediaType });
           continue;
         }
         this.use.used.add(f.abs);
-        sources.push({ kind: 'local', label: f.rel, abs: f.abs, size: f.size, sha256: '' });
+        sources.push({ kind: 'local', label: f.rel, abs: f.abs, ...(f.bytes ? { bytes: f.bytes } : {}), size: f.size, sha256: '' });
       }
     }
     const unique: Source[] = [];
@@ -205,7 +215,7 @@ export class RecordImporter {
         if (unique.some((u) => u.kind === 'local' && u.abs === s.abs)) continue;
         try {
           checkSize(s.size, this.deps.limits.maxUploadBytes);
-          s.sha256 = await hashFile(s.abs);
+          s.sha256 = await openIn(this.root, s, s.label, hashFile);
         } catch (error) {
           return { error: `file "${s.label}": ${messageOf(error)}` };
         }
@@ -216,11 +226,15 @@ export class RecordImporter {
   }
 
   /** A named path inside the folder; a bare name not at the top is looked for in every subfolder (it must be unique). */
-  private async resolvePath(folder: string, rel: string): Promise<{ label: string; abs: string; size: number } | { error: string }> {
+  private async resolvePath(folder: string, rel: string): Promise<{ label: string; abs: string; bytes?: Buffer; size: number } | { error: string }> {
     const found = await resolveInside(folder, rel);
-    if (!('missing' in found) || rel.includes('/') || !this.use.index) return 'error' in found ? found : { label: rel, ...found };
+    if (!('missing' in found) || !this.use.index) return 'error' in found ? found : { label: rel, ...found };
+    // A file whose name is not UTF-8 on disk is found by its decoded path.
+    const decoded = this.use.index.glob(escapeGlob(rel)).filter((f) => f.rel.normalize('NFC') === rel.normalize('NFC'));
+    if (decoded.length === 1) return { label: decoded[0]!.rel, abs: decoded[0]!.abs, ...(decoded[0]!.bytes ? { bytes: decoded[0]!.bytes } : {}), size: decoded[0]!.size };
+    if (rel.includes('/')) return found;
     const named = this.use.index.byName(rel);
-    if (named.length === 1) return { label: named[0]!.rel, abs: named[0]!.abs, size: named[0]!.size };
+    if (named.length === 1) return { label: named[0]!.rel, abs: named[0]!.abs, ...(named[0]!.bytes ? { bytes: named[0]!.bytes } : {}), size: named[0]!.size };
     if (named.length > 1) {
       const list = named.slice(0, 4).map((f) => f.rel).join(', ') + (named.length > 4 ? ' …' : '');
       return { error: `is not at the top of the import folder and ${named.length} files in its subfolders have that name (${list}); give the path in the record` };
@@ -244,10 +258,10 @@ export class RecordImporter {
       if (already !== undefined) return already;
       const name = cleanFileName(path.posix.basename(label));
       if (request.dryRun) {
-        warnings.push(...(await checkContent(source.abs, name, this.deps.limits.maxImagePixels)).map((w) => `${label}: ${w}`));
+        warnings.push(...(await openIn(this.root, source, label, (p) => checkContent(p, name, this.deps.limits.maxImagePixels))).map((w) => `${label}: ${w}`));
         return { file: label, sha256: source.sha256, status: 'added' };
       }
-      const blob = await this.deps.ingest.store(createReadStream(source.abs));
+      const blob = await openIn(this.root, source, label, (p) => this.deps.ingest.store(createReadStream(p)));
       const prepared = await this.deps.ingest.prepare(blob.sha256, blob.size, name, blob.head);
       warnings.push(...prepared.warnings.map((w) => `${label}: ${w}`));
       work.stored.push(prepared.file);

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { buildCollectionTree, flattenCollectionTree } from '../collection-tree';
 import { useI18n } from '../i18n';
-import type { Collection } from '../types';
+import type { Collection, User } from '../types';
 
 const INDENT = '\u00a0\u00a0\u00a0';
 
@@ -11,6 +11,17 @@ interface Props {
   disabled?: ReadonlySet<string>;
   /** A selected id missing from the list (hidden, or deleted) still gets an option, so the select tells the truth. */
   current?: string;
+}
+
+/**
+ * The collections `user` may not file works into, for the `disabled` prop: admins and curators
+ * file anywhere; others into collections they own or that are open to contributions (the server
+ * enforces the same rule, collection.service.ts canFileInto).
+ */
+export function closedCollections(collections: Collection[], user: User | null | undefined): ReadonlySet<string> {
+  // Unknown while the session loads: nothing is closed yet (the server has the last word anyway).
+  if (user === undefined || (user && (user.role === 'admin' || user.role === 'curator'))) return new Set();
+  return new Set(collections.filter((c) => !(user && (c.ownerId === user.id || c.openToContributions))).map((c) => c.id));
 }
 
 /**

@@ -4,8 +4,9 @@ import { useI18n, type MessageKey } from '../i18n';
 import { heritageLabel, industryLabel } from '../labels';
 import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
 import { COMMON_RIGHTS_URIS, rightsLabel } from '../rights';
+import { useSession } from '../session';
 import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
-import { CollectionOptions } from './CollectionOptions';
+import { closedCollections, CollectionOptions } from './CollectionOptions';
 import { CreatorRows } from './CreatorRows';
 import { errorText } from './ErrorMessage';
 import { LangMapFields } from './LangMapFields';
@@ -25,6 +26,7 @@ const POLICY_SOURCE_KEYS = { work: 'edit.downloadPolicy.source.work', collection
 /** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
 export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
   const { t, lang } = useI18n();
+  const { user } = useSession();
   const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<{ conflict: boolean; message: string } | null>(null);
@@ -193,7 +195,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
             <label htmlFor={`${id}-collection`}>{t('field.collection')}</label>
             <select id={`${id}-collection`} data-testid="collection-select" value={draft.collectionId} onChange={(e) => set('collectionId', e.target.value)}>
               <option value="">{t('edit.noCollection')}</option>
-              <CollectionOptions collections={collections} current={draft.collectionId} />
+              <CollectionOptions collections={collections} current={draft.collectionId} disabled={closedCollections(collections, user)} />
             </select>
           </div>
         )}

@@ -1,5 +1,6 @@
 import { PasswordSection } from '../components/account/PasswordSection';
 import { TokensSection } from '../components/account/TokensSection';
+import { UploadUsageRow } from '../components/account/UploadUsageRow';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
 import { useSession } from '../session';
@@ -30,6 +31,7 @@ function Account() {
           <dt>{t('users.role')}</dt>
           <dd>{t(`userRole.${user.role}`)}</dd>
         </div>
+        {(user.role === 'admin' || user.role === 'curator' || user.role === 'creator') && <UploadUsageRow />}
       </dl>
       <TokensSection />
       <PasswordSection />

@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { api } from '../api';
-import { CollectionOptions } from '../components/CollectionOptions';
+import { closedCollections, CollectionOptions } from '../components/CollectionOptions';
 import { FileDropZone } from '../components/FileDropZone';
 import { UploadRow } from '../components/UploadRow';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
+import { useSession } from '../session';
 import type { Collection, Visibility } from '../types';
 import { useUploadQueue } from '../use-upload-queue';
 
@@ -18,6 +19,7 @@ export function UploadPage() {
 /** Drag-and-drop or pick files; each is sent on its own request so it has its own progress and result. */
 function Uploader() {
   const { t, formatNumber } = useI18n();
+  const { user } = useSession();
   const queue = useUploadQueue({ parallel: PARALLEL });
   const { entries } = queue;
   const [visibility, setVisibility] = useState<Visibility>('private');
@@ -61,7 +63,7 @@ function Uploader() {
             <label htmlFor={`${id}-collection`}>{t('upload.collection')}</label>
             <select id={`${id}-collection`} value={collectionId} onChange={(e) => setCollectionId(e.target.value)} data-testid="upload-collection">
               <option value="">{t('upload.noCollection')}</option>
-              <CollectionOptions collections={collections} />
+              <CollectionOptions collections={collections} disabled={closedCollections(collections, user)} />
             </select>
           </div>
         </div>
