@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.command.js';
+import { registerDoctorCommand } from './doctor.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReindexCommand(program);
   registerGcCommand(program);
   registerRegistryCommands(program);
+  registerDoctorCommand(program);
   registerImportCommand(program);
   registerWitnessCommand(program);
   registerProtectCommands(program);

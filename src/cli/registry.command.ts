@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
 import { nodeCrypto } from '../registry/crypto-node.js';
 import { auditLog } from '../registry/audit.js';
 import { verifyReceipt, type ReceiptVerification } from '../registry/verify-receipt.js';
@@ -11,7 +9,8 @@ import { verifyConsistency } from '../registry/merkle.js';
 import { parseWitnessVerifierKey, verifyCosignedCheckpoint, witnessPolicy } from '../registry/cosignature.js';
 import { parseVerifierKey } from '../registry/signed-note.js';
 import { parseTlogProof } from '../registry/tlog-proof.js';
-import { actorFromUsername, addInstanceOptions, withApp } from './context.js';
+import { addInstanceOptions, withApp } from './context.js';
+import { registerRegisterCommand } from './register.command.js';
 
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -21,53 +20,7 @@ async function sha256File(file: string): Promise<string> {
 
 /** `wenyuan register`, `wenyuan verify` and `wenyuan registry …`: the transparency log from the command line. */
 export function registerRegistryCommands(program: Command): void {
-  addInstanceOptions(
-    program
-      .command('register <work-id...>')
-      .description('register works in the transparency log and write one receipt file per work')
-      .requiredOption('--as <username>', 'the curator or owner registering (their registrant key is used)')
-      .option('--role <role>', `${REGISTRANT_ROLES.join(' | ')} (default: author for the owner, institution otherwise)`)
-      .option('--out <dir>', 'folder for the receipt files', '.')
-      .option('--json', 'print one JSON object with every result'),
-  ).action(async (workIds: string[], options: { as: string; role?: string; out: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
-    if (options.role && !REGISTRANT_ROLES.includes(options.role as RegistrantRole)) throw new Error(`--role must be one of ${REGISTRANT_ROLES.join(', ')}`);
-    fs.mkdirSync(options.out, { recursive: true });
-    const results = await withApp(options, async (app) => {
-      const actor = await actorFromUsername(app, options.as);
-      const pending: { workId: string; registrationId?: string; error?: string }[] = [];
-      for (const workId of workIds) {
-        try {
-          const r = await app.registry.register(actor, workId, { ...(options.role ? { role: options.role as RegistrantRole } : {}) });
-          pending.push({ workId, registrationId: r.registrationId });
-        } catch (error) {
-          pending.push({ workId, error: (error as Error).message });
-        }
-      }
-      await app.registry.sequencePending();
-      const out: { workId: string; status: 'registered' | 'failed'; index?: number; receipt?: string; reason?: string }[] = [];
-      for (const p of pending) {
-        if (!p.registrationId) {
-          out.push({ workId: p.workId, status: 'failed', reason: p.error! });
-          continue;
-        }
-        const status = await app.registry.status(p.registrationId);
-        if (status.status !== 'sequenced') {
-          out.push({ workId: p.workId, status: 'failed', reason: 'not sequenced' });
-          continue;
-        }
-        const file = path.join(options.out, `${p.workId}.receipt.json`);
-        fs.writeFileSync(file, JSON.stringify(status.receipt, null, 2) + '\n');
-        out.push({ workId: p.workId, status: 'registered', index: status.receipt.index, receipt: file });
-      }
-      return { results: out, logKey: await app.registry.log.verifierKey() };
-    });
-    if (options.json) console.log(JSON.stringify({ registered: results.results.filter((r) => r.status === 'registered').length, failed: results.results.filter((r) => r.status === 'failed').length, logKey: results.logKey, items: results.results }));
-    else {
-      for (const r of results.results) console.log(r.status === 'registered' ? `registered ${r.workId} as entry ${r.index} → ${r.receipt}` : `failed     ${r.workId}: ${r.reason}`);
-      console.log(`log key (pin it when verifying): ${results.logKey}`);
-    }
-    if (results.results.some((r) => r.status === 'failed')) process.exitCode = 2;
-  });
+  registerRegisterCommand(program);
 
   program
     .command('verify <receipt>')
@@ -93,6 +46,11 @@ export function registerRegistryCommands(program: Command): void {
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else {
         for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(22)} ${c.detail}`);
+        // Claims no signature covers are shown apart, so nobody mistakes them for verified facts.
+        if (result.unsigned.length > 0) {
+          console.log('UNSIGNED — in the receipt but covered by no signature; do not rely on them:');
+          for (const u of result.unsigned) console.log(`      ${u.field.padEnd(22)} ${u.value}`);
+        }
         console.log(result.ok ? 'receipt verified' : 'receipt NOT verified');
       }
       process.exitCode = result.ok ? 0 : 1;
@@ -101,10 +59,15 @@ export function registerRegistryCommands(program: Command): void {
   const registry = program.command('registry').description('the transparency log');
   addInstanceOptions(registry.command('audit').description('recompute the log from the stored entries and check every signed checkpoint and tile').option('--json', 'print the report as JSON')).action(
     async (options: { json?: boolean; dataDir?: string; databaseUrl?: string }) => {
-      const report = await withApp(options, async (app) => auditLog(app.registryRepository, await app.registry.log.verifierKey()));
+      const report = await withApp(options, async (app) => auditLog(app.registryRepository, await app.registry.log.verifierKey(), undefined, { historySince: app.registry.log.historySince() }));
       if (options.json) console.log(JSON.stringify(report, null, 2));
       else {
         console.log(`${report.entries} entries, ${report.checkpoints} checkpoints: ${report.ok ? 'consistent' : `${report.problems.length} problem(s)`}`);
+        if (report.unboundEntries > 0) console.log(`  note: ${report.unboundEntries} version 1 entries do not sign their registration and work, so those links were not checked`);
+        if (report.history.historySince === null) console.log('  note: the checkpoint history begins at the next sequencing (after the upgrade); until then requests are not checked');
+        else if (report.history.legacyEntries > 0) console.log(`  note: ${report.history.legacyEntries} entries predate sealed registration requests (before the upgrade), so their requests were not checked`);
+        // What no local check can see: the newest entries and checkpoints removed together.
+        console.log('  a rollback of the newest entries with their checkpoints is visible only to a witness (see `wenyuan doctor`)');
         for (const p of report.problems.slice(0, 200)) console.log(`  ${p.kind.padEnd(26)} at ${p.index}: ${p.detail}`);
       }
       if (!report.ok) process.exitCode = 2;

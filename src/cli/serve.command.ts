@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { buildServer } from '../platform/http/server.js';
+import { NO_WITNESS, witnessAdvice } from '../registry/witness-advice.js';
 import { addInstanceOptions, configFrom } from './context.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -47,6 +48,10 @@ export function registerServeCommand(program: Command): void {
       console.log('Setup is not done: sign in as an administrator to be taken to it (/setup), or run');
       console.log(`  node bin/wenyuan.js setup${dataDirFlag}\n`);
       console.log('It names the institution, the public URL and the transparency log; nothing can be registered before.\n');
+    }
+    // Every start without a witness says so: nothing on this machine can see a rollback of the log.
+    if ((await app.registry.health()).witnesses === 0) {
+      console.log([NO_WITNESS.en, NO_WITNESS['zh-Hans'], ...witnessAdvice(await app.registry.log.existingVerifierKey().catch(() => null))].join('\n') + '\n');
     }
     let stopping = false;
     const stop = async (signal: string) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { InstanceChanges, InstanceSettings, NameMap } from '../instance/instance.service.js';
 import { suggestRegistryOrigin } from '../platform/public-url.js';
+import { NO_WITNESS, witnessAdvice } from '../registry/witness-advice.js';
 import { addInstanceOptions, withApp } from './context.js';
 import { promptSetup, type SetupAnswers } from './setup-prompt.js';
 
@@ -67,7 +68,9 @@ export function registerSetupCommand(program: Command): void {
       .option('--json', 'print the resulting settings as JSON'),
   ).action(async (options: SetupOptions) => {
     const flagged = ['institutionZh', 'institutionZhHant', 'institutionEn', 'publicUrl', 'registryOrigin', 'logo'].some((k) => options[k as keyof SetupOptions] !== undefined);
+    let health: { witnesses: number; key: string | null } = { witnesses: 0, key: null };
     const settings = await withApp(options, async (app) => {
+      health = { witnesses: (await app.registry.health()).witnesses, key: await app.registry.log.existingVerifierKey().catch(() => null) };
       const current = await app.instance.settings();
       let answers: SetupAnswers;
       if (!flagged && process.stdin.isTTY && process.stderr.isTTY) {
@@ -93,5 +96,7 @@ export function registerSetupCommand(program: Command): void {
       return app.instance.configure(changes);
     });
     console.log(options.json ? JSON.stringify(settings) : describe(settings));
+    // Witnesses are set in the environment, not here: say what is at stake and which variables to set.
+    if (!options.json && health.witnesses === 0) console.log([`\n${NO_WITNESS.en}`, NO_WITNESS['zh-Hans'], ...witnessAdvice(health.key)].join('\n'));
   });
 }

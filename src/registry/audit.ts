@@ -1,11 +1,19 @@
+import { HistoryAudit, type HistoryProblemKind } from './audit-history.js';
 import { openCheckpoint } from './checkpoint.js';
 import { nodeCrypto } from './crypto-node.js';
 import { hashChildren, hashLeaf } from './merkle.js';
-import type { RegistryRepository } from './registry.repository.js';
+import { openingMismatch } from './commitment.js';
+import { decodeEntry } from './entry.js';
+import type { EntryRow, RegistryRepository } from './registry.repository.js';
 import { parseVerifierKey } from './signed-note.js';
 import { TILE_WIDTH } from './tiles.js';
 
-export type AuditProblemKind = 'missing-entry' | 'entry-changed' | 'tile-mismatch' | 'checkpoint-root-mismatch' | 'checkpoint-signature' | 'checkpoint-beyond-entries';
+export type AuditProblemKind =
+  | 'missing-entry' | 'entry-changed' | 'tile-mismatch' | 'checkpoint-root-mismatch' | 'checkpoint-signature' | 'checkpoint-beyond-entries'
+  // The database's links against what a version 2 entry signs, and the openings of sealed entries.
+  | 'registration-mismatch' | 'work-mismatch' | 'entry-unreadable' | 'opening-missing' | 'opening-mismatch'
+  // The checkpoint history, sequencing times and registration requests (audit-history.ts).
+  | HistoryProblemKind;
 
 export interface AuditProblem {
   kind: AuditProblemKind;
@@ -18,6 +26,10 @@ export interface AuditReport {
   ok: boolean;
   entries: number;
   checkpoints: number;
+  /** Version 1 entries: they do not sign their registration and work, so those links cannot be checked. */
+  unboundEntries: number;
+  /** Since which tree size entries must go back to sealed requests (null: the history has not begun), how many entries are older, and the pending and refused rows. */
+  history: { historySince: number | null; legacyEntries: number; pending: number; rejected: number };
   problems: AuditProblem[];
 }
 
@@ -49,7 +61,11 @@ class CompactRange {
  * up with its index: as a changed entry (its recorded leaf hash no longer matches), as a tile
  * mismatch, and as a checkpoint whose signed root the entries no longer produce.
  */
-export async function auditLog(repo: RegistryRepository, verifierKey: string, onProgress?: (done: number) => void): Promise<AuditReport> {
+export async function auditLog(
+  repo: RegistryRepository, verifierKey: string, onProgress?: (done: number) => void,
+  /** `historySince`: the tree size the history marker file records (TransparencyLog.historySince()); default 0, all entries sealed. */
+  options: { historySince?: number | null } = {},
+): Promise<AuditReport> {
   const problems: AuditProblem[] = [];
   const verifier = await parseVerifierKey(verifierKey, nodeCrypto);
   const checkpoints = await repo.allCheckpoints();
@@ -63,10 +79,12 @@ export async function auditLog(repo: RegistryRepository, verifierKey: string, on
       problems.push({ kind: 'checkpoint-signature', index: Number(c.size), detail: `checkpoint of size ${c.size}: ${(error as Error).message}` });
     }
   }
+  const history = await HistoryAudit.open(repo, verifier, checkpoints, options.historySince === undefined ? 0 : options.historySince, problems);
   const range = new CompactRange();
   const batch = 2048;
   let expected = 0;
   let tile: { index: number; hashes: Buffer | null } = { index: -1, hashes: null };
+  let unboundEntries = 0;
   const last = await repo.maxIndex();
   for (let from = 0; last !== null && from <= last; from += batch) {
     const rows = await repo.entriesBetween(from, from + batch);
@@ -87,12 +105,66 @@ export async function auditLog(repo: RegistryRepository, verifierKey: string, on
       expected = idx + 1;
       checkAt(range, signedRoots, problems);
     }
+    unboundEntries += await checkBindings(repo, rows, problems);
+    await history.checkEntries(rows);
     onProgress?.(expected);
   }
   for (const size of signedRoots.keys()) {
     if (size > range.size) problems.push({ kind: 'checkpoint-beyond-entries', index: size, detail: `a checkpoint signs size ${size} but only ${range.size} entries are stored` });
   }
-  return { ok: problems.length === 0, entries: range.size, checkpoints: checkpoints.length, problems };
+  const historyReport = await history.finish(range.size);
+  return { ok: problems.length === 0, entries: range.size, checkpoints: checkpoints.length, unboundEntries, history: historyReport, problems };
+}
+
+/**
+ * What the database says of each entry against what the entry signs: its registration id and work
+ * (a row pointed at another work, or re-labelled, shows here even though the tree is intact), and
+ * for a sealed entry, that its stored opening still opens it (else its receipts could not prove the
+ * file). Returns how many entries are version 1 and so cannot be checked.
+ */
+async function checkBindings(repo: RegistryRepository, rows: EntryRow[], problems: AuditProblem[]): Promise<number> {
+  let unbound = 0;
+  const decoded = rows.map((row) => {
+    try {
+      return decodeEntry(Buffer.from(row.entry, 'utf8'));
+    } catch (error) {
+      problems.push({ kind: 'entry-unreadable', index: Number(row.idx), detail: `entry ${row.idx} is not a valid entry: ${(error as Error).message}` });
+      return null;
+    }
+  });
+  const openings = await repo.openingsOf(rows.filter((_, k) => decoded[k]?.sealed).map((r) => r.registration_id));
+  for (const [k, row] of rows.entries()) {
+    const entry = decoded[k];
+    if (!entry) continue;
+    const idx = Number(row.idx);
+    if (entry.version === 1) {
+      unbound++;
+      continue;
+    }
+    if (entry.registrationId !== row.registration_id) {
+      problems.push({ kind: 'registration-mismatch', index: idx, detail: `entry ${idx} signs registration ${entry.registrationId}, but the database files it as registration ${row.registration_id}` });
+    }
+    if (entry.workId !== row.work_id) {
+      const name = (id: string | null) => (id === null ? 'no work' : `work ${id}`);
+      problems.push({ kind: 'work-mismatch', index: idx, detail: `entry ${idx} (registration ${entry.registrationId}) signs ${name(entry.workId)}, but the database links it to ${name(row.work_id)}: the registration was pointed at another work` });
+    }
+    if (entry.sealed) {
+      const opening = openings.get(row.registration_id);
+      if (!opening) {
+        problems.push({ kind: 'opening-missing', index: idx, detail: `entry ${idx} is sealed but its opening (salt) is missing: its receipts can no longer prove the file` });
+        continue;
+      }
+      let fingerprints: string[] = [];
+      try {
+        fingerprints = JSON.parse(opening.fingerprints) as string[];
+      } catch {
+        fingerprints = [opening.fingerprints];
+      }
+      const mismatch = await openingMismatch(nodeCrypto, entry.sealed, { salt: opening.salt, contentSha256: opening.content_sha256, termsSha256: opening.terms_sha256, fingerprints });
+      if (mismatch) problems.push({ kind: 'opening-mismatch', index: idx, detail: `entry ${idx}: the stored opening does not open the entry (${mismatch})` });
+    }
+  }
+  return unbound;
 }
 
 function checkAt(range: CompactRange, signedRoots: Map<number, Buffer>, problems: AuditProblem[]): void {

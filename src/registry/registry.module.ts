@@ -10,6 +10,7 @@ import { RegistrantKeys } from './registrant-keys.js';
 import { RegistryRepository, type RegistryReader } from './registry.repository.js';
 import { registryRoutes } from './registry.routes.js';
 import { RegistryService } from './registry.service.js';
+import { RequestSealer } from './request-seal.js';
 import { RegistrySequencer } from './sequencer.js';
 import { TransparencyLog } from './transparency-log.js';
 import { parseWitnessList, WitnessClient } from './witness-client.js';
@@ -47,7 +48,7 @@ export async function createRegistryModule(ports: RegistryPorts): Promise<Module
     ? { client: new WitnessClient(witnesses, { onError: onWitnessError }), policy: witnessPolicy(witnesses.map((w) => w.verifier), config.registryWitnessQuorum), onError: (err: unknown) => onWitnessError('*', err) }
     : undefined;
 
-  const registryRepository = new RegistryRepository(database);
+  const registryRepository = new RegistryRepository(database, new RequestSealer(() => keystore.sealingKey()));
   const log = new TransparencyLog(registryRepository, keystore, () => ports.instance.instance.registryOriginForNewKey(), witnessing);
   ports.instance.extensions.setRegistryKeyOrigin(() => log.existingOrigin());
   let entryFingerprints: EntryFingerprints | null = null;
@@ -56,6 +57,7 @@ export async function createRegistryModule(ports: RegistryPorts): Promise<Module
   const registry = new RegistryService(registryRepository, ports.archive.workReader, new RegistrantKeys(database, keystore), log, {
     onPending: () => sequencer?.poke(),
     fingerprintsOf: (sha256) => (entryFingerprints ? entryFingerprints(sha256) : Promise.resolve([])),
+    witnesses: { count: witnesses.length, quorum: config.registryWitnessQuorum },
   });
   sequencer = new RegistrySequencer(registryRepository, registry, { intervalMs: 500, ...(logger ? { onError: (err: unknown) => logger.error({ err }, 'sequencing failed') } : {}) });
   const running = sequencer;

@@ -1,19 +1,28 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
-import type { DB, RegistryCheckpointsTable, RegistryEntriesTable, RegistryPendingTable } from '../platform/db/schema.js';
+import type { DB, RegistryCheckpointsTable, RegistryEntriesTable, RegistryOpeningsTable, RegistryPendingTable, RegistryRequestsTable } from '../platform/db/schema.js';
+import { rawRequestKey, type RequestSealer } from './request-seal.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type PendingRow = Selectable<RegistryPendingTable>;
 export type EntryRow = Selectable<RegistryEntriesTable>;
 export type CheckpointRow = Selectable<RegistryCheckpointsTable>;
+export type OpeningRow = Selectable<RegistryOpeningsTable>;
+export type RequestRow = Selectable<RegistryRequestsTable>;
+/** How a pending row was asked for: its idempotency key and generation, and what the key stands for. */
+export type RequestFields = Pick<RequestRow, 'request_key' | 'generation' | 'file_sha256' | 'role'>;
 
 /** What other modules may read of the log directly (by interface): a work's entries. */
 export type RegistryReader = Pick<RegistryRepository, 'entriesOfWork'>;
 
 /** The only SQL over the transparency log's tables. */
 export class RegistryRepository {
-  constructor(readonly database: Database) {}
+  constructor(
+    readonly database: Database,
+    /** Seals each registration request (the sequencer takes only pending rows with a valid seal). */
+    readonly sealer: RequestSealer,
+  ) {}
 
   get db(): Kysely<DB> {
     return this.database.db;
@@ -28,18 +37,84 @@ export class RegistryRepository {
     return this.database.durable((db) => db.transaction().execute(fn));
   }
 
-  /** Durable: a pending id is an acknowledgement, so it must survive a power cut. */
-  async insertPending(row: PendingRow): Promise<void> {
-    await this.database.durable((db) => db.insertInto('registry_pending').values(row).execute());
+  /**
+   * Durable: a pending id is an acknowledgement, so it must survive a power cut. The sealed request
+   * row goes in with it; its primary key (idempotency key, generation) makes a second identical
+   * request fail here, so that the caller can answer with the first one's registration.
+   */
+  async insertPending(row: PendingRow, request?: RequestFields): Promise<void> {
+    await this.database.durable((db) =>
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('registry_requests').values(this.requestRow(row, request)).execute();
+        await trx.insertInto('registry_pending').values(row).execute();
+      }),
+    );
   }
 
-  /** Many registrations in one durable transaction (bulk registration by a curator). */
+  /** Many registrations in one durable transaction (bulk registration by a curator), each its own request. */
   async insertPendingMany(rows: PendingRow[]): Promise<void> {
     await this.database.durable((db) =>
       db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 100) await trx.insertInto('registry_pending').values(rows.slice(i, i + 100)).execute();
+        for (let i = 0; i < rows.length; i += 100) {
+          const chunk = rows.slice(i, i + 100);
+          await trx.insertInto('registry_requests').values(chunk.map((row) => this.requestRow(row))).execute();
+          await trx.insertInto('registry_pending').values(chunk).execute();
+        }
       }),
     );
+  }
+
+  private requestRow(row: PendingRow, request?: RequestFields): RequestRow {
+    const fields = request ?? { request_key: rawRequestKey(row.id), generation: 0, file_sha256: null, role: null };
+    const seal = this.sealer.seal({ registrationId: row.id, requestKey: fields.request_key, generation: fields.generation, entry: row.entry, workId: row.work_id, userId: row.user_id, createdAt: row.created_at });
+    return { ...fields, registration_id: row.id, work_id: row.work_id, user_id: row.user_id, seal, created_at: row.created_at };
+  }
+
+  /** The newest generation of a request key, if it was ever asked for. */
+  latestRequest(requestKey: string): Promise<RequestRow | undefined> {
+    return this.db.selectFrom('registry_requests').selectAll().where('request_key', '=', requestKey).orderBy('generation', 'desc').limit(1).executeTakeFirst();
+  }
+
+  requestAt(requestKey: string, generation: number): Promise<RequestRow | undefined> {
+    return this.db.selectFrom('registry_requests').selectAll().where('request_key', '=', requestKey).where('generation', '=', generation).executeTakeFirst();
+  }
+
+  /** The requests behind these registrations (sequencing checks their seals; audits too). */
+  async requestsFor(ids: string[], executor: Executor = this.db): Promise<Map<string, RequestRow>> {
+    const out = new Map<string, RequestRow>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const row of await executor.selectFrom('registry_requests').selectAll().where('registration_id', 'in', ids.slice(i, i + 500)).execute()) out.set(row.registration_id, row);
+    }
+    return out;
+  }
+
+  /** A user's registrations of a work, newest first, with the file and role each was for. */
+  requestsOfWork(workId: string, userId: string): Promise<RequestRow[]> {
+    return this.db.selectFrom('registry_requests').selectAll().where('work_id', '=', workId).where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+  }
+
+  /** Moves pending rows the sequencer refused out of its way, keeping them for the audit. */
+  async rejectPending(trx: Transaction<DB>, rows: { row: PendingRow; reason: string }[], at: string): Promise<void> {
+    if (rows.length === 0) return;
+    for (let i = 0; i < rows.length; i += 100) {
+      await trx.insertInto('registry_rejected').values(rows.slice(i, i + 100).map(({ row, reason }) => ({ id: row.id, entry: row.entry, work_id: row.work_id, user_id: row.user_id, created_at: row.created_at, reason, rejected_at: at }))).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+    await this.deletePending(trx, rows.map((r) => r.row.id));
+  }
+
+  /** Row counts for the registry's health: checkpoints and refused pending rows. */
+  async counts(): Promise<{ checkpoints: number; rejected: number }> {
+    const c = await this.db.selectFrom('registry_checkpoints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db.selectFrom('registry_rejected').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { checkpoints: Number(c.n), rejected: Number(r.n) };
+  }
+
+  rejected(): Promise<Selectable<DB['registry_rejected']>[]> {
+    return this.db.selectFrom('registry_rejected').selectAll().orderBy('rejected_at').execute();
+  }
+
+  allPending(): Promise<PendingRow[]> {
+    return this.db.selectFrom('registry_pending').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
   async countPending(): Promise<number> {
@@ -129,6 +204,39 @@ export class RegistryRepository {
     await trx.insertInto('registry_checkpoints').values(row).execute();
   }
 
+  /** The checkpoint with the highest history number (the one a new checkpoint links to). */
+  lastInHistory(trx: Transaction<DB>): Promise<CheckpointRow | undefined> {
+    return trx.selectFrom('registry_checkpoints').selectAll().where('seq', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  }
+
+  /** Checkpoints signed before the history existed (0009), oldest first. */
+  outsideHistory(trx: Transaction<DB>): Promise<CheckpointRow[]> {
+    return trx.selectFrom('registry_checkpoints').selectAll().where('seq', 'is', null).orderBy('size').execute();
+  }
+
+  async setHistory(trx: Transaction<DB>, size: number, seq: number, history: string): Promise<void> {
+    await trx.updateTable('registry_checkpoints').set({ seq, history }).where('size', '=', size).execute();
+  }
+
+  /** Pending registrations whose request has no seal yet (made before 0009). */
+  async unsealedPending(trx: Transaction<DB>): Promise<{ row: PendingRow; request: RequestRow }[]> {
+    const rows = await trx
+      .selectFrom('registry_pending')
+      .innerJoin('registry_requests', 'registry_requests.registration_id', 'registry_pending.id')
+      .selectAll('registry_pending')
+      .select(['registry_requests.request_key', 'registry_requests.generation', 'registry_requests.file_sha256', 'registry_requests.role', 'registry_requests.seal', 'registry_requests.created_at as request_created_at', 'registry_requests.registration_id', 'registry_requests.work_id as request_work_id', 'registry_requests.user_id as request_user_id'])
+      .where('registry_requests.seal', 'is', null)
+      .execute();
+    return rows.map((r) => ({
+      row: { id: r.id, entry: r.entry, work_id: r.work_id, user_id: r.user_id, created_at: r.created_at },
+      request: { request_key: r.request_key, generation: r.generation, registration_id: r.registration_id, work_id: r.request_work_id, user_id: r.request_user_id, file_sha256: r.file_sha256, role: r.role, seal: r.seal, created_at: r.request_created_at },
+    }));
+  }
+
+  async setSeal(trx: Transaction<DB>, registrationId: string, seal: string): Promise<void> {
+    await trx.updateTable('registry_requests').set({ seal }).where('registration_id', '=', registrationId).execute();
+  }
+
   latestCheckpoint(): Promise<CheckpointRow | undefined> {
     return this.db.selectFrom('registry_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
   }
@@ -192,5 +300,32 @@ export class RegistryRepository {
   /** Entries [from, to) in index order (audits and entry bundles). */
   entriesBetween(from: number, to: number): Promise<EntryRow[]> {
     return this.db.selectFrom('registry_entries').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
+  }
+
+  /**
+   * The opening of a sealed entry. Not durable on its own: it is written just before its pending row,
+   * whose durable commit flushes it too (one log, in order), so a pending row never outlives it.
+   */
+  async insertOpening(row: OpeningRow): Promise<void> {
+    await this.db.insertInto('registry_openings').values(row).execute();
+  }
+
+  /** Drops the opening of a registration that was not accepted after all. */
+  async deleteOpening(registrationId: string): Promise<void> {
+    await this.db.deleteFrom('registry_openings').where('registration_id', '=', registrationId).execute();
+  }
+
+  openingOf(registrationId: string): Promise<OpeningRow | undefined> {
+    return this.db.selectFrom('registry_openings').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
+  }
+
+  /** Openings of many registrations (audits), by registration id. */
+  async openingsOf(registrationIds: string[]): Promise<Map<string, OpeningRow>> {
+    const out = new Map<string, OpeningRow>();
+    for (let i = 0; i < registrationIds.length; i += 500) {
+      const rows = await this.db.selectFrom('registry_openings').selectAll().where('registration_id', 'in', registrationIds.slice(i, i + 500)).execute();
+      for (const row of rows) out.set(row.registration_id, row);
+    }
+    return out;
   }
 }

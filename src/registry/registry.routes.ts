@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CommonErrors } from '../platform/errors.js';
-import { requireUser } from '../govern/http-auth.js';
+import { requireRole, requireUser } from '../govern/http-auth.js';
 import type { Api } from '../platform/http/api.js';
 import { itemsOf, mediaResponse } from '../platform/http/api-contract.js';
-import { consistencyBundleSchema, consistencyProofSchema, inclusionProofSchema, receiptSchema, registrantRoleSchema, registrationPendingSchema, registrationSequencedSchema, registrationStatusSchema, registrationSummarySchema } from './registry.contract.js';
+import { consistencyBundleSchema, consistencyProofSchema, inclusionProofSchema, myRegistrationsSchema, receiptSchema, registrantRoleSchema, registrationPendingSchema, registrationSequencedSchema, registrationStatusSchema, registrationSummarySchema, registryHealthSchema } from './registry.contract.js';
 import type { RegistryService } from './registry.service.js';
 import { parseTilePath, TilePathError, tileWidth, TILE_WIDTH } from './tiles.js';
 
@@ -23,9 +23,15 @@ export function registryRoutes(api: Api, deps: { registry: RegistryService }): v
       schema: {
         tags,
         params: z.object({ id: z.string().min(1).max(64) }),
-        body: z.object({ role: registrantRoleSchema.optional(), termsSha256: sha256Hex.nullable().optional(), wait: z.boolean().default(true) }),
-        description: 'Register the work’s file in the transparency log. With wait (default) the answer carries the receipt once sequenced (201); otherwise, or if sequencing takes longer than a few seconds, a pending id to poll (202).',
-        response: { 201: registrationSequencedSchema, 202: registrationPendingSchema },
+        body: z.object({
+          role: registrantRoleSchema.optional(),
+          termsSha256: sha256Hex.nullable().optional(),
+          wait: z.boolean().default(true),
+          again: z.boolean().default(false).describe('Register once more although the same user registered the same file of this work as the same role with the same terms before.'),
+        }),
+        description:
+          'Register the work’s file in the transparency log. With wait (default) the answer carries the receipt once sequenced (201); otherwise, or if sequencing takes longer than a few seconds, a pending id to poll (202). Idempotent: a request the same user made before (same work, file, role and terms) answers with that registration (200 with its receipt, or 202 while pending; `existing: true`) unless `again` is set.',
+        response: { 200: registrationSequencedSchema, 201: registrationSequencedSchema, 202: registrationPendingSchema },
       },
     },
     async (request, reply) => {
@@ -33,14 +39,27 @@ export function registryRoutes(api: Api, deps: { registry: RegistryService }): v
         ...(request.body.role ? { role: request.body.role } : {}),
         termsSha256: request.body.termsSha256 ?? null,
         waitMs: request.body.wait ? 10_000 : 0,
+        again: request.body.again,
       });
-      return reply.status(result.status === 'sequenced' ? 201 : 202).send(result);
+      return reply.status(result.status === 'sequenced' ? (result.existing ? 200 : 201) : 202).send(result);
     },
   );
 
   api.get('/works/:id/registrations', { schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), response: { 200: itemsOf(registrationSummarySchema) } } }, async (request) => ({
     items: await registry.registrationsOfWork(request.actor, request.params.id),
   }));
+
+  api.get(
+    '/works/:id/registrations/mine',
+    { preValidation: requireUser, schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), description: 'Whether the signed-in user registered the work’s current file, and as which roles.', response: { 200: myRegistrationsSchema } } },
+    async (request) => registry.registeredByActor(request.actor, request.params.id),
+  );
+
+  api.get(
+    '/registry/health',
+    { preValidation: requireUser, preHandler: requireRole('admin', 'curator'), schema: { tags, description: 'Witnesses, tree size and refused rows: what an administrator should know about the log (admins and curators).', response: { 200: registryHealthSchema } } },
+    async () => registry.health(),
+  );
 
   api.get('/registry/registrations/:id', { schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), response: { 200: registrationStatusSchema } } }, async (request) => {
     return registry.statusFor(request.actor, request.params.id);

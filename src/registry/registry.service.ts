@@ -3,10 +3,14 @@ import type { Actor } from '../govern/roles.js';
 import { canReadWork, hasRole } from '../govern/roles.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { encodeEntry, REGISTRANT_ROLES, type RegistrantRole } from './entry.js';
+import { encodeHex } from './base64.js';
+import { commitmentsOf, SALT_BYTES, type EntryOpening } from './commitment.js';
+import { nodeCrypto } from './crypto-node.js';
+import { decodeEntry, encodeEntry, REGISTRANT_ROLES, type RegistrantRole, type RegistryEntry } from './entry.js';
 import type { RegistrantKeys } from './registrant-keys.js';
+import { registrationRequestKey } from './request-seal.js';
 import type { RegistryRepository } from './registry.repository.js';
-import type { Receipt, RegistrationStatus, RegistrationSummary } from './registry.contract.js';
+import type { Receipt, RegistrationStatus, RegistrationSummary, RegistryHealth } from './registry.contract.js';
 import type { TransparencyLog } from './transparency-log.js';
 
 export type { Receipt, RegistrationStatus, RegistrationSummary };
@@ -25,6 +29,8 @@ export class RegistryService {
       onPending?: () => void;
       /** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of a stored file, for its entry. */
       fingerprintsOf?: (sha256: string) => Promise<string[]>;
+      /** The witnesses configured and the quorum (for health: without one a rollback goes unnoticed). */
+      witnesses?: { count: number; quorum: number };
     } = {},
   ) {}
 
@@ -33,7 +39,7 @@ export class RegistryService {
    * admins and curators may also register on behalf of the institution. The registration is
    * durable once this returns (pending); `waitMs` waits for it to be sequenced into a checkpoint.
    */
-  async register(actor: Actor, workId: string, options: { role?: RegistrantRole; termsSha256?: string | null; waitMs?: number } = {}): Promise<RegistrationStatus> {
+  async register(actor: Actor, workId: string, options: { role?: RegistrantRole; termsSha256?: string | null; waitMs?: number; again?: boolean } = {}): Promise<RegistrationStatus> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.works.findById(workId);
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
@@ -52,7 +58,10 @@ export class RegistryService {
       termsSha256: options.termsSha256 ?? null,
       fingerprints: (await this.hooks.fingerprintsOf?.(work.primary_file_sha256)) ?? [],
       workId,
+      // A work that is not public gets a sealed entry: the public log must not confirm its file to whoever holds a copy.
+      sealed: work.visibility !== 'public',
       waitMs: options.waitMs ?? 0,
+      again: options.again ?? false,
     });
   }
 
@@ -60,31 +69,79 @@ export class RegistryService {
    * Registers a document that is not a work, such as an evidence report, by its sha256: the log
    * then proves the document existed no later than the checkpoint that includes it.
    */
-  async registerDocument(actor: Actor, sha256: string, options: { waitMs?: number } = {}): Promise<RegistrationStatus> {
+  async registerDocument(actor: Actor, sha256: string, options: { waitMs?: number; again?: boolean } = {}): Promise<RegistrationStatus> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw CommonErrors.invalid('a document is registered by its lower-case sha256', { key: 'registry.sha256_invalid' });
     const role = hasRole(actor, ['admin', 'curator']) ? 'institution' : 'right-holder';
-    return this.accept(actor, { contentSha256: sha256, role, termsSha256: null, fingerprints: [], workId: null, waitMs: options.waitMs ?? 0 });
+    // Documents (evidence reports) are private to their registrant: sealed, like a private work.
+    return this.accept(actor, { contentSha256: sha256, role, termsSha256: null, fingerprints: [], workId: null, sealed: true, waitMs: options.waitMs ?? 0, again: options.again ?? false });
   }
 
-  private async accept(actor: Actor & { kind: 'user' }, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; waitMs: number }): Promise<RegistrationStatus> {
+  private async accept(actor: Actor & { kind: 'user' }, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; sealed: boolean; waitMs: number; again: boolean }): Promise<RegistrationStatus> {
     // Nothing enters the log before its origin is settled: this makes the key (or refuses with setup_required).
     await this.log.signer();
+    // Idempotent: the same work, file, registrant, role and terms answer with the registration made
+    // before (a retried click, a batch run again after a kill), unless `again` asks for one more.
+    const requestKey = registrationRequestKey({ workId: item.workId, fileSha256: item.contentSha256, userId: actor.id, role: item.role, termsSha256: item.termsSha256 });
+    const previous = await this.repo.latestRequest(requestKey);
+    if (previous && !item.again) return this.existing(previous.registration_id, item.waitMs);
+    const request = { request_key: requestKey, generation: previous ? previous.generation + 1 : 0, file_sha256: item.contentSha256, role: item.role };
     const key = await this.keys.forUser(actor.id);
+    const id = newId();
+    // Entry v2: the registration and the work are inside what the log signs, so a receipt cannot be re-labelled.
+    const opening: EntryOpening | null = item.sealed ? { salt: encodeHex(nodeCrypto.randomBytes(SALT_BYTES)), contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints } : null;
     const entry = new TextDecoder().decode(
       encodeEntry({
-        contentSha256: item.contentSha256,
+        registrationId: id,
+        workId: item.workId,
         registrant: key.keyId,
         role: item.role,
-        termsSha256: item.termsSha256,
-        fingerprints: item.fingerprints,
+        ...(opening
+          ? { contentSha256: null, termsSha256: null, fingerprints: [], sealed: await commitmentsOf(nodeCrypto, opening) }
+          : { contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints }),
         acceptedAt: Math.floor(Date.now() / 1000),
       }),
     );
-    const id = newId();
-    await this.repo.insertPending({ id, entry, work_id: item.workId, user_id: actor.id, created_at: new Date().toISOString() });
+    if (opening) {
+      await this.repo.insertOpening({ registration_id: id, salt: opening.salt, content_sha256: opening.contentSha256, terms_sha256: opening.termsSha256, fingerprints: JSON.stringify(opening.fingerprints), created_at: new Date().toISOString() });
+    }
+    try {
+      await this.repo.insertPending({ id, entry, work_id: item.workId, user_id: actor.id, created_at: new Date().toISOString() }, request);
+    } catch (error) {
+      if (opening) await this.repo.deleteOpening(id).catch(() => undefined);
+      // An identical request won the race for this (key, generation): answer with its registration.
+      const winner = await this.repo.requestAt(requestKey, request.generation).catch(() => undefined);
+      if (winner && winner.registration_id !== id) return this.existing(winner.registration_id, item.waitMs);
+      throw error;
+    }
     this.hooks.onPending?.();
     return item.waitMs ? this.waitFor(id, item.waitMs) : { status: 'pending', registrationId: id };
+  }
+
+  /** What an administrator should know about the log: witnesses (a rollback is visible only to them), size, refused rows. */
+  async health(): Promise<RegistryHealth> {
+    const witnesses = this.hooks.witnesses ?? { count: 0, quorum: 0 };
+    const [state, counts, pending] = await Promise.all([this.repo.state(), this.repo.counts(), this.repo.countPending()]);
+    return { witnesses: witnesses.count, quorum: witnesses.quorum, rollbackDetectable: witnesses.count > 0, treeSize: state.size, checkpoints: counts.checkpoints, pending, rejected: counts.rejected };
+  }
+
+  /** The answer to a repeated request: the registration it made before, marked as existing. */
+  private async existing(registrationId: string, waitMs: number): Promise<RegistrationStatus> {
+    const status = waitMs ? await this.waitFor(registrationId, waitMs) : await this.status(registrationId);
+    return { ...status, existing: true };
+  }
+
+  /**
+   * Whether `actor` registered the work's current file before, and as which roles: the work page
+   * then says "registered" and asks before registering again.
+   */
+  async registeredByActor(actor: Actor, workId: string): Promise<{ roles: RegistrantRole[]; registrationIds: string[] }> {
+    const work = await this.works.findById(workId);
+    if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
+    if (actor.kind !== 'user' || !work.primary_file_sha256) return { roles: [], registrationIds: [] };
+    const mine = (await this.repo.requestsOfWork(workId, actor.id)).filter((r) => r.file_sha256 === work.primary_file_sha256);
+    const roles = REGISTRANT_ROLES.filter((role) => mine.some((r) => r.role === role));
+    return { roles, registrationIds: mine.map((r) => r.registration_id) };
   }
 
   /** The registration's receipt once sequenced; pending until then; 404 for unknown ids. */
@@ -100,6 +157,8 @@ export class RegistryService {
     // The receipt rests on the first such checkpoint, so it reads the same next year; the latest is told apart.
     // (`latest` builds it on the newest checkpoint instead: audits and tests of later tree sizes.)
     const checkpoint = options.checkpoint === 'latest' ? latest : ((await this.log.receiptCheckpoint(index)) ?? latest);
+    const decoded = entryOf(entry.entry);
+    const opening = decoded?.sealed ? await this.openingOf(registrationId) : null;
     return {
       status: 'sequenced',
       registrationId,
@@ -112,20 +171,55 @@ export class RegistryService {
         index,
         treeSize: Number(checkpoint.size),
         proof: await this.log.tlogProof(index, entry.entry, { size: Number(checkpoint.size), note: checkpoint.note }),
-        work: { id: entry.work_id },
+        // Version 2 entries name their work inside what the log signs: that, not the row, is what the receipt says.
+        work: { id: decoded?.version === 2 ? decoded.workId : entry.work_id },
+        ...(opening ? { opening } : {}),
       },
     };
   }
 
+  /** The opening of a sealed entry (salt and committed values), as receipts carry it. */
+  private async openingOf(registrationId: string): Promise<EntryOpening | null> {
+    const row = await this.repo.openingOf(registrationId);
+    return row ? { salt: row.salt, contentSha256: row.content_sha256, termsSha256: row.terms_sha256, fingerprints: JSON.parse(row.fingerprints) as string[] } : null;
+  }
+
+  /**
+   * Who may see a registration at all: the readers of its work (by the work the signed entry names,
+   * not the row, which a database edit could point elsewhere); for a document, or a work that is
+   * gone, its registrant and staff. Others are told to sign in (anonymous) or that it does not exist.
+   */
+  private async requireAccess(actor: Actor, registrationId: string): Promise<{ workId: string | null; manages: boolean }> {
+    const row = (await this.repo.entryByRegistration(registrationId)) ?? (await this.repo.pendingById(registrationId));
+    if (!row) throw CommonErrors.notFound('registration', { id: registrationId });
+    const decoded = entryOf(row.entry);
+    const workId = decoded?.version === 2 ? decoded.workId : row.work_id;
+    const work = workId ? await this.works.findById(workId) : undefined;
+    const staff = actor.kind === 'user' && hasRole(actor, ['admin', 'curator']);
+    const registrant = actor.kind === 'user' && row.user_id === actor.id;
+    const manages = staff || registrant || (actor.kind === 'user' && !!work && work.owner_id === actor.id);
+    if (work ? canReadWork(actor, work) : manages) return { workId: work ? workId : null, manages };
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    throw CommonErrors.notFound('registration', { id: registrationId });
+  }
+
   /**
    * The status as `actor` may see it: a receipt names the content hash of its work, so it is shown
-   * only to those who may read that work (a private work's receipt answers like an unknown id).
+   * only to those who may read that work (anonymous readers of a private one are asked to sign in,
+   * others get the answer of an unknown id).
    */
   async statusFor(actor: Actor, registrationId: string): Promise<RegistrationStatus> {
+    const access = await this.requireAccess(actor, registrationId);
     const status = await this.status(registrationId);
-    if (status.status === 'sequenced' && status.receipt.work.id) {
-      const work = await this.works.findById(status.receipt.work.id);
-      if (work && !canReadWork(actor, work)) throw CommonErrors.notFound('registration', { id: registrationId });
+    // The opening reveals the sealed hashes: to those who manage the registration, and to the work's
+    // readers (everyone, once it is public) while the sealed file is still one of the work's files,
+    // whose hash the work's page shows them anyway. An old file the work no longer holds stays sealed.
+    if (status.status === 'sequenced' && status.receipt.opening && !access.manages) {
+      const files = access.workId ? await this.works.filesOf([access.workId]) : [];
+      if (!files.some((f) => f.sha256 === status.receipt.opening!.contentSha256)) {
+        const { opening: _hidden, ...receipt } = status.receipt;
+        return { ...status, receipt };
+      }
     }
     return status;
   }
@@ -159,5 +253,14 @@ export class RegistryService {
         });
       });
     }
+  }
+}
+
+/** The decoded entry, or null when the stored text is not a valid entry (the audit reports that). */
+function entryOf(text: string): RegistryEntry | null {
+  try {
+    return decodeEntry(new TextEncoder().encode(text));
+  } catch {
+    return null;
   }
 }

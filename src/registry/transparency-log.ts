@@ -2,12 +2,13 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { signCheckpoint } from './checkpoint.js';
+import { signHistory } from './checkpoint-history.js';
 import { verifyCosignedCheckpoint, type WitnessPolicy } from './cosignature.js';
 import { nodeCrypto } from './crypto-node.js';
 import type { KeyStore } from '../platform/keystore.js';
 import { hashLeaf } from './merkle.js';
 import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
-import type { RegistryRepository } from './registry.repository.js';
+import type { PendingRow, RegistryRepository } from './registry.repository.js';
 import { generateKey, parseNote, parseSignerKey, parseVerifierKey, type Ed25519Signer } from './signed-note.js';
 import { buildPyramid, PyramidNodeReader } from './tile-pyramid.js';
 import { appendLeaves, NodeCache, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
@@ -23,8 +24,17 @@ export interface LogWitnessing {
 
 export interface SequenceResult {
   sequenced: number;
+  /** Pending rows refused because no valid registration request backs them (moved to registry_rejected). */
+  refused?: number;
   treeSize: number;
 }
+
+/**
+ * A file in `<dataDir>/keys` (out of the database's reach) recording when the checkpoint history and
+ * request seals began: before it exists, the first sequencing adopts what 0009 found (numbers the
+ * checkpoints signed before, seals the registrations then pending); after, nothing unsealed is adopted.
+ */
+export const HISTORY_MARKER_FILE = 'registry-history.json';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** The log's signing key, in `<dataDir>/keys`. */
@@ -106,10 +116,12 @@ export class TransparencyLog {
   async sequence(maxBatch = 4096): Promise<SequenceResult> {
     const signer = await this.signer();
     // Durable: a signed checkpoint lost in a power cut could let the log sign another tree of the same size.
-    const result = await this.repo.durableTransaction(async (trx): Promise<SequenceResult> => {
+    const adopting = !this.historyStarted();
+    const result = await this.repo.durableTransaction(async (trx): Promise<SequenceResult & { since: number }> => {
       const state = await this.repo.lockState(trx);
-      const pending = await this.repo.takePending(trx, maxBatch);
-      if (pending.length === 0) return { sequenced: 0, treeSize: state.size };
+      if (adopting) await this.adoptLegacy(trx, signer);
+      const { admitted: pending, refused } = await this.admit(trx, await this.repo.takePending(trx, maxBatch));
+      if (pending.length === 0) return { sequenced: 0, refused, treeSize: state.size, since: state.size };
       const edge = await this.fetchTiles(rightEdgeTiles(state.size), trx);
       const leaves = pending.map((p) => hashLeaf(Buffer.from(p.entry, 'utf8')));
       const appended = appendLeaves(state.size, leaves, (level, index) => edge.get(`${level}/${index}`));
@@ -121,14 +133,73 @@ export class TransparencyLog {
       await this.repo.putTiles(trx, appended.tiles);
       const rootHash = b64(appended.root);
       const note = await signCheckpoint({ origin: signer.name, size: appended.treeSize, rootHash: appended.root, extensions: [] }, signer);
-      await this.repo.insertCheckpoint(trx, { size: appended.treeSize, root_hash: rootHash, note, created_at: now });
+      // The history links this checkpoint to the one before, with its time, under the log key.
+      const last = await this.repo.lastInHistory(trx);
+      const seq = Number(last?.seq ?? 0) + 1;
+      const prev = last ? { seq: Number(last.seq), size: Number(last.size), rootHash: last.root_hash } : null;
+      const history = await signHistory({ origin: signer.name, seq, size: appended.treeSize, rootHash, time: now, prev }, signer);
+      await this.repo.insertCheckpoint(trx, { size: appended.treeSize, root_hash: rootHash, note, created_at: now, seq, history });
       await this.repo.setState(trx, appended.treeSize, rootHash);
       await this.repo.deletePending(trx, pending.map((p) => p.id));
-      return { sequenced: pending.length, treeSize: appended.treeSize };
+      return { sequenced: pending.length, refused, treeSize: appended.treeSize, since: state.size };
     });
+    if (adopting) this.keystore.readOrCreate(HISTORY_MARKER_FILE, () => JSON.stringify({ since: result.since, at: new Date().toISOString() }));
     // Outside the transaction: witnesses are asked after the commit, and their failures never undo it.
     if (result.sequenced > 0) await this.cosignLatest();
     return result;
+  }
+
+  /** Whether the checkpoint history and request seals have begun (the marker file exists; read each time, it is small). */
+  historyStarted(): boolean {
+    return this.keystore.read(HISTORY_MARKER_FILE) !== null;
+  }
+
+  /** The tree size from which every entry must have a sealed request, or null before the history began. */
+  historySince(): number | null {
+    const text = this.keystore.read(HISTORY_MARKER_FILE);
+    if (text === null) return null;
+    const since = (JSON.parse(text) as { since?: unknown }).since;
+    return typeof since === 'number' && Number.isSafeInteger(since) && since >= 0 ? since : 0;
+  }
+
+  /**
+   * Keeps the pending rows whose registration request exists and whose seal verifies; the rest were
+   * written into the database by something other than a registration, and are moved aside (the
+   * audit reports them) instead of entering the log.
+   */
+  private async admit(trx: Transaction<DB>, taken: PendingRow[]): Promise<{ admitted: PendingRow[]; refused: number }> {
+    if (taken.length === 0) return { admitted: [], refused: 0 };
+    const requests = await this.repo.requestsFor(taken.map((p) => p.id), trx);
+    const admitted: PendingRow[] = [];
+    const refused: { row: PendingRow; reason: string }[] = [];
+    for (const row of taken) {
+      const request = requests.get(row.id);
+      const sealed = request && this.repo.sealer.verify({ registrationId: row.id, requestKey: request.request_key, generation: request.generation, entry: row.entry, workId: row.work_id, userId: row.user_id, createdAt: request.created_at }, request.seal);
+      if (sealed) admitted.push(row);
+      else refused.push({ row, reason: request ? 'the registration request’s seal does not verify (changed in the database?)' : 'no registration request (written into the database directly?)' });
+    }
+    await this.repo.rejectPending(trx, refused, new Date().toISOString());
+    return { admitted, refused: refused.length };
+  }
+
+  /**
+   * Once, when the history begins (after upgrading to 0009): numbers and links the checkpoints signed
+   * before, and seals the requests 0009 made for the registrations then pending.
+   */
+  private async adoptLegacy(trx: Transaction<DB>, signer: Ed25519Signer): Promise<void> {
+    let last = await this.repo.lastInHistory(trx);
+    for (const row of await this.repo.outsideHistory(trx)) {
+      const seq = Number(last?.seq ?? 0) + 1;
+      const time = new Date(row.created_at).toISOString();
+      const prev = last ? { seq: Number(last.seq), size: Number(last.size), rootHash: last.root_hash } : null;
+      const history = await signHistory({ origin: signer.name, seq, size: Number(row.size), rootHash: row.root_hash, time, prev }, signer);
+      await this.repo.setHistory(trx, Number(row.size), seq, history);
+      last = { ...row, seq, history };
+    }
+    for (const { row, request } of await this.repo.unsealedPending(trx)) {
+      const seal = this.repo.sealer.seal({ registrationId: row.id, requestKey: request.request_key, generation: request.generation, entry: row.entry, workId: row.work_id, userId: row.user_id, createdAt: request.created_at });
+      await this.repo.setSeal(trx, row.id, seal);
+    }
   }
 
   /**
@@ -168,8 +239,8 @@ export class TransparencyLog {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { sequenced } = await this.sequence();
-      if (sequenced === 0) return total;
+      const { sequenced, refused } = await this.sequence();
+      if (sequenced === 0 && !refused) return total;
       total += sequenced;
     }
   }

@@ -1,5 +1,6 @@
 import { encodeHex } from './base64.js';
 import { openCheckpoint } from './checkpoint.js';
+import { commitTo, openingMismatch, saltBytes, type EntryOpening } from './commitment.js';
 import { decodeEntry, type RegistryEntry } from './entry.js';
 import { concatBytes, parseVerifierKey, type CryptoProvider } from './signed-note.js';
 import { parseTlogProof } from './tlog-proof.js';
@@ -19,9 +20,22 @@ export interface ReceiptVerification {
   /** Root hash (base64) of the receipt's signed checkpoint, once its signature checked out. */
   rootHash: string | null;
   origin: string | null;
+  /** The registered content's sha256: the entry's, or for a sealed entry the opening's once it opened the commitment. */
+  contentSha256: string | null;
+  /**
+   * Fields of the receipt that no signature covers (a version 1 entry's registration and work, anything
+   * the receipt format does not define): shown as unsigned, never relied on.
+   */
+  unsigned: { field: string; value: string }[];
 }
 
 const MAX_RECEIPT_BYTES = 1024 * 1024;
+const KNOWN_FIELDS: Record<string, readonly string[]> = {
+  '': ['type', 'registrationId', 'log', 'entry', 'index', 'treeSize', 'proof', 'work', 'opening'],
+  log: ['origin', 'verifierKey'],
+  work: ['id'],
+  opening: ['salt', 'contentSha256', 'termsSha256', 'fingerprints'],
+};
 
 /** The receipt fields verification reads; everything else in the file is informational. */
 interface ReceiptShape {
@@ -30,6 +44,10 @@ interface ReceiptShape {
   entry: string;
   index: number;
   proof: string;
+  registrationId?: string;
+  treeSize?: number;
+  work?: { id: string | null };
+  opening?: EntryOpening;
 }
 
 function shapeProblem(value: unknown): string | null {
@@ -41,20 +59,59 @@ function shapeProblem(value: unknown): string | null {
   if (typeof r.entry !== 'string') return 'entry must be a string';
   if (typeof r.index !== 'number' || !Number.isSafeInteger(r.index) || r.index < 0) return 'index must be a whole number';
   if (typeof r.proof !== 'string') return 'proof must be a string';
+  // The claims below are optional, but when present they must have their type: each is then checked against what is signed.
+  if (r.registrationId !== undefined && typeof r.registrationId !== 'string') return 'registrationId must be a string';
+  if (r.treeSize !== undefined && (typeof r.treeSize !== 'number' || !Number.isSafeInteger(r.treeSize))) return 'treeSize must be a whole number';
+  const work = r.work as Record<string, unknown> | undefined;
+  if (work !== undefined && (typeof work !== 'object' || work === null || Array.isArray(work) || (work.id !== null && typeof work.id !== 'string'))) return 'work must be an object whose id is a string or null';
+  const o = r.opening as Record<string, unknown> | undefined;
+  if (o !== undefined) {
+    const fingerprints = o?.fingerprints;
+    if (typeof o !== 'object' || o === null || Array.isArray(o) || typeof o.salt !== 'string' || typeof o.contentSha256 !== 'string' || (o.termsSha256 !== null && typeof o.termsSha256 !== 'string') || !Array.isArray(fingerprints) || !fingerprints.every((f) => typeof f === 'string')) {
+      return 'opening must hold salt, contentSha256, termsSha256 (or null) and a list of fingerprints, as strings';
+    }
+  }
   return null;
 }
 
+/** Fields the receipt format does not define, at the top level and inside its objects. */
+function unknownFields(receipt: Record<string, unknown>): { field: string; value: string }[] {
+  const out: { field: string; value: string }[] = [];
+  for (const [scope, known] of Object.entries(KNOWN_FIELDS)) {
+    const object = scope === '' ? receipt : receipt[scope];
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) continue;
+    for (const [key, value] of Object.entries(object)) {
+      if (!known.includes(key)) out.push({ field: scope ? `${scope}.${key}` : key, value: shown(value) });
+    }
+  }
+  return out;
+}
+
+/** A value as text to show, cut short. */
+function shown(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to write out
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
 /**
- * Checks a registration receipt with no network and no database: the entry's shape, the inclusion
- * proof against the signed checkpoint, the checkpoint's signature against the log key (pinned by
- * the caller, or the receipt's own when none is given — reported as such), and optionally that a
- * file's sha256 is the registered content. Never throws; each failed check says what was wrong.
+ * Checks a registration receipt with no network and no database: the entry's shape; the receipt's
+ * registration id, work and tree size against what is signed (the entry, the checkpoint); a sealed
+ * entry's opening against its commitments; the inclusion proof against the signed checkpoint; the
+ * checkpoint's signature against the log key (pinned by the caller, or the receipt's own when none
+ * is given — reported as such); and optionally that a file's sha256 is the registered content
+ * (for a sealed entry, by recomputing the commitment with the receipt's salt). What no signature
+ * covers is listed in `unsigned`. Never throws; each failed check says what was wrong.
  */
 export async function verifyReceipt(
   input: Uint8Array | string,
   options: { crypto: CryptoProvider; pinnedLogKey?: string; fileSha256?: string },
 ): Promise<ReceiptVerification> {
-  const result: ReceiptVerification = { ok: false, checks: [], entry: null, index: null, treeSize: null, rootHash: null, origin: null };
+  const result: ReceiptVerification = { ok: false, checks: [], entry: null, index: null, treeSize: null, rootHash: null, origin: null, contentSha256: null, unsigned: [] };
   const check = (name: string, ok: boolean, detail: string) => {
     result.checks.push({ name, ok, detail });
     return ok;
@@ -67,6 +124,7 @@ export async function verifyReceipt(
     const problem = shapeProblem(parsed);
     if (!check('receipt format', problem === null, problem ?? 'a wenyuan.registry.receipt/v1 object')) return result;
     receipt = parsed as ReceiptShape;
+    result.unsigned = unknownFields(parsed as Record<string, unknown>);
   } catch (error) {
     check('receipt format', false, `not valid UTF-8 JSON: ${(error as Error).message}`);
     return result;
@@ -75,18 +133,17 @@ export async function verifyReceipt(
   result.origin = receipt.log.origin;
 
   let entryBytes: Uint8Array;
+  let entry: RegistryEntry;
   try {
     entryBytes = new TextEncoder().encode(receipt.entry);
-    result.entry = decodeEntry(entryBytes);
-    check('entry', true, `registrant ${result.entry.registrant}, role ${result.entry.role}, accepted ${new Date(result.entry.acceptedAt * 1000).toISOString()}`);
+    entry = result.entry = decodeEntry(entryBytes);
+    check('entry', true, `version ${entry.version}, registrant ${entry.registrant}, role ${entry.role}, accepted ${new Date(entry.acceptedAt * 1000).toISOString()}${entry.sealed ? ', hashes sealed' : ''}`);
   } catch (error) {
     check('entry', false, (error as Error).message);
     return result;
   }
-
-  if (options.fileSha256 !== undefined) {
-    check('file', options.fileSha256 === result.entry.contentSha256, options.fileSha256 === result.entry.contentSha256 ? `sha256 ${options.fileSha256} is the registered content` : `the file's sha256 ${options.fileSha256} is not the registered ${result.entry.contentSha256}`);
-  }
+  await checkClaims(receipt, entry, result, check);
+  await checkContent(receipt, entry, options, result, check);
 
   let proof;
   try {
@@ -110,6 +167,10 @@ export async function verifyReceipt(
   }
   result.treeSize = opened.size;
   result.rootHash = base64Of(opened.rootHash);
+  // The tree size is the signed checkpoint's; a receipt that claims another is refused, not corrected.
+  if (receipt.treeSize !== undefined) {
+    check('tree size', receipt.treeSize === opened.size, receipt.treeSize === opened.size ? `${opened.size}, as signed` : `the receipt says tree size ${receipt.treeSize}, its signed checkpoint ${opened.size}`);
+  }
   try {
     const leafHash = await options.crypto.sha256(concatBytes(Uint8Array.of(0x00), entryBytes));
     await verifyInclusionWith(options.crypto.sha256, leafHash, receipt.index, opened.size, proof.inclusionProof, opened.rootHash);
@@ -118,6 +179,65 @@ export async function verifyReceipt(
     check('inclusion', false, (error as Error).message);
   }
   return finish(result);
+}
+
+type Check = (name: string, ok: boolean, detail: string) => boolean;
+
+/**
+ * The receipt's registration id and work against the entry: a version 2 entry signs them, so a
+ * different value fails; a version 1 entry does not, so they are listed as unsigned.
+ */
+async function checkClaims(receipt: ReceiptShape, entry: RegistryEntry, result: ReceiptVerification, check: Check): Promise<void> {
+  const workId = receipt.work === undefined ? undefined : receipt.work.id;
+  if (entry.version === 1) {
+    const claims = [
+      ...(receipt.registrationId !== undefined ? [{ field: 'registrationId', value: receipt.registrationId }] : []),
+      ...(workId !== undefined ? [{ field: 'work.id', value: workId ?? 'null' }] : []),
+    ];
+    result.unsigned = [...claims, ...result.unsigned];
+    return;
+  }
+  if (receipt.registrationId !== undefined) {
+    const same = receipt.registrationId === entry.registrationId;
+    check('registration', same, same ? `${entry.registrationId}, as signed` : `the receipt says registration ${receipt.registrationId}, the signed entry ${entry.registrationId}`);
+  }
+  if (workId !== undefined) {
+    const same = workId === entry.workId;
+    const name = (id: string | null) => (id === null ? 'no work (a document)' : `work ${id}`);
+    check('work', same, same ? `${name(entry.workId)}, as signed` : `the receipt says ${name(workId)}, the signed entry ${name(entry.workId)}`);
+  }
+}
+
+/**
+ * The registered content: the opening of a sealed entry against its commitments, and a file's
+ * sha256 against the content (for a sealed entry, by recomputing the commitment with the salt).
+ */
+async function checkContent(receipt: ReceiptShape, entry: RegistryEntry, options: { crypto: CryptoProvider; fileSha256?: string }, result: ReceiptVerification, check: Check): Promise<void> {
+  const sealed = entry.sealed;
+  const opening = receipt.opening;
+  if (!sealed) {
+    result.contentSha256 = entry.contentSha256;
+    if (opening) check('opening', false, 'the entry is not sealed, so the receipt’s opening is no part of it');
+  } else if (opening) {
+    const mismatch = await openingMismatch(options.crypto, sealed, opening);
+    if (check('opening', mismatch === null, mismatch === null ? 'the salt opens the entry’s commitments to its content, terms and fingerprints' : `the opening does not open the entry: ${mismatch.length < 16 ? `its ${mismatch} commitment differs` : mismatch}`)) {
+      result.contentSha256 = opening.contentSha256;
+    }
+  }
+  if (options.fileSha256 === undefined) return;
+  const file = options.fileSha256;
+  if (!sealed) {
+    check('file', file === entry.contentSha256, file === entry.contentSha256 ? `sha256 ${file} is the registered content` : `the file's sha256 ${file} is not the registered ${entry.contentSha256}`);
+    return;
+  }
+  const salt = opening ? saltBytes(opening) : null;
+  if (!salt) {
+    check('file', false, 'the entry is sealed and the receipt holds no (valid) salt to open it: ask the registrant for the full receipt');
+    return;
+  }
+  const same = (await commitTo(options.crypto, salt, 'content', file)) === sealed.content;
+  const registered = result.contentSha256 ? ` ${result.contentSha256}` : ' content';
+  check('file', same, same ? `sha256 ${file} is the registered content (its commitment, recomputed with the receipt’s salt, is the entry’s)` : `the file's sha256 ${file} is not the registered${registered} (its commitment differs from the entry’s)`);
 }
 
 /**

@@ -68,7 +68,8 @@ describe('wenyuan setup', () => {
   it('changes only what the flags name later, prints a summary, and cannot move the origin once the log key exists', async () => {
     const renamed = await runCli(['setup', '--institution-zh-hant', '故宮博物院'], ctx);
     expect(renamed.code).toBe(0);
-    expect(renamed.stdout).toBe(
+    const [summary, witness] = renamed.stdout.split('\n\n');
+    expect(summary).toBe(
       [
         'set up: 故宫博物院 / 故宮博物院 / The Palace Museum',
         '  public URL       https://dpm.museum.example',
@@ -76,6 +77,10 @@ describe('wenyuan setup', () => {
         `  logo             ${(await ctx.app.instance.identity()).logoUrl}`,
       ].join('\n'),
     );
+    // No witness is configured: setup says what that means and which variables configure one.
+    expect(witness).toMatch(/^no witness configured: a rollback of the log cannot be detected\n未配置见证者：日志被回滚时无法发现\n/);
+    expect(witness).toContain('WENYUAN_REGISTRY_WITNESSES=');
+    expect(witness).toContain('WENYUAN_REGISTRY_WITNESS_QUORUM=1');
 
     const admin = await ctx.userWithRole('admin', 'cli-admin-2');
     const { workId } = await uploadImage(ctx, admin.headers, 9002, { visibility: 'public' });

@@ -62,6 +62,14 @@ describe.runIf(browserPath && haveData)('copyright registration and verification
     expect(receiptHref).toBe(`/api/registry/registrations/${encodeURIComponent(registrationId)}/receipt.json`);
     // The work's registrations list it too.
     await expect.poll(() => page.getByTestId('registration-item').count()).toBe(1);
+    // Registered as right holder: the button says so and does nothing; registering again takes the
+    // explicit "register again" button and its confirmation (issue 10, item 7).
+    const button = page.getByTestId('register-button');
+    await expect.poll(() => button.getAttribute('data-registered')).toBe('true');
+    // aria-disabled: Playwright would wait for it to be enabled; a visitor can still press it.
+    await button.click({ force: true });
+    expect(await page.getByTestId('register-again').count()).toBe(1);
+    expect(await page.getByTestId('registration-item').count()).toBe(1);
 
     await result.getByTestId('certificate-link').click();
     const certificate = page.getByTestId('certificate');
@@ -89,10 +97,13 @@ describe.runIf(browserPath && haveData)('copyright registration and verification
     const response = await page.request.get(`${server.url}${receiptHref}`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-disposition']).toContain('attachment');
-    const receipt = JSON.parse(await response.text()) as { type: string; registrationId: string; entry: string };
+    const receipt = JSON.parse(await response.text()) as { type: string; registrationId: string; entry: string; opening?: { contentSha256: string } };
     expect(receipt.type).toBe('wenyuan.registry.receipt/v1');
     expect(receipt.registrationId).toBe(registrationId);
-    expect(receipt.entry).toContain(`content sha256:${imageSha256}\n`);
+    // The work is private: its entry is sealed (the log names no hash of it), and the receipt opens it.
+    expect(receipt.entry).toMatch(/^content commit:[0-9a-f]{64}$/m);
+    expect(receipt.entry).not.toContain(imageSha256);
+    expect(receipt.opening?.contentSha256).toBe(imageSha256);
     expect(receipt.entry).toContain('role right-holder\n');
     receiptFile = path.join(server.dataDir, 'receipt.json');
     fs.writeFileSync(receiptFile, await response.body());

@@ -127,7 +127,8 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
     const result = await verifyReceipt(JSON.stringify(receipt), { crypto: nodeCrypto, pinnedLogKey: pinnedKey, fileSha256: publicWork.sha256 });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.checks.map((c) => c.name)).toEqual(['receipt size', 'receipt format', 'entry', 'file', 'proof index', 'checkpoint signature', 'inclusion']);
+    expect(result.checks.map((c) => c.name)).toEqual(['receipt size', 'receipt format', 'entry', 'registration', 'work', 'file', 'proof index', 'checkpoint signature', 'tree size', 'inclusion']);
+    expect(result.unsigned).toEqual([]);
     expect(result.treeSize).toBe(receipt.treeSize);
   });
 
@@ -136,9 +137,12 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
     const first = decodeEntry(new TextEncoder().encode((await registered(owner, publicWork.workId, { role: 'right-holder', termsSha256: terms })).entry));
     expect(first.role).toBe('right-holder');
     expect(first.termsSha256).toBe(terms);
-    const second = decodeEntry(new TextEncoder().encode((await registered(owner, privateWork.workId)).entry));
+    const secondReceipt = await registered(owner, privateWork.workId);
+    const second = decodeEntry(new TextEncoder().encode(secondReceipt.entry));
     expect(second.registrant).toBe(first.registrant);
-    expect(second.contentSha256).toBe(privateWork.sha256);
+    // A private work's entry is sealed; the receipt carries what opens it.
+    expect(second.contentSha256).toBeNull();
+    expect(secondReceipt.opening?.contentSha256).toBe(privateWork.sha256);
   });
 
   it('lets curators and admins register others’ works for the institution, and refuses that role to a creator', async () => {
@@ -148,8 +152,13 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
     const byDefault = await registered(admin, privateWork.workId);
     const entry = decodeEntry(new TextEncoder().encode(byDefault.entry));
     expect(entry.role).toBe('institution');
-    expect(entry.contentSha256).toBe(privateWork.sha256);
-    const ownerEntry = decodeEntry(new TextEncoder().encode((await registered(owner, publicWork.workId)).entry));
+    expect(entry.sealed).not.toBeNull();
+    expect(byDefault.opening?.contentSha256).toBe(privateWork.sha256);
+    // The owner registered the public work as author before: the same request answers with that registration.
+    const again = await register(owner, publicWork.workId);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'sequenced', existing: true, registrationId: publicRegistration });
+    const ownerEntry = decodeEntry(new TextEncoder().encode((again.json() as { receipt: Receipt }).receipt.entry));
     expect(entry.registrant).not.toBe(ownerEntry.registrant);
 
     for (const workId of [publicWork.workId, privateWork.workId]) {
@@ -160,8 +169,10 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
   });
 
   it('answers 202 with a pending id when not waiting, and the id turns into a receipt', async () => {
-    const res = await register(owner, privateWork.workId, { wait: false });
+    // Registered as author before: `again` asks for a new registration.
+    const res = await register(owner, privateWork.workId, { wait: false, again: true });
     expect([201, 202]).toContain(res.statusCode);
+    expect((res.json() as { existing?: boolean }).existing).toBeUndefined();
     const { registrationId } = res.json() as { registrationId: string };
     privateRegistration = registrationId;
     await ctx.app.registry.sequencePending();
@@ -183,12 +194,12 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
     }
   });
 
-  it('hides a private work’s receipt (404) from anonymous visitors and other users, not from the owner or staff', async () => {
+  it('hides a private work’s receipt from anonymous visitors (401) and other users (404), not from the owner or staff', async () => {
     for (const suffix of ['', '/receipt.json']) {
       const url = `/api/registry/registrations/${privateRegistration}${suffix}`;
-      for (const [who, headers] of [['anonymous', {}], ['other creator', otherCreator.headers], ['licensee', licensee.headers]] as const) {
+      for (const [who, headers, code] of [['anonymous', {}, 401], ['other creator', otherCreator.headers, 404], ['licensee', licensee.headers, 404]] as const) {
         const res = await ctx.server.inject({ method: 'GET', url, headers });
-        expect(res.statusCode, `${who} ${url}: ${res.body}`).toBe(404);
+        expect(res.statusCode, `${who} ${url}: ${res.body}`).toBe(code);
         expect(res.body).not.toContain(privateWork.sha256);
       }
       for (const [who, headers] of [['owner', owner.headers], ['reviewer', reviewer.headers], ['curator', curator.headers], ['admin', admin.headers]] as const) {
@@ -207,7 +218,8 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
     const res = await ctx.server.inject({ method: 'GET', url: `/api/works/${publicWork.workId}/registrations` });
     expect(res.statusCode).toBe(200);
     const { items } = res.json() as { items: { registrationId: string; index: number; sequencedAt: string }[] };
-    expect(items.length).toBe(4);
+    // Author, right holder and institution: the owner's repeated author request made no second entry.
+    expect(items.length).toBe(3);
     expect(items.map((i) => i.index)).toEqual([...items.map((i) => i.index)].sort((a, b) => b - a));
     expect(items.map((i) => i.registrationId)).toContain(publicRegistration);
 
@@ -230,6 +242,6 @@ describe.each(await testDialects())('registration and receipts (%s)', (dialect) 
   it('leaves a log that audits clean', async () => {
     const audit = await inspectLog(ctx.app);
     expect(audit.pendingIds).toEqual([]);
-    expect(audit.entries).toBe(7);
+    expect(audit.entries).toBe(6);
   });
 });

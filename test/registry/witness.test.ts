@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { auditLog } from '../../src/registry/audit.js';
 import { EMPTY_TREE_ROOT, formatCheckpoint } from '../../src/registry/checkpoint.js';
 import {
   addCosignatures, generateWitnessKey, parseWitnessSignerKey, parseWitnessVerifierKey, verifyCosignature,
@@ -278,5 +279,33 @@ describe.each(await testDialects())('witness server and log cosigning (%s)', (di
     } finally {
       await second.close();
     }
+  });
+
+  it('makes a rollback of the log visible: doctor counts the witness, and the witness refuses the rolled-back log', async () => {
+    // The command line reads the witnesses from the environment, as the server does.
+    process.env.WENYUAN_REGISTRY_WITNESSES = ctx.app.config.registryWitnesses;
+    process.env.WENYUAN_REGISTRY_WITNESS_QUORUM = '1';
+    const doctor = await runCli(['doctor', '--json'], ctx).finally(() => {
+      delete process.env.WENYUAN_REGISTRY_WITNESSES;
+      delete process.env.WENYUAN_REGISTRY_WITNESS_QUORUM;
+    });
+    expect(JSON.parse(doctor.stdout).checks).toContainEqual(expect.objectContaining({ name: 'registry witness', level: 'ok' }));
+    expect(doctor.stdout).not.toContain('no witness configured');
+    expect(await ctx.app.registry.health()).toMatchObject({ witnesses: 1, quorum: 1, rollbackDetectable: true });
+
+    // Someone with the database removes the newest batch (entries 5‥8) with its checkpoint, consistently.
+    const logVerifier = await parseVerifierKey(await ctx.app.registry.log.verifierKey(), nodeCrypto);
+    const db = ctx.app.database.db;
+    const keep = await db.selectFrom('registry_checkpoints').selectAll().where('size', '=', 5).executeTakeFirstOrThrow();
+    await db.deleteFrom('registry_entries').where('idx', '>=', 5).execute();
+    await db.deleteFrom('registry_checkpoints').where('size', '>', 5).execute();
+    await db.updateTable('registry_state').set({ size: 5, root_hash: keep.root_hash }).execute();
+    // Nothing local can tell (the audit passes)…
+    expect((await auditLog(ctx.app.registryRepository, await ctx.app.registry.log.verifierKey())).ok).toBe(true);
+    // …but the witness cosigned size 9 and refuses the rewritten tree: what is registered now never gets a receipt.
+    const [after] = await insertPending(4);
+    await ctx.app.registry.sequencePending();
+    expect((await ctx.app.registry.status(after!)).status).toBe('pending');
+    expect((await witness.state(logVerifier.name))?.size).toBe(9);
   });
 });

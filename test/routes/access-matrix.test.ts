@@ -164,6 +164,7 @@ const CASES: Case[] = [
     ok: 200,
   },
   { route: 'GET /api/auth/tokens', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/auth/tokens' }), ok: 200 },
+  { route: 'GET /api/uploads/usage', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/uploads/usage' }), ok: 200 },
   {
     route: 'POST /api/auth/tokens',
     allow: EVERYONE,
@@ -367,9 +368,18 @@ const CASES: Case[] = [
     route: 'POST /api/works/:id/registrations',
     allow: WORK_EDITORS,
     invalid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/registrations`, payload: { role: 'emperor' } }),
-    valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/registrations`, payload: {} }),
+    // `again`: the fixture registered the work already, and a repeated request answers 200 with that registration.
+    valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/registrations`, payload: { again: true } }),
     ok: 201,
   },
+  {
+    route: 'GET /api/works/:id/registrations/mine',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/registrations/mine` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/registrations/mine` }),
+    ok: 200,
+  },
+  { route: 'GET /api/registry/health', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/registry/health' }), ok: 200 },
   {
     route: 'GET /api/works/:id/registrations',
     public: true,

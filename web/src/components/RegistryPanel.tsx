@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import type { RegistrantRole, RegistrationStatus, WorkDetail } from '../types';
 import { useApi } from '../use-api';
+import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorMessage, errorText } from './ErrorMessage';
 import { Loading } from './Loading';
 
@@ -44,6 +45,10 @@ export function RegistryPanel({ work }: { work: WorkDetail }) {
   const registrations = useApi(() => api.registrations(work.id), `${work.id}:${user?.id ?? ''}:${generation}`, true);
   const id = useId();
   const canRegister = work.canEdit && work.files.length > 0;
+  // Whether this user registered the work's current file before, and as what: then the button says so.
+  const mine = useApi(() => (user && canRegister ? api.myRegistrations(work.id) : Promise.resolve({ roles: [], registrationIds: [] })), `${work.id}:${user?.id ?? ''}:${canRegister}:${work.files.length}:${generation}`, true);
+  const registeredAs = (mine.data?.roles ?? []).includes(role);
+  const [confirmAgain, setConfirmAgain] = useState(false);
   const roles: RegistrantRole[] = staff ? ['author', 'right-holder', 'institution'] : ['author', 'right-holder'];
 
   useEffect(() => {
@@ -83,17 +88,22 @@ export function RegistryPanel({ work }: { work: WorkDetail }) {
   }, [pendingId]);
 
   const busy = outcome.state === 'busy' || outcome.state === 'pending';
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const send = async (again: boolean) => {
     if (busy) return;
     setOutcome({ state: 'busy' });
     try {
-      const status: RegistrationStatus = await api.register(work.id, role);
+      const status: RegistrationStatus = await api.register(work.id, role, again);
       setOutcome(status.status === 'sequenced' ? { state: 'done', id: status.registrationId, index: status.receipt.index } : { state: 'pending', id: status.registrationId });
       setGeneration((g) => g + 1);
     } catch (error) {
       setOutcome({ state: 'error', error });
     }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // Registered already: only the explicit "register again" (with its confirmation) registers anew.
+    if (registeredAs) return;
+    void send(false);
   };
 
   const items = registrations.data?.items ?? [];
@@ -117,11 +127,27 @@ export function RegistryPanel({ work }: { work: WorkDetail }) {
               ))}
             </select>
           </div>
-          <button type="submit" className="button button-primary" data-testid="register-button" aria-disabled={busy}>
-            {outcome.state === 'busy' ? t('registry.registering') : t('registry.register')}
+          <button type="submit" className="button button-primary" data-testid="register-button" data-registered={registeredAs || undefined} aria-disabled={busy || registeredAs}>
+            {outcome.state === 'busy' ? t('registry.registering') : registeredAs ? t('registry.registered') : t('registry.register')}
           </button>
+          {registeredAs && (
+            <button type="button" className="button" data-testid="register-again" aria-disabled={busy} onClick={() => !busy && setConfirmAgain(true)}>
+              {t('registry.registerAgain')}
+            </button>
+          )}
         </form>
       )}
+      {canRegister && registeredAs && <p className="muted" data-testid="registered-as">{t('registry.registeredAs', { role: t(`registry.role.${role}`) })}</p>}
+      <ConfirmDialog
+        open={confirmAgain}
+        message={t('registry.registerAgainHint')}
+        confirmLabel={t('registry.registerAgain')}
+        onConfirm={() => {
+          setConfirmAgain(false);
+          void send(true);
+        }}
+        onCancel={() => setConfirmAgain(false)}
+      />
 
       {/* Announced when an attempt ends; the button keeps focus throughout (aria-disabled, not disabled). */}
       <div className="registry-result-region" aria-live="polite">

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router';
 import { FixitySection } from '../components/admin/FixitySection';
 import { JobsSection } from '../components/admin/JobsSection';
+import { RegistryHealthSection } from '../components/admin/RegistryHealthSection';
 import { UsersSection } from '../components/admin/UsersSection';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
@@ -43,6 +44,7 @@ function AdminSections() {
       {admin && <UsersSection />}
       {admin && <JobsSection status={status} page={page} hrefFor={hrefFor} />}
       <FixitySection canRun={admin} />
+      <RegistryHealthSection />
     </div>
   );
 }

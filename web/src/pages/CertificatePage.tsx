@@ -72,7 +72,7 @@ function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: Recei
         <dl className="certificate-facts">
           <Row label={t('certificate.work')}>{receipt.work.id ? <WorkTitle workId={receipt.work.id} /> : <span className="muted">{t('certificate.workHidden')}</span>}</Row>
           <Row label={t('certificate.content')} mono testId="certificate-content">
-            {facts.entry.contentSha256}
+            {facts.entry.contentSha256 ?? receipt.opening?.contentSha256 ?? <span className="muted">{t('certificate.sealed')}</span>}
           </Row>
           <Row label={t('certificate.registrant')} mono>
             {facts.entry.registrant}
@@ -81,9 +81,9 @@ function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: Recei
           <Row label={t('certificate.accepted')}>
             <time dateTime={accepted.toISOString()}>{t('certificate.acceptedAt', { local: new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'long' }).format(accepted), utc: accepted.toISOString().replace('.000Z', 'Z') })}</time>
           </Row>
-          {facts.entry.termsSha256 && (
+          {(facts.entry.termsSha256 ?? receipt.opening?.termsSha256) && (
             <Row label={t('certificate.terms')} mono>
-              {facts.entry.termsSha256}
+              {facts.entry.termsSha256 ?? receipt.opening?.termsSha256}
             </Row>
           )}
           <Row label={t('certificate.index')} testId="certificate-index">
@@ -103,7 +103,7 @@ function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: Recei
             <Row label={t('certificate.later')} testId="certificate-later">
               {t('certificate.laterText', { size: formatNumber(later.treeSize) })}{' '}
               <span className="mono break">{later.rootHashHex}</span>{' '}
-              <a className="no-print" href={later.consistencyBundle} download={`wenyuan-consistency-${receipt.treeSize}-${later.treeSize}.json`}>
+              <a className="no-print" href={later.consistencyBundle} download={`wenyuan-consistency-${facts.checkpoint.size}-${later.treeSize}.json`}>
                 {t('certificate.laterBundle')}
               </a>
             </Row>

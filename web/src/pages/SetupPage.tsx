@@ -3,6 +3,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { isLocalAddress, parsePublicUrl, registryOriginProblem, suggestRegistryOrigin } from '../../../src/platform/public-url';
 import { api } from '../api';
 import { FileDropZone } from '../components/FileDropZone';
+import { RegistryHealthSection } from '../components/admin/RegistryHealthSection';
 import { ErrorMessage, errorText } from '../components/ErrorMessage';
 import { LangMapFields } from '../components/LangMapFields';
 import { Loading } from '../components/Loading';
@@ -195,6 +196,8 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
           {busy ? t('setup.saving') : firstRun ? t('setup.finish') : t('setup.save')}
         </button>
       </form>
+      {/* Witnesses are set in the environment: on first start, say what is at stake and which variables to set. */}
+      <RegistryHealthSection onlyWarnings />
     </div>
   );
 }

@@ -37,6 +37,10 @@ const CHECK_LABELS: Record<string, MessageKey> = {
   'proof entry': 'verify.check.proofEntry',
   'checkpoint signature': 'verify.check.signature',
   inclusion: 'verify.check.inclusion',
+  registration: 'verify.check.registration',
+  work: 'verify.check.work',
+  'tree size': 'verify.check.treeSize',
+  opening: 'verify.check.opening',
 };
 
 /**
@@ -292,6 +296,20 @@ export function VerifyPage() {
             </p>
           )}
           {!result.pinned && <p className="notice notice-error">{t('verify.unpinned')}</p>}
+          {v.entry?.sealed && <p className="notice">{t('verify.sealed')}</p>}
+          {v.unsigned.length > 0 && (
+            <div className="notice notice-error" data-testid="verify-unsigned">
+              <h3>{t('verify.unsignedTitle')}</h3>
+              <p>{t('verify.unsignedText')}</p>
+              <ul>
+                {v.unsigned.map((u, i) => (
+                  <li key={i} data-testid="verify-unsigned-field" data-field={u.field}>
+                    <strong className="mono">{u.field}</strong>: <span className="mono break">{u.value}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <h3>{t('verify.checks')}</h3>
           <ul className="check-list">
             {v.checks.map((c, i) => (

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
+import { actorFromUsername, addInstanceOptions, withApp } from './context.js';
+
+/** Where a run notes each registration it made, before anything else can go wrong; removed when the run finishes. */
+const JOURNAL = '.wenyuan-register.journal';
+
+interface JournalLine {
+  as: string;
+  role: string | null;
+  again: boolean;
+  workId: string;
+  registrationId: string;
+}
+
+interface Options {
+  as: string;
+  role?: string;
+  out: string;
+  again?: boolean;
+  json?: boolean;
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+type Outcome = { workId: string; status: 'registered' | 'pending' | 'failed'; existing?: boolean; registrationId?: string; index?: number; receipt?: string; reason?: string };
+
+/**
+ * A run's journal: registrations made by an earlier run of the same command that did not finish
+ * (killed, or receipts still pending). Read back so that a run again resumes those instead of
+ * registering the works once more — which matters with `--again`, where the server would oblige.
+ */
+class Journal {
+  private readonly file: string;
+  private readonly made = new Map<string, string>();
+  private fd: number | null = null;
+
+  constructor(out: string, private readonly as: string, private readonly role: string | null, private readonly again: boolean) {
+    this.file = path.join(out, JOURNAL);
+    if (!fs.existsSync(this.file)) return;
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      try {
+        const j = JSON.parse(line) as JournalLine;
+        if (j.as === as && j.role === role && j.again === again && typeof j.workId === 'string' && typeof j.registrationId === 'string') this.made.set(j.workId, j.registrationId);
+      } catch {
+        // A line cut short by the kill: that registration is found again by its idempotency key.
+      }
+    }
+  }
+
+  earlier(workId: string): string | undefined {
+    return this.made.get(workId);
+  }
+
+  /** Appends and syncs, so a kill right after still leaves the line on disk. */
+  note(workId: string, registrationId: string): void {
+    this.fd ??= fs.openSync(this.file, 'a', 0o600);
+    fs.writeSync(this.fd, JSON.stringify({ as: this.as, role: this.role, again: this.again, workId, registrationId } satisfies JournalLine) + '\n');
+    fs.fsyncSync(this.fd);
+    this.made.set(workId, registrationId);
+  }
+
+  close(finished: boolean): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+    if (finished) fs.rmSync(this.file, { force: true });
+  }
+}
+
+/** Writes a file whole or not at all (a kill mid-write leaves the old file, never half a receipt). */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * `wenyuan register`: registers works and writes one receipt file per work. Safe to run again: a
+ * work this user already registered (same file, role and terms) is not registered twice — the run
+ * fetches the receipt of the registration made before, including one made by a run that was killed
+ * before it wrote its receipts. `--again` registers anew, once per run, even if killed and run again.
+ */
+export function registerRegisterCommand(program: Command): void {
+  addInstanceOptions(
+    program
+      .command('register <work-id...>')
+      .description('register works in the transparency log and write one receipt file per work (run it again to fetch missing receipts)')
+      .requiredOption('--as <username>', 'the curator or owner registering (their registrant key is used)')
+      .option('--role <role>', `${REGISTRANT_ROLES.join(' | ')} (default: author for the owner, institution otherwise)`)
+      .option('--out <dir>', 'folder for the receipt files', '.')
+      .option('--again', 'register again works this user registered before (otherwise their existing receipts are written)')
+      .option('--json', 'print one JSON object with every result'),
+  ).action(async (workIds: string[], options: Options) => {
+    if (options.role && !REGISTRANT_ROLES.includes(options.role as RegistrantRole)) throw new Error(`--role must be one of ${REGISTRANT_ROLES.join(', ')}`);
+    fs.mkdirSync(options.out, { recursive: true });
+    const journal = new Journal(options.out, options.as, options.role ?? null, options.again ?? false);
+    const results = await withApp(options, async (app) => {
+      const actor = await actorFromUsername(app, options.as);
+      const accepted: { workId: string; registrationId?: string; existing?: boolean; error?: string }[] = [];
+      for (const workId of [...new Set(workIds)]) {
+        const earlier = journal.earlier(workId);
+        if (earlier) {
+          accepted.push({ workId, registrationId: earlier, existing: true });
+          continue;
+        }
+        try {
+          const r = await app.registry.register(actor, workId, { ...(options.role ? { role: options.role as RegistrantRole } : {}), again: options.again ?? false });
+          journal.note(workId, r.registrationId);
+          accepted.push({ workId, registrationId: r.registrationId, existing: r.existing ?? false });
+        } catch (error) {
+          accepted.push({ workId, error: (error as Error).message });
+        }
+      }
+      await app.registry.sequencePending();
+      const out: Outcome[] = [];
+      for (const a of accepted) {
+        if (!a.registrationId) {
+          out.push({ workId: a.workId, status: 'failed', reason: a.error! });
+          continue;
+        }
+        const status = await app.registry.status(a.registrationId).catch((error: unknown) => error as Error);
+        if (status instanceof Error) {
+          out.push({ workId: a.workId, status: 'failed', registrationId: a.registrationId, reason: status.message });
+          continue;
+        }
+        if (status.status !== 'sequenced') {
+          out.push({ workId: a.workId, status: 'pending', registrationId: a.registrationId, existing: a.existing ?? false, reason: 'not in a checkpoint that counts yet (witnesses?): run the same command again later to fetch its receipt' });
+          continue;
+        }
+        const file = path.join(options.out, `${a.workId}.receipt.json`);
+        writeAtomically(file, JSON.stringify(status.receipt, null, 2) + '\n');
+        out.push({ workId: a.workId, status: 'registered', existing: a.existing ?? false, registrationId: a.registrationId, index: status.receipt.index, receipt: file });
+      }
+      return { results: out, logKey: await app.registry.log.verifierKey() };
+    }).finally(() => journal.close(false));
+    // Every receipt written: nothing to resume. Otherwise the journal stays for the next run.
+    journal.close(!results.results.some((r) => r.status === 'pending'));
+    const count = (status: Outcome['status'], existing?: boolean) => results.results.filter((r) => r.status === status && (existing === undefined || Boolean(r.existing) === existing)).length;
+    if (options.json) {
+      console.log(JSON.stringify({ registered: count('registered', false), alreadyRegistered: count('registered', true), pending: count('pending'), failed: count('failed'), logKey: results.logKey, items: results.results }));
+    } else {
+      for (const r of results.results) {
+        if (r.status === 'registered') console.log(`${r.existing ? 'already    ' : 'registered '}${r.workId} as entry ${r.index} → ${r.receipt}`);
+        else console.log(`${r.status === 'pending' ? 'pending    ' : 'failed     '}${r.workId}: ${r.reason}`);
+      }
+      if (count('registered', true) > 0) console.log(`${count('registered', true)} work(s) were registered before: their receipts were written again (--again registers anew)`);
+      console.log(`log key (pin it when verifying): ${results.logKey}`);
+    }
+    if (results.results.some((r) => r.status !== 'registered')) process.exitCode = 2;
+  });
+}
