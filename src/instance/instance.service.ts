@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { bytesPerSample, withDecodeBudget } from '../media/decode-budget.js';
 import { mediaTypeOfImageFormat } from '../media/file-kind.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
@@ -168,7 +169,7 @@ export class InstanceService {
       const { format } = await image.metadata();
       mediaType = mediaTypeOfImageFormat(format);
       if (!mediaType || !LOGO_TYPES[mediaType]) throw new AppError('invalid_input', `the logo must be a ${types.replaceAll(',', ', ')} image (this is ${format ?? 'not an image'})`, { key: 'instance.logo_type', params: { types } });
-      await image.raw().toBuffer();
+      await withDecodeBudget(bytes, { maxPixels: LOGO_MAX_PIXELS, keptBytesPerPixel: (h) => h.channels * bytesPerSample(h.depth) }, () => image.raw().toBuffer());
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw CommonErrors.invalid(`the logo could not be read as a ${types.replaceAll(',', ', ')} image: ${(error as Error).message}`, { key: 'instance.logo_unreadable' });

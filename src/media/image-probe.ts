@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { AppError } from '../platform/errors.js';
+import { withDecodeBudget } from './decode-budget.js';
 
 export interface ImageDerivative {
   name: string;
@@ -35,7 +36,8 @@ export async function probeImage(file: string, maxPixels: number): Promise<Probe
   try {
     // One full decode validates the file (truncation fails here) and makes the thumbnail. libvips
     // reads the header first and refuses images over the pixel limit before decoding any pixel.
-    const [{ data, info }, meta] = await Promise.all([
+    // The decode waits for room in the process's decode budget (a small file may declare 196 MP).
+    const [{ data, info }, meta] = await withDecodeBudget(file, { shrinkTo: THUMBNAIL_SIZE, maxPixels }, () => Promise.all([
       sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
         .autoOrient()
         .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
@@ -43,7 +45,7 @@ export async function probeImage(file: string, maxPixels: number): Promise<Probe
         .webp({ quality: 80 })
         .toBuffer({ resolveWithObject: true }),
       sharp(file, { limitInputPixels: false }).metadata(),
-    ]);
+    ]));
     return {
       width: meta.autoOrient?.width ?? meta.width ?? info.width,
       height: meta.autoOrient?.height ?? meta.height ?? info.height,
@@ -81,15 +83,40 @@ export async function makePlaceholder(thumbnail: Buffer): Promise<string> {
   return Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
 }
 
-/** A large display copy for the zoomable viewer (made by a background job). */
-export async function makeDisplayImage(file: string, maxPixels: number): Promise<ImageDerivative> {
-  const { data, info } = await sharp(file, { limitInputPixels: maxPixels })
+/** Upright 8-bit sRGB pixels of a display copy (interleaved, 3 channels), before encoding. */
+export interface DisplayPixels { data: Buffer; width: number; height: number; channels: number }
+
+/** The display copy's pixels could not be decoded: retrying will not help. */
+export class DisplayRenderError extends Error {}
+
+/**
+ * A large display copy for the zoomable viewer (made by a background job). With `mark`, the pixels
+ * are decoded once and handed to it before any encoding (the watermark works on them and encodes
+ * the result; null leaves them unmarked), instead of encoding a JPEG only to decode it again.
+ */
+export async function makeDisplayImage(file: string, maxPixels: number, mark?: (pixels: DisplayPixels) => Promise<Buffer | null>): Promise<ImageDerivative> {
+  const pipeline = () => sharp(file, { limitInputPixels: maxPixels })
     .autoOrient()
     .resize(DISPLAY_SIZE, DISPLAY_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .toColourspace('srgb')
-    .jpeg({ quality: 85, mozjpeg: false })
-    .toBuffer({ resolveWithObject: true });
-  return { name: 'display', data, mediaType: 'image/jpeg', width: info.width, height: info.height };
+    .toColourspace('srgb');
+  if (!mark) {
+    const { data, info } = await withDecodeBudget(file, { shrinkTo: DISPLAY_SIZE, maxPixels }, () => pipeline()
+      .jpeg({ quality: 85, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true })
+      .catch((error: unknown) => { throw new DisplayRenderError(reason(error)); }));
+    return { name: 'display', data, mediaType: 'image/jpeg', width: info.width, height: info.height };
+  }
+  // The raw pixels, their copy in the marking thread and its working copies (the mark, 8 bytes a
+  // pixel; mask and luma grids) stay in memory while marking.
+  return withDecodeBudget(file, { shrinkTo: DISPLAY_SIZE, maxPixels, keptBytesPerPixel: 16 }, async () => {
+    // Transparency goes onto black, as the JPEG encoder would put it, so the mark covers what is shown.
+    const { data: raw, info } = await pipeline().flatten({ background: '#000000' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
+      .catch((error: unknown) => { throw new DisplayRenderError(reason(error)); });
+    const pixels = { data: raw, width: info.width, height: info.height, channels: info.channels };
+    const data = (await mark(pixels)) ?? await sharp(raw, { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 } })
+      .jpeg({ quality: 85, mozjpeg: false }).toBuffer();
+    return { name: 'display', data, mediaType: 'image/jpeg', width: info.width, height: info.height };
+  });
 }
 
 function reason(error: unknown): string {

@@ -3,7 +3,8 @@ import { canReadWork, type Actor } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
-import { fingerprintImage, registryFingerprints, type ImageFingerprint } from './fingerprint.js';
+import { registryFingerprints, type ImageFingerprint } from './fingerprint.js';
+import { fingerprintPool, type FingerprintTask } from './fingerprint-pool.js';
 import type { FingerprintRepository, NewFingerprintRow } from './fingerprint.repository.js';
 import { pdqHexToBytes } from './pdq/pdq.js';
 import type { IsccCodes, WorkFingerprint } from './protect-contract.js';
@@ -21,7 +22,12 @@ export class FingerprintService {
     private readonly repo: FingerprintRepository,
     private readonly blobs: BlobStore,
     private readonly jobs: JobQueue,
-    private readonly options: { maxImagePixels: number; works: WorkReader },
+    private readonly options: {
+      maxImagePixels: number;
+      works: WorkReader;
+      /** Computes a fingerprint; by default in the process's thread pool, so the main thread stays free. */
+      fingerprint?: (task: FingerprintTask) => Promise<ImageFingerprint>;
+    },
   ) {}
 
   /** The fingerprint of a readable work's main image: status, PDQ hash and quality, ISCC codes. */
@@ -43,7 +49,8 @@ export class FingerprintService {
     let fingerprint: ImageFingerprint;
     const now = new Date().toISOString();
     try {
-      fingerprint = await fingerprintImage(file, { maxPixels: this.options.maxImagePixels });
+      const task = { file, maxPixels: this.options.maxImagePixels };
+      fingerprint = await (this.options.fingerprint ? this.options.fingerprint(task) : fingerprintPool.fingerprint(task));
     } catch (error) {
       if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
       const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };

@@ -1,4 +1,5 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { withDecodeBudget } from '../media/decode-budget.js';
 import { AppError } from '../platform/errors.js';
 import { lumaFromPixels } from './pdq/pdq.js';
 
@@ -80,16 +81,20 @@ export async function readImageForHashing(input: string | Buffer, options: Image
   if (Math.max(header.width, header.height) > maxSide) {
     pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', kernel: 'lanczos3' });
   }
-  let decoded: { data: Buffer; info: OutputInfo };
-  try {
-    decoded = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw decodeError(error, options.maxPixels);
-  }
-  const { data, info } = decoded;
-  if (info.channels !== 3) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected 3 (sRGB)`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 3 } });
+  // Under the decode budget: the sRGB bytes and their float luma stay in memory (7 bytes a pixel).
+  const { data, info, luma } = await withDecodeBudget(input, { shrinkTo: maxSide, maxPixels: options.maxPixels, keptBytesPerPixel: 7 }, async () => {
+    let decoded: { data: Buffer; info: OutputInfo };
+    try {
+      decoded = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    } catch (error) {
+      throw decodeError(error, options.maxPixels);
+    }
+    const { info } = decoded;
+    if (info.channels !== 3) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected 3 (sRGB)`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 3 } });
+    return { ...decoded, luma: lumaFromPixels(decoded.data, info.width, info.height, 3) };
+  });
   return {
-    luma: lumaFromPixels(data, info.width, info.height, 3),
+    luma,
     rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     width: info.width,
     height: info.height,

@@ -52,7 +52,7 @@ export type ScanMatch = z.infer<typeof scanMatchSchema>;
 /** A watermark read from a suspect image. */
 export const watermarkFindingSchema = z
   .object({
-    payload: z.string().nullable().describe('The 48-bit payload as hex, or null when no watermark of this archive was found.'),
+    payload: z.string().nullable().describe('The 48-bit payload as hex (the copy’s serial), or null when no watermark of this archive was found or `hidden` is true.'),
     confidence: z.number(),
     copy: z
       .object({
@@ -65,7 +65,11 @@ export const watermarkFindingSchema = z
         createdAt: z.string(),
       })
       .nullable()
-      .describe('The copy the payload names, when the actor may see it (those who may edit its work): which work, for whom, why.'),
+      .describe('The copy the payload names, when the actor may see it (staff and those who manage its work; its recipient or issuer; anyone who may read the work, for its public display copy): which work, for whom, why.'),
+    hidden: z
+      .boolean()
+      .optional()
+      .describe('True when this archive’s watermark was found but names a copy the scanner may not see: `payload` (the copy’s serial) and `copy` are withheld. Absent in evidence reports saved before it existed.'),
   })
   .meta({ id: 'WatermarkFinding' });
 export type WatermarkFinding = z.infer<typeof watermarkFindingSchema>;

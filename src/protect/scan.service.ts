@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import { pickLang } from '../archive/lang.js';
 import type { WorkReader } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
-import { canEditWork, canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
+import { canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { AppError, CommonErrors, notice, type Notice } from '../platform/errors.js';
 import type { RegistryReader } from '../registry/registry.repository.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { PublicLinks } from '../platform/public-url.js';
+import { canSeeCopy } from './copy-access.js';
 import { BLOCK_AGREEMENT_THRESHOLD, blockAgreement, lumaGrid } from './block-check.js';
 import { fingerprintImage, type ImageFingerprint, type ScanQuery } from './fingerprint.js';
 import { readImageForHashing } from './image-input.js';
@@ -178,15 +179,18 @@ export class ScanService {
       notices.push(notice('notice.watermark_unread', `watermark not read: ${error.message}`));
       return null;
     }
-    if (!detected.payload) return { payload: null, confidence: detected.confidence, copy: null };
+    if (!detected.payload) return { payload: null, confidence: detected.confidence, copy: null, hidden: false };
     const payload = Buffer.from(detected.payload).toString('hex');
     const copy = await this.deps.fingerprints.findCopy(payloadToSerial(detected.payload));
-    const work = copy ? await this.deps.works.findById(copy.work_id) : undefined;
-    // The payload itself says little; whose copy it was is for those who manage the work.
-    if (!copy || !work || !canEditWork(actor, work)) return { payload, confidence: detected.confidence, copy: null };
+    // A payload that names no recorded copy tells nobody anything.
+    if (!copy) return { payload, confidence: detected.confidence, copy: null, hidden: false };
+    const work = await this.deps.works.findById(copy.work_id);
+    // The payload is the copy's serial: to those who may not see the copy, only that the mark is ours.
+    if (!canSeeCopy(actor, copy, work)) return { payload: null, confidence: detected.confidence, copy: null, hidden: true };
     return {
       payload,
       confidence: detected.confidence,
+      hidden: false,
       copy: {
         serial: Number(copy.serial),
         workId: copy.work_id,

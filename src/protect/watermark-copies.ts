@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { withDecodeBudget } from '../media/decode-budget.js';
 import { DISPLAY_SIZE } from '../media/image-probe.js';
 import type { WorkReader, WorkRow } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
@@ -8,7 +9,8 @@ import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { FingerprintRepository, WatermarkCopyRow } from './fingerprint.repository.js';
 import type { CopyRecord } from './protect-contract.js';
-import { embedWatermark, PAYLOAD_BYTES } from './watermark/index.js';
+import { embedPool } from './watermark/embed-pool.js';
+import { embedWatermark, PAYLOAD_BYTES, type RawImage } from './watermark/index.js';
 
 /** The largest serial a 48-bit payload carries. */
 export const MAX_SERIAL = 2 ** (PAYLOAD_BYTES * 8) - 1;
@@ -133,7 +135,8 @@ export class WatermarkCopyService {
     let marked: Awaited<ReturnType<typeof embedWatermark>>;
     try {
       const source = maxSide
-        ? await sharp(local, { limitInputPixels: this.deps.maxImagePixels }).autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).png().toBuffer()
+        ? await withDecodeBudget(local, { shrinkTo: maxSide, maxPixels: this.deps.maxImagePixels }, () =>
+          sharp(local, { limitInputPixels: this.deps.maxImagePixels }).autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).png().toBuffer())
         : local;
       marked = await embedWatermark(source, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
     } catch (error) {
@@ -150,9 +153,9 @@ export class WatermarkCopyService {
    * screenshot of the public site decodes to the work even when its fingerprint no longer matches.
    * Images too small to carry a mark, or held by no work, are returned unmarked.
    */
-  async markPublic(sourceSha256: string, image: Buffer): Promise<Buffer> {
+  async markPublic(sourceSha256: string, pixels: RawImage): Promise<Buffer | null> {
     const holder = (await this.deps.repo.worksHoldingFiles([sourceSha256]))[0];
-    if (!holder) return image;
+    if (!holder) return null;
     const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {
       work_id: holder.workId,
       source_sha256: sourceSha256,
@@ -165,12 +168,14 @@ export class WatermarkCopyService {
       issued_by: null,
     });
     try {
-      const marked = await embedWatermark(image, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
+      // The display job's decoded pixels: no decode of an intermediate JPEG.
+      // Marked in a worker thread: the arithmetic would otherwise hold the main thread (and its requests).
+      const marked = await embedPool.embed(pixels, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
       await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
       return marked.data;
     } catch (error) {
       await this.deps.repo.deleteCopy(serial);
-      if (error instanceof AppError) return image; // too small, odd or already marked: the copy stays as it is
+      if (error instanceof AppError) return null; // too small, odd or already marked: the copy stays as it is
       throw error;
     }
   }

@@ -47,6 +47,7 @@ export type User = Schemas['User'];
 export type ApiToken = Schemas['ApiToken'];
 export type Collection = Schemas['Collection'];
 export type UploadItem = Schemas['UploadItem'];
+export type UploadUsage = Schemas['UploadUsage'];
 export type Notice = Schemas['Notice'];
 
 export const JOB_STATUSES = jobStatusValues;
@@ -73,6 +74,10 @@ export type Receipt = Schemas['Receipt'];
 export type RegistrationStatus = Schemas['RegistrationStatus'];
 /** GET /api/works/:id/registrations, newest first. */
 export type RegistrationSummary = Schemas['RegistrationSummary'];
+/** GET /api/works/:id/registrations/mine: the roles the signed-in user registered the current file as. */
+export type MyRegistrations = Schemas['MyRegistrations'];
+/** GET /api/registry/health (admins, curators): witnesses, size and refused rows. */
+export type RegistryHealth = Schemas['RegistryHealth'];
 
 export type ScanResult = Schemas['ScanResult'];
 export type ScanStatus = Schemas['ScanStatus'];

@@ -4,15 +4,19 @@
  * bounded whatever the file size), an optional Meta-Code, and the composite ISCC-CODE.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import sharp, { type OutputInfo } from 'sharp';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { readImageHeader, withDecodeBudget, type ImageHeader } from '../../media/decode-budget.js';
 import { AppError } from '../../platform/errors.js';
 import { DataHasher } from './data-code.js';
 import { genImageCode } from './image-code.js';
-import { normalizeImagePixels } from './image-normalize.js';
+import { normalizeImagePixels, normalizePixelRows } from './image-normalize.js';
 import { InstanceHasher } from './instance-code.js';
 import { genIsccCode } from './iscc-code.js';
 import { genMetaCode, normalizeName, type MetaInput } from './meta-code.js';
+import { vipsFileRows } from './vips-file-rows.js';
 
 /** iscc-sdk's default pixel limit (Pillow's MAX_IMAGE_PIXELS as the SDK sets it). */
 export const DEFAULT_MAX_PIXELS = 128_000_000;
@@ -48,28 +52,74 @@ function reason(error: unknown): string {
 }
 
 /**
+ * Frames larger than this (RGB or RGBA bytes) are decoded to an uncompressed copy on disk and
+ * normalised from it a block of rows at a time, instead of in memory: a 24 KB PNG may declare 196
+ * megapixels. 64 MiB keeps photos up to ~22 MP (RGB) in memory, where they are fastest.
+ */
+export const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
  * Decodes an image file and normalises it as iscc-sdk does: EXIF orientation applied, then
  * the Pillow-equivalent steps of `normalizeImagePixels`. Returns 1024 grey pixels (32×32).
  */
-export async function imageFilePixels(file: string, maxPixels = DEFAULT_MAX_PIXELS): Promise<Uint8Array> {
-  let decoded: { data: Buffer; info: OutputInfo };
-  try {
-    decoded = await sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated', ignoreIcc: true })
-      .autoOrient()
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    const detail = reason(error);
-    if (/pixel limit/i.test(detail)) {
-      throw new AppError('image_too_large', `image has more than ${maxPixels} pixels, the limit for ISCC image codes`, { key: 'image.too_large', params: { limit: maxPixels } });
-    }
-    throw new AppError('corrupt_file', `image cannot be decoded for its ISCC: the data is corrupt, truncated or not an image${detail ? ` (${detail})` : ''}`, { key: 'image.corrupt' });
+export async function imageFilePixels(file: string, maxPixels = DEFAULT_MAX_PIXELS, options: { inMemoryMaxBytes?: number } = {}): Promise<Uint8Array> {
+  const header = await readImageHeader(file);
+  const bands = (h: ImageHeader) => (h.channels === 2 || h.channels === 4 ? 4 : 3);
+  if (header && header.width * header.height <= maxPixels && header.width * header.height * bands(header) > (options.inMemoryMaxBytes ?? IN_MEMORY_MAX_BYTES)) {
+    return pixelsThroughDisk(file, maxPixels);
   }
-  const { data, info } = decoded;
-  if (info.channels !== 4) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected RGBA`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 4 } });
-  return normalizeImagePixels({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 });
+  // The SDK trims and resizes at full size, so the whole frame is kept: the decode waits for room
+  // in the process's decode budget.
+  return withDecodeBudget(file, { maxPixels, keptBytesPerPixel: bands }, async () => {
+    let decoded: { data: Buffer; info: OutputInfo };
+    try {
+      decoded = await decoder(file, maxPixels).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    } catch (error) {
+      throw decodeFailure(error, maxPixels);
+    }
+    const { data, info } = decoded;
+    if (info.channels !== 3 && info.channels !== 4) throw new AppError('corrupt_file', `image decoded to ${info.channels} channels, expected RGB or RGBA`, { key: 'image.unexpected_channels', params: { channels: info.channels, expected: 4 } });
+    return normalizeImagePixels({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels });
+  });
+}
+
+/**
+ * The same decode written to a temporary `.v` file (streamed by libvips; in TMPDIR, which should be
+ * on disk, not tmpfs), then normalised from it.
+ */
+async function pixelsThroughDisk(file: string, maxPixels: number): Promise<Uint8Array> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wenyuan-iscc-'));
+  try {
+    const copy = path.join(dir, 'frame.v');
+    try {
+      await withDecodeBudget(file, { maxPixels }, () => decoder(file, maxPixels).toFile(copy));
+    } catch (error) {
+      throw decodeFailure(error, maxPixels);
+    }
+    const rows = vipsFileRows(copy);
+    // The open descriptor keeps the bytes readable: unlinked now, a crash leaves nothing behind.
+    await rm(dir, { recursive: true, force: true });
+    try {
+      return normalizePixelRows(rows);
+    } finally {
+      rows.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Upright 8-bit sRGB (alpha kept when there is one), as the SDK's Pillow steps expect. */
+function decoder(file: string, maxPixels: number): Sharp {
+  return sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated', ignoreIcc: true }).autoOrient().toColourspace('srgb');
+}
+
+function decodeFailure(error: unknown, maxPixels: number): AppError {
+  const detail = reason(error);
+  if (/pixel limit/i.test(detail)) {
+    return new AppError('image_too_large', `image has more than ${maxPixels} pixels, the limit for ISCC image codes`, { key: 'image.too_large', params: { limit: maxPixels } });
+  }
+  return new AppError('corrupt_file', `image cannot be decoded for its ISCC: the data is corrupt, truncated or not an image${detail ? ` (${detail})` : ''}`, { key: 'image.corrupt' });
 }
 
 /** Data- and Instance-Code of a file, read once as a stream in 1 MiB pieces. */

@@ -135,53 +135,161 @@ function clip8(ss: number): number {
  * vertical pass reads) into an 8-bit image, then the vertical pass.
  */
 export function resizeBicubic(grey: RawPixels, outW: number, outH: number): RawPixels {
-  let { data, width, height } = grey;
+  const { data, width, height } = grey;
   if (width === outW && height === outH) return grey;
-  const horiz = precomputeCoeffs(width, outW);
+  const out = resizeGreyRows(width, height, outW, outH, (y, dst) => dst.set(data.subarray(y * width, (y + 1) * width)));
+  return { data: out.data, width: outW, height: out.height, channels: 1 };
+}
+
+/**
+ * The resize above over rows supplied one at a time by `readRow` (grey bytes of row y), so the
+ * source never has to exist whole: only the rows the vertical pass reads are asked for.
+ */
+function resizeGreyRows(width: number, height: number, outW: number, outH: number, readRow: (y: number, dst: Uint8Array) => void): { data: Uint8Array; height: number } {
   const vert = precomputeCoeffs(height, outH);
   const yFirst = vert.bounds[0]!;
   const yLast = vert.bounds[outH * 2 - 2]! + vert.bounds[outH * 2 - 1]!;
+  const rows = yLast - yFirst;
   const half = 1 << (PRECISION_BITS - 1);
 
+  let tmp: Uint8Array;
   if (width !== outW) {
-    const rows = yLast - yFirst;
-    const tmp = new Uint8Array(outW * rows);
+    const horiz = precomputeCoeffs(width, outW);
+    const line = new Uint8Array(width);
+    tmp = new Uint8Array(outW * rows);
     for (let y = 0; y < rows; y++) {
-      const line = (y + yFirst) * width;
+      readRow(y + yFirst, line);
       for (let xx = 0; xx < outW; xx++) {
         const xmin = horiz.bounds[xx * 2]!;
         const taps = horiz.bounds[xx * 2 + 1]!;
         const k = xx * horiz.ksize;
         let ss = half;
-        for (let x = 0; x < taps; x++) ss += data[line + xmin + x]! * horiz.kk[k + x]!;
+        for (let x = 0; x < taps; x++) ss += line[xmin + x]! * horiz.kk[k + x]!;
         tmp[y * outW + xx] = clip8(ss);
       }
     }
-    for (let i = 0; i < outH; i++) vert.bounds[i * 2]! -= yFirst;
-    data = tmp;
-    width = outW;
-    height = rows;
+  } else {
+    tmp = new Uint8Array(width * rows);
+    for (let y = 0; y < rows; y++) readRow(y + yFirst, tmp.subarray(y * width, (y + 1) * width));
   }
+  for (let i = 0; i < outH; i++) vert.bounds[i * 2]! -= yFirst;
   // As in Pillow, the vertical pass is skipped only when the source height is already right.
-  if (grey.height === outH) return { data, width, height, channels: 1 };
+  if (height === outH) return { data: tmp, height: rows };
 
   const out = new Uint8Array(outW * outH);
   for (let yy = 0; yy < outH; yy++) {
     const ymin = vert.bounds[yy * 2]!;
     const taps = vert.bounds[yy * 2 + 1]!;
     const k = yy * vert.ksize;
-    for (let xx = 0; xx < width; xx++) {
+    for (let xx = 0; xx < outW; xx++) {
       let ss = half;
-      for (let y = 0; y < taps; y++) ss += data[(y + ymin) * width + xx]! * vert.kk[k + y]!;
+      for (let y = 0; y < taps; y++) ss += tmp[(y + ymin) * outW + xx]! * vert.kk[k + y]!;
       out[yy * outW + xx] = clip8(ss);
     }
   }
-  return { data: out, width: outW, height: outH, channels: 1 };
+  return { data: out, height: outH };
 }
 
-/** iscc-sdk's `image_normalize` after EXIF orientation: 1024 grey pixels (32×32, row-major). */
+/** Decoded pixels handed over a row at a time (from memory, or from a file read in pieces). */
+export interface PixelRows {
+  width: number;
+  height: number;
+  channels: 3 | 4;
+  /** Row y, `width × channels` bytes; valid until the next call. */
+  row(y: number): Uint8Array;
+}
+
+/** Rows of pixels held in memory. */
+export function rowsOf(pixels: RawPixels): PixelRows {
+  const { data, width, height, channels } = pixels;
+  if (channels !== 3 && channels !== 4) throw new RangeError(`expected RGB or RGBA pixels, got ${channels} channels`);
+  const stride = width * channels;
+  return { width, height, channels, row: (y) => data.subarray(y * stride, (y + 1) * stride) };
+}
+
+/**
+ * iscc-sdk's `image_normalize` after EXIF orientation: 1024 grey pixels (32×32, row-major). The
+ * same steps as `fillTransparencyWhite` → `trimBorder` → `toGrey` → `resizeBicubic`, computed on
+ * the decoded RGB or RGBA in place: a 196 MP image would otherwise take three more buffers of
+ * its size (filled RGB, cropped RGB, grey) on top of its decoded pixels.
+ */
 export function normalizeImagePixels(pixels: RawPixels): Uint8Array {
-  const rgb = fillTransparencyWhite(pixels);
-  const grey = toGrey(trimBorder(rgb));
-  return resizeBicubic(grey, 32, 32).data;
+  return normalizePixelRows(rowsOf(pixels));
+}
+
+/** `normalizeImagePixels` over rows read one at a time: memory stays a few rows, whatever the size. */
+export function normalizePixelRows(src: PixelRows): Uint8Array {
+  const rgb = new Uint8Array(3);
+  const box = borderBox(src, rgb);
+  return resizeGreyRows(box.width, box.height, 32, 32, (y, dst) => {
+    const row = src.row(box.top + y);
+    if (src.channels === 3) {
+      // The hot loop of huge opaque images, kept free of calls.
+      for (let x = 0, o = box.left * 3; x < box.width; x++, o += 3) dst[x] = (row[o]! * 19595 + row[o + 1]! * 38470 + row[o + 2]! * 7471 + 0x8000) >>> 16;
+      return;
+    }
+    for (let x = 0; x < box.width; x++) {
+      filled(row, box.left + x, src.channels, rgb);
+      dst[x] = (rgb[0]! * 19595 + rgb[1]! * 38470 + rgb[2]! * 7471 + 0x8000) >>> 16;
+    }
+  }).data;
+}
+
+/** The colour of pixel x of a row, transparency filled with white (Pillow's rounding), into `rgb`. */
+function filled(row: Uint8Array, x: number, channels: 3 | 4, rgb: Uint8Array): void {
+  const o = x * channels;
+  if (channels === 3 || row[o + 3] === 255) {
+    rgb[0] = row[o]!; rgb[1] = row[o + 1]!; rgb[2] = row[o + 2]!;
+    return;
+  }
+  const a = row[o + 3]!;
+  const white = 255 * (255 - a);
+  for (let c = 0; c < 3; c++) rgb[c] = div255(white + row[o + c]! * a);
+}
+
+interface Box { left: number; top: number; width: number; height: number }
+
+/**
+ * `trimBorder`'s box without copying: the bounds of the pixels whose colour (transparency filled
+ * with white) differs from the top-left pixel's, or the whole image when none does. Rows and
+ * columns are scanned from the edges inwards, so a photo (no border) costs a few rows, not a pass
+ * over every pixel.
+ */
+function borderBox(src: PixelRows, rgb: Uint8Array): Box {
+  const { width, height, channels } = src;
+  filled(src.row(0), 0, channels, rgb);
+  const [r0, g0, b0] = [rgb[0]!, rgb[1]!, rgb[2]!];
+  const differs = (row: Uint8Array, x: number): boolean => {
+    const o = x * channels;
+    // Opaque pixels need no filling: compare their bytes directly (the common case, and fast).
+    if (channels === 3 || row[o + 3] === 255) return row[o] !== r0 || row[o + 1] !== g0 || row[o + 2] !== b0;
+    filled(row, x, channels, rgb);
+    return rgb[0] !== r0 || rgb[1] !== g0 || rgb[2] !== b0;
+  };
+  const rowDiffers = (y: number): boolean => {
+    const row = src.row(y);
+    if (channels === 3) {
+      for (let o = 0; o < row.length; o += 3) if (row[o] !== r0 || row[o + 1] !== g0 || row[o + 2] !== b0) return true;
+      return false;
+    }
+    for (let x = 0; x < width; x++) if (differs(row, x)) return true;
+    return false;
+  };
+  let top = 0;
+  while (top < height && !rowDiffers(top)) top++;
+  if (top === height) return { left: 0, top: 0, width, height };
+  let bottom = height - 1;
+  while (!rowDiffers(bottom)) bottom--;
+  let left = width;
+  let right = -1;
+  for (let y = top; y <= bottom; y++) {
+    const row = src.row(y);
+    let x = 0;
+    while (x < left && !differs(row, x)) x++;
+    if (x < left) left = x;
+    let z = width - 1;
+    while (z > right && !differs(row, z)) z--;
+    if (z > right) right = z;
+  }
+  return { left, top, width: right - left + 1, height: bottom - top + 1 };
 }

@@ -71,7 +71,7 @@ function screen(s: Signal, lat: Lattice, layout: TileLayout): number {
   return pilotSearch(fold(s.sig, s.w, s.h, lat, m, true), m, tpl).z;
 }
 
-interface Attempt { result: DetectResult; z: number }
+export interface Attempt { result: DetectResult; z: number }
 
 /**
  * List decoding (the 16 likeliest codewords, first with a valid CRC) gains about 1.5 dB on weak marks,
@@ -85,10 +85,18 @@ const MIN_LIST_ACCURACY = 0.7;
 
 /** Try one lattice hypothesis: fold, find phase + orientation by the pilot, despread, decode. */
 function attempt(sig: Float32Array, w: number, h: number, lat: Lattice, layout: TileLayout, allowList = true): Attempt {
-  const period = Math.hypot(lat.a, lat.b);
   // Fold at a resolution the image still has: no finer than one received pixel per bin.
+  const { m } = foldParams(Math.hypot(lat.a, lat.b));
+  return readFold(fold(sig, w, h, lat, m), lat, layout, allowList);
+}
+
+/**
+ * Decode a tile folded under `lat` (at foldParams' size): phase + orientation by the pilot, despread,
+ * decode. The embedder calls it on the host's own fold to see whether a mark is already there.
+ */
+export function readFold(folded: Float64Array, lat: Lattice, layout: TileLayout, allowList = true): Attempt {
+  const period = Math.hypot(lat.a, lat.b);
   const { m, hp } = foldParams(period);
-  const folded = fold(sig, w, h, lat, m);
   const tpl = templates(layout, m, hp);
   const best = pilotSearch(folded, m, tpl);
   const response = chipResponses(align(folded, m, tpl, best), m, tpl);

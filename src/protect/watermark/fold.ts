@@ -100,6 +100,7 @@ export function fold(sig: Float32Array, w: number, h: number, lat: Lattice, m: n
     }
     return centred(acc, wt);
   }
+  if (lat.b === 0 && lat.a > 0) return foldUpright(sig, w, h, k, m, acc, wt);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const v = sig[y * w + x]!;
     if (v === 0) continue;
@@ -113,6 +114,39 @@ export function fold(sig: Float32Array, w: number, h: number, lat: Lattice, m: n
     acc[q0 * m + u1]! += b * v; wt[q0 * m + u1]! += b;
     acc[q1 * m + u0]! += cc * v; wt[q1 * m + u0]! += cc;
     acc[q1 * m + u1]! += d * v; wt[q1 * m + u1]! += d;
+  }
+  return centred(acc, wt);
+}
+
+/**
+ * The bilinear fold for an unrotated lattice (the embedder's, and the detector's first try): the
+ * tile coordinate of a column depends on x only and that of a row on y only, so both come from
+ * per-axis tables. Same arithmetic as the general case, so the same result to the bit.
+ */
+function foldUpright(sig: Float32Array, w: number, h: number, k: number, m: number, acc: Float64Array, wt: Float64Array): Float64Array {
+  const axis = (n: number) => {
+    const i0 = new Int32Array(n), i1 = new Int32Array(n), f = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let u = k * i;
+      u -= Math.floor(u / m) * m;
+      const u0 = Math.floor(u);
+      i0[i] = u0; i1[i] = (u0 + 1) % m; f[i] = u - u0;
+    }
+    return { i0, i1, f };
+  };
+  const ax = axis(w), ay = axis(h);
+  for (let y = 0; y < h; y++) {
+    const fq = ay.f[y]!, r0 = ay.i0[y]! * m, r1 = ay.i1[y]! * m, o = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = sig[o + x]!;
+      if (v === 0) continue;
+      const fu = ax.f[x]!, u0 = ax.i0[x]!, u1 = ax.i1[x]!;
+      const a = (1 - fu) * (1 - fq), b = fu * (1 - fq), cc = (1 - fu) * fq, d = fu * fq;
+      acc[r0 + u0]! += a * v; wt[r0 + u0]! += a;
+      acc[r0 + u1]! += b * v; wt[r0 + u1]! += b;
+      acc[r1 + u0]! += cc * v; wt[r1 + u0]! += cc;
+      acc[r1 + u1]! += d * v; wt[r1 + u1]! += d;
+    }
   }
   return centred(acc, wt);
 }

@@ -8,6 +8,7 @@
 import { align, chipResponses, fold, foldParams, pilotSearch, templates } from './fold.js';
 import { whiten } from './image-ops.js';
 import { TILE, WORK_SIDE, type TileLayout } from './keyed-pattern.js';
+import type { Lattice } from './sync.js';
 
 /**
  * Share of the host interference the embedder cancels. Measured on kodak/skimage/wesnoth: 0.6 lifts
@@ -15,28 +16,39 @@ import { TILE, WORK_SIDE, type TileLayout } from './keyed-pattern.js';
  */
 const LAMBDA = 0.6;
 
+/** The host's luma at the detector's working size, and its whitened fold under the unresampled lattice. */
+export interface HostFold { luma: Float32Array; w: number; h: number; lattice: Lattice; folded: Float64Array }
+
+/**
+ * The host as the detector sees an unresampled copy: computed once, it serves both the check for an
+ * existing mark (the detector's quick path reads this very fold) and the informed embedding.
+ */
+export function hostFold(luma: Float32Array, w: number, h: number): HostFold {
+  const lattice: Lattice = { a: (TILE * Math.min(w, h)) / WORK_SIDE, b: 0, score: 0 };
+  return { luma, w, h, lattice, folded: fold(whiten(luma, w, h), w, h, lattice, foldParams(lattice.a).m) };
+}
+
 /**
  * Chip amplitudes for embedding: the nominal ±1 values plus a correction against the host's
- * interference, measured in the detector's own domain (`host` is the luma at the detector's working
- * size w×h; `markFor` renders chip amplitudes into the mark that would be added there, at the gain
+ * interference, measured in the detector's own domain (`host` from hostFold; `markFor` renders
+ * chip amplitudes into the mark that would be added there, at the gain
  * the PSNR target gives).
  */
 export function informedChips(
-  host: Float32Array, w: number, h: number, layout: TileLayout, values: Float32Array,
+  host: HostFold, layout: TileLayout, values: Float32Array,
   markFor: (chips: Float32Array) => Float32Array,
 ): Float32Array {
-  const period = (TILE * Math.min(w, h)) / WORK_SIDE;
-  const lattice = { a: period, b: 0, score: 0 };
-  const { m, hp } = foldParams(period);
+  const { luma, w, h, lattice, folded } = host;
+  const { m, hp } = foldParams(lattice.a);
   const tpl = templates(layout, m, hp);
   const mark = markFor(values);
-  const marked = new Float32Array(host.length);
-  for (let i = 0; i < host.length; i++) marked[i] = host[i]! + mark[i]!;
+  const marked = new Float32Array(luma.length);
+  for (let i = 0; i < luma.length; i++) marked[i] = luma[i]! + mark[i]!;
   const foldedMarked = fold(whiten(marked, w, h), w, h, lattice, m);
   // Align both folds with the phase the detector would find on the marked image.
   const hit = pilotSearch(foldedMarked, m, tpl);
   const withMark = chipResponses(align(foldedMarked, m, tpl, hit), m, tpl);
-  const hostOnly = chipResponses(align(fold(whiten(host, w, h), w, h, lattice, m), m, tpl, hit), m, tpl);
+  const hostOnly = chipResponses(align(folded, m, tpl, hit), m, tpl);
   // Response of the mark alone per unit chip amplitude (whitening is close to linear in a weak mark).
   let num = 0, den = 0;
   for (let i = 0; i < values.length; i++) { num += values[i]! * (withMark[i]! - hostOnly[i]!); den += values[i]! * values[i]!; }

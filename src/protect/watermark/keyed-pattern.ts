@@ -32,8 +32,26 @@ export function keyStream(key: Uint8Array, label: string, bytes: number): Buffer
   return cipher.update(Buffer.alloc(bytes));
 }
 
-/** The tile layout for a key: pilot positions, spreading signs and the bit interleaver. */
+/**
+ * Layouts of the last few keys. An instance uses one key, and keeping its layout object keeps the
+ * detector's FFT templates (cached per layout) warm: rebuilding them cost ~40 ms per embed.
+ */
+const layoutCache = new Map<string, TileLayout>();
+const LAYOUT_CACHE_SIZE = 8;
+
+/** The tile layout for a key: pilot positions, spreading signs and the bit interleaver (shared, do not modify). */
 export function tileLayout(key: Uint8Array): TileLayout {
+  const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+  let layout = layoutCache.get(id);
+  if (!layout) {
+    layout = makeLayout(key);
+    if (layoutCache.size >= LAYOUT_CACHE_SIZE) layoutCache.delete(layoutCache.keys().next().value!);
+    layoutCache.set(id, layout);
+  }
+  return layout;
+}
+
+function makeLayout(key: Uint8Array): TileLayout {
   const n = CHIPS * CHIPS;
   const bytes = keyStream(key, 'layout', n * 5);
   const sign = new Int8Array(n);

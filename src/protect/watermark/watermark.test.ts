@@ -79,6 +79,24 @@ describe('watermark', () => {
     expect(under === null || Buffer.from(under).equals(Buffer.from(payload))).toBe(true);
   });
 
+  it.skipIf(!hasImages)('marks decoded pixels exactly as it marks the file they came from, in place, and leaves them be when it refuses', async () => {
+    const { data, info } = await sharp(photo).raw().toBuffer({ resolveWithObject: true });
+    const fromFile = await embedWatermark(photo, { key, payload, maxPixels });
+    const pixels = { data: Buffer.from(data), width: info.width, height: info.height, channels: info.channels };
+    const fromPixels = await embedWatermark(pixels, { key, payload, maxPixels });
+    expect(fromPixels.psnr).toBe(fromFile.psnr);
+    expect((await sharp(fromPixels.data).raw().toBuffer()).equals(await sharp(fromFile.data).raw().toBuffer())).toBe(true);
+    expect(pixels.data.equals(data)).toBe(false); // the caller's decode was marked, not copied
+    expect((await detectWatermark(fromPixels.data, { key, maxPixels })).payload).toEqual(payload);
+    // Already marked: refused without touching the pixels (the display job then stores them as they are).
+    const before = Buffer.from(pixels.data);
+    await expect(embedWatermark(pixels, { key, payload: Uint8Array.from([1, 2, 3, 4, 5, 6]), maxPixels })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'conflict');
+    expect(pixels.data.equals(before)).toBe(true);
+    await expect(embedWatermark({ data: Buffer.alloc(10), width: 300, height: 300, channels: 3 }, { key, payload, maxPixels })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'corrupt_file');
+  });
+
   it.skipIf(!hasImages)('reports no watermark on an unmarked image', async () => {
     const r = await detectWatermark(path.join(images, 'kodak/kodim05.png'), { key, maxPixels });
     expect(r.payload).toBeNull();

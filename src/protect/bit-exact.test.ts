@@ -1,0 +1,61 @@
+/**
+ * Speed work on the hashers and the mark must not move a single bit: the fingerprint index, stored
+ * registry entries and issued copies rely on them. These digests were taken from the code before
+ * that work (fingerprints of every 6th shared image; marks of the display-sized pixels the display
+ * job hands over), so any change to an output fails here.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { fingerprintImage } from './fingerprint.js';
+import { embedWatermark } from './watermark/embed.js';
+
+const images = path.resolve(process.cwd(), '../shared/data/images');
+const hasImages = fs.existsSync(path.join(images, 'kodak/kodim23.png'));
+
+function sample(): string[] {
+  const all: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(jpe?g|png)$/i.test(e.name) && !e.name.includes('_corrupt')) all.push(p);
+    }
+  };
+  walk(images);
+  return all.filter((_, i) => i % 6 === 0);
+}
+
+const sha = (lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex');
+
+describe.skipIf(!hasImages)('fingerprints and marks stay bit for bit what they were', () => {
+  const files = hasImages ? sample() : [];
+
+  it('PDQ (whole, dihedral, crops, on black) and ISCC of real images', async () => {
+    const lines: string[] = [];
+    for (const file of files) {
+      const f = await fingerprintImage(file, { maxPixels: 50_000_000, name: 'A title' });
+      lines.push(`${path.relative(images, file)} ${JSON.stringify({ pdq: f.pdq, variants: f.variants, crops: f.crops, onBlack: f.onBlack ?? null, iscc: f.iscc, matchable: f.matchable })}`);
+    }
+    expect(files.length).toBeGreaterThan(25);
+    expect(sha(lines)).toBe(FINGERPRINTS);
+  }, 120_000);
+
+  it('the public mark of display-sized pixels of real images', async () => {
+    const key = createHash('sha256').update('bit-exact key').digest();
+    const lines: string[] = [];
+    for (const file of files) {
+      const { data, info } = await sharp(file).autoOrient().resize(2048, 2048, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+      const pixels = { data, width: info.width, height: info.height, channels: info.channels };
+      const marked = await embedWatermark(pixels, { key, payload: Uint8Array.from([9, 8, 7, 6, 5, 4]), format: 'png', maxPixels: 50_000_000 }).catch((e: Error) => e);
+      // The pixels are marked in place; a refusal (too small) leaves them as they were.
+      lines.push(`${path.relative(images, file)} ${marked instanceof Error ? marked.message : marked.psnr} ${createHash('sha256').update(data).digest('hex')}`);
+    }
+    expect(sha(lines)).toBe(MARKS);
+  }, 120_000);
+});
+
+const FINGERPRINTS = '8ca47364830d65fdd6855c6b57d1e5f3beb7e1038ca07b7935809434286880bb';
+const MARKS = '91c6ab27eec8fa474c6926a7d67a2cef07a16ccea52b60a0dbf9bc5183b7cb3b';

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DecodeBudget } from '../media/decode-budget.js';
+import { AppError } from '../platform/errors.js';
+import { fingerprintImage } from './fingerprint.js';
+import { FingerprintPool } from './fingerprint-pool.js';
+
+const images = path.resolve(process.cwd(), '../shared/data/images');
+const hasImages = fs.existsSync(path.join(images, 'kodak/kodim23.png'));
+const maxPixels = 50_000_000;
+// Photos (PNG, JPEG, baseline and not), greyscale, transparent portraits (hashed on white and on black), a small one.
+const SAMPLES = [
+  'kodak/kodim01.png', 'kodak/kodim23.png', 'skimage/camera.png', 'skimage/coins.png', 'skimage/astronaut.png',
+  'skimage/hubble_deep_field.jpg', 'skimage/rocket.jpg', 'sklearn/china.jpg', 'ukbench-fixture/base_images/ukbench00120.jpg',
+  'ukbench-fixture/mixed_images/ukbench00120_rotation.jpg', 'wesnoth/portraits/humans__halberdier.png', 'wesnoth/portraits/trolls__troll.png',
+].map((f) => path.join(images, f));
+
+describe.skipIf(!hasImages)('fingerprinting in worker threads', () => {
+  const budget = new DecodeBudget();
+  const pool = new FingerprintPool(2, budget);
+  afterAll(() => pool.close());
+
+  it('gives the main thread’s fingerprints bit for bit, on real images', async () => {
+    const inPool = await Promise.all(SAMPLES.map((file) => pool.fingerprint({ file, maxPixels, name: 'A title' })));
+    for (const [i, file] of SAMPLES.entries()) {
+      const here = await fingerprintImage(file, { maxPixels, name: 'A title' });
+      expect(inPool[i], file).toEqual(here);
+    }
+    expect(inPool.some((f) => f.onBlack)).toBe(true); // the transparent ones were hashed on black too
+    expect(pool.threads).toBe(2);
+  });
+
+  it('decodes under the main thread’s decode budget and gives all of it back', async () => {
+    const tight = new DecodeBudget(1); // room for one decode at a time, whatever its size
+    const small = new FingerprintPool(2, tight);
+    try {
+      await Promise.all(SAMPLES.slice(0, 4).map((file) => small.fingerprint({ file, maxPixels })));
+      const stats = tight.stats();
+      expect(stats.granted).toBeGreaterThanOrEqual(8); // each file: its hashing decode and its ISCC decode
+      expect(stats.peakRunning).toBe(1);
+      expect(stats.waited).toBeGreaterThan(0);
+      expect(stats.inUseBytes).toBe(0);
+      expect(stats.running).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('brings refusals back as the same AppError', async () => {
+    const corrupt = path.join(images, 'ukbench-fixture/mixed_images/ukbench09268_corrupt.jpg');
+    const [there, here] = await Promise.allSettled([pool.fingerprint({ file: corrupt, maxPixels }), fingerprintImage(corrupt, { maxPixels })]);
+    expect(there.status).toBe('rejected');
+    expect(here.status).toBe('rejected');
+    const [a, b] = [(there as PromiseRejectedResult).reason, (here as PromiseRejectedResult).reason];
+    expect(a).toBeInstanceOf(AppError);
+    expect({ code: a.code, key: a.key, params: a.params }).toEqual({ code: b.code, key: b.key, params: b.params });
+    await expect(pool.fingerprint({ file: SAMPLES[0]!, maxPixels: 1000 })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'image_too_large');
+  });
+
+  it('gives back the budget of a thread that dies mid-decode, and the next call gets a new thread', async () => {
+    const tight = new DecodeBudget(1);
+    const dying = new FingerprintPool(1, tight);
+    try {
+      const running = dying.fingerprint({ file: SAMPLES[4]!, maxPixels });
+      while (tight.stats().running === 0) await new Promise((r) => setTimeout(r, 1));
+      await dying.close(); // as a crash would: the thread is gone while it holds its grant
+      await expect(running).rejects.toThrow();
+      expect(tight.stats()).toMatchObject({ running: 0, inUseBytes: 0 });
+      await expect(dying.fingerprint({ file: SAMPLES[2]!, maxPixels })).resolves.toEqual(await fingerprintImage(SAMPLES[2]!, { maxPixels }));
+    } finally {
+      await dying.close();
+    }
+  });
+
+  it('keeps the main thread free while it fingerprints', async () => {
+    const file = SAMPLES[4]!; // 512×512 astronaut: hashing and ISCC both in JavaScript
+    await pool.fingerprint({ file, maxPixels });
+    // The longest the event loop waited, with the same work done here and in the pool, in the same
+    // conditions: a ratio, so a busy machine slows both sides alike.
+    const longestStall = async (work: () => Promise<unknown>) => {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      await work();
+      delay.disable();
+      return delay.max / 1e6;
+    };
+    const here = await longestStall(() => Promise.all([fingerprintImage(file, { maxPixels }), fingerprintImage(file, { maxPixels })]));
+    const inPool = await longestStall(() => Promise.all([pool.fingerprint({ file, maxPixels }), pool.fingerprint({ file, maxPixels })]));
+    // On the main thread a fingerprint blocks the loop for most of its length; in the pool only moments.
+    expect(inPool).toBeLessThan(here / 2);
+  });
+});
