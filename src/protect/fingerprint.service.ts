@@ -4,7 +4,7 @@ import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { registryFingerprints, type ImageFingerprint } from './fingerprint.js';
-import { fingerprintPool, type FingerprintTask } from './fingerprint-pool.js';
+import { protectPool, type FingerprintTask } from './protect-pool.js';
 import type { FingerprintRepository, NewFingerprintRow } from './fingerprint.repository.js';
 import { pdqHexToBytes } from './pdq/pdq.js';
 import type { IsccCodes, WorkFingerprint } from './protect-contract.js';
@@ -50,7 +50,7 @@ export class FingerprintService {
     const now = new Date().toISOString();
     try {
       const task = { file, maxPixels: this.options.maxImagePixels };
-      fingerprint = await (this.options.fingerprint ? this.options.fingerprint(task) : fingerprintPool.fingerprint(task));
+      fingerprint = await (this.options.fingerprint ? this.options.fingerprint(task) : protectPool.fingerprint(task));
     } catch (error) {
       if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
       const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };

@@ -9,7 +9,7 @@ import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { FingerprintRepository, WatermarkCopyRow } from './fingerprint.repository.js';
 import type { CopyRecord } from './protect-contract.js';
-import { embedPool } from './watermark/embed-pool.js';
+import { protectPool } from './protect-pool.js';
 import { embedWatermark, PAYLOAD_BYTES, type RawImage } from './watermark/index.js';
 
 /** The largest serial a 48-bit payload carries. */
@@ -170,7 +170,7 @@ export class WatermarkCopyService {
     try {
       // The display job's decoded pixels: no decode of an intermediate JPEG.
       // Marked in a worker thread: the arithmetic would otherwise hold the main thread (and its requests).
-      const marked = await embedPool.embed(pixels, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
+      const marked = await protectPool.embed(pixels, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
       await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
       return marked.data;
     } catch (error) {

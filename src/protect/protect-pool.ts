@@ -1,16 +1,19 @@
 /**
- * Fingerprinting off the main thread. PDQ's box filters and DCT and ISCC's normalising are
- * JavaScript: on the main thread they held it for ~100 ms an image, which the whole pipeline
- * (uploads, display copies, the HTTP server) waited behind. A small pool of worker threads (one per
- * core by default) runs `fingerprintImage` instead. The decodes inside a thread still ask the
- * process's one decode budget, held here on the main thread, by message: libvips' memory is the
- * whole process's, so the budget must stay one.
+ * Protect's heavy arithmetic off the main thread. Watermark embedding (mask, folds, FFTs, two passes
+ * over every pixel) and fingerprinting (PDQ's box filters and DCT, ISCC's normalising) are
+ * JavaScript: on the main thread they held it for 100–300 ms an image, which the HTTP server and
+ * the rest of the pipeline waited behind. One pool of worker threads (one per core by default) runs
+ * both kinds of task, so background jobs use every core and requests keep being answered.
+ *
+ * Decodes inside a thread still ask the process's one decode budget, held here on the main thread,
+ * by message: libvips' memory is the whole process's, so the budget must stay one.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { decodeBudget as processBudget, type DecodeBudget } from '../media/decode-budget.js';
 import { AppError } from '../platform/errors.js';
 import type { ImageFingerprint } from './fingerprint.js';
+import type { EmbedOptions, EmbedResult, RawImage } from './watermark/embed.js';
 
 export interface FingerprintTask {
   file: string;
@@ -18,21 +21,31 @@ export interface FingerprintTask {
   name?: string | null;
 }
 
-/** An error crossing the thread boundary: AppErrors keep their code, key and parameters. */
+/** The work a thread does, by kind. */
+export type PoolTask = { kind: 'fingerprint'; task: FingerprintTask } | { kind: 'embed'; pixels: RawImage; options: EmbedOptions };
+type ResultOf<T extends PoolTask['kind']> = T extends 'fingerprint' ? ImageFingerprint : EmbedResult;
+
+/** An error crossing the thread boundary: AppErrors keep their code, key, parameters and details. */
 export interface ThreadError { app: boolean; code?: string; message: string; key?: string; params?: Record<string, unknown>; details?: unknown }
 
 /** Messages between the pool and its threads. */
-export type ToThread = { kind: 'task'; id: number; task: FingerprintTask } | { kind: 'granted'; grant: number };
+export type ToThread = { kind: 'task'; id: number; work: PoolTask } | { kind: 'granted'; grant: number };
 export type FromThread =
-  | { kind: 'done'; id: number; result: ImageFingerprint }
+  | { kind: 'done'; id: number; result: ImageFingerprint | EmbedResult }
   | { kind: 'failed'; id: number; error: ThreadError }
   | { kind: 'acquire'; grant: number; bytes: number }
   | { kind: 'release'; grant: number };
 
-interface Pending { resolve: (r: ImageFingerprint) => void; reject: (e: Error) => void }
+interface Pending { resolve: (r: ImageFingerprint | EmbedResult) => void; reject: (e: Error) => void }
 interface Slot { worker: Worker; busy: Set<number>; grants: Map<number, () => void>; gone: boolean }
 
-const entry = new URL(`./fingerprint.worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+const entry = new URL(`./protect.worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
+/**
+ * Young-generation size of each thread (MiB). Embedding allocates frames of floats per image; V8's
+ * default nursery is collected so often that collection took a fifth of a thread's time.
+ */
+const YOUNG_GENERATION_MB = 96;
 
 /** Serialises an error for postMessage. */
 export function toThreadError(error: unknown): ThreadError {
@@ -45,8 +58,8 @@ function fromThreadError(error: ThreadError): Error {
   return new AppError(error.code!, error.message, { key: error.key, params: error.params, ...(error.details !== undefined ? { details: error.details } : {}) } as ConstructorParameters<typeof AppError>[2]);
 }
 
-/** A fixed set of worker threads fingerprinting image files in turn (the least busy first). */
-export class FingerprintPool {
+/** A fixed set of worker threads taking embeddings and fingerprints in turn (the least busy first). */
+export class ProtectPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -58,18 +71,14 @@ export class FingerprintPool {
 
   /** `fingerprintImage(file, { maxPixels, name })` in a worker thread: the same result, bit for bit. */
   fingerprint(task: FingerprintTask): Promise<ImageFingerprint> {
-    const slot = this.slot();
-    const id = this.nextId++;
-    slot.busy.add(id);
-    // A thread at work keeps the process alive (a CLI awaiting it must not exit); an idle one does not.
-    slot.worker.ref();
-    return new Promise<ImageFingerprint>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ kind: 'task', id, task } satisfies ToThread);
-    }).finally(() => {
-      slot.busy.delete(id);
-      if (slot.busy.size === 0) slot.worker.unref();
-    });
+    return this.run({ kind: 'fingerprint', task });
+  }
+
+  /** `embedWatermark(pixels, options)` in a worker thread; the caller's pixels are copied, not changed. */
+  async embed(pixels: RawImage, options: EmbedOptions): Promise<EmbedResult> {
+    const result = await this.run({ kind: 'embed', pixels, options });
+    // Structured cloning turns the Buffer into a plain Uint8Array.
+    return { ...result, data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength) };
   }
 
   /** Threads running now (tests). */
@@ -77,10 +86,25 @@ export class FingerprintPool {
     return this.slots.length;
   }
 
-  /** Stops the threads (tests, shutdown); fingerprints still running fail and their budget is given back. */
+  /** Stops the threads (tests, shutdown); tasks still running fail and their budget is given back. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private run<T extends PoolTask>(work: T): Promise<ResultOf<T['kind']>> {
+    const slot = this.slot();
+    const id = this.nextId++;
+    slot.busy.add(id);
+    // A thread at work keeps the process alive (a CLI awaiting it must not exit); an idle one does not.
+    slot.worker.ref();
+    return new Promise<ResultOf<T['kind']>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      slot.worker.postMessage({ kind: 'task', id, work } satisfies ToThread);
+    }).finally(() => {
+      slot.busy.delete(id);
+      if (slot.busy.size === 0) slot.worker.unref();
+    });
   }
 
   private slot(): Slot {
@@ -89,16 +113,17 @@ export class FingerprintPool {
   }
 
   private spawn(): Slot {
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     // Sources run as TypeScript (tests, benchmarks): the thread registers tsx before loading its entry.
     const worker = entry.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true })
-      : new Worker(entry);
+      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, resourceLimits })
+      : new Worker(entry, { resourceLimits });
     worker.unref();
     const slot: Slot = { worker, busy: new Set(), grants: new Map(), gone: false };
     worker.on('message', (message: FromThread) => this.receive(slot, message));
     // A thread that dies (out of memory, a native crash) fails what it held; the next call spawns another.
     worker.on('error', (error) => this.drop(slot, error));
-    worker.on('exit', (code) => this.drop(slot, new Error(`fingerprint thread stopped (exit ${code})`)));
+    worker.on('exit', (code) => this.drop(slot, new Error(`protect thread stopped (exit ${code})`)));
     return slot;
   }
 
@@ -144,4 +169,4 @@ export class FingerprintPool {
 }
 
 /** The process's pool: threads start on first use, one per core at most, and never hold the process open. */
-export const fingerprintPool = new FingerprintPool();
+export const protectPool = new ProtectPool();

@@ -1,8 +1,9 @@
-/** Worker-thread entry of the fingerprint pool (fingerprint-pool.ts): fingerprints files off the main thread. */
+/** Worker-thread entry of protect's pool (protect-pool.ts): fingerprints files and marks pixels off the main thread. */
 import { parentPort } from 'node:worker_threads';
 import { decodeBudget } from '../media/decode-budget.js';
 import { fingerprintImage } from './fingerprint.js';
-import { toThreadError, type FromThread, type ToThread } from './fingerprint-pool.js';
+import { toThreadError, type FromThread, type PoolTask, type ToThread } from './protect-pool.js';
+import { embedWatermark } from './watermark/embed.js';
 
 const port = parentPort!;
 const send = (message: FromThread) => port.postMessage(message);
@@ -21,14 +22,21 @@ decodeBudget.delegateTo((bytes) => new Promise((resolve) => {
   send({ kind: 'acquire', grant, bytes });
 }));
 
+function perform(work: PoolTask) {
+  if (work.kind === 'fingerprint') return fingerprintImage(work.task.file, { maxPixels: work.task.maxPixels, name: work.task.name ?? null });
+  // Cloned across the boundary as a Uint8Array: the embedder marks a Buffer in place.
+  const { data } = work.pixels;
+  return embedWatermark({ ...work.pixels, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, work.options);
+}
+
 port.on('message', (message: ToThread) => {
   if (message.kind === 'granted') {
     granted.get(message.grant)?.();
     granted.delete(message.grant);
     return;
   }
-  const { id, task } = message;
-  fingerprintImage(task.file, { maxPixels: task.maxPixels, name: task.name ?? null }).then(
+  const { id, work } = message;
+  perform(work).then(
     (result) => send({ kind: 'done', id, result }),
     (error: unknown) => send({ kind: 'failed', id, error: toThreadError(error) }),
   );
