@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Dependencies point down (docs/architecture.md): platform < govern, media < instance < archive <
 // discover, registry < protect < app.ts and the CLI. A module may import only the modules below it.
 // The instance (name, public URL, log origin) sits low so that every feature can read it.
-const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect'];
+const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'publish'];
 const BELOW = {
   platform: [],
   govern: ['platform'],
@@ -14,6 +14,7 @@ const BELOW = {
   discover: ['platform', 'govern', 'media', 'instance', 'archive'],
   registry: ['platform', 'govern', 'instance', 'archive'],
   protect: ['platform', 'govern', 'media', 'instance', 'archive', 'registry'],
+  publish: ['platform', 'govern', 'media', 'instance', 'archive', 'registry', 'protect'],
 };
 const layerPatterns = (module) => {
   const forbidden = [...FEATURES, 'cli'].filter((m) => m !== module && !BELOW[module].includes(m));

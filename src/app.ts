@@ -14,6 +14,7 @@ import { Worker, type WorkerLogger } from './platform/jobs/worker.js';
 import { KeyStore } from './platform/keystore.js';
 import type { ModuleParts } from './platform/module.js';
 import { createProtectModule, type ProtectServices } from './protect/protect.module.js';
+import { createPublishModule, type PublishServices } from './publish/publish.module.js';
 import { createRegistryModule, type RegistryServices } from './registry/registry.module.js';
 
 export { FIXITY_JOB } from './archive/archive.module.js';
@@ -35,7 +36,7 @@ export type App = {
   /** Starts the workers and every module's background loops (the `worker` and `all` roles). */
   startBackground(): Promise<void>;
   close(): Promise<void>;
-} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices;
+} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices & PublishServices;
 
 export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
   const database = openDatabase(config.databaseUrl, { readWorkers: config.readWorkers, readTimeoutMs: config.readTimeoutMs });
@@ -61,7 +62,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
-    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect];
+    const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, config });
+    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, publish];
 
     for (const module of modules) for (const [kind, handler] of Object.entries(module.jobs ?? {})) worker.register(kind, handler);
     for (const module of modules) await module.init?.();
@@ -82,8 +84,10 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       ...discover.services,
       ...registryServices,
       ...protect.services,
+      ...publish.services,
       http: {
         routes: modules.flatMap((module) => (module.routes ? [module.routes] : [])),
+        mounts: modules.flatMap((module) => module.mounts ?? []),
         authenticate: govern.authenticate,
         maxUploadBytes: config.maxUploadBytes,
         trustedProxies: config.trustedProxies,

@@ -19,7 +19,7 @@ import type { WorkMetadata } from './metadata.schema.js';
 import { uploadRoutes } from './upload.routes.js';
 import { vocabularyRoutes } from './vocabulary.routes.js';
 import { WorkRepository, type WorkReader } from './work.repository.js';
-import { workRoutes } from './work.routes.js';
+import { workRoutes, type IiifLinkSource } from './work.routes.js';
 import { DISPLAY_JOB, WorkService, type WorkEventSource, type WorkIndexer } from './work.service.js';
 
 export const FIXITY_JOB = 'archive.fixity';
@@ -49,6 +49,8 @@ export interface ArchiveExtensions {
   addImageJob(kind: string): void;
   setDisplayMarker(mark: DisplayMarker): void;
   addEventSource(source: WorkEventSource): void;
+  /** The publish module's IIIF links (manifest, image services), shown in every work's JSON. */
+  setIiifLinks(source: IiifLinkSource): void;
 }
 
 export interface ArchiveServices {
@@ -73,11 +75,13 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   const imageJobs: string[] = [DISPLAY_JOB];
   const eventSources: WorkEventSource[] = [];
   let displayMarker: DisplayMarker | null = null;
+  let iiifLinks: IiifLinkSource | null = null;
   const extensions: ArchiveExtensions = {
     addIndexer: (indexer) => void indexers.push(indexer),
     addImageJob: (kind) => void (imageJobs.includes(kind) || imageJobs.push(kind)),
     setDisplayMarker: (mark) => void (displayMarker = mark),
     addEventSource: (source) => void eventSources.push(source),
+    setIiifLinks: (source) => void (iiifLinks = source),
   };
   const allIndexers: WorkIndexer = {
     async indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }) {
@@ -98,7 +102,7 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   return {
     services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, extensions },
     routes: (api) => {
-      workRoutes(api, { works, downloads });
+      workRoutes(api, { works, downloads, iiifLinks: () => iiifLinks });
       uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes, maxFilesPerUpload: config.maxFilesPerUpload });
       fileRoutes(api, { works, downloads, blobs });
       collectionRoutes(api, { collections });

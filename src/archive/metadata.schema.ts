@@ -5,6 +5,9 @@ import { z } from 'zod';
  * (BCP 47: zh-Hans, zh-Hant, en, …) to text, so one record holds all its translations and the
  * UI picks one with a fallback chain (see lang.ts).
  */
+/** IIIF Presentation 3.0 viewing directions. */
+export const VIEWING_DIRECTIONS = ['left-to-right', 'right-to-left', 'top-to-bottom', 'bottom-to-top'] as const;
+
 export const LANG_TAGS = ['zh-Hans', 'zh-Hant', 'en'] as const;
 
 const langTag = z
@@ -82,6 +85,11 @@ export const workMetadataSchema = z.object({
   inventoryNumber: text(200).optional(),
   rights: rightsSchema.optional(),
   classification: classificationSchema.default({}),
+  /**
+   * How the images of a multi-image work are read, in order: a handscroll is right-to-left, an
+   * album left-to-right. Viewers (ours and any IIIF viewer, through the manifest) follow it.
+   */
+  viewingDirection: z.enum(VIEWING_DIRECTIONS).optional(),
   /** Where the record came from (a museum page); shown as a link, never fetched. */
   sourceUrl: z
     .string()

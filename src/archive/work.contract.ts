@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOWNLOAD_POLICIES } from './download-policy.js';
-import { CREATOR_ROLES, HERITAGE_TYPES, INDUSTRY_CATEGORIES, INSCRIPTION_KINDS, type WorkMetadata as ValidatedMetadata } from './metadata.schema.js';
+import { CREATOR_ROLES, HERITAGE_TYPES, INDUSTRY_CATEGORIES, INSCRIPTION_KINDS, VIEWING_DIRECTIONS, type WorkMetadata as ValidatedMetadata } from './metadata.schema.js';
 
 /**
  * The shapes the work routes answer with (and the web client's types, generated from the OpenAPI
@@ -22,6 +22,8 @@ export const creatorRoleSchema = z.enum(CREATOR_ROLES).meta({ id: 'CreatorRole' 
 export const inscriptionKindSchema = z.enum(INSCRIPTION_KINDS).meta({ id: 'InscriptionKind' });
 export const industryCodeSchema = z.enum(INDUSTRY_CATEGORIES).meta({ id: 'IndustryCode', description: 'Major category of the 2018 national Classification of Cultural and Related Industries.' });
 export const heritageTypeSchema = z.enum(HERITAGE_TYPES).meta({ id: 'HeritageType' });
+
+export const viewingDirectionSchema = z.enum(VIEWING_DIRECTIONS).meta({ id: 'ViewingDirection', description: 'How the images of a multi-image work are read (IIIF viewingDirection): a handscroll is right-to-left.' });
 
 export const creatorView = z
   .object({ name: langMapView, role: creatorRoleSchema, lifeDates: z.string().optional(), nationality: z.string().optional() })
@@ -47,6 +49,7 @@ export const workMetadataView = z
     inventoryNumber: z.string().optional(),
     rights: z.object({ uri: z.string(), note: langMapView.optional() }).optional(),
     classification: z.object({ industry: industryCodeSchema.optional(), heritage: heritageTypeSchema.optional() }),
+    viewingDirection: viewingDirectionSchema.optional(),
     sourceUrl: z.string().optional(),
     notes: z.array(z.object({ label: z.string(), text: langMapView })),
   })
@@ -70,6 +73,7 @@ export const workFileSchema = z
     url: z.string().nullable().describe('The original, or null when the download policy keeps it from the reader (the display copy stands in).'),
     derivatives: z.record(z.string(), z.object({ url: z.string(), width: z.number().int(), height: z.number().int(), mediaType: z.string() })).describe('By name: `thumbnail`, `display`.'),
     download: z.object({ kind: z.enum(['master', 'display']), url: z.string() }).nullable().describe('What a Download button fetches for this reader, or null when nothing may be downloaded.'),
+    iiif: z.object({ service: z.string().describe('IIIF Image API 3.0 service id (absolute): `{service}/info.json` describes the image, `{service}/{region}/{size}/{rotation}/{quality}.{format}` renders it.') }).nullable().describe('The image\'s IIIF Image service, or null (not an image).'),
   })
   .meta({ id: 'WorkFile' });
 
@@ -89,6 +93,7 @@ export const workDetailSchema = z
     downloadPolicy: downloadPolicySchema.nullable().describe('The work’s own override (editors change it); null: inherited.'),
     download: z.object({ policy: downloadPolicySchema, source: policySourceSchema }).describe('The policy in force and where it comes from.'),
     files: z.array(workFileSchema),
+    iiif: z.object({ manifest: z.string().describe('IIIF Presentation 3.0 manifest URL (absolute), for any IIIF viewer.') }).nullable().describe('The work\'s IIIF manifest, or null when it has no image.'),
   })
   .meta({ id: 'WorkDetail' });
 

@@ -5,8 +5,11 @@ import type { WorkDetail, WorkFile } from './work.contract.js';
 import type { DerivativeRow, WorkFileRow } from './work.repository.js';
 import type { Work } from './work.service.js';
 
+/** A work's IIIF links (from the publish module, see ArchiveExtensions.setIiifLinks), or null without one. */
+export interface IiifLinks { manifest: string; service(sha256: string): string }
+
 /** The JSON shape of a work for the API and the web UI. */
-export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], derivatives: DerivativeRow[], download: { policy: DownloadPolicy; source: PolicySource }): WorkDetail {
+export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], derivatives: DerivativeRow[], download: { policy: DownloadPolicy; source: PolicySource }, iiif: IiifLinks | null = null): WorkDetail {
   const canEdit = canEditWork(actor, { visibility: work.visibility, owner_id: work.ownerId });
   return {
     id: work.id,
@@ -39,7 +42,9 @@ export function presentWork(actor: Actor, work: Work, files: WorkFileRow[], deri
         url: access.master === 'denied' ? null : base,
         derivatives: Object.fromEntries(own.map((d) => [d.name, { url: `${base}/${d.name}`, width: d.width, height: d.height, mediaType: d.media_type }])),
         download: access.download === 'master' ? { kind: 'master', url: base } : access.download === 'display' ? { kind: 'display', url: `${base}/display?download=1` } : null,
+        iiif: iiif && f.kind === 'image' ? { service: iiif.service(f.sha256) } : null,
       };
     }),
+    iiif: iiif && files.some((f) => f.kind === 'image') ? { manifest: iiif.manifest } : null,
   };
 }

@@ -12,7 +12,7 @@ export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
 /** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
-export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion'>;
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks'>;
 
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
@@ -87,6 +87,22 @@ export class WorkRepository {
       .where('work_files.sha256', '=', sha256)
       .orderBy('works.seq')
       .execute();
+  }
+
+  /**
+   * Public works with at least one image (their type is `image` exactly then), oldest first, in
+   * pages: what IIIF collections list. `collectionId` null: the whole archive.
+   */
+  publicImageWorks(collectionId: string | null, offset: number, limit: number): Promise<Pick<WorkRow, 'id' | 'primary_file_sha256'>[]> {
+    let query = this.db.selectFrom('works').select(['id', 'primary_file_sha256']).where('visibility', '=', 'public').where('work_type', '=', 'image');
+    if (collectionId !== null) query = query.where('collection_id', '=', collectionId);
+    return query.orderBy('seq').offset(offset).limit(limit).execute();
+  }
+
+  async countPublicImageWorks(collectionId: string | null): Promise<number> {
+    let query = this.db.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where('visibility', '=', 'public').where('work_type', '=', 'image');
+    if (collectionId !== null) query = query.where('collection_id', '=', collectionId);
+    return Number((await query.executeTakeFirst())?.n ?? 0);
   }
 
   filesOf(workIds: string[], executor: Executor = this.db): Promise<WorkFileRow[]> {

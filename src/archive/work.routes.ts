@@ -1,10 +1,14 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../govern/http-auth.js';
 import type { Api } from '../platform/http/api.js';
 import type { DownloadPolicyService } from './download-policy.js';
 import { itemsOf } from '../platform/http/api-contract.js';
 import { downloadPolicySchema, visibilitySchema, workDetailSchema, workEventSchema, workVersionDetailSchema, workVersionSchema } from './work.contract.js';
-import { presentWork } from './work.presenter.js';
+import { presentWork, type IiifLinks } from './work.presenter.js';
+
+/** Makes a work's IIIF links (the publish module plugs it in); `origin` stands in while no public URL is set. */
+export type IiifLinkSource = (workId: string, origin: string) => Promise<IiifLinks>;
 import type { WorkService } from './work.service.js';
 
 const tags = ['works'];
@@ -14,14 +18,15 @@ const visibility = visibilitySchema;
 const metadataInput = z.record(z.string(), z.unknown()).describe('Work metadata; see WorkMetadata in docs/metadata.md');
 
 /** Reading, describing, versioning and restoring works. */
-export function workRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService }): void {
+export function workRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService; iiifLinks: () => IiifLinkSource | null }): void {
   const { works, downloads } = deps;
-  const detail = async (actor: Parameters<typeof presentWork>[0], id: string) => {
-    const { work, files, derivatives } = await works.withFiles(actor, id);
-    return presentWork(actor, work, files, derivatives, await downloads.forWork(work));
+  const detail = async (request: FastifyRequest, id: string) => {
+    const { work, files, derivatives } = await works.withFiles(request.actor, id);
+    const iiif = (await deps.iiifLinks()?.(work.id, `${request.protocol}://${request.host}`)) ?? null;
+    return presentWork(request.actor, work, files, derivatives, await downloads.forWork(work), iiif);
   };
 
-  api.get('/works/:id', { schema: { tags, params: idParams, response: { 200: workDetailSchema } } }, async (request) => detail(request.actor, request.params.id));
+  api.get('/works/:id', { schema: { tags, params: idParams, response: { 200: workDetailSchema } } }, async (request) => detail(request, request.params.id));
 
   api.post(
     '/works',
@@ -36,7 +41,7 @@ export function workRoutes(api: Api, deps: { works: WorkService; downloads: Down
         ...(request.body.visibility ? { visibility: request.body.visibility } : {}),
         collectionId: request.body.collectionId ?? null,
       });
-      return reply.status(201).send(await detail(request.actor, work.id));
+      return reply.status(201).send(await detail(request, work.id));
     },
   );
 
@@ -68,7 +73,7 @@ export function workRoutes(api: Api, deps: { works: WorkService; downloads: Down
         ...(downloadPolicy !== undefined ? { downloadPolicy } : {}),
         ...(note ? { note } : {}),
       });
-      return detail(request.actor, request.params.id);
+      return detail(request, request.params.id);
     },
   );
 
@@ -87,7 +92,7 @@ export function workRoutes(api: Api, deps: { works: WorkService; downloads: Down
     { preValidation: requireUser, schema: { tags, params: idParams, body: z.object({ version: z.number().int().positive(), expectedVersion: z.number().int().positive() }), response: { 200: workDetailSchema } } },
     async (request) => {
       await works.restore(request.actor, request.params.id, request.body.version, request.body.expectedVersion);
-      return detail(request.actor, request.params.id);
+      return detail(request, request.params.id);
     },
   );
 

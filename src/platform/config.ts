@@ -127,6 +127,13 @@ export const configSchema = z.object({
   /** Longest a heavy read may run before it is stopped and answered 503 (milliseconds). */
   readTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Marks cookies Secure; set when served behind HTTPS. */
+  /** Bytes (MiB) of rendered IIIF images (tiles, views, info.json) kept in memory for repeat requests; 0 = none. */
+  iiifCacheMb: z.coerce.number().int().min(0).max(65_536).default(128),
+  /**
+   * IIIF requests per minute per visitor (a deep-zoom viewer fetches hundreds of tiles a minute);
+   * 0 = unlimited. Kept apart from the API's limit.
+   */
+  iiifRateLimitPerMinute: z.coerce.number().int().min(0).default(6000),
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
     .transform((v) => v === true || v === 'true' || v === '1')
@@ -161,6 +168,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   searchRateLimitPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_MINUTE',
   readWorkers: 'WENYUAN_READ_WORKERS',
   readTimeoutMs: 'WENYUAN_READ_TIMEOUT_MS',
+  iiifCacheMb: 'WENYUAN_IIIF_CACHE_MB',
+  iiifRateLimitPerMinute: 'WENYUAN_IIIF_RATE_LIMIT_PER_MINUTE',
 };
 
 /**

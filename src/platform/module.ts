@@ -1,6 +1,14 @@
 import type { RoutePlugin } from './http/api.js';
 import type { JobHandler } from './jobs/worker.js';
 
+/** Routes under a prefix other than /api. */
+export interface Mount {
+  prefix: string;
+  routes: RoutePlugin;
+  /** Requests per minute per visitor in this mount; 0 = unlimited. */
+  perMinute: number;
+}
+
 /**
  * What every module's factory returns to the composition root (`src/app.ts`): its services (for
  * the modules above it, the CLI and tests), its routes, its job handlers, and what it runs in the
@@ -10,6 +18,11 @@ import type { JobHandler } from './jobs/worker.js';
 export interface ModuleParts<Services> {
   services: Services;
   routes?: RoutePlugin;
+  /**
+   * Routes mounted outside /api under a prefix of their own (the IIIF services at /iiif), with
+   * their own per-visitor rate limit; authentication and the error body are the API's.
+   */
+  mounts?: Mount[];
   /** Job kind → handler, registered on every worker process. */
   jobs?: Record<string, JobHandler>;
   /** Once, after every module is built (e.g. enqueue a backfill an upgrade needs). */

@@ -124,10 +124,10 @@ describe.skipIf(!haveImages)('crash safety (SIGKILL of a real process, SQLite)',
       const ran = await rescuer.drain();
       expect(ran).toBe(picked.length + slowJobs - before.done);
 
-      // Ingest also queued a fingerprint job per image, and reopening found images without one (a
-      // backfill job): the app's own worker runs those, and then nothing is left.
+      // Ingest also queued a fingerprint and a pyramid job per image, and reopening found images
+      // without a fingerprint (a backfill job): the app's own worker runs those, and then nothing is left.
       await app.worker.drain();
-      expect(await app.jobs.counts()).toEqual({ queued: 0, running: 0, dead: 0, done: 2 * picked.length + slowJobs + 1 });
+      expect(await app.jobs.counts()).toEqual({ queued: 0, running: 0, dead: 0, done: 3 * picked.length + slowJobs + 1 });
 
       const files = await app.database.db.selectFrom('work_files').selectAll().execute();
       expect(files).toHaveLength(picked.length);

@@ -53,7 +53,7 @@ interface Case {
   invalid: ((fx: Fixture) => Req | Promise<Req>) | null;
   /** A request that succeeds for an allowed actor (and is refused for a denied one). */
   valid: (fx: Fixture, who: TestUser, ctx: TestContext) => Req | Promise<Req>;
-  ok: 200 | 201 | 202;
+  ok: 200 | 201 | 202 | 303;
 }
 
 const LONG_ID = 'x'.repeat(65);
@@ -304,6 +304,22 @@ const CASES: Case[] = [
     valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/files/${fx.publicWork.sha256}` }),
     ok: 200,
   },
+  // IIIF (mounted at /iiif): public works are everyone's; the private-works test covers the rest.
+  { route: 'GET /iiif/3/:identifier', public: true, invalid: null, valid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}` }), ok: 303 },
+  { route: 'GET /iiif/3/:identifier/info.json', public: true, invalid: null, valid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}/info.json` }), ok: 200 },
+  {
+    route: 'GET /iiif/3/:identifier/:region/:size/:rotation/:qualityFormat',
+    public: true,
+    invalid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}/full/max/0/default.gif` }),
+    valid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}/full/!64,64/0/default.jpg` }),
+    ok: 200,
+  },
+  { route: 'GET /iiif/3/manifests/:id', public: true, invalid: () => ({ method: 'GET', url: `/iiif/3/manifests/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/manifests/${fx.publicWork.id}` }), ok: 200 },
+  { route: 'GET /iiif/3/collections/all', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/iiif/3/collections/all' }), ok: 200 },
+  { route: 'GET /iiif/3/collections/all/page/:page', public: true, invalid: () => ({ method: 'GET', url: '/iiif/3/collections/all/page/first' }), valid: () => ({ method: 'GET', url: '/iiif/3/collections/all/page/1' }), ok: 200 },
+  { route: 'GET /iiif/3/collections/:id', public: true, invalid: () => ({ method: 'GET', url: `/iiif/3/collections/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/collections/${fx.collection.id}` }), ok: 200 },
+  { route: 'GET /iiif/3/collections/:id/page/:page', public: true, invalid: (fx) => ({ method: 'GET', url: `/iiif/3/collections/${fx.collection.id}/page/0` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/collections/${fx.collection.id}/page/1` }), ok: 200 },
+
   {
     route: 'GET /api/works/:id/files/:sha256/:derivative',
     public: true,

@@ -213,6 +213,27 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
     }
   });
 
+  it('is unreachable through every IIIF route, and listed in no IIIF collection', async () => {
+    const image = `/iiif/3/${priv.id}~${priv.sha256.slice(0, 16)}`;
+    for (const [who, headers] of outsiders) {
+      for (const url of [image, `${image}/info.json`, `${image}/full/max/0/default.jpg`, `${image}/0,0,16,16/16,/90/gray.png`, `/iiif/3/manifests/${priv.id}`]) {
+        await expectSameAsMissing(url, headers, who);
+      }
+      for (const url of ['/iiif/3/collections/all', '/iiif/3/collections/all/page/1', `/iiif/3/collections/${collectionId}`]) {
+        const res = await get(url, headers);
+        expect(res.statusCode, `${who} ${url}`).toBe(200);
+        expect(res.body, `${who} ${url}`).not.toContain(priv.id);
+        expect(res.body, `${who} ${url}`).not.toContain('Zyzzogeton');
+      }
+    }
+    for (const [who, headers] of insiders) {
+      expect((await get(`${image}/info.json`, headers)).statusCode, who).toBe(200);
+      const manifest = await get(`/iiif/3/manifests/${priv.id}`, headers);
+      expect(manifest.statusCode, who).toBe(200);
+      expect(manifest.headers['cache-control'], who).toBe('private, no-store');
+    }
+  });
+
   it('keeps its history and editing routes closed: 401 anonymous, 404 to signed-in outsiders', async () => {
     for (const suffix of ['/versions', '/versions/1', '/events']) {
       expect((await get(`/api/works/${priv.id}${suffix}`)).statusCode, suffix).toBe(401);

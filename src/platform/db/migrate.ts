@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-sign-in-and-filing.js';
 import * as m0007 from './migrations/0007-upload-keys.js';
 import * as m0008 from './migrations/0008-sealed-entries.js';
 import * as m0009 from './migrations/0009-registration-requests.js';
+import * as m0010 from './migrations/0010-iiif-pyramids.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0007-upload-keys': m0007,
   '0008-sealed-entries': m0008,
   '0009-registration-requests': m0009,
+  '0010-iiif-pyramids': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -335,6 +335,21 @@ export interface LoginThrottleTable {
   expires_at: string;
 }
 
+/** Tiled pyramids of large images for the IIIF image service (publish module); rebuildable, so not blobs. */
+export interface IiifPyramidsTable {
+  source_sha256: string;
+  /** Relative to the data folder. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  width: number;
+  height: number;
+  /** JSON: [{ width, height, page }], full size first. */
+  levels: string;
+  tile_size: number;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -361,6 +376,7 @@ export interface DB {
   registry_tiles: RegistryTilesTable;
   registry_checkpoints: RegistryCheckpointsTable;
   registry_openings: RegistryOpeningsTable;
+  iiif_pyramids: IiifPyramidsTable;
   registry_requests: RegistryRequestsTable;
   registry_rejected: RegistryRejectedTable;
   fingerprints: FingerprintsTable;

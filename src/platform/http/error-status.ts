@@ -7,6 +7,8 @@ export const ERROR_STATUS: Record<string, number> = {
   forbidden: 403,
   download_restricted: 403,
   not_found: 404,
+  // A feature of a standard (IIIF) the server does not offer: the spec's own status.
+  not_implemented: 501,
   conflict: 409,
   // The instance has no settled identity yet (registry origin, public URL): an admin must finish setup.
   setup_required: 409,

@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
+import type { Mount } from '../module.js';
 import type { RequestHook, RoutePlugin } from './api.js';
 import { answerBadResponse, isBadResponse } from './bad-response.js';
 import { statusForCode } from './error-status.js';
@@ -21,6 +22,8 @@ export type Server = FastifyInstance;
 export interface HttpParts {
   /** Every module's routes, in order, mounted under /api. */
   routes: RoutePlugin[];
+  /** Routes under other prefixes (the IIIF services at /iiif), each with its own rate limit. */
+  mounts?: Mount[];
   /** Resolves who is asking, before any route (the govern module's session and token check). */
   authenticate: RequestHook;
   maxUploadBytes: number;
@@ -111,12 +114,24 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     },
     { prefix: '/api' },
   );
+  for (const mount of parts.mounts ?? []) {
+    await server.register(
+      async (scope) => {
+        scope.addHook('onRoute', declareErrorResponses);
+        await registerRateLimits(scope, { perMinute: mount.perMinute, searchPerMinute: 0 }, parts.visitorKey ?? ((request) => `ip:${request.ip}`));
+        mount.routes(scope.withTypeProvider<ZodTypeProvider>());
+      },
+      { prefix: mount.prefix },
+    );
+  }
+  // Machine paths answer a JSON 404; everything else is the web UI's to route.
+  const machinePaths = ['/api/', ...(parts.mounts ?? []).map((m) => `${m.prefix}/`)];
 
   const webRoot = options.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
     await server.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
     server.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      if (machinePaths.some((p) => request.url.startsWith(p)) || request.method !== 'GET') {
         return reply.status(404).send(errorBody(noRoute(request.method, request.url)));
       }
       return reply.type('text/html').sendFile('index.html');
