@@ -70,6 +70,39 @@ export const rightsSchema = z.object({
   note: langMapSchema.optional(),
 });
 
+/** What a region drawn on an image shows (IIIF annotations; seals, inscriptions and colophons above all). */
+export const ANNOTATION_TYPES = ['seal', 'inscription', 'colophon', 'signature', 'damage', 'note'] as const;
+const pixels = z.number().int().min(0).max(1_000_000);
+
+/**
+ * A region of one of the work's images, described by a curator: a seal and whose it is, an
+ * inscription in its original script and its translation, damage. Kept in the metadata so it is
+ * versioned, exported and searchable with the rest; served as W3C Web Annotations on IIIF canvases.
+ * The region is in the image's upright pixels (the service checks it lies inside the image).
+ */
+export const annotationSchema = z.object({
+  /** Stable within the work (the editor makes it); the annotation's IIIF id ends in it. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, - or _'),
+  type: z.enum(ANNOTATION_TYPES),
+  /** sha256 of the image file the region is on. */
+  file: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 of one of the work\'s image files'),
+  region: z.object({ x: pixels, y: pixels, width: pixels.min(1), height: pixels.min(1) }),
+  /** The text as written, in its original script (seal script, classical Chinese…). */
+  transcription: text(4000).optional(),
+  /** The language of the transcription (BCP 47, e.g. zh-Hant, lzh). */
+  transcriptionLanguage: z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language tag such as zh-Hant').optional(),
+  translation: langMapSchema.optional(),
+  /** For seals (and signatures): whose they are, with an authority link (Wikidata, CBDB, VIAF) when known. */
+  owner: z
+    .object({
+      name: langMapSchema,
+      uri: z.string().url().max(2000).regex(/^https?:\/\//i, 'must be an http(s) address').optional(),
+    })
+    .optional(),
+  note: langMapSchema.optional(),
+});
+export type Annotation = z.infer<typeof annotationSchema>;
+
 export const workMetadataSchema = z.object({
   title: langMapSchema,
   creators: z.array(creatorSchema).max(200).default([]),
@@ -90,6 +123,11 @@ export const workMetadataSchema = z.object({
    * album left-to-right. Viewers (ours and any IIIF viewer, through the manifest) follow it.
    */
   viewingDirection: z.enum(VIEWING_DIRECTIONS).optional(),
+  annotations: z
+    .array(annotationSchema)
+    .max(2000)
+    .default([])
+    .refine((list) => new Set(list.map((a) => a.id)).size === list.length, 'annotation ids must be unique within the work'),
   /** Where the record came from (a museum page); shown as a link, never fetched. */
   sourceUrl: z
     .string()
@@ -101,4 +139,14 @@ export const workMetadataSchema = z.object({
   notes: z.array(z.object({ label: text(200), text: langMapSchema })).max(200).default([]),
 });
 export type WorkMetadata = z.infer<typeof workMetadataSchema>;
+
+/**
+ * Metadata as stored (JSON), with the defaults of fields added since it was written: a record
+ * saved before annotations existed reads as having none. Stored records are never re-validated
+ * (a rule added later must not make an old record unreadable).
+ */
+export function parseStoredMetadata(json: string): WorkMetadata {
+  const stored = JSON.parse(json) as Partial<WorkMetadata> & Pick<WorkMetadata, 'title'>;
+  return { creators: [], subjects: [], inscriptions: [], classification: {}, notes: [], ...stored, annotations: Array.isArray(stored.annotations) ? stored.annotations : [] };
+}
 export type WorkMetadataInput = z.input<typeof workMetadataSchema>;

@@ -35,7 +35,7 @@ describe('changedFields', () => {
 });
 
 describe('withDerivedYears', () => {
-  const base = { title: { en: 'x' }, creators: [], subjects: [], inscriptions: [], classification: {}, notes: [] };
+  const base = { title: { en: 'x' }, creators: [], subjects: [], inscriptions: [], classification: {}, notes: [], annotations: [] };
   it('fills the year range of a date typed only as text, in any language', () => {
     expect(withDerivedYears({ ...base, date: { display: { 'zh-Hans': '明 永乐年间' } } }).date).toEqual({ display: { 'zh-Hans': '明 永乐年间' }, earliest: 1403, latest: 1424 });
   });

@@ -97,6 +97,13 @@ export function searchableText(metadata: WorkMetadata): string {
   add(metadata.place);
   for (const subject of metadata.subjects) add(subject);
   for (const inscription of metadata.inscriptions) add(inscription.text);
+  // A seal's owner, an inscription's words: a search for them finds the work (and the page zooms to them).
+  for (const annotation of metadata.annotations) {
+    if (annotation.transcription) parts.push(annotation.transcription);
+    add(annotation.translation);
+    add(annotation.owner?.name);
+    add(annotation.note);
+  }
   add(metadata.description);
   add(metadata.institution);
   add(metadata.provenance);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOWNLOAD_POLICIES } from './download-policy.js';
-import { CREATOR_ROLES, HERITAGE_TYPES, INDUSTRY_CATEGORIES, INSCRIPTION_KINDS, VIEWING_DIRECTIONS, type WorkMetadata as ValidatedMetadata } from './metadata.schema.js';
+import { ANNOTATION_TYPES, CREATOR_ROLES, HERITAGE_TYPES, INDUSTRY_CATEGORIES, INSCRIPTION_KINDS, VIEWING_DIRECTIONS, type WorkMetadata as ValidatedMetadata } from './metadata.schema.js';
 
 /**
  * The shapes the work routes answer with (and the web client's types, generated from the OpenAPI
@@ -24,6 +24,21 @@ export const industryCodeSchema = z.enum(INDUSTRY_CATEGORIES).meta({ id: 'Indust
 export const heritageTypeSchema = z.enum(HERITAGE_TYPES).meta({ id: 'HeritageType' });
 
 export const viewingDirectionSchema = z.enum(VIEWING_DIRECTIONS).meta({ id: 'ViewingDirection', description: 'How the images of a multi-image work are read (IIIF viewingDirection): a handscroll is right-to-left.' });
+
+export const annotationTypeSchema = z.enum(ANNOTATION_TYPES).meta({ id: 'AnnotationType' });
+export const annotationView = z
+  .object({
+    id: z.string(),
+    type: annotationTypeSchema,
+    file: z.string().describe('sha256 of the image the region is on.'),
+    region: z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() }).describe('In the image\'s upright pixels.'),
+    transcription: z.string().optional(),
+    transcriptionLanguage: z.string().optional(),
+    translation: langMapView.optional(),
+    owner: z.object({ name: langMapView, uri: z.string().optional() }).optional(),
+    note: langMapView.optional(),
+  })
+  .meta({ id: 'Annotation', description: 'A described region of one of the work\'s images (a seal, an inscription, a colophon, damage).' });
 
 export const creatorView = z
   .object({ name: langMapView, role: creatorRoleSchema, lifeDates: z.string().optional(), nationality: z.string().optional() })
@@ -50,6 +65,7 @@ export const workMetadataView = z
     rights: z.object({ uri: z.string(), note: langMapView.optional() }).optional(),
     classification: z.object({ industry: industryCodeSchema.optional(), heritage: heritageTypeSchema.optional() }),
     viewingDirection: viewingDirectionSchema.optional(),
+    annotations: z.array(annotationView),
     sourceUrl: z.string().optional(),
     notes: z.array(z.object({ label: z.string(), text: langMapView })),
   })

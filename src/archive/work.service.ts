@@ -6,7 +6,7 @@ import { AppError, CommonErrors, fieldProblem, invalidFields } from '../platform
 import { newId } from '../platform/ids.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { isDownloadPolicy, type DownloadPolicy } from './download-policy.js';
-import { workMetadataSchema, type WorkMetadata, type WorkMetadataInput } from './metadata.schema.js';
+import { parseStoredMetadata, workMetadataSchema, type WorkMetadata, type WorkMetadataInput } from './metadata.schema.js';
 import type { DerivativeRow, WorkFileRow, WorkRepository, WorkRow } from './work.repository.js';
 import type { WorkEvent, WorkVersion, WorkVersionDetail } from './work.contract.js';
 import { changedFields, facetColumns, withDerivedYears } from './work-facets.js';
@@ -97,7 +97,7 @@ export function toWork(row: WorkRow): Work {
     collectionId: row.collection_id,
     ownerId: row.owner_id,
     sourceKey: row.source_key,
-    metadata: JSON.parse(row.metadata) as WorkMetadata,
+    metadata: parseStoredMetadata(row.metadata),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
@@ -143,6 +143,8 @@ export class WorkService {
   async create(actor: Actor, input: CreateWorkInput, hooks: WriteHooks = {}): Promise<Work> {
     if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works', { key: 'work.create_forbidden' });
     const metadata = validateMetadata(input.metadata);
+    // A new work has no image to draw on yet (uploads add them; annotations come after).
+    if (metadata.annotations.length > 0) throw invalidFields([fieldProblem({ code: 'custom', path: ['annotations'], message: 'a new work has no images to annotate yet; add annotations once its images are uploaded' }, 'metadata')], 'invalid metadata');
     if (input.collectionId) await this.requireFiling?.(actor, input.collectionId);
     const files = input.files ?? [];
     const now = new Date().toISOString();
@@ -258,12 +260,28 @@ export class WorkService {
     return { work, files, derivatives, canEdit: canEditWork(actor, { visibility: work.visibility, owner_id: work.ownerId }) };
   }
 
+  /** Every annotation is on one of the work's images, and inside it; otherwise invalid_input naming each. */
+  private async checkAnnotations(workId: string, metadata: WorkMetadata): Promise<void> {
+    if (metadata.annotations.length === 0) return;
+    const images = new Map((await this.repo.filesOf([workId])).filter((f) => f.kind === 'image').map((f) => [f.sha256, f]));
+    const problems = metadata.annotations.flatMap((annotation, i) => {
+      const at = (field: string, message: string) => fieldProblem({ code: 'custom', path: ['annotations', i, field], message }, 'metadata');
+      const image = images.get(annotation.file);
+      if (!image) return [at('file', 'is not one of this work\'s images')];
+      const { x, y, width, height } = annotation.region;
+      if (image.width && image.height && (x + width > image.width || y + height > image.height)) return [at('region', `must lie inside the image (${image.width} × ${image.height} pixels)`)];
+      return [];
+    });
+    if (problems.length > 0) throw invalidFields(problems, 'invalid metadata');
+  }
+
   async update(actor: Actor, id: string, input: UpdateWorkInput): Promise<Work> {
     const row = await this.requireEditable(actor, id);
     if (input.visibility && !VISIBILITIES.includes(input.visibility)) throw CommonErrors.invalid('visibility must be private or public', { key: 'work.visibility_invalid' });
     if (row.version !== input.expectedVersion) throw versionConflict(id, row.version, input.expectedVersion);
-    const before = JSON.parse(row.metadata) as WorkMetadata;
+    const before = parseStoredMetadata(row.metadata);
     const metadata = input.metadata ? validateMetadata(input.metadata) : before;
+    if (input.metadata) await this.checkAnnotations(id, metadata);
     const visibility = input.visibility ?? (row.visibility as Visibility);
     const collectionId = input.collectionId === undefined ? row.collection_id : input.collectionId;
     const fields = changedFields(before, metadata);
@@ -322,7 +340,7 @@ export class WorkService {
     await this.requireHistoryReader(actor, id);
     const row = await this.repo.findVersion(id, version);
     if (!row) throw CommonErrors.notFound('work_version', { id, version }, `version ${version} of work ${id} was not found`);
-    return { version: row.version, metadata: JSON.parse(row.metadata) as WorkMetadata, visibility: row.visibility as Visibility, collectionId: row.collection_id, changedAt: row.changed_at, changedBy: row.changed_by };
+    return { version: row.version, metadata: parseStoredMetadata(row.metadata), visibility: row.visibility as Visibility, collectionId: row.collection_id, changedAt: row.changed_at, changedBy: row.changed_by };
   }
 
   /** Restores an old version as a new version, so the history keeps every step. */

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { WorkIndexer } from '../archive/work.service.js';
 import { searchableText, searchableTitle } from '../archive/work-facets.js';
-import type { WorkMetadata } from '../archive/metadata.schema.js';
+import { parseStoredMetadata, type WorkMetadata } from '../archive/metadata.schema.js';
 import type { Database } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
 import { indexTokens } from './search-text.js';
@@ -55,7 +55,7 @@ export class SearchIndex implements WorkIndexer {
         .execute();
       if (rows.length === 0) break;
       await this.database.db.transaction().execute(async (trx) => {
-        for (const row of rows) await this.indexWork(trx, { seq: Number(row.seq), metadata: JSON.parse(row.metadata) as WorkMetadata });
+        for (const row of rows) await this.indexWork(trx, { seq: Number(row.seq), metadata: parseStoredMetadata(row.metadata) });
       });
       done += rows.length;
       after = Number(rows[rows.length - 1]!.seq);

@@ -87,6 +87,19 @@ export function iiifRoutes(api: Api, deps: { images: IiifImageService; presentat
     return reply.header('content-type', jsonType(request, PRESENTATION_CONTEXT)).send(body);
   });
 
+  api.get(
+    '/3/manifests/:id/annotations/:n',
+    { schema: { tags, params: z.object({ id: z.string().min(1).max(64), n: z.coerce.number().int().min(1).max(100_000) }), response: { 200: mediaResponse('W3C Web Annotations of one canvas (seals, inscriptions, colophons) as a IIIF AnnotationPage.', ['application/json', 'application/ld+json']), 304: unchanged } } },
+    async (request, reply) => {
+      const { page, shared, version } = await presentation.annotationPage(request.actor, request.params.id, request.params.n, await baseUrl(request));
+      const body = JSON.stringify(page);
+      const etag = `"a-${request.params.id}-${request.params.n}-${version}-${body.length}"`;
+      reply.header('vary', 'Accept').header('etag', etag).header('cache-control', shared ? 'public, max-age=300' : 'private, no-store');
+      if (notModified(request, etag)) return reply.status(304).send();
+      return reply.header('content-type', jsonType(request, PRESENTATION_CONTEXT)).send(body);
+    },
+  );
+
   const collectionRoute = async (request: FastifyRequest, reply: FastifyReply, id: string | null, page: number | null) => {
     const body = JSON.stringify(await presentation.collection(id, await baseUrl(request), page));
     reply.header('vary', 'Accept').header('cache-control', 'public, max-age=300');

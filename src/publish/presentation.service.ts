@@ -6,6 +6,7 @@ import type { InstanceServices } from '../instance/instance.module.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { RegistryServices } from '../registry/registry.module.js';
 import { imageIdentifier } from './iiif-image.service.js';
+import { annotationPage, type AnnotationPageDocument } from './iiif/annotations.js';
 import {
   buildCollection, buildManifest, collectionPageId, MAX_COLLECTION_ITEMS, pagedCollectionRefs, type CanvasInput, type Collection,
   type CollectionItemInput, type Manifest, type ProviderInput,
@@ -49,8 +50,11 @@ export class PresentationService {
     const images = files.filter((f) => f.kind === 'image' && f.width && f.height);
     if (images.length === 0) throw missing();
     const m = work.metadata;
+    const manifestId = base + iiifPaths.manifest(work.id);
     const canvases: CanvasInput[] = images.map((file, i) => ({
       label: { none: String(i + 1) },
+      // Described regions of this image: one AnnotationPage, fetched by viewers that show them.
+      ...(m.annotations.some((a) => a.file === file.sha256) ? { annotationPageIds: [`${manifestId}/annotations/${i + 1}`] } : {}),
       width: file.width!,
       height: file.height!,
       imageServiceId: base + iiifPaths.image(work.id, file.sha256),
@@ -62,7 +66,7 @@ export class PresentationService {
     const latest = registrations.at(-1);
     const manifest = buildManifest({
       workId: work.id,
-      manifestId: base + iiifPaths.manifest(work.id),
+      manifestId,
       label: m.title,
       summary: m.description,
       metadata: {
@@ -95,6 +99,24 @@ export class PresentationService {
       canvases,
     });
     return { manifest, shared: work.visibility === 'public', version: work.version };
+  }
+
+  /** The described regions of canvas `n` (1-based) of a work's manifest, as an AnnotationPage. */
+  async annotationPage(actor: Actor, workId: string, n: number, base: string): Promise<{ page: AnnotationPageDocument; shared: boolean; version: number }> {
+    const missing = () => CommonErrors.notFound('iiif_manifest', { id: workId.slice(0, 64) }, `work ${workId.slice(0, 64)} has no annotation page ${n}`);
+    let found;
+    try {
+      found = await this.deps.archive.works.withFiles(actor, workId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') throw missing();
+      throw error;
+    }
+    const { work, files } = found;
+    const image = files.filter((f) => f.kind === 'image' && f.width && f.height)[n - 1];
+    if (!image) throw missing();
+    const manifestId = base + iiifPaths.manifest(work.id);
+    const page = annotationPage(`${manifestId}/annotations/${n}`, `${manifestId}/canvas/${n}`, work.metadata.annotations.filter((a) => a.file === image.sha256));
+    return { page, shared: work.visibility === 'public', version: work.version };
   }
 
   /**

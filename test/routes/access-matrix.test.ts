@@ -315,6 +315,7 @@ const CASES: Case[] = [
     ok: 200,
   },
   { route: 'GET /iiif/3/manifests/:id', public: true, invalid: () => ({ method: 'GET', url: `/iiif/3/manifests/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/manifests/${fx.publicWork.id}` }), ok: 200 },
+  { route: 'GET /iiif/3/manifests/:id/annotations/:n', public: true, invalid: (fx) => ({ method: 'GET', url: `/iiif/3/manifests/${fx.publicWork.id}/annotations/0` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/manifests/${fx.publicWork.id}/annotations/1` }), ok: 200 },
   { route: 'GET /iiif/3/collections/all', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/iiif/3/collections/all' }), ok: 200 },
   { route: 'GET /iiif/3/collections/all/page/:page', public: true, invalid: () => ({ method: 'GET', url: '/iiif/3/collections/all/page/first' }), valid: () => ({ method: 'GET', url: '/iiif/3/collections/all/page/1' }), ok: 200 },
   { route: 'GET /iiif/3/collections/:id', public: true, invalid: () => ({ method: 'GET', url: `/iiif/3/collections/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/iiif/3/collections/${fx.collection.id}` }), ok: 200 },

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problems, validateCollection, validateManifest } from '../fixtures/iiif/presentation-validator.js';
+import { problems, validateAnnotationPage, validateCollection, validateManifest } from '../fixtures/iiif/presentation-validator.js';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
-import { makeUser, multipart, type TestUser } from './route-helpers.js';
+import { browse, makeUser, multipart, type TestUser } from './route-helpers.js';
 
 /**
  * The IIIF services end to end, in process against a real database: the Image API over the three
@@ -196,6 +196,40 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
       expect(problems(validateManifest, doc), work.id).toEqual([]);
     }
     expect(problems(validateCollection, archive)).toEqual([]);
+  });
+
+  it('keeps curators\' described regions (a seal and whose it is) as W3C annotations on the canvas, and finds the work by them', async () => {
+    const current = (await get(`/api/works/${works.big.id}`, owner.headers)).json() as WorkJson;
+    const sha256 = current.files[0]!.sha256;
+    const seal = { id: 'a1seal', type: 'seal', file: sha256, region: { x: 2700, y: 700, width: 200, height: 200 }, transcription: '乾隆御覽之寶', transcriptionLanguage: 'zh-Hant', translation: { en: 'Treasure viewed by the Qianlong Emperor' }, owner: { name: { 'zh-Hans': '乾隆帝', en: 'Qianlong Emperor' }, uri: 'https://www.wikidata.org/wiki/Q17811' } };
+    const save = (annotations: unknown[]) => ctx.server.inject({ method: 'PATCH', url: `/api/works/${works.big.id}`, headers: owner.headers, payload: { expectedVersion: current.version, metadata: { ...current.metadata, annotations } } });
+    // Outside the image, on a file the work does not have, or twice the same id: refused, naming the field.
+    const outside = await save([{ ...seal, region: { x: 2900, y: 0, width: 200, height: 10 } }]);
+    expect(outside.statusCode).toBe(400);
+    expect(outside.body).toContain('annotations.0.region');
+    expect((await save([{ ...seal, file: 'a'.repeat(64) }])).body).toContain('annotations.0.file');
+    expect((await save([seal, seal])).statusCode).toBe(400);
+    expect((await save([seal])).statusCode).toBe(200);
+
+    const manifest = (await get(`/iiif/3/manifests/${works.big.id}`)).json() as { items: { id: string; annotations?: { id: string; type: string }[] }[] };
+    const ref = manifest.items[0]!.annotations![0]!;
+    expect(ref.type).toBe('AnnotationPage');
+    const page = await get(new URL(ref.id).pathname);
+    expect(page.statusCode).toBe(200);
+    const json = page.json() as { items: { target: string; motivation: string; body: { value?: string; purpose: string; language?: string; source?: string }[] }[] };
+    expect(json.items[0]!.target).toBe(`${manifest.items[0]!.id}#xywh=2700,700,200,200`);
+    expect(json.items[0]!.motivation).toBe('supplementing');
+    expect(json.items[0]!.body).toEqual(expect.arrayContaining([
+      expect.objectContaining({ value: '乾隆御覽之寶', language: 'zh-Hant', purpose: 'describing' }),
+      expect.objectContaining({ value: 'Qianlong Emperor', purpose: 'identifying' }),
+      expect.objectContaining({ source: 'https://www.wikidata.org/wiki/Q17811', purpose: 'identifying' }),
+    ]));
+    expect(problems(validateAnnotationPage, json)).toEqual([]);
+    expect(problems(validateManifest, manifest)).toEqual([]);
+    // A search for the seal's owner finds the work.
+    for (const q of ['乾隆帝', 'Qianlong', '乾隆御覽之寶']) expect((await browse(ctx, `q=${encodeURIComponent(q)}`)).items.map((i) => i.id), q).toContain(works.big.id);
+    expect((await get(`/iiif/3/manifests/${works.big.id}/annotations/2`)).statusCode).toBe(404);
+    expect((await get(`/iiif/3/manifests/${works.private.id}/annotations/1`)).statusCode).toBe(404);
   });
 
   it('serves a broken pyramid from the original and rebuilds it', async () => {

@@ -216,7 +216,7 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
   it('is unreachable through every IIIF route, and listed in no IIIF collection', async () => {
     const image = `/iiif/3/${priv.id}~${priv.sha256.slice(0, 16)}`;
     for (const [who, headers] of outsiders) {
-      for (const url of [image, `${image}/info.json`, `${image}/full/max/0/default.jpg`, `${image}/0,0,16,16/16,/90/gray.png`, `/iiif/3/manifests/${priv.id}`]) {
+      for (const url of [image, `${image}/info.json`, `${image}/full/max/0/default.jpg`, `${image}/0,0,16,16/16,/90/gray.png`, `/iiif/3/manifests/${priv.id}`, `/iiif/3/manifests/${priv.id}/annotations/1`]) {
         await expectSameAsMissing(url, headers, who);
       }
       for (const url of ['/iiif/3/collections/all', '/iiif/3/collections/all/page/1', `/iiif/3/collections/${collectionId}`]) {

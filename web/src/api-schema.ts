@@ -3643,6 +3643,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/iiif/3/manifests/{id}/annotations/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    n: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description W3C Web Annotations of one canvas (seals, inscriptions, colophons) as a IIIF AnnotationPage. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "application/ld+json": string;
+                    };
+                };
+                /** @description Not modified: the copy the client holds (If-None-Match) is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/iiif/3/collections/all": {
         parameters: {
             query?: never;
@@ -3870,6 +3936,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A described region of one of the work's images (a seal, an inscription, a colophon, damage). */
+        Annotation: {
+            id: string;
+            type: components["schemas"]["AnnotationType"];
+            /** @description sha256 of the image the region is on. */
+            file: string;
+            /** @description In the image's upright pixels. */
+            region: {
+                x: number;
+                y: number;
+                width: number;
+                height: number;
+            };
+            transcription?: string;
+            transcriptionLanguage?: string;
+            translation?: components["schemas"]["LangMap"];
+            owner?: {
+                name: components["schemas"]["LangMap"];
+                uri?: string;
+            };
+            note?: components["schemas"]["LangMap"];
+        };
+        /** @enum {string} */
+        AnnotationType: "seal" | "inscription" | "colophon" | "signature" | "damage" | "note";
         ApiToken: {
             id: string;
             name: string;
@@ -4507,6 +4597,7 @@ export interface components {
                 heritage?: components["schemas"]["HeritageType"];
             };
             viewingDirection?: components["schemas"]["ViewingDirection"];
+            annotations: components["schemas"]["Annotation"][];
             sourceUrl?: string;
             notes: {
                 label: string;
@@ -4570,6 +4661,7 @@ export const pathsApiWorksGetParametersQuerySortValues: ReadonlyArray<FlattenedD
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersQueryDownloadValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["query"]["download"]> = ["1"];
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersPathDerivativeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["path"]["derivative"]> = ["thumbnail", "display"];
 export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/admin/jobs"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "dead"];
+export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
 export const cataloguePageSortedByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["sortedBy"]> = ["relevance", "title", "date", "newest"];
 export const copyRecordPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyRecord"]["purpose"]> = ["download", "licence", "public"];
 export const creatorRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatorRole"]> = ["artist", "author", "calligrapher", "maker", "performer", "composer", "photographer", "designer", "attributed", "after", "workshop", "other"];
