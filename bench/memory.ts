@@ -40,7 +40,7 @@ sharp.cache(false);
 const files: string[] = [];
 for (let i = 0; i < IMAGES; i++) {
   const file = path.join(filesDir, `huge-${i}.png`);
-  await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: { r: 255 - i, g: 255, b: 255 } } }).png({ compressionLevel: 9, progressive: INTERLACED }).toFile(file);
+  await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: { r: 255 - i, g: 255, b: 255 } }, limitInputPixels: false }).png({ compressionLevel: 9, progressive: INTERLACED }).toFile(file);
   files.push(file);
 }
 console.log(`${IMAGES} ${INTERLACED ? 'interlaced ' : ''}PNGs of ${SIDE}×${SIDE} (${((SIDE * SIDE) / 1e6).toFixed(0)} MP), ${(fs.statSync(files[0]!).size / 1024).toFixed(0)} KiB each`);

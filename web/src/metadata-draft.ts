@@ -42,6 +42,7 @@ export function normalizeMetadata(metadata: Partial<WorkMetadata> & { title: Lan
     inscriptions: metadata.inscriptions ?? [],
     notes: metadata.notes ?? [],
     classification: metadata.classification ?? {},
+    annotations: metadata.annotations ?? [],
   };
 }
 

@@ -8,7 +8,7 @@ import { placeholderUrl } from '../placeholder';
 import type { WorkSummary } from '../types';
 
 /** One work in the catalogue grid: thumbnail over its ThumbHash, title, creators, date. */
-export function WorkCard({ work }: { work: WorkSummary }) {
+export function WorkCard({ work, query }: { work: WorkSummary; /** The catalogue search, carried to the work page so it can show a matching seal or inscription. */ query?: string | undefined }) {
   const i18n = useI18n();
   const { t, pick, pickEntry, formatList } = i18n;
   const [loaded, setLoaded] = useState(false);
@@ -45,7 +45,7 @@ export function WorkCard({ work }: { work: WorkSummary }) {
       </div>
       <div className="work-card-body">
         <h2 className="work-card-title">
-          <Link to={`/works/${encodeURIComponent(work.id)}`} className="stretched-link" lang={title ? htmlLang(title[0]) : undefined}>
+          <Link to={`/works/${encodeURIComponent(work.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`} className="stretched-link" lang={title ? htmlLang(title[0]) : undefined}>
             {titleText}
           </Link>
         </h2>

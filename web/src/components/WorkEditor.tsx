@@ -9,6 +9,8 @@ import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type 
 import { closedCollections, CollectionOptions } from './CollectionOptions';
 import { CreatorRows } from './CreatorRows';
 import { errorText } from './ErrorMessage';
+import { withViewingDirection } from './IiifSources';
+import { IiifViewingDirectionField } from './IiifViewingDirectionField';
 import { LangMapFields } from './LangMapFields';
 
 interface Props {
@@ -28,6 +30,8 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
   const { t, lang } = useI18n();
   const { user } = useSession();
   const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
+  // Kept beside the draft (metadata-draft.ts does not know the field yet) and merged in on save.
+  const [viewingDirection, setViewingDirection] = useState(work.metadata.viewingDirection);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<{ conflict: boolean; message: string } | null>(null);
   const [showProblems, setShowProblems] = useState(false);
@@ -49,7 +53,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
     try {
       const saved = await api.updateWork(work.id, {
         expectedVersion: work.version,
-        metadata: fromDraft(draft, work.metadata),
+        metadata: withViewingDirection(fromDraft(draft, work.metadata), viewingDirection),
         visibility: draft.visibility,
         ...((work.collectionId ?? '') !== draft.collectionId ? { collectionId: draft.collectionId || null } : {}),
         ...((work.downloadPolicy ?? '') !== draft.downloadPolicy ? { downloadPolicy: draft.downloadPolicy || null } : {}),
@@ -122,6 +126,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
         <LangMapFields legend={t('field.dimensions')} value={draft.dimensions} onChange={(v) => set('dimensions', v)} />
         <LangMapFields legend={t('field.place')} value={draft.place} onChange={(v) => set('place', v)} />
         <LangMapFields legend={t('field.description')} value={draft.description} onChange={(v) => set('description', v)} multiline />
+        <IiifViewingDirectionField value={viewingDirection} onChange={setViewingDirection} />
       </fieldset>
 
       <fieldset className="form-section">

@@ -1,26 +1,84 @@
+import { useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
-import type { FileView } from '../types';
+import type { FileView, WorkDetail } from '../types';
+import { Filmstrip } from './Filmstrip';
+import { IiifManifestLink } from './IiifManifestLink';
+import { stripLayout, viewerImage } from './IiifSources';
 import { ZoomViewer } from './ZoomViewer';
 
-// What browsers draw in <img>; TIFF and others wait for the server's display derivative.
-const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
+interface Props {
+  /** The file to show. */
+  file: FileView;
+  title: string;
+  /** The whole work: with it, a multi-image work gets a filmstrip (a handscroll one continuous view) and the IIIF link. */
+  work?: Pick<WorkDetail, 'files' | 'iiif' | 'metadata'>;
+  /** The reader picked another image in the filmstrip; without it the choice is kept here. */
+  onSelect?: (file: FileView) => void;
+}
 
-/** Shows one file the best way the browser can: deep zoom, audio, video, or a note. */
-export function WorkMedia({ file, title }: { file: FileView; title: string }) {
+/** Shows one file the best way the browser can: deep zoom (IIIF tiles), audio, video, or a note. */
+export function WorkMedia({ file, title, work, onSelect }: Props) {
   const { t } = useI18n();
+  const [picked, setPicked] = useState<string | null>(null);
+  const shown = (!onSelect && picked !== null ? work?.files.find((f) => f.sha256 === picked) : undefined) ?? file;
+  const select = (next: FileView) => (onSelect ? onSelect(next) : setPicked(next.sha256));
+
+  const imageFiles = work ? work.files.filter((f) => f.kind === 'image') : shown.kind === 'image' ? [shown] : [];
+  const current = imageFiles.findIndex((f) => f.sha256 === shown.sha256);
+  const direction = work?.metadata.viewingDirection;
+  const vertical = stripLayout(direction).vertical;
+  const strip =
+    imageFiles.length > 1 ? (
+      <Filmstrip
+        items={imageFiles.map((f) => ({ key: f.sha256, name: f.name, thumbnail: f.derivatives.thumbnail ?? null }))}
+        current={current}
+        direction={direction}
+        onSelect={(i) => {
+          const next = imageFiles[i];
+          if (next) select(next);
+        }}
+      />
+    ) : null;
+  const link = work?.iiif ? <IiifManifestLink manifest={work.iiif.manifest} /> : null;
   const alt = t('viewer.imageOf', { title });
-  if (file.kind === 'image') {
-    const display = file.derivatives.display;
-    const src = display?.url ?? (file.url && BROWSER_IMAGES.has(file.mediaType) ? file.url : null);
-    if (src) return <ZoomViewer key={src} src={src} alt={alt} width={display?.width ?? file.width} height={display?.height ?? file.height} />;
-    const thumb = file.derivatives.thumbnail;
-    return (
-      <figure className="viewer viewer-fallback">
-        {thumb && <img src={thumb.url} alt={alt} width={thumb.width} height={thumb.height} />}
-        <figcaption className="hint">{t('viewer.preparing')}</figcaption>
-      </figure>
+
+  let media: ReactNode;
+  if (shown.kind === 'image' && current >= 0) {
+    const images = imageFiles.map(viewerImage);
+    media = (
+      <ZoomViewer
+        // A new set of files starts afresh (forgetting which sources failed).
+        key={imageFiles.map((f) => f.sha256).join(',')}
+        images={images}
+        current={current}
+        alt={alt}
+        row={direction === 'right-to-left'}
+        footer={vertical ? undefined : strip}
+        side={vertical ? strip : undefined}
+        onCurrentChange={(i) => {
+          const next = imageFiles[i];
+          if (next) select(next);
+        }}
+      />
+    );
+  } else {
+    media = (
+      <>
+        <OtherMedia file={shown} title={title} />
+        {strip}
+      </>
     );
   }
+  return (
+    <>
+      {media}
+      {link}
+    </>
+  );
+}
+
+function OtherMedia({ file, title }: { file: FileView; title: string }) {
+  const { t } = useI18n();
   if (!file.url) return <p className="notice">{t('viewer.noPreview')}</p>;
   if (file.kind === 'audio') {
     return (

@@ -144,7 +144,7 @@ export function CataloguePage() {
           <ul className={`work-grid${result.loading ? ' is-stale' : ''}`}>
             {page.items.map((work) => (
               <li key={work.id}>
-                <WorkCard work={work} />
+                <WorkCard work={work} query={state.q || undefined} />
               </li>
             ))}
           </ul>

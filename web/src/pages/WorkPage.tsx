@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { EventsList } from '../components/EventsList';
 import { AddFilesPanel } from '../components/AddFilesPanel';
+import { AnnotationPanel } from '../components/AnnotationPanel';
+import { AnnotationViewerContext, type ViewerHandle } from '../components/AnnotationViewerContext';
 import { FileList } from '../components/FileList';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { LangText } from '../components/LangText';
@@ -42,6 +44,10 @@ export function WorkPage() {
   const [users, setUsers] = useState<User[]>([]);
   const [fileIndex, setFileIndex] = useState(0);
   const editButton = useRef<HTMLButtonElement>(null);
+  // The open deep-zoom viewer, reported by ZoomViewer through the context, for the annotation layer.
+  const [viewerHandle, setViewerHandle] = useState<ViewerHandle | null>(null);
+  // A catalogue search that led here: its annotation is shown and zoomed to.
+  const query = useSearchParams()[0].get('q');
   const data = work.data;
 
   useEffect(() => {
@@ -151,8 +157,26 @@ export function WorkPage() {
 
       <div className="work-layout">
         <div className="work-media">
-          {file ? <WorkMedia file={file} title={titleText} /> : <p className="notice">{t('files.none')}</p>}
-          {data.files.length > 1 && (
+          <AnnotationViewerContext value={setViewerHandle}>
+            {file ? <WorkMedia file={file} title={titleText} work={data} onSelect={(f) => setFileIndex(data.files.indexOf(f))} /> : <p className="notice">{t('files.none')}</p>}
+          </AnnotationViewerContext>
+          <AnnotationPanel
+            key={data.id}
+            work={data}
+            handle={viewerHandle}
+            currentFile={file && file.kind === 'image' ? file.sha256 : null}
+            onShowFile={(sha256) => {
+              const index = data.files.findIndex((f) => f.sha256 === sha256);
+              if (index >= 0) setFileIndex(index);
+            }}
+            query={query}
+            onSaved={(next, message) => {
+              work.setData(normalize(next));
+              setStatus(message);
+            }}
+            onReload={work.reload}
+          />
+          {data.files.length > 1 && data.files.some((f) => f.kind !== 'image') && (
             <ul className="file-switcher" aria-label={t('files.heading')}>
               {data.files.map((f, i) => (
                 <li key={f.sha256}>
