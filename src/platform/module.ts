@@ -7,6 +7,8 @@ export interface Mount {
   routes: RoutePlugin;
   /** Requests per minute per visitor in this mount; 0 = unlimited. */
   perMinute: number;
+  /** Every answer under the prefix (errors and unknown paths too) may be read by any origin. */
+  cors?: boolean;
 }
 
 /**

@@ -8,7 +8,8 @@ import { imageInfo, type ImageInfo } from './iiif/image-info.js';
 import { renderImageRequest, type RenderSource } from './iiif/image-render.js';
 import { canonicalImagePath, IiifRequestError, parseIdentifier, parseImageRequest, type ImageRequestParts } from './iiif/image-request.js';
 import type { CachedImage, TileCache } from './iiif/tile-cache.js';
-import type { PyramidService } from './pyramid.service.js';
+import type { PyramidService, ServablePyramid } from './pyramid.service.js';
+import { readStoredTile, storedTileOf } from './iiif/stored-tiles.js';
 
 /** Hex digits of the file's sha256 in an image identifier: enough to tell a work's files apart. */
 export const IDENTIFIER_HASH_DIGITS = 16;
@@ -32,6 +33,8 @@ export interface ResolvedImage {
   width: number;
   height: number;
   source: RenderSource;
+  /** The pyramid, when the source is one (its stored tiles can be sent without rendering). */
+  servedPyramid?: ServablePyramid;
   /** Names the served pixels: cache keys and ETags change when the source does. */
   sourceKey: string;
   /** Everyone asking gets these same bytes (a public work's public view): shared caches may keep them. */
@@ -101,7 +104,7 @@ export class IiifImageService {
       if (pyramid) {
         return {
           identifier: identifier!, workId, sha256: file.sha256, width: pyramid.info.width, height: pyramid.info.height,
-          source: { kind: 'pyramid', file: pyramid.file, info: pyramid.info }, sourceKey: `p:${file.sha256}`,
+          source: { kind: 'pyramid', file: pyramid.file, info: pyramid.info }, servedPyramid: pyramid, sourceKey: `p:${file.sha256}`,
           shared: isPublic && policy === 'master', pyramid: true, scaleFactors: pyramid.info.levels.map((_, k) => 2 ** k),
         };
       }
@@ -145,6 +148,18 @@ export class IiifImageService {
     const key = `${image.sourceKey}/${canonical}`;
     const cached = this.deps.cache.get(key);
     if (cached) return { ...cached, canonical };
+    // A viewer's aligned tile is a tile the pyramid stores: sent as it is, nothing decoded.
+    if (image.servedPyramid) {
+      const pages = await this.deps.pyramids.storedTiles(image.servedPyramid);
+      const stored = pages && storedTileOf(image.servedPyramid.info, pages, request);
+      // A file that cannot be read as indexed falls through to rendering, which reports the pyramid broken.
+      const data = stored ? await readStoredTile(image.servedPyramid.file, stored).catch(() => null) : null;
+      if (data) {
+        const entry = { data, mediaType: 'image/jpeg', etag: `"${image.sourceKey.replace(':', '-')}-${hashOf(canonical)}"` };
+        this.deps.cache.set(key, entry);
+        return { ...entry, canonical };
+      }
+    }
     // Renders beyond what the machine does at once wait in a short queue; past it, 503 + Retry-After.
     const rendered = await this.deps.admission.run(async () => {
       try {

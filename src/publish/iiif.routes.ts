@@ -17,28 +17,40 @@ const imageParams = identifierParams.extend({
   qualityFormat: z.string().min(1).max(40),
 });
 
-/** JSON-LD when the client asks for it (Image API §5.1, Presentation §6.1), plain JSON otherwise. */
+/**
+ * JSON-LD with the profile (Image API §5.1, Presentation §6.1) unless the client asks for plain JSON
+ * alone: without an Accept header the spec wants JSON-LD.
+ */
 function jsonType(request: FastifyRequest, context: string): string {
-  return /application\/ld\+json/.test(request.headers.accept ?? '') ? `application/ld+json;profile="${context}"` : 'application/json';
+  const accept = request.headers.accept ?? '';
+  const plainOnly = /application\/json/.test(accept) && !/application\/ld\+json/.test(accept);
+  return plainOnly ? 'application/json' : `application/ld+json;profile="${context}"`;
 }
 
-/** The entity tag matches what the client has: answer 304 without a body. */
+/** The entity tag matches what the client has (weak comparison, RFC 9110 §13.1.2): answer 304 without a body. */
 function notModified(request: FastifyRequest, etag: string): boolean {
   const header = request.headers['if-none-match'];
-  return typeof header === 'string' && header.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return typeof header === 'string' && header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
 }
 
 /**
  * The IIIF services (mounted at /iiif): Image API 3.0 level 2 at /iiif/3/{identifier}/…,
  * Presentation 3.0 manifests at /iiif/3/manifests/{workId} and collections at
- * /iiif/3/collections/{id | all}. Every answer, errors included, may be read by any origin (CORS):
- * IIIF viewers run on other sites.
+ * /iiif/3/collections/{id | all}. Every answer under /iiif, errors included, may be read by any
+ * origin (CORS, set by the server for the whole mount): IIIF viewers run on other sites.
  */
 export function iiifRoutes(api: Api, deps: { images: IiifImageService; presentation: PresentationService; baseUrl: (request: FastifyRequest) => Promise<string> }): void {
   const { images, presentation, baseUrl } = deps;
-  api.addHook('onSend', async (_request, reply: FastifyReply, payload) => {
-    reply.header('access-control-allow-origin', '*');
-    return payload;
+  // CORS preflight (Image API §7): clients sending Authorization (IIIF Auth) ask first.
+  api.options('/3/*', { schema: { hide: true } }, async (request, reply) => {
+    const asked = request.headers['access-control-request-headers'];
+    return reply
+      .status(204)
+      .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
+      .header('access-control-allow-headers', typeof asked === 'string' && /^[\w\-, ]{1,500}$/.test(asked) ? asked : 'Accept, Authorization')
+      .header('access-control-max-age', '86400')
+      .send();
   });
 
   api.get('/3/:identifier', { schema: { tags, params: identifierParams, response: { 303: mediaResponse('Redirect to the image\'s info.json (the base URI).', ['text/plain'], 'text') } } }, async (request, reply) => {

@@ -50,7 +50,12 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
   const presentation = new PresentationService({ archive, instance, registry: ports.registry });
 
   // Absolute ids are the point of IIIF documents: the public URL, else the origin the client used.
-  const baseUrl = async (request: FastifyRequest) => (await instance.links.publicUrl()) ?? `${request.protocol}://${request.host}`;
+  // Read at most every few seconds: every tile's Link header needs it, and it changes once a year.
+  let publicUrl: { value: string | null; until: number } = { value: null, until: 0 };
+  const baseUrl = async (request: FastifyRequest) => {
+    if (publicUrl.until < Date.now()) publicUrl = { value: await instance.links.publicUrl(), until: Date.now() + 5000 };
+    return publicUrl.value ?? `${request.protocol}://${request.host}`;
+  };
   archive.extensions.addImageJob(PYRAMID_JOB);
   archive.extensions.setIiifLinks(async (workId, origin) => {
     const base = (await instance.links.publicUrl()) ?? origin;
@@ -60,7 +65,7 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
   let fixityTimer: NodeJS.Timeout | null = null;
   return {
     services: { pyramids, iiifImages, presentation },
-    mounts: [{ prefix: '/iiif', perMinute: config.iiifRateLimitPerMinute, routes: (api) => iiifRoutes(api, { images: iiifImages, presentation, baseUrl }) }],
+    mounts: [{ prefix: '/iiif', perMinute: config.iiifRateLimitPerMinute, cors: true, routes: (api) => iiifRoutes(api, { images: iiifImages, presentation, baseUrl }) }],
     jobs: {
       [PYRAMID_JOB]: async (payload) => {
         const sha256 = (payload as { sha256?: unknown } | null)?.sha256;

@@ -8,13 +8,14 @@ import type { Database } from '../platform/db/database.js';
 import { PermanentJobError } from '../platform/jobs/worker.js';
 import { buildPyramid, openPyramid, pyramidNeeded, PyramidSourceError, type PyramidInfo } from './iiif/pyramid.js';
 import type { PyramidRepository } from './pyramid.repository.js';
+import { readStoredPages, type StoredPage } from './iiif/stored-tiles.js';
 
 export const PYRAMID_JOB = 'publish.pyramid';
 /** Bumped when tile size, quality or layout change, so old pyramids are rebuilt rather than mixed. */
 const PYRAMID_VERSION = 'v1';
 
-/** A pyramid ready to serve: its file and levels. */
-export interface ServablePyramid { file: string; info: PyramidInfo }
+/** A pyramid ready to serve: its file and levels, and (read on first need) its stored tiles. */
+export interface ServablePyramid { file: string; info: PyramidInfo; stored?: Promise<StoredPage[] | null> }
 
 /**
  * Tiled pyramids of large images (long side over 2048 px), so no IIIF request decodes a full-size
@@ -50,6 +51,11 @@ export class PyramidService {
     const pyramid = { file, info: { width: row.width, height: row.height, levels: JSON.parse(row.levels) as PyramidInfo['levels'], tileSize: row.tile_size, bytes: row.bytes } };
     this.opened.set(sourceSha256, pyramid);
     return pyramid;
+  }
+
+  /** The pyramid's stored JPEG tiles (read once per process), or null when they cannot be sent as they are. */
+  storedTiles(pyramid: ServablePyramid): Promise<StoredPage[] | null> {
+    return (pyramid.stored ??= readStoredPages(pyramid.file));
   }
 
   /** A pyramid that failed: forget it, and have the job make it again. */

@@ -17,7 +17,7 @@ type ActorName = 'admin' | 'curator' | 'reviewer' | 'creator' | 'otherCreator' |
 const ACTORS: ActorName[] = ['admin', 'curator', 'reviewer', 'creator', 'otherCreator', 'licensee'];
 
 interface Req {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   url: string;
   payload?: unknown;
   /** Merged over the actor's headers (e.g. multipart content type, or another user's token). */
@@ -53,7 +53,7 @@ interface Case {
   invalid: ((fx: Fixture) => Req | Promise<Req>) | null;
   /** A request that succeeds for an allowed actor (and is refused for a denied one). */
   valid: (fx: Fixture, who: TestUser, ctx: TestContext) => Req | Promise<Req>;
-  ok: 200 | 201 | 202 | 303;
+  ok: 200 | 201 | 202 | 204 | 303;
 }
 
 const LONG_ID = 'x'.repeat(65);
@@ -305,6 +305,7 @@ const CASES: Case[] = [
     ok: 200,
   },
   // IIIF (mounted at /iiif): public works are everyone's; the private-works test covers the rest.
+  { route: 'OPTIONS /iiif/3/*', public: true, invalid: null, valid: (fx) => ({ method: 'OPTIONS', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}/info.json`, headers: { origin: 'https://viewer.example', 'access-control-request-method': 'GET' } }), ok: 204 },
   { route: 'GET /iiif/3/:identifier', public: true, invalid: null, valid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}` }), ok: 303 },
   { route: 'GET /iiif/3/:identifier/info.json', public: true, invalid: null, valid: (fx) => ({ method: 'GET', url: `/iiif/3/${fx.publicWork.id}~${fx.publicWork.sha256.slice(0, 16)}/info.json` }), ok: 200 },
   {

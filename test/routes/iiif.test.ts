@@ -75,7 +75,9 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     expect(redirect.headers.location).toMatch(new RegExp(`${base}/info.json$`));
     const info = await get(`${base}/info.json`);
     expect(info.statusCode).toBe(200);
-    expect(info.headers['content-type']).toMatch(/^application\/json/);
+    // No Accept header: JSON-LD with the profile (§5.1); plain JSON only when asked for alone.
+    expect(info.headers['content-type']).toMatch(/^application\/ld\+json; ?profile=/);
+    expect((await get(`${base}/info.json`, { accept: 'application/json' })).headers['content-type']).toMatch(/^application\/json/);
     expect(info.headers['access-control-allow-origin']).toBe('*');
     expect(info.headers.link).toContain('level2.json');
     const json = info.json() as Record<string, unknown>;
@@ -247,11 +249,13 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     await ctx.app.worker.drain();
     expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 2, broken: 0 });
     fs.writeFileSync(file, bytes);
-    // Every full-size tile: whichever holds the damage fails to decode, and is served from the original.
+    // Every full-size tile, rendered (PNG: aligned JPEG tiles are sent as stored, undecoded, and
+    // their damage is the scheduled check's to find, as above): whichever holds the damage fails to
+    // decode, and is served from the original.
     for (let y = 0; y < 1000; y += 256) {
       for (let x = 0; x < 3000; x += 256) {
         const w = Math.min(256, 3000 - x), h = Math.min(256, 1000 - y);
-        const tile = await get(`${serviceOf(works.big)}/${x},${y},${w},${h}/${w},/0/default.jpg`);
+        const tile = await get(`${serviceOf(works.big)}/${x},${y},${w},${h}/${w},/0/default.png`);
         expect(tile.statusCode, `${x},${y}`).toBe(200);
       }
     }

@@ -6,7 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
 import type { Mount } from '../module.js';
@@ -53,6 +53,15 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     bodyLimit: 2 * 1024 * 1024,
     // Only the listed proxies may say who the visitor is; anyone else's X-Forwarded-For is ignored.
     trustProxy: parts.trustedProxies && parts.trustedProxies.length > 0 ? parts.trustedProxies : false,
+    // URLs the router cannot take (a bad escape such as `%zz`, a path segment over 100 characters):
+    // answered with the one error body, and open to any origin under a CORS mount, like every other answer there.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
+      if ((parts.mounts ?? []).some((m) => m.cors && request.url.startsWith(`${m.prefix}/`))) reply.header('access-control-allow-origin', '*');
+      reply.header('x-content-type-options', 'nosniff');
+      const refusal = new AppError('invalid_input', tooLong ? 'a part of the address is too long' : 'the address is not valid (a bad % escape)', { key: 'invalid_input.request' });
+      return (reply as unknown as FastifyReply).status(tooLong ? 414 : 400).send(errorBody(refusal));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   guardJsonBodies(server);
   server.setValidatorCompiler(validatorCompiler);
@@ -95,7 +104,10 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   await server.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   server.addHook('onRequest', parts.authenticate);
-  server.addHook('onSend', async (_request, reply, payload) => {
+  const openToAll = (parts.mounts ?? []).filter((m) => m.cors).map((m) => `${m.prefix}/`);
+  server.addHook('onSend', async (request, reply, payload) => {
+    // Here rather than in the mount's scope, so 404s, undecodable URLs and Fastify's own refusals carry it too.
+    if (openToAll.some((p) => request.url.startsWith(p))) reply.header('access-control-allow-origin', '*');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('content-security-policy')) {

@@ -228,6 +228,9 @@ function parseSize(raw: string): SizeSpec {
 
 function resolveSize(spec: SizeSpec, region: Size, limits: ImageLimits, upscaling: boolean, raw: string): Size {
   const { width: rw, height: rh } = region;
+  // Spec §4.2 says a scaled region under one pixel SHOULD be refused; a derived side rounds up to 1
+  // instead, because viewers ask for edge tiles as `w,` (a 257 × 3 strip at scale 32 is `9,`), and a
+  // refusal there is a blank tile. A side the client states itself is never 0 (parseSize refuses it).
   const derive = (n: number) => Math.max(1, Math.round(n));
   let size: Size;
   switch (spec.kind) {
