@@ -62,7 +62,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
-    const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, config });
+    const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, protect: protect.services, config });
     const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, publish];
 
     for (const module of modules) for (const [kind, handler] of Object.entries(module.jobs ?? {})) worker.register(kind, handler);

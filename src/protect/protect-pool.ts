@@ -74,9 +74,15 @@ export class ProtectPool {
     return this.run({ kind: 'fingerprint', task });
   }
 
-  /** `embedWatermark(pixels, options)` in a worker thread; the caller's pixels are copied, not changed. */
-  async embed(pixels: RawImage, options: EmbedOptions): Promise<EmbedResult> {
-    const result = await this.run({ kind: 'embed', pixels, options });
+  /**
+   * `embedWatermark(pixels, options)` in a worker thread; the caller's pixels are copied, not changed
+   * — unless `handOver`: then their memory moves to the thread and back (no copy of a large frame),
+   * and the caller must not touch `pixels` again.
+   */
+  async embed(pixels: RawImage, options: EmbedOptions, handOver = false): Promise<EmbedResult> {
+    // Only a buffer that owns its whole memory moves (a pooled small Buffer shares it with others).
+    const owns = pixels.data.byteOffset === 0 && pixels.data.buffer.byteLength === pixels.data.byteLength;
+    const result = await this.run({ kind: 'embed', pixels, options }, handOver && owns ? [pixels.data.buffer as ArrayBuffer] : []);
     // Structured cloning turns the Buffer into a plain Uint8Array.
     return { ...result, data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength) };
   }
@@ -92,7 +98,7 @@ export class ProtectPool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  private run<T extends PoolTask>(work: T): Promise<ResultOf<T['kind']>> {
+  private run<T extends PoolTask>(work: T, transfer: ArrayBuffer[] = []): Promise<ResultOf<T['kind']>> {
     const slot = this.slot();
     const id = this.nextId++;
     slot.busy.add(id);
@@ -100,7 +106,7 @@ export class ProtectPool {
     slot.worker.ref();
     return new Promise<ResultOf<T['kind']>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
-      slot.worker.postMessage({ kind: 'task', id, work } satisfies ToThread);
+      slot.worker.postMessage({ kind: 'task', id, work } satisfies ToThread, transfer);
     }).finally(() => {
       slot.busy.delete(id);
       if (slot.busy.size === 0) slot.worker.unref();

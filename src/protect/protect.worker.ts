@@ -37,7 +37,8 @@ port.on('message', (message: ToThread) => {
   }
   const { id, work } = message;
   perform(work).then(
-    (result) => send({ kind: 'done', id, result }),
+    // Marked raw pixels go back without a copy (the frame may be hundreds of megabytes).
+    (result) => port.postMessage({ kind: 'done', id, result } satisfies FromThread, 'data' in result && work.kind === 'embed' && work.options.format === 'raw' ? [result.data.buffer as ArrayBuffer] : []),
     (error: unknown) => send({ kind: 'failed', id, error: toThreadError(error) }),
   );
 });

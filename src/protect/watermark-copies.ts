@@ -10,7 +10,7 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import type { FingerprintRepository, WatermarkCopyRow } from './fingerprint.repository.js';
 import type { CopyRecord } from './protect-contract.js';
 import { protectPool } from './protect-pool.js';
-import { embedWatermark, PAYLOAD_BYTES, type RawImage } from './watermark/index.js';
+import { embedWatermark, PAYLOAD_BYTES, type EmbedOptions, type RawImage } from './watermark/index.js';
 
 /** The largest serial a 48-bit payload carries. */
 export const MAX_SERIAL = 2 ** (PAYLOAD_BYTES * 8) - 1;
@@ -154,6 +154,21 @@ export class WatermarkCopyService {
    * Images too small to carry a mark, or held by no work, are returned unmarked.
    */
   async markPublic(sourceSha256: string, pixels: RawImage): Promise<Buffer | null> {
+    // The display job's decoded pixels: no decode of an intermediate JPEG.
+    return (await this.markAsPublic(sourceSha256, pixels, { format: 'jpeg', quality: 85 }, false))?.data ?? null;
+  }
+
+  /**
+   * The same public mark on a full-resolution frame, returned as marked raw pixels (a public IIIF
+   * pyramid is made from them). The frame's memory is handed to the marking thread and back: the
+   * caller must use only the returned pixels. Null when it cannot carry a mark.
+   */
+  async markPublicFrame(sourceSha256: string, pixels: RawImage): Promise<RawImage | null> {
+    const marked = await this.markAsPublic(sourceSha256, pixels, { format: 'raw' }, true);
+    return marked ? { data: marked.data, width: marked.width, height: marked.height, channels: pixels.channels } : null;
+  }
+
+  private async markAsPublic(sourceSha256: string, pixels: RawImage, output: Pick<EmbedOptions, 'format' | 'quality'>, handOver: boolean) {
     const holder = (await this.deps.repo.worksHoldingFiles([sourceSha256]))[0];
     if (!holder) return null;
     const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {
@@ -168,11 +183,10 @@ export class WatermarkCopyService {
       issued_by: null,
     });
     try {
-      // The display job's decoded pixels: no decode of an intermediate JPEG.
       // Marked in a worker thread: the arithmetic would otherwise hold the main thread (and its requests).
-      const marked = await protectPool.embed(pixels, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 85, maxPixels: this.deps.maxImagePixels });
+      const marked = await protectPool.embed(pixels, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), ...output, maxPixels: this.deps.maxImagePixels }, handOver);
       await this.deps.repo.setCopyOutput(serial, createHash('sha256').update(marked.data).digest('hex'));
-      return marked.data;
+      return marked;
     } catch (error) {
       await this.deps.repo.deleteCopy(serial);
       if (error instanceof AppError) return null; // too small, odd or already marked: the copy stays as it is

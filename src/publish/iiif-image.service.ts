@@ -8,6 +8,7 @@ import { imageInfo, type ImageInfo } from './iiif/image-info.js';
 import { renderImageRequest, type RenderSource } from './iiif/image-render.js';
 import { canonicalImagePath, IiifRequestError, parseIdentifier, parseImageRequest, type ImageRequestParts } from './iiif/image-request.js';
 import type { CachedImage, TileCache } from './iiif/tile-cache.js';
+import type { PyramidVariant } from './pyramid.repository.js';
 import type { PyramidService, ServablePyramid } from './pyramid.service.js';
 import { readStoredTile, storedTileOf } from './iiif/stored-tiles.js';
 
@@ -41,6 +42,7 @@ export interface ResolvedImage {
   shared: boolean;
   /** The source is a pyramid (so its failure is reported and it is rebuilt). */
   pyramid: boolean;
+  pyramidVariant?: PyramidVariant;
   scaleFactors?: number[];
 }
 
@@ -97,32 +99,40 @@ export class IiifImageService {
     const file = files.find((f) => f.kind === 'image' && f.sha256.startsWith(hash));
     if (!file || !file.width || !file.height) throw notFound();
     const { policy } = await this.deps.archive.downloads.forWork(work);
-    const full = canEdit || policy === 'master';
     const isPublic = work.visibility === 'public';
-    if (full) {
-      const pyramid = await this.deps.pyramids.find(file.sha256);
+    const shared = isPublic && !canEdit;
+    // Managers zoom into the original; visitors too when the master is offered, but through the
+    // publicly watermarked pyramid when public copies are marked (or the marked display copy until
+    // it exists, and for images too small to need one — their display copy is full size).
+    const variant = canEdit ? 'original' : policy === 'master' ? (this.deps.pyramids.marksPublic ? 'public' : 'original') : null;
+    if (variant) {
+      const pyramid = await this.deps.pyramids.find(file.sha256, variant);
       if (pyramid) {
         return {
           identifier: identifier!, workId, sha256: file.sha256, width: pyramid.info.width, height: pyramid.info.height,
-          source: { kind: 'pyramid', file: pyramid.file, info: pyramid.info }, servedPyramid: pyramid, sourceKey: `p:${file.sha256}`,
-          shared: isPublic && policy === 'master', pyramid: true, scaleFactors: pyramid.info.levels.map((_, k) => 2 ** k),
+          source: { kind: 'pyramid', file: pyramid.file, info: pyramid.info }, servedPyramid: pyramid, pyramidVariant: variant,
+          sourceKey: `${variant === 'public' ? 'q' : 'p'}:${file.sha256}`, shared: isPublic && policy === 'master' && (variant === 'public' || !this.deps.pyramids.marksPublic),
+          pyramid: true, scaleFactors: pyramid.info.levels.map((_, k) => 2 ** k),
         };
       }
+    }
+    if (variant === 'original') {
       const path = this.deps.blobs.localPath(file.sha256);
       if (!path) throw notFound();
       return {
         identifier: identifier!, workId, sha256: file.sha256, width: file.width, height: file.height,
         source: { kind: 'original', file: path, width: file.width, height: file.height, maxPixels: this.deps.maxImagePixels },
-        sourceKey: `o:${file.sha256}`, shared: isPublic && policy === 'master', pyramid: false,
+        sourceKey: `o:${file.sha256}`, shared: shared && policy === 'master', pyramid: false,
       };
     }
     const display = derivatives.find((d) => d.source_sha256 === file.sha256 && d.name === 'display');
     const path = display ? this.deps.blobs.localPath(display.sha256) : null;
-    if (!display || !path) throw new AppError('not_found', `the image ${identifier} is still being prepared`, { key: 'iiif.image_not_ready', params: { identifier: identifier! } });
+    // Being made by its job: come back soon (503 + Retry-After), rather than a 404 a viewer would keep.
+    if (!display || !path) throw new AppError('busy', `the image ${identifier} is still being prepared`, { key: 'iiif.image_not_ready', params: { identifier: identifier!, retryAfterSeconds: 30 } });
     return {
       identifier: identifier!, workId, sha256: file.sha256, width: display.width, height: display.height,
       source: { kind: 'original', file: path, width: display.width, height: display.height, maxPixels: this.deps.maxImagePixels },
-      sourceKey: `d:${display.sha256}`, shared: isPublic, pyramid: false,
+      sourceKey: `d:${display.sha256}`, shared: isPublic && !canEdit, pyramid: false,
     };
   }
 
@@ -167,7 +177,7 @@ export class IiifImageService {
       } catch (error) {
         if (!image.pyramid) throw error;
         // A broken pyramid: rebuilt by its job; this request is served from the original meanwhile.
-        await this.deps.pyramids.broken(image.sha256);
+        await this.deps.pyramids.broken(image.sha256, image.pyramidVariant);
         this.deps.cache.forget(`${image.sourceKey}/`);
         this.anonymous.clear();
         const original = this.deps.blobs.localPath(image.sha256);

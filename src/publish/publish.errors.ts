@@ -10,8 +10,8 @@ export const PUBLISH_ERROR_KEYS = errorKeys({
   /** A work with no image this reader may see has no manifest. */
   'not_found.iiif_manifest': ['id'],
   'not_found.iiif_collection': ['id'],
-  /** The display copy visitors are shown is still being made. */
-  'iiif.image_not_ready': ['identifier'],
+  /** The display copy visitors are shown is still being made (503 + Retry-After). */
+  'iiif.image_not_ready': ['identifier', 'retryAfterSeconds'],
 });
 
 declare module '../platform/errors.js' {

@@ -8,7 +8,9 @@ import type { Database } from '../platform/db/database.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { PermanentJobError } from '../platform/jobs/worker.js';
 import type { ModuleParts } from '../platform/module.js';
+import type { ProtectServices } from '../protect/protect.module.js';
 import type { RegistryServices } from '../registry/registry.module.js';
+import type { RawImageInput } from './iiif/pyramid.js';
 import { TileCache } from './iiif/tile-cache.js';
 import { IiifImageService } from './iiif-image.service.js';
 import { iiifRoutes } from './iiif.routes.js';
@@ -27,7 +29,8 @@ export interface PublishPorts {
   archive: Pick<ArchiveServices, 'works' | 'workReader' | 'collections' | 'downloads' | 'extensions'>;
   instance: Pick<InstanceServices, 'instance' | 'links'>;
   registry: Pick<RegistryServices, 'registryReader'>;
-  config: { dataDir: string; maxImagePixels: number; iiifCacheMb: number; iiifRateLimitPerMinute: number; fixityIntervalHours: number };
+  protect: Pick<ProtectServices, 'watermarkCopies'>;
+  config: { dataDir: string; maxImagePixels: number; iiifCacheMb: number; iiifRateLimitPerMinute: number; fixityIntervalHours: number; watermarkPublicCopies: boolean };
 }
 
 export interface PublishServices {
@@ -43,7 +46,12 @@ export interface PublishServices {
  */
 export function createPublishModule(ports: PublishPorts): ModuleParts<PublishServices> {
   const { database, blobs, jobs, archive, instance, config } = ports;
-  const pyramids = new PyramidService({ database, repo: new PyramidRepository(database), blobs, jobs, dataDir: config.dataDir, maxImagePixels: config.maxImagePixels, wakeWorkers: ports.wakeWorkers });
+  // Public copies carry the watermark: so do the tiles visitors zoom into.
+  const markPublicFrame = config.watermarkPublicCopies ? async (sha256: string, pixels: RawImageInput): Promise<RawImageInput | null> => {
+    const marked = await ports.protect.watermarkCopies.markPublicFrame(sha256, pixels);
+    return marked ? { ...marked, channels: pixels.channels } : null;
+  } : null;
+  const pyramids = new PyramidService({ database, repo: new PyramidRepository(database), blobs, jobs, dataDir: config.dataDir, maxImagePixels: config.maxImagePixels, wakeWorkers: ports.wakeWorkers, markPublicFrame });
   // Renders beyond two per core wait; past 64 waiting, 503 + Retry-After (a flood of uncached regions).
   const admission = new Admission(2 * Math.max(1, os.availableParallelism()), 64);
   const iiifImages = new IiifImageService({ archive, blobs, pyramids, cache: new TileCache(config.iiifCacheMb * 1024 * 1024), admission, maxImagePixels: config.maxImagePixels });

@@ -2,17 +2,26 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { withDecodeBudget } from '../media/decode-budget.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { Database } from '../platform/db/database.js';
 import { PermanentJobError } from '../platform/jobs/worker.js';
-import { buildPyramid, openPyramid, pyramidNeeded, PyramidSourceError, type PyramidInfo } from './iiif/pyramid.js';
-import type { PyramidRepository } from './pyramid.repository.js';
+import { buildPyramid, openPyramid, pyramidNeeded, PyramidSourceError, type PyramidInfo, type RawImageInput } from './iiif/pyramid.js';
 import { readStoredPages, type StoredPage } from './iiif/stored-tiles.js';
+import type { PyramidRepository, PyramidVariant } from './pyramid.repository.js';
 
 export const PYRAMID_JOB = 'publish.pyramid';
 /** Bumped when tile size, quality or layout change, so old pyramids are rebuilt rather than mixed. */
 const PYRAMID_VERSION = 'v1';
+/**
+ * Largest frame marked whole for a public pyramid (the marker holds its raw pixels: 3 bytes a pixel,
+ * ~300 MB here). Larger images are shown to visitors as their (marked) display copy instead.
+ */
+export const PUBLIC_MARK_MAX_PIXELS = 100_000_000;
+
+/** Marks a full-resolution frame with the public watermark (protect's), or null when it cannot carry one. */
+export type PublicFrameMarker = (sourceSha256: string, pixels: RawImageInput) => Promise<RawImageInput | null>;
 
 /** A pyramid ready to serve: its file and levels, and (read on first need) its stored tiles. */
 export interface ServablePyramid { file: string; info: PyramidInfo; stored?: Promise<StoredPage[] | null> }
@@ -20,36 +29,47 @@ export interface ServablePyramid { file: string; info: PyramidInfo; stored?: Pro
 /**
  * Tiled pyramids of large images (long side over 2048 px), so no IIIF request decodes a full-size
  * original. Built by a durable job for every new large image; kept as files on local disk beside
- * the blobs (libvips reads a tile by seeking), with their sha256 in the database. A pyramid that
- * is missing, of the wrong size or fails to decode is dropped and rebuilt, and its image is served
- * from the original meanwhile.
+ * the blobs (libvips reads a tile by seeking), with their sha256 in the database. When public
+ * copies are marked, a second pyramid is made from the publicly watermarked frame for visitors.
+ * A pyramid that is missing, of the wrong size or fails to decode is dropped and rebuilt, and its
+ * image is served from the original (or the display copy) meanwhile.
  */
 export class PyramidService {
   private readonly opened = new Map<string, ServablePyramid>();
 
   constructor(
-    private readonly deps: { database: Database; repo: PyramidRepository; blobs: BlobStore; jobs: JobQueue; dataDir: string; maxImagePixels: number; wakeWorkers: () => void },
+    private readonly deps: {
+      database: Database; repo: PyramidRepository; blobs: BlobStore; jobs: JobQueue; dataDir: string; maxImagePixels: number; wakeWorkers: () => void;
+      /** Set when public copies carry the watermark: the public pyramid is made through it. */
+      markPublicFrame: PublicFrameMarker | null;
+    },
   ) {}
 
   private get root(): string {
     return path.join(this.deps.dataDir, 'iiif');
   }
 
-  /** The pyramid of an original, or null (small image, not built yet, or found broken). */
-  async find(sourceSha256: string): Promise<ServablePyramid | null> {
-    const known = this.opened.get(sourceSha256);
+  /** Whether visitors are served a watermarked pyramid (public copies are marked). */
+  get marksPublic(): boolean {
+    return this.deps.markPublicFrame !== null;
+  }
+
+  /** The pyramid of an original (or its public variant), or null (small image, not built yet, or found broken). */
+  async find(sourceSha256: string, variant: PyramidVariant = 'original'): Promise<ServablePyramid | null> {
+    const key = `${variant}:${sourceSha256}`;
+    const known = this.opened.get(key);
     if (known) return known;
-    const row = await this.deps.repo.get(sourceSha256);
+    const row = await this.deps.repo.get(sourceSha256, variant);
     if (!row) return null;
     const file = path.join(this.deps.dataDir, row.path);
     // A cheap check at first use in this process; a decode failure later is reported by the renderer.
     const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
     if (size !== row.bytes) {
-      await this.broken(sourceSha256);
+      await this.broken(sourceSha256, variant);
       return null;
     }
     const pyramid = { file, info: { width: row.width, height: row.height, levels: JSON.parse(row.levels) as PyramidInfo['levels'], tileSize: row.tile_size, bytes: row.bytes } };
-    this.opened.set(sourceSha256, pyramid);
+    this.opened.set(key, pyramid);
     return pyramid;
   }
 
@@ -59,9 +79,9 @@ export class PyramidService {
   }
 
   /** A pyramid that failed: forget it, and have the job make it again. */
-  async broken(sourceSha256: string): Promise<void> {
-    this.opened.delete(sourceSha256);
-    await this.deps.repo.remove(sourceSha256);
+  async broken(sourceSha256: string, variant: PyramidVariant = 'original'): Promise<void> {
+    this.opened.delete(`${variant}:${sourceSha256}`);
+    await this.deps.repo.remove(sourceSha256, variant);
     await this.enqueue(sourceSha256);
   }
 
@@ -70,28 +90,52 @@ export class PyramidService {
     this.deps.wakeWorkers();
   }
 
-  /** The job: builds the pyramid of a stored image when it is large enough to need one. */
+  /** The job: builds the pyramids of a stored image (original, and public when marking) when it is large enough to need them. */
   async build(sourceSha256: string): Promise<'built' | 'not_needed' | 'present'> {
-    const existing = await this.find(sourceSha256);
-    if (existing && (await this.intact(sourceSha256, existing.file))) return 'present';
     const input = this.deps.blobs.localPath(sourceSha256);
     if (!input || !fs.existsSync(input)) throw new PermanentJobError(`image ${sourceSha256} is not in the blob store`);
     const meta = await sharp(input, { limitInputPixels: false }).metadata().catch(() => null);
     const width = meta?.autoOrient?.width ?? meta?.width ?? 0;
     const height = meta?.autoOrient?.height ?? meta?.height ?? 0;
     if (!pyramidNeeded(width, height)) return 'not_needed';
-    const relative = path.join('iiif', sourceSha256.slice(0, 2), `${sourceSha256}.${PYRAMID_VERSION}.tif`);
+    const variants: PyramidVariant[] = ['original', ...(this.deps.markPublicFrame && width * height <= PUBLIC_MARK_MAX_PIXELS ? ['public' as const] : [])];
+    let built = false;
+    for (const variant of variants) {
+      const existing = await this.find(sourceSha256, variant);
+      if (existing && (await this.intact(sourceSha256, variant))) continue;
+      built = (await this.buildVariant(sourceSha256, input, variant)) || built;
+    }
+    return built ? 'built' : 'present';
+  }
+
+  private async buildVariant(sourceSha256: string, input: string, variant: PyramidVariant): Promise<boolean> {
+    const relative = path.join('iiif', sourceSha256.slice(0, 2), `${sourceSha256}.${variant === 'public' ? 'public.' : ''}${PYRAMID_VERSION}.tif`);
     const out = path.join(this.deps.dataDir, relative);
     await fs.promises.mkdir(path.dirname(out), { recursive: true });
     let info: PyramidInfo;
     try {
-      info = await buildPyramid(input, out, { maxPixels: this.deps.maxImagePixels });
+      if (variant === 'original') {
+        info = await buildPyramid(input, out, { maxPixels: this.deps.maxImagePixels });
+      } else {
+        // The frame is decoded whole, marked in a protect thread and tiled from memory: its raw
+        // pixels and the marker's working copies stay held meanwhile.
+        const marked = await withDecodeBudget(input, { maxPixels: this.deps.maxImagePixels, keptBytesPerPixel: 8 }, async () => {
+          const { data, info: decoded } = await sharp(input, { limitInputPixels: this.deps.maxImagePixels, failOn: 'truncated' })
+            .autoOrient().toColourspace('srgb').flatten({ background: '#ffffff' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+          const frame = await this.deps.markPublicFrame!(sourceSha256, { data, width: decoded.width, height: decoded.height, channels: decoded.channels as 1 | 2 | 3 | 4 });
+          return frame ? buildPyramid(frame, out, { maxPixels: this.deps.maxImagePixels }) : null;
+        });
+        // Too small or odd to carry a mark: visitors keep the display copy.
+        if (!marked) return false;
+        info = marked;
+      }
     } catch (error) {
       if (error instanceof PyramidSourceError) throw new PermanentJobError(error.message);
       throw error;
     }
     await this.deps.repo.put({
       source_sha256: sourceSha256,
+      variant,
       path: relative,
       sha256: await sha256Of(out),
       bytes: info.bytes,
@@ -101,15 +145,15 @@ export class PyramidService {
       tile_size: info.tileSize,
       created_at: new Date().toISOString(),
     });
-    this.opened.delete(sourceSha256);
-    return 'built';
+    this.opened.delete(`${variant}:${sourceSha256}`);
+    return true;
   }
 
   /** Fixity of one pyramid: its bytes still hash to what was recorded. */
-  async intact(sourceSha256: string, file?: string): Promise<boolean> {
-    const row = await this.deps.repo.get(sourceSha256);
+  async intact(sourceSha256: string, variant: PyramidVariant = 'original'): Promise<boolean> {
+    const row = await this.deps.repo.get(sourceSha256, variant);
     if (!row) return false;
-    const actual = await sha256Of(file ?? path.join(this.deps.dataDir, row.path)).catch(() => null);
+    const actual = await sha256Of(path.join(this.deps.dataDir, row.path)).catch(() => null);
     return actual === row.sha256;
   }
 
@@ -127,16 +171,16 @@ export class PyramidService {
         const actual = await sha256Of(path.join(this.deps.dataDir, row.path)).catch(() => null);
         if (actual !== row.sha256) {
           broken++;
-          await this.broken(row.source_sha256);
+          await this.broken(row.source_sha256, row.variant as PyramidVariant);
         }
       }
-      after = rows.at(-1)!.source_sha256;
+      after = rows.at(-1)!.path;
     }
   }
 
   /** Reads a pyramid's levels from its file (tests, the doctor). */
-  async levelsOf(sourceSha256: string): Promise<PyramidInfo | null> {
-    const found = await this.find(sourceSha256);
+  async levelsOf(sourceSha256: string, variant: PyramidVariant = 'original'): Promise<PyramidInfo | null> {
+    const found = await this.find(sourceSha256, variant);
     return found ? openPyramid(found.file) : null;
   }
 

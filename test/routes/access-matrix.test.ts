@@ -599,6 +599,8 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
     // Its master is offered to everyone (its rights alone would offer visitors only the display copy).
     const opened = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${publicWork.id}`, headers: users.creator.headers, payload: { expectedVersion: 1, downloadPolicy: 'master' } });
     expect(opened.statusCode, opened.body).toBe(200);
+    // Its display copy (the marked image IIIF shows visitors) is made.
+    await ctx.app.worker.drain();
     ctx.app.sequencer.start();
     const registration = await ctx.server.inject({ method: 'POST', url: `/api/works/${publicWork.id}/registrations`, headers: users.creator.headers, payload: {} });
     expect(registration.statusCode, registration.body).toBe(201);

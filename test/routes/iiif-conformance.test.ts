@@ -89,7 +89,9 @@ describe.each(await testDialects())('IIIF Image API 3.0 conformance (%s)', (dial
   }
 
   beforeAll(async () => {
-    ctx = await createTestContext(dialect);
+    // The protocol, pixel for pixel: public copies unmarked here (the marked public tiles are
+    // test/routes/iiif.test.ts's), so visitors get the originals of these public-domain images.
+    ctx = await createTestContext(dialect, { watermarkPublicCopies: false });
     owner = await makeUser(ctx, 'creator', 'owner');
     other = await makeUser(ctx, 'creator', 'other');
     img.square = await upload('square', gridPattern(1000, 1000, 100), 'public');

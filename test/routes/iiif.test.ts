@@ -113,6 +113,22 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     expect(data[0]).toBeGreaterThan(200);
   });
 
+  it('zooms visitors into a pyramid that carries the public watermark, and its managers into the original', async () => {
+    const scan = async (image: Buffer) => {
+      const body = multipart([{ name: 'file', filename: 'seen.png', contentType: 'image/png', data: image }]);
+      const res = await ctx.server.inject({ method: 'POST', url: '/api/scans', headers: { ...owner.headers, ...body.headers }, payload: body.payload });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { watermark: { copy: { purpose: string; workId: string } | null } | null }[] }).items[0]!.watermark;
+    };
+    const view = `${serviceOf(works.big)}/full/!1500,1500/0/default.png`;
+    const seen = await get(view);
+    expect(seen.headers['cache-control']).toMatch(/^public/);
+    expect((await scan(seen.rawPayload))?.copy).toMatchObject({ purpose: 'public', workId: works.big.id });
+    const own = await get(view, owner.headers);
+    expect(own.headers['cache-control']).toMatch(/^private/);
+    expect((await scan(own.rawPayload))?.copy ?? null).toBeNull();
+  });
+
   it('answers 304 to a client that holds the tile already, and serves repeats from its cache', async () => {
     const url = `${serviceOf(works.big)}/256,0,256,256/256,/0/default.jpg`;
     const first = await get(url);
@@ -236,7 +252,7 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
 
   it('serves a broken pyramid from the original and rebuilds it', async () => {
     const sha256 = works.big.files[0]!.sha256;
-    const row = await ctx.app.database.db.selectFrom('iiif_pyramids').selectAll().where('source_sha256', '=', sha256).executeTakeFirstOrThrow();
+    const row = await ctx.app.database.db.selectFrom('iiif_pyramids').selectAll().where('source_sha256', '=', sha256).where('variant', '=', 'original').executeTakeFirstOrThrow();
     const file = path.join(ctx.app.config.dataDir, row.path);
     const bytes = fs.readFileSync(file);
     // Garbage over the middle of the file (the tiles), same length: only decoding finds it.
@@ -244,18 +260,18 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     fs.writeFileSync(file, bytes);
     expect(await ctx.app.pyramids.intact(sha256)).toBe(false);
     // The scheduled check finds it without any request touching the damaged tile.
-    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 2, broken: 1 }); // the in-copyright image has one too
-    expect(await ctx.app.database.db.selectFrom('iiif_pyramids').select('source_sha256').where('source_sha256', '=', sha256).executeTakeFirst()).toBeUndefined();
+    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 1 }); // original and public pyramids of both large images
+    expect(await ctx.app.database.db.selectFrom('iiif_pyramids').select('source_sha256').where('source_sha256', '=', sha256).where('variant', '=', 'original').executeTakeFirst()).toBeUndefined();
     await ctx.app.worker.drain();
-    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 2, broken: 0 });
+    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 0 });
     fs.writeFileSync(file, bytes);
-    // Every full-size tile, rendered (PNG: aligned JPEG tiles are sent as stored, undecoded, and
-    // their damage is the scheduled check's to find, as above): whichever holds the damage fails to
-    // decode, and is served from the original.
+    // Every full-size tile of the original pyramid (its owner's), rendered (PNG: aligned JPEG tiles
+    // are sent as stored, undecoded, and their damage is the scheduled check's to find, as above):
+    // whichever holds the damage fails to decode, and is served from the original.
     for (let y = 0; y < 1000; y += 256) {
       for (let x = 0; x < 3000; x += 256) {
         const w = Math.min(256, 3000 - x), h = Math.min(256, 1000 - y);
-        const tile = await get(`${serviceOf(works.big)}/${x},${y},${w},${h}/${w},/0/default.png`);
+        const tile = await get(`${serviceOf(works.big)}/${x},${y},${w},${h}/${w},/0/default.png`, owner.headers);
         expect(tile.statusCode, `${x},${y}`).toBe(200);
       }
     }

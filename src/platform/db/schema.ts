@@ -338,6 +338,8 @@ export interface LoginThrottleTable {
 /** Tiled pyramids of large images for the IIIF image service (publish module); rebuildable, so not blobs. */
 export interface IiifPyramidsTable {
   source_sha256: string;
+  /** `original`, or `public`: made from the publicly watermarked frame. */
+  variant: string;
   /** Relative to the data folder. */
   path: string;
   sha256: string;

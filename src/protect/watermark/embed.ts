@@ -24,7 +24,8 @@ export const KEEP_MARK_PIXELS = 2048 * 2048;
 export interface EmbedOptions {
   key: Uint8Array;
   payload: Uint8Array;
-  format?: 'png' | 'jpeg' | 'webp';
+  /** `raw`: the marked pixels themselves (marked in place), for a caller that encodes them its own way (a pyramid). */
+  format?: 'png' | 'jpeg' | 'webp' | 'raw';
   quality?: number;
   maxPixels: number;
   /**
@@ -227,6 +228,7 @@ export async function embedWatermark(input: Buffer | string | RawImage, options:
   const mse = sq / (w * h * colourChannels);
   const psnr = mse > 0 ? 10 * Math.log10((255 * 255) / mse) : Infinity;
 
+  if (options.format === 'raw') return { data: px, psnr, width: w, height: h };
   let out = sharp(px, { raw, limitInputPixels: options.maxPixels });
   const format = options.format ?? 'png';
   if (format === 'jpeg') out = out.jpeg({ quality: options.quality ?? 92, chromaSubsampling: '4:4:4' });
