@@ -159,16 +159,25 @@ export class PyramidService {
 
   /**
    * Fixity of every pyramid: one whose bytes no longer hash to what was recorded (or that is gone)
-   * is dropped and rebuilt, its image served from the original meanwhile.
+   * is dropped and rebuilt, its image served from the original meanwhile. A pyramid whose original
+   * has left the blob store (`gc` removed it: no work holds it) is deleted with its file.
    */
-  async verifyAll(): Promise<{ checked: number; broken: number }> {
-    let checked = 0, broken = 0;
+  async verifyAll(): Promise<{ checked: number; broken: number; orphaned: number }> {
+    let checked = 0, broken = 0, orphaned = 0;
     for (let after = ''; ;) {
       const rows = await this.deps.repo.after(after, 200);
-      if (rows.length === 0) return { checked, broken };
+      if (rows.length === 0) return { checked, broken, orphaned };
       for (const row of rows) {
         checked++;
-        const actual = await sha256Of(path.join(this.deps.dataDir, row.path)).catch(() => null);
+        const file = path.join(this.deps.dataDir, row.path);
+        if (!(await this.deps.blobs.has(row.source_sha256))) {
+          orphaned++;
+          this.opened.delete(`${row.variant}:${row.source_sha256}`);
+          await this.deps.repo.remove(row.source_sha256, row.variant as PyramidVariant);
+          await fs.promises.rm(file, { force: true });
+          continue;
+        }
+        const actual = await sha256Of(file).catch(() => null);
         if (actual !== row.sha256) {
           broken++;
           await this.broken(row.source_sha256, row.variant as PyramidVariant);

@@ -260,10 +260,10 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     fs.writeFileSync(file, bytes);
     expect(await ctx.app.pyramids.intact(sha256)).toBe(false);
     // The scheduled check finds it without any request touching the damaged tile.
-    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 1 }); // original and public pyramids of both large images
+    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 1, orphaned: 0 }); // original and public pyramids of both large images
     expect(await ctx.app.database.db.selectFrom('iiif_pyramids').select('source_sha256').where('source_sha256', '=', sha256).where('variant', '=', 'original').executeTakeFirst()).toBeUndefined();
     await ctx.app.worker.drain();
-    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 0 });
+    expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 0, orphaned: 0 });
     fs.writeFileSync(file, bytes);
     // Every full-size tile of the original pyramid (its owner's), rendered (PNG: aligned JPEG tiles
     // are sent as stored, undecoded, and their damage is the scheduled check's to find, as above):
@@ -277,5 +277,16 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     }
     await ctx.app.worker.drain();
     expect(await ctx.app.pyramids.intact(sha256)).toBe(true);
+  });
+
+  it('deletes the pyramids of an original that has left the blob store', async () => {
+    // An image no work holds any more is removed by gc; its pyramids must not stay on disk for ever.
+    const sha256 = works.inCopyright.files[0]!.sha256;
+    const rows = await ctx.app.database.db.selectFrom('iiif_pyramids').selectAll().where('source_sha256', '=', sha256).execute();
+    expect(rows).toHaveLength(2);
+    await ctx.app.blobs.remove(sha256);
+    expect(await ctx.app.pyramids.verifyAll()).toMatchObject({ orphaned: 2 });
+    for (const row of rows) expect(fs.existsSync(path.join(ctx.app.config.dataDir, row.path))).toBe(false);
+    expect(await ctx.app.database.db.selectFrom('iiif_pyramids').selectAll().where('source_sha256', '=', sha256).execute()).toEqual([]);
   });
 });
