@@ -9,6 +9,7 @@ import { renderImageRequest, type RenderSource } from './iiif/image-render.js';
 import { canonicalImagePath, IiifRequestError, parseIdentifier, parseImageRequest, type ImageRequestParts } from './iiif/image-request.js';
 import type { CachedImage, TileCache } from './iiif/tile-cache.js';
 import type { PyramidVariant } from './pyramid.repository.js';
+import { readableWork } from './readable-work.js';
 import type { PyramidService, ServablePyramid } from './pyramid.service.js';
 import { readStoredTile, storedTileOf } from './iiif/stored-tiles.js';
 
@@ -87,15 +88,7 @@ export class IiifImageService {
     const identifier = parseIdentifier(rawIdentifier);
     const [workId, hash] = identifier?.split('~') ?? [];
     if (!workId || !hash || hash.length !== IDENTIFIER_HASH_DIGITS) throw notFound();
-    let found;
-    try {
-      found = await this.deps.archive.works.withFiles(actor, workId);
-    } catch (error) {
-      // A private work is as missing as an unknown one.
-      if (error instanceof AppError && error.code === 'not_found') throw notFound();
-      throw error;
-    }
-    const { work, files, derivatives, canEdit } = found;
+    const { work, files, derivatives, canEdit } = await readableWork(this.deps.archive.works, actor, workId, notFound);
     const file = files.find((f) => f.kind === 'image' && f.sha256.startsWith(hash));
     if (!file || !file.width || !file.height) throw notFound();
     const { policy } = await this.deps.archive.downloads.forWork(work);
@@ -165,7 +158,7 @@ export class IiifImageService {
       // A file that cannot be read as indexed falls through to rendering, which reports the pyramid broken.
       const data = stored ? await readStoredTile(image.servedPyramid.file, stored).catch(() => null) : null;
       if (data) {
-        const entry = { data, mediaType: 'image/jpeg', etag: `"${image.sourceKey.replace(':', '-')}-${hashOf(canonical)}"` };
+        const entry = { data, mediaType: 'image/jpeg', etag: etagOf(image, canonical) };
         this.deps.cache.set(key, entry);
         return { ...entry, canonical };
       }
@@ -185,10 +178,15 @@ export class IiifImageService {
         return renderImageRequest({ kind: 'original', file: original, width: image.width, height: image.height, maxPixels: this.deps.maxImagePixels }, request);
       }
     });
-    const entry = { data: rendered.data, mediaType: rendered.mediaType, etag: `"${image.sourceKey.replace(':', '-')}-${hashOf(canonical)}"` };
+    const entry = { data: rendered.data, mediaType: rendered.mediaType, etag: etagOf(image, canonical) };
     this.deps.cache.set(key, entry);
     return { ...entry, canonical };
   }
+}
+
+/** The entity tag of one answer: its source's key and its canonical request. */
+function etagOf(image: ResolvedImage, canonical: string): string {
+  return `"${image.sourceKey.replace(':', '-')}-${hashOf(canonical)}"`;
 }
 
 /** A short, stable tag for a canonical path (ETags need no cryptographic strength here). */

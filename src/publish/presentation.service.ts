@@ -3,9 +3,10 @@ import type { WorkMetadata } from '../archive/metadata.schema.js';
 import type { DerivativeRow } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import type { InstanceServices } from '../instance/instance.module.js';
-import { AppError, CommonErrors } from '../platform/errors.js';
+import { CommonErrors } from '../platform/errors.js';
 import type { RegistryServices } from '../registry/registry.module.js';
 import { imageIdentifier } from './iiif-image.service.js';
+import { readableWork } from './readable-work.js';
 import { annotationPage, type AnnotationPageDocument } from './iiif/annotations.js';
 import {
   buildCollection, buildManifest, collectionPageId, MAX_COLLECTION_ITEMS, pagedCollectionRefs, type CanvasInput, type Collection,
@@ -39,7 +40,7 @@ export class PresentationService {
 
   async manifest(actor: Actor, workId: string, base: string): Promise<{ manifest: Manifest; shared: boolean; version: number }> {
     const missing = () => CommonErrors.notFound('iiif_manifest', { id: workId.slice(0, 64) }, `work ${workId.slice(0, 64)} has no IIIF manifest`);
-    const { work, files, derivatives } = await this.readable(actor, workId, missing);
+    const { work, files, derivatives } = await readableWork(this.deps.archive.works, actor, workId, missing);
     const images = files.filter((f) => f.kind === 'image' && f.width && f.height);
     if (images.length === 0) throw missing();
     const m = work.metadata;
@@ -97,7 +98,7 @@ export class PresentationService {
   /** The described regions of canvas `n` (1-based) of a work's manifest, as an AnnotationPage. */
   async annotationPage(actor: Actor, workId: string, n: number, base: string): Promise<{ page: AnnotationPageDocument; shared: boolean; version: number }> {
     const missing = () => CommonErrors.notFound('iiif_manifest', { id: workId.slice(0, 64) }, `work ${workId.slice(0, 64)} has no annotation page ${n}`);
-    const { work, files } = await this.readable(actor, workId, missing);
+    const { work, files } = await readableWork(this.deps.archive.works, actor, workId, missing);
     const image = files.filter((f) => f.kind === 'image' && f.width && f.height)[n - 1];
     if (!image) throw missing();
     const manifestId = base + iiifPaths.manifest(work.id);
@@ -141,16 +142,6 @@ export class PresentationService {
       ...(page !== null ? { partOf: [{ id: collectionId, label }] } : own?.parentId ? { partOf: [{ id: base + iiifPaths.collection(own.parentId), label: all.find((c) => c.id === own.parentId)?.name ?? label }] } : {}),
       items,
     });
-  }
-
-  /** The work with its files, when the reader may read it; otherwise `missing()` (a private work is as missing as an unknown one). */
-  private async readable(actor: Actor, workId: string, missing: () => Error) {
-    try {
-      return await this.deps.archive.works.withFiles(actor, workId);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') throw missing();
-      throw error;
-    }
   }
 
   private async workItems(collectionId: string | null, base: string, offset: number, limit: number): Promise<CollectionItemInput[]> {

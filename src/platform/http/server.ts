@@ -48,6 +48,8 @@ const noRoute = (method: string, url: string) => {
 
 /** Builds the HTTP server: API under /api, OpenAPI at /api/docs, the web UI everywhere else. */
 export async function buildServer(parts: HttpParts, options: ServerOptions = {}): Promise<FastifyInstance> {
+  // Prefixes of the mounts whose every answer any origin may read (the IIIF services).
+  const openToAll = (parts.mounts ?? []).filter((m) => m.cors).map((m) => `${m.prefix}/`);
   const server = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
@@ -57,7 +59,7 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     // answered with the one error body, and open to any origin under a CORS mount, like every other answer there.
     frameworkErrors: (error, request, reply) => {
       const tooLong = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
-      if ((parts.mounts ?? []).some((m) => m.cors && request.url.startsWith(`${m.prefix}/`))) reply.header('access-control-allow-origin', '*');
+      if (openToAll.some((p) => request.url.startsWith(p))) reply.header('access-control-allow-origin', '*');
       reply.header('x-content-type-options', 'nosniff');
       const refusal = new AppError('invalid_input', tooLong ? 'a part of the address is too long' : 'the address is not valid (a bad % escape)', { key: 'invalid_input.request' });
       return (reply as unknown as FastifyReply).status(tooLong ? 414 : 400).send(errorBody(refusal));
@@ -104,7 +106,6 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   await server.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   server.addHook('onRequest', parts.authenticate);
-  const openToAll = (parts.mounts ?? []).filter((m) => m.cors).map((m) => `${m.prefix}/`);
   server.addHook('onSend', async (request, reply, payload) => {
     // Here rather than in the mount's scope, so 404s, undecodable URLs and Fastify's own refusals carry it too.
     if (openToAll.some((p) => request.url.startsWith(p))) reply.header('access-control-allow-origin', '*');

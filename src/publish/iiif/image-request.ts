@@ -23,8 +23,8 @@
 import { IIIF_FORMATS, IIIF_QUALITIES, type IiifFormat, type IiifQuality, type ImageLimits, type ImageRequest, type PixelRect } from './image-api.js';
 
 /**
- * Every code is a 400 (Bad Request) except `iiif.upscale_unsupported`, which the spec wants as a
- * 501 (Not Implemented): a `^` size that needs upscaling where the server does not upscale.
+ * Every code is answered 400 (Bad Request) except `iiif.upscale_unsupported` (a `^` size that would
+ * enlarge an image served without upscaling), for which Image API §7.1 prescribes status 501.
  */
 export type IiifErrorCode = keyof typeof IIIF_ERROR_PARAMS;
 

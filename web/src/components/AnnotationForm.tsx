@@ -1,3 +1,4 @@
+import { SaveErrorNotice } from './SaveErrorNotice';
 import { useEffect, useId, useRef, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { LangMapFields } from './LangMapFields';
@@ -57,27 +58,13 @@ export function AnnotationForm({ draft, onChange, isNew, problems, error, saving
     <form className="annotation-form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>{isNew ? t('annotation.newHeading') : t('annotation.editHeading')}</h3>
       {showAlert && (
-        <div className="notice notice-error" role="alert" tabIndex={-1} ref={alert}>
-          {error?.conflict ? (
-            <>
-              <p>{t('annotation.conflict')}</p>
-              <button type="button" className="button" onClick={onReload}>
-                {t('annotation.reload')}
-              </button>
-            </>
-          ) : error ? (
-            <p>{t('annotation.error', { message: error.message })}</p>
-          ) : (
-            <>
-              <p>{t('annotation.problems')}</p>
-              <ul>
-                {problems.map((p) => (
-                  <li key={p}>{t(annotationProblemKey(p))}</li>
-                ))}
-              </ul>
-            </>
-          )}
-        </div>
+        <SaveErrorNotice
+          error={error}
+          problems={problems.map((p) => <li key={p}>{t(annotationProblemKey(p))}</li>)}
+          text={{ conflict: t('annotation.conflict'), reload: t('annotation.reload'), error: (message) => t('annotation.error', { message }), problems: t('annotation.problems') }}
+          onReload={onReload}
+          focusRef={alert}
+        />
       )}
 
       <div className="field">

@@ -1,3 +1,4 @@
+import { SaveErrorNotice } from './SaveErrorNotice';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
@@ -77,27 +78,17 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
       <h2 id={`${id}-heading`}>{t('edit.heading')}</h2>
 
       {(error || (showProblems && problems.length > 0)) && (
-        <div className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
-          {error?.conflict ? (
-            <>
-              <p>{t('edit.conflict')}</p>
-              <p className="muted">{error.message}</p>
-              <button type="button" className="button" onClick={onReload}>
-                {t('edit.reloadWork')}
-              </button>
-            </>
-          ) : error ? (
-            <p>{t('edit.error', { message: error.message })}</p>
-          ) : (
-            <>
-              <p>{t('edit.errorSummary')}</p>
-              <ul>
-                {titleProblem && <li>{t('edit.titleRequired')}</li>}
-                {yearsProblem && <li>{t('edit.yearsInvalid')}</li>}
-              </ul>
-            </>
-          )}
-        </div>
+        <SaveErrorNotice
+          error={error}
+          problems={<>
+            {titleProblem && <li>{t('edit.titleRequired')}</li>}
+            {yearsProblem && <li>{t('edit.yearsInvalid')}</li>}
+          </>}
+          text={{ conflict: t('edit.conflict'), reload: t('edit.reloadWork'), error: (message) => t('edit.error', { message }), problems: t('edit.errorSummary') }}
+          conflictDetail
+          onReload={onReload}
+          focusRef={errorRef}
+        />
       )}
 
       <fieldset className="form-section">
