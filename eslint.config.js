@@ -2,9 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Dependencies point down (docs/architecture.md): platform < govern, media < instance < archive <
-// discover, registry < protect < app.ts and the CLI. A module may import only the modules below it.
+// discover, registry < protect < publish < showcase < app.ts and the CLI. A module may import only the modules below it.
 // The instance (name, public URL, log origin) sits low so that every feature can read it.
-const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'publish'];
+const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'publish', 'showcase'];
 const BELOW = {
   platform: [],
   govern: ['platform'],
@@ -15,6 +15,7 @@ const BELOW = {
   registry: ['platform', 'govern', 'instance', 'archive'],
   protect: ['platform', 'govern', 'media', 'instance', 'archive', 'registry'],
   publish: ['platform', 'govern', 'media', 'instance', 'archive', 'registry', 'protect'],
+  showcase: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'publish'],
 };
 const layerPatterns = (module) => {
   const forbidden = [...FEATURES, 'cli'].filter((m) => m !== module && !BELOW[module].includes(m));

@@ -5,7 +5,7 @@ import { createGovernModule, type GovernServices } from './govern/govern.module.
 import { createInstanceModule, type InstanceServices } from './instance/instance.module.js';
 import { decodeBudget } from './media/decode-budget.js';
 import { LocalDiskBlobStore, type BlobStore } from './platform/blob-store.js';
-import type { Config } from './platform/config.js';
+import { tileImageSource, type Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { HttpParts } from './platform/http/server.js';
@@ -16,6 +16,7 @@ import type { ModuleParts } from './platform/module.js';
 import { createProtectModule, type ProtectServices } from './protect/protect.module.js';
 import { createPublishModule, type PublishServices } from './publish/publish.module.js';
 import { createRegistryModule, type RegistryServices } from './registry/registry.module.js';
+import { createShowcaseModule, type ShowcaseServices } from './showcase/showcase.module.js';
 
 export { FIXITY_JOB } from './archive/archive.module.js';
 export { REINDEX_JOB } from './discover/discover.module.js';
@@ -36,7 +37,7 @@ export type App = {
   /** Starts the workers and every module's background loops (the `worker` and `all` roles). */
   startBackground(): Promise<void>;
   close(): Promise<void>;
-} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices & PublishServices;
+} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices & PublishServices & ShowcaseServices;
 
 export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
   const database = openDatabase(config.databaseUrl, { readWorkers: config.readWorkers, readTimeoutMs: config.readTimeoutMs });
@@ -58,12 +59,13 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     // The modules, lowest first; each takes only the ports and the services of modules below it.
     const govern = createGovernModule({ database, config });
     const instance = createInstanceModule({ database, blobs, config });
-    const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config });
+    const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config, actorOf: (id) => govern.services.identity.getUser(id) });
     const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
     const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, protect: protect.services, config });
-    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, publish];
+    const showcase = createShowcaseModule({ database, archive: archive.services, discover: discover.services, instance: instance.services, publish: publish.services, config });
+    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, publish, showcase];
 
     for (const module of modules) for (const [kind, handler] of Object.entries(module.jobs ?? {})) worker.register(kind, handler);
     for (const module of modules) await module.init?.();
@@ -85,6 +87,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       ...registryServices,
       ...protect.services,
       ...publish.services,
+      ...showcase.services,
       http: {
         routes: modules.flatMap((module) => (module.routes ? [module.routes] : [])),
         mounts: modules.flatMap((module) => module.mounts ?? []),
@@ -93,6 +96,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
         trustedProxies: config.trustedProxies,
         rateLimits: { perMinute: config.rateLimitPerMinute, searchPerMinute: config.searchRateLimitPerMinute },
         visitorKey: (request) => (request.actor.kind === 'user' ? `user:${request.actor.id}` : `ip:${request.ip}`),
+        // The browse map's tiles, when an admin configured a tile server (none by default).
+        imageSources: config.mapTileUrl ? [tileImageSource(config.mapTileUrl)] : [],
       },
       async startBackground() {
         if (backgroundStarted) return;

@@ -39,6 +39,23 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   /** The request held more files than the server reads (`read`: how many it read); the rest were not received. */
   'upload.files_not_read': ['read'],
   'job.already_requeued': ['id'],
+  // Staff bulk operations (bulk-operation.service.ts); the item reasons are said per work.
+  'not_found.bulk_operation': ['id'],
+  'bulk.forbidden': [],
+  'bulk.selection_required': [],
+  'bulk.empty_selection': [],
+  /** `max`: most works one operation changes; `count`: how many the selection holds. */
+  'bulk.too_many': ['max', 'count'],
+  'bulk.classification_empty': [],
+  /** Item reason: `add` leaves a work filed in another collection (`collection`) alone. */
+  'bulk.in_other_collection': ['id', 'collection'],
+  /** Item reason of an undo: the work was edited after the operation (`version`: where it is now). */
+  'bulk.changed_since': ['id', 'version'],
+  /** Item reason: the account that started the operation was disabled or lost its role before the job ran. */
+  'bulk.actor_not_allowed': [],
+  /** `status`: queued, running or undone. */
+  'bulk.not_undoable': ['id', 'status'],
+  'bulk.nothing_to_undo': ['id'],
   'export.selection': [],
   'export.no_target': [],
   /** `ids`: the works, comma-separated. */

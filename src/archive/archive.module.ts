@@ -7,6 +7,9 @@ import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { ModuleParts } from '../platform/module.js';
 import { adminArchiveRoutes } from './admin.routes.js';
 import { BlobSweepService } from './blob-sweep.service.js';
+import { BulkOperationRepository } from './bulk-operation.repository.js';
+import { bulkOperationRoutes } from './bulk-operation.routes.js';
+import { BULK_JOB, BulkOperationService, type BulkActorLookup } from './bulk-operation.service.js';
 import { CollectionRepository } from './collection.repository.js';
 import { collectionRoutes } from './collection.routes.js';
 import { CollectionService } from './collection.service.js';
@@ -19,6 +22,7 @@ import type { WorkMetadata } from './metadata.schema.js';
 import { uploadRoutes } from './upload.routes.js';
 import { vocabularyRoutes } from './vocabulary.routes.js';
 import { WorkRepository, type WorkReader } from './work.repository.js';
+import { PLACE_FACET_JOB, PlaceFacetRefresh } from './place-facet.job.js';
 import { workRoutes, type IiifLinkSource } from './work.routes.js';
 import { DISPLAY_JOB, WorkService, type WorkEventSource, type WorkIndexer } from './work.service.js';
 
@@ -31,6 +35,8 @@ export interface ArchivePorts {
   /** Nudges this process's workers after a job is queued. */
   wakeWorkers: () => void;
   config: { maxUploadBytes: number; maxImagePixels: number; fixityIntervalHours: number; uploadQuotaBytes: number; staffUploadQuotaBytes: number; maxFilesPerUpload: number };
+  /** Reads an account as it is now: a queued bulk operation stops when its author is disabled or loses the role. */
+  actorOf: BulkActorLookup;
 }
 
 /**
@@ -65,6 +71,8 @@ export interface ArchiveServices {
   downloads: DownloadPolicyService;
   fixity: FixityService;
   blobSweep: BlobSweepService;
+  /** Staff bulk operations (publish, file, rights, classification over many works), run as jobs. */
+  bulk: BulkOperationService;
   extensions: ArchiveExtensions;
 }
 
@@ -96,17 +104,20 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   const downloads = new DownloadPolicyService((collectionId) => collections.downloadPolicyOf(collectionId));
   const fixity = new FixityService(database, workRepository, blobs);
   const blobSweep = new BlobSweepService(database, blobs);
+  const bulk = new BulkOperationService(new BulkOperationRepository(database), works, workRepository, collections, jobs, ports.wakeWorkers, ports.actorOf);
+  const placeFacets = new PlaceFacetRefresh(database, workRepository);
   const requestFixityAudit = () => jobs.enqueue(database.db, FIXITY_JOB, { trigger: 'manual' }, { dedupeKey: FIXITY_JOB, maxAttempts: 3 });
 
   let fixityTimer: NodeJS.Timeout | null = null;
   return {
-    services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, extensions },
+    services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, bulk, extensions },
     routes: (api) => {
       workRoutes(api, { works, downloads, iiifLinks: () => iiifLinks });
       uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes, maxFilesPerUpload: config.maxFilesPerUpload });
       fileRoutes(api, { works, downloads, blobs });
       collectionRoutes(api, { collections });
       vocabularyRoutes(api);
+      bulkOperationRoutes(api, { bulk });
       adminArchiveRoutes(api, { jobs, fixity, requestFixityAudit, wakeWorkers: ports.wakeWorkers });
     },
     jobs: {
@@ -116,11 +127,28 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
         maxImagePixels: config.maxImagePixels,
         marker: () => displayMarker,
       }),
+      [BULK_JOB]: async (payload, context) => {
+        const { operationId } = payload as { operationId: string };
+        try {
+          await bulk.run(operationId, { signal: context.signal });
+        } catch (error) {
+          // The last attempt: the operation is marked failed (what it changed stays changed, and can be undone).
+          if (context.job.attempts >= context.job.max_attempts) await bulk.fail(operationId, error instanceof Error ? error.message : String(error));
+          throw error;
+        }
+      },
       [FIXITY_JOB]: async (payload) => {
         await fixity.run((payload as { trigger?: string } | null)?.trigger === 'manual' ? 'manual' : 'scheduled');
         // The periodic audit walks the store anyway; unreferenced bytes older than a day go with it.
         await blobSweep.sweep();
       },
+      [PLACE_FACET_JOB]: async () => {
+        await placeFacets.run();
+      },
+    },
+    // Works stored before the place facet existed, or matched by an older gazetteer, are matched again.
+    init: async () => {
+      if (await placeFacets.needed()) await jobs.enqueue(database.db, PLACE_FACET_JOB, {}, { dedupeKey: PLACE_FACET_JOB, maxAttempts: 3 });
     },
     background: {
       // The periodic audit is queued (at most one pending) when the last one is older than the interval.

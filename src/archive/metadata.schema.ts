@@ -110,6 +110,8 @@ export const workMetadataSchema = z.object({
   medium: langMapSchema.optional(),
   dimensions: langMapSchema.optional(),
   place: langMapSchema.optional(),
+  /** Where the work was made, when known more exactly than the place text (WGS 84 degrees). */
+  geo: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
   subjects: z.array(langMapSchema).max(500).default([]),
   inscriptions: z.array(inscriptionSchema).max(500).default([]),
   provenance: langMapSchema.optional(),
@@ -123,6 +125,8 @@ export const workMetadataSchema = z.object({
    * album left-to-right. Viewers (ours and any IIIF viewer, through the manifest) follow it.
    */
   viewingDirection: z.enum(VIEWING_DIRECTIONS).optional(),
+  /** How the work page presents the record: a Chinese painting's title set vertically beside the image. */
+  display: z.object({ verticalTitle: z.boolean().optional() }).optional(),
   annotations: z
     .array(annotationSchema)
     .max(2000)

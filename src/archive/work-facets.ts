@@ -1,4 +1,5 @@
 import { parseDateText, periodKeyFor } from './date-range.js';
+import { matchPlace } from './gazetteer.js';
 import { canonicalLangMap, pickLang } from './lang.js';
 import type { WorkMetadata } from './metadata.schema.js';
 
@@ -12,6 +13,10 @@ export interface FacetColumns {
   medium_facet: string | null;
   institution_facet: string | null;
   rights_uri: string | null;
+  /** The most specific gazetteer place the place text names (gazetteer.ts), for the place facet and the map. */
+  place_key: string | null;
+  geo_lat: number | null;
+  geo_lon: number | null;
 }
 
 /** Derives the denormalised sort and facet columns of a work from its metadata. */
@@ -29,6 +34,9 @@ export function facetColumns(metadata: WorkMetadata): FacetColumns {
     medium_facet: canonicalLangMap(metadata.medium),
     institution_facet: canonicalLangMap(metadata.institution),
     rights_uri: metadata.rights?.uri ?? null,
+    place_key: matchPlace(metadata.place)?.key ?? null,
+    geo_lat: metadata.geo?.lat ?? null,
+    geo_lon: metadata.geo?.lon ?? null,
   };
 }
 

@@ -12,7 +12,7 @@ export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
 /** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
-export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks'>;
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks' | 'publicImageWorksAt'>;
 
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
@@ -47,6 +47,25 @@ export class WorkRepository {
     const inserted = await trx.insertInto('works').values({ ...work, change_version }).returningAll().executeTakeFirstOrThrow();
     await trx.insertInto('work_metadata').values({ work_id: inserted.id, metadata }).execute();
     return { ...inserted, metadata };
+  }
+
+  /** A batch of works after `afterSeq` with their stored metadata, for recomputing derived columns. */
+  async metadataBatch(afterSeq: number, limit: number): Promise<{ seq: number; id: string; place_key: string | null; geo_lat: number | null; geo_lon: number | null; metadata: string }[]> {
+    const rows = await this.db
+      .selectFrom('works')
+      .innerJoin('work_metadata', 'work_metadata.work_id', 'works.id')
+      .select(['works.seq', 'works.id', 'works.place_key', 'works.geo_lat', 'works.geo_lon', 'work_metadata.metadata'])
+      .where('works.seq', '>', afterSeq)
+      .orderBy('works.seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  /** Rewrites derived place columns without a new version (the record did not change); the facet index sees it. */
+  async setPlaceColumns(trx: Executor, id: string, columns: { place_key: string | null; geo_lat: number | null; geo_lon: number | null }): Promise<void> {
+    const change_version = await this.nextChangeVersion(trx);
+    await trx.updateTable('works').set({ ...columns, change_version }).where('id', '=', id).execute();
   }
 
   /** Writes a new version only if nobody saved in between (optimistic locking); returns false otherwise. */
@@ -103,6 +122,28 @@ export class WorkRepository {
     let query = this.db.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where('visibility', '=', 'public').where('work_type', '=', 'image');
     if (collectionId !== null) query = query.where('collection_id', '=', collectionId);
     return Number((await query.executeTakeFirst())?.n ?? 0);
+  }
+
+  /**
+   * Public works with images spread over the archive: for each fraction (0 ≤ f < 1) of the span of
+   * their seqs, the first such work at or after that point. Two index reads per fraction, however
+   * many works there are (the home page's "discovery" picks its works so); a work after a gap in the
+   * seqs is a little likelier, which a showcase can live with. Duplicates are left to the caller.
+   */
+  async publicImageWorksAt(fractions: readonly number[]): Promise<Pick<WorkRow, 'id' | 'primary_file_sha256'>[]> {
+    const publicImages = () => this.db.selectFrom('works').where('visibility', '=', 'public').where('work_type', '=', 'image');
+    const first = await publicImages().select('seq').orderBy('seq').limit(1).executeTakeFirst();
+    const last = await publicImages().select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!first || !last) return [];
+    const low = Number(first.seq);
+    const span = Number(last.seq) - low + 1;
+    const out: Pick<WorkRow, 'id' | 'primary_file_sha256'>[] = [];
+    for (const fraction of fractions) {
+      const at = low + Math.min(span - 1, Math.max(0, Math.floor(fraction * span)));
+      const row = await publicImages().select(['id', 'primary_file_sha256']).where('seq', '>=', at).orderBy('seq').limit(1).executeTakeFirst();
+      if (row) out.push(row);
+    }
+    return out;
   }
 
   filesOf(workIds: string[], executor: Executor = this.db): Promise<WorkFileRow[]> {

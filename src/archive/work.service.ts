@@ -275,7 +275,8 @@ export class WorkService {
     if (problems.length > 0) throw invalidFields(problems, 'invalid metadata');
   }
 
-  async update(actor: Actor, id: string, input: UpdateWorkInput): Promise<Work> {
+  /** `hooks.beforeCommit` runs inside the edit's transaction (a bulk operation records its item there), and only when something changed. */
+  async update(actor: Actor, id: string, input: UpdateWorkInput, hooks: WriteHooks = {}): Promise<Work> {
     const row = await this.requireEditable(actor, id);
     if (input.visibility && !VISIBILITIES.includes(input.visibility)) throw CommonErrors.invalid('visibility must be private or public', { key: 'work.visibility_invalid' });
     if (row.version !== input.expectedVersion) throw versionConflict(id, row.version, input.expectedVersion);
@@ -318,6 +319,7 @@ export class WorkService {
       });
       await this.repo.insertEvent(trx, { work_id: id, type: 'edited', actor_id: actorId(actor), at: now, detail: JSON.stringify({ version, fields }) });
       await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+      await hooks.beforeCommit?.(trx, id, []);
     });
     return toWork((await this.repo.findById(id))!);
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { InstanceSettings } from '../instance/instance.service.js';
 import { promptSetup } from './setup-prompt.js';
 
-const FRESH: InstanceSettings = { name: {}, publicUrl: null, logoUrl: null, setupDone: false, registryOrigin: null, registryOriginFixed: false, publicUrlFromEnv: false, suggestedRegistryOrigin: null };
+const FRESH: InstanceSettings = { name: {}, publicUrl: null, logoUrl: null, setupDone: false, theme: { accent: null, headerBackground: null }, map: null, registryOrigin: null, registryOriginFixed: false, publicUrlFromEnv: false, suggestedRegistryOrigin: null };
 
 /** A fake terminal: answers each question once it has been printed. */
 function fakeTerminal() {

@@ -41,6 +41,9 @@ export interface CatalogueResult {
 
 type WorksEb = ExpressionBuilder<DB, 'works'>;
 
+/** The part of a query that chooses works (no order, page or facets). */
+export type CatalogueSelection = Pick<CatalogueQuery, 'terms' | 'filters' | 'yearFrom' | 'yearTo' | 'collectionIds' | 'ownerId'>;
+
 /** The only SQL behind browsing and search: access rule, filters, full-text match, facets. */
 export class CatalogueRepository {
   private readonly facetIndex: FacetIndex;
@@ -49,7 +52,8 @@ export class CatalogueRepository {
     this.facetIndex = new FacetIndex(database);
   }
 
-  async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
+  /** The condition of a query: the access rule, the text match, the year range, collections, owner and facet filters. */
+  private whereOf(actor: Actor, query: CatalogueSelection): (eb: WorksEb) => Expression<SqlBool> {
     const matchSql = this.matchSql(query.terms);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
@@ -68,6 +72,29 @@ export class CatalogueRepository {
       }
       return eb.and(parts);
     };
+    return where;
+  }
+
+  /**
+   * The ids of the works a query selects (the access rule applied), oldest first, at most `limit`:
+   * what a bulk operation over a search result changes. Read off the event loop.
+   */
+  async matchingIds(actor: Actor, query: CatalogueSelection, limit: number): Promise<string[]> {
+    const where = this.whereOf(actor, query);
+    const rows = await this.database.read.selectFrom('works').select('id').where((eb) => where(eb)).orderBy('seq').limit(limit).execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** How many works a query selects (the access rule applied). */
+  async countMatching(actor: Actor, query: CatalogueSelection): Promise<number> {
+    const where = this.whereOf(actor, query);
+    const row = await this.database.read.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => where(eb)).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
+    const matchSql = this.matchSql(query.terms);
+    const where = this.whereOf(actor, query);
 
     // The matches first (off the event loop): their number decides whether ranking is worth its cost.
     const matching = query.terms.length > 0 ? await this.matchingSeqs(query.terms) : null;

@@ -1,6 +1,5 @@
 import type { Actor } from '../govern/roles.js';
 import type { WorkReader } from '../archive/work.repository.js';
-import type { WorkMetadata } from '../archive/metadata.schema.js';
 import type { CatalogueRepository, FacetName } from './catalogue.repository.js';
 import { FACETS } from './catalogue.repository.js';
 import type { CataloguePage, WorkSummary } from './catalogue.contract.js';
@@ -8,6 +7,7 @@ import { queryTerms } from './search-text.js';
 import { AppError } from '../platform/errors.js';
 import type { Admission } from '../platform/admission.js';
 import { AnswerCache } from './answer-cache.js';
+import { workSummaries } from './work-summaries.js';
 import './discover.errors.js';
 
 /**
@@ -55,6 +55,24 @@ export class CatalogueService {
     return this.anonymousAnswers.get(key, await this.works.catalogueVersion(), () => this.compute(actor, request));
   }
 
+  /**
+   * The ids of the works a catalogue request selects for `actor` (order, paging and facets aside),
+   * oldest first, at most `limit`; with the total when there are more.
+   */
+  async selectIds(actor: Actor, request: CatalogueRequest, limit: number): Promise<{ ids: string[]; total: number }> {
+    const selection = {
+      terms: queryTerms(request.q ?? ''),
+      filters: request.filters ?? {},
+      ...(request.yearFrom !== undefined ? { yearFrom: request.yearFrom } : {}),
+      ...(request.yearTo !== undefined ? { yearTo: request.yearTo } : {}),
+      ...(request.collectionIds ? { collectionIds: request.collectionIds } : {}),
+      ...(request.mine && actor.kind === 'user' ? { ownerId: actor.id } : {}),
+    };
+    const ids = await this.admission.run(() => this.catalogue.matchingIds(actor, selection, limit + 1));
+    if (ids.length <= limit) return { ids, total: ids.length };
+    return { ids: ids.slice(0, limit), total: await this.admission.run(() => this.catalogue.countMatching(actor, selection)) };
+  }
+
   private async compute(actor: Actor, request: CatalogueRequest): Promise<CataloguePage> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 24, 1), 100);
     const page = Math.max(request.page ?? 1, 1);
@@ -76,28 +94,7 @@ export class CatalogueService {
       facets,
       facetLimit: 30,
     }));
-    const shas = result.rows.map((r) => r.primary_file_sha256).filter((s): s is string => s !== null);
-    const [derivatives, files, records] = await Promise.all([
-      this.works.derivativesOf(shas),
-      this.works.filesOf(result.rows.filter((r) => r.primary_file_sha256).map((r) => r.id)),
-      this.works.metadataOf(result.rows.map((r) => r.id)),
-    ]);
-    const thumbs = new Map(derivatives.filter((d) => d.name === 'thumbnail').map((d) => [d.source_sha256, d]));
-    const placeholders = new Map(files.map((f) => [f.sha256, f.placeholder]));
-    const items = result.rows.map((row): WorkSummary => {
-      const metadata = JSON.parse(records.get(row.id) ?? '{"title":{},"creators":[]}') as WorkMetadata;
-      const thumb = row.primary_file_sha256 ? thumbs.get(row.primary_file_sha256) : undefined;
-      return {
-        id: row.id,
-        title: metadata.title,
-        creators: metadata.creators.map((c) => ({ name: c.name, role: c.role })),
-        date: metadata.date ?? null,
-        workType: row.work_type,
-        visibility: row.visibility as WorkSummary['visibility'],
-        thumbnail: thumb ? { url: `/api/works/${row.id}/files/${row.primary_file_sha256}/thumbnail`, width: thumb.width, height: thumb.height } : null,
-        placeholder: row.primary_file_sha256 ? (placeholders.get(row.primary_file_sha256) ?? null) : null,
-      };
-    });
+    const items = await workSummaries(this.works, result.rows);
     return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets };
   }
 }

@@ -8,5 +8,7 @@ export const FACETS = {
   rights: 'rights_uri',
   type: 'work_type',
   visibility: 'visibility',
+  /** The most specific gazetteer key (src/archive/gazetteer.ts); a filter by a province also takes its prefectures. */
+  place: 'place_key',
 } as const;
 export type FacetName = keyof typeof FACETS;

@@ -22,6 +22,8 @@ export const INSTANCE_ERROR_KEYS = errorKeys({
   'instance.logo_too_large': ['max'],
   'instance.logo_unreadable': [],
   'instance.logo_missing': [],
+  /** `ratio`: the colour's contrast with the text it carries, like 2.1 (WCAG asks 4.5, at least 3 is required). */
+  'instance.theme_low_contrast': ['ratio'],
 });
 
 declare module '../platform/errors.js' {

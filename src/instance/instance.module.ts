@@ -4,13 +4,16 @@ import type { ModuleParts } from '../platform/module.js';
 import type { PublicLinks } from '../platform/public-url.js';
 import { InstanceRepository } from './instance.repository.js';
 import { instanceRoutes } from './instance.routes.js';
-import { InstanceService } from './instance.service.js';
+import { InstanceService, type InstanceConfig } from './instance.service.js';
 
 export interface InstancePorts {
   database: Database;
   blobs: BlobStore;
-  /** WENYUAN_PUBLIC_URL (overrides the stored public URL) and WENYUAN_REGISTRY_ORIGIN (what setup proposes). */
-  config: { publicUrl?: string | undefined; registryOrigin?: string | undefined };
+  /**
+   * WENYUAN_PUBLIC_URL (overrides the stored public URL), WENYUAN_REGISTRY_ORIGIN (what setup
+   * proposes) and WENYUAN_MAP_TILE_URL / WENYUAN_MAP_ATTRIBUTION (the browse map's tiles).
+   */
+  config: InstanceConfig;
 }
 
 /** Where the registry plugs in, so this module never imports it. */

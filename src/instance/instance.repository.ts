@@ -1,4 +1,5 @@
 import type { Database } from '../platform/db/database.js';
+import type { Theme } from './theme.js';
 
 /** A language tag (zh-Hans, zh-Hant, en) to the institution's name in it. */
 export type NameMap = Partial<Record<'zh-Hans' | 'zh-Hant' | 'en', string>>;
@@ -17,6 +18,8 @@ export interface StoredIdentity {
   logo: StoredLogo | null;
   /** When setup was finished (ISO time); null before. */
   setupAt: string | null;
+  /** The colours an admin chose (only those set); null: all defaults. */
+  theme: Partial<Theme> | null;
 }
 
 const KEYS = {
@@ -25,6 +28,7 @@ const KEYS = {
   registryOrigin: 'instance.registry_origin',
   logo: 'instance.logo',
   setupAt: 'instance.setup_at',
+  theme: 'instance.theme',
 } as const satisfies Record<keyof StoredIdentity, string>;
 
 /** The only SQL for the instance's settings (and the `blobs` row that keeps its logo's bytes). */
@@ -44,6 +48,7 @@ export class InstanceRepository {
       registryOrigin: value(KEYS.registryOrigin),
       logo: json<StoredLogo>(KEYS.logo),
       setupAt: value(KEYS.setupAt),
+      theme: json<Partial<Theme>>(KEYS.theme),
     };
   }
 

@@ -7,6 +7,7 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { absoluteUrl, parsePublicUrl, registryOriginProblem, suggestRegistryOrigin, type PublicLinks } from '../platform/public-url.js';
 import { setupRequired } from './instance.errors.js';
 import type { InstanceRepository, NameMap, StoredIdentity } from './instance.repository.js';
+import { CONTRAST_MIN, formatRatio, themeContrasts, type Theme } from './theme.js';
 
 export type { NameMap } from './instance.repository.js';
 
@@ -25,6 +26,10 @@ export interface InstanceIdentity {
   /** Where the logo is served (a path on this site, changing with the logo), or null. */
   logoUrl: string | null;
   setupDone: boolean;
+  /** The colours an admin chose; null for each left at the default. */
+  theme: Theme;
+  /** Map tiles from WENYUAN_MAP_TILE_URL, or null (the web client draws its bundled outlines). */
+  map: { tileUrl: string; attribution: string | null } | null;
 }
 
 /** What an admin sees on the setup page: the identity, the registry origin and what may still change. */
@@ -39,11 +44,22 @@ export interface InstanceSettings extends InstanceIdentity {
   suggestedRegistryOrigin: string | null;
 }
 
+/** The environment's part of the identity (see platform/config.ts). */
+export interface InstanceConfig {
+  publicUrl?: string | undefined;
+  registryOrigin?: string | undefined;
+  /** A tile URL template, or empty for none. */
+  mapTileUrl?: string | undefined;
+  mapAttribution?: string | undefined;
+}
+
 /** A PUT of the identity: the name, public URL and origin it should have (omitted: as they are). */
 export interface InstanceChanges {
   name?: NameMap;
   publicUrl?: string;
   registryOrigin?: string;
+  /** The colours to change (null: back to the default); those not given stay. */
+  theme?: Partial<Theme>;
 }
 
 /**
@@ -58,7 +74,7 @@ export class InstanceService {
   constructor(
     private readonly repo: InstanceRepository,
     private readonly blobs: BlobStore,
-    private readonly config: { publicUrl?: string | undefined; registryOrigin?: string | undefined },
+    private readonly config: InstanceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -152,6 +168,8 @@ export class InstanceService {
       throw CommonErrors.invalid('give the registry origin, the transparency log’s name, like museum.example/registry', { key: 'instance.registry_origin_required' });
     }
 
+    if (changes.theme !== undefined) next.theme = checkTheme({ ...stored.theme, ...changes.theme });
+
     if (!stored.setupAt) next.setupAt = this.now().toISOString();
     await this.repo.save(next, this.now().toISOString());
     return this.settings();
@@ -197,6 +215,8 @@ export class InstanceService {
       publicUrl: this.config.publicUrl ?? stored.publicUrl,
       logoUrl: stored.logo ? logoPath(stored.logo.sha256) : null,
       setupDone: stored.setupAt !== null,
+      theme: { accent: stored.theme?.accent ?? null, headerBackground: stored.theme?.headerBackground ?? null },
+      map: this.config.mapTileUrl ? { tileUrl: this.config.mapTileUrl, attribution: this.config.mapAttribution || null } : null,
     };
   }
 }
@@ -215,6 +235,25 @@ function checkName(name: NameMap): NameMap {
     out[lang] = value;
   }
   return out;
+}
+
+/**
+ * Keeps the colours set (lower-cased), or null when none is; refuses one whose text would be hard
+ * to see. The web form warns below 4.5:1 (WCAG AA) and lets the admin decide down to 3:1.
+ */
+function checkTheme(theme: Partial<Theme>): Partial<Theme> | null {
+  const out: Partial<Theme> = {};
+  if (theme.accent) out.accent = theme.accent.toLowerCase();
+  if (theme.headerBackground) out.headerBackground = theme.headerBackground.toLowerCase();
+  for (const { field, colour, text, ratio } of themeContrasts(out)) {
+    if (ratio < CONTRAST_MIN) {
+      throw CommonErrors.invalid(`${field} ${colour} has a contrast of ${formatRatio(ratio)}:1 with its text (${text}); it must be at least ${CONTRAST_MIN}:1 (WCAG asks for 4.5:1): choose a darker or lighter colour`, {
+        key: 'instance.theme_low_contrast',
+        params: { ratio: formatRatio(ratio) },
+      });
+    }
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 function checkPublicUrl(text: string): string {

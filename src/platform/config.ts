@@ -134,6 +134,18 @@ export const configSchema = z.object({
    * 0 = unlimited. Kept apart from the API's limit.
    */
   iiifRateLimitPerMinute: z.coerce.number().int().min(0).default(6000),
+  /**
+   * Map tiles for the browse-by-place map: an http(s) URL template with {z}, {x} and {y}
+   * (`https://tiles.example.org/{z}/{x}/{y}.png`). Empty (the default): the map draws the country
+   * outlines bundled with the web client, so no visitor's browser asks a third-party server.
+   */
+  mapTileUrl: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || isTileTemplate(s), 'must be an http:// or https:// URL template containing {z}, {x} and {y}')
+    .default(''),
+  /** The credit the tile server requires, shown in the map's corner (`© OpenStreetMap contributors`). */
+  mapAttribution: z.string().trim().max(500).default(''),
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
     .transform((v) => v === true || v === 'true' || v === '1')
@@ -170,6 +182,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   readTimeoutMs: 'WENYUAN_READ_TIMEOUT_MS',
   iiifCacheMb: 'WENYUAN_IIIF_CACHE_MB',
   iiifRateLimitPerMinute: 'WENYUAN_IIIF_RATE_LIMIT_PER_MINUTE',
+  mapTileUrl: 'WENYUAN_MAP_TILE_URL',
+  mapAttribution: 'WENYUAN_MAP_ATTRIBUTION',
 };
 
 /**
@@ -189,6 +203,32 @@ export function normaliseHost(item: string): string | null {
   if (m[2] === undefined) return hostname;
   const port = Number(m[2]);
   return port >= 1 && port <= 65_535 ? `${hostname}:${port}` : null;
+}
+
+/**
+ * An http(s) URL with the {z}, {x} and {y} placeholders a slippy-map tile layer fills in; in the
+ * host only a whole first label {s} (Leaflet's subdomains), which a CSP source can say as `*.`.
+ */
+function isTileTemplate(template: string): boolean {
+  if (!['{z}', '{x}', '{y}'].every((p) => template.includes(p))) return false;
+  const host = /^https?:\/\/([^/?#]*)/i.exec(template)?.[1];
+  if (!host || /[{}]/.test(host.replace(/^\{s\}\./, ''))) return false;
+  try {
+    // Leaflet also fills {r} (retina) and the like; any value makes them parseable here.
+    const url = new URL(template.replace(/\{[a-z]+\}/g, 'a'));
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Content-Security-Policy source that lets the browser load a tile template's images
+ * (`https://{s}.tiles.example.org/{z}/{x}/{y}.png` → `https://*.tiles.example.org`).
+ */
+export function tileImageSource(template: string): string {
+  const url = new URL(template.replace(/^(https?:\/\/)\{s\}\./i, '$1wildcard-subdomain.').replace(/\{[a-z]+\}/g, 'a'));
+  return `${url.protocol}//${url.host.replace(/^wildcard-subdomain\./, '*.')}`;
 }
 
 /** An address, a CIDR range or a proxy-addr keyword, as Fastify's trustProxy takes them. */

@@ -21,14 +21,14 @@ const imageParams = identifierParams.extend({
  * JSON-LD with the profile (Image API §5.1, Presentation §6.1) unless the client asks for plain JSON
  * alone: without an Accept header the spec wants JSON-LD.
  */
-function jsonType(request: FastifyRequest, context: string): string {
+export function jsonType(request: FastifyRequest, context: string): string {
   const accept = request.headers.accept ?? '';
   const plainOnly = /application\/json/.test(accept) && !/application\/ld\+json/.test(accept);
   return plainOnly ? 'application/json' : `application/ld+json;profile="${context}"`;
 }
 
 /** The entity tag matches what the client has (weak comparison, RFC 9110 §13.1.2): answer 304 without a body. */
-function notModified(request: FastifyRequest, etag: string): boolean {
+export function notModified(request: FastifyRequest, etag: string): boolean {
   const header = request.headers['if-none-match'];
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return typeof header === 'string' && header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));

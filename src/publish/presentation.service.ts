@@ -162,7 +162,8 @@ export class PresentationService {
     });
   }
 
-  private async provider(base: string): Promise<ProviderInput | undefined> {
+  /** The institution as a IIIF `provider` (none before setup names it). */
+  async provider(base: string): Promise<ProviderInput | undefined> {
     const identity = await this.deps.instance.instance.identity();
     if (Object.values(identity.name).every((v) => !v)) return undefined;
     return {
@@ -175,7 +176,7 @@ export class PresentationService {
 }
 
 /** The file's thumbnail (the archive's WebP), else one from its image service. */
-function thumbnailOf(base: string, workId: string, file: { sha256: string; width: number | null; height: number | null }, derivatives: DerivativeRow[]): CanvasInput['thumbnail'] {
+export function thumbnailOf(base: string, workId: string, file: { sha256: string; width: number | null; height: number | null }, derivatives: DerivativeRow[]): CanvasInput['thumbnail'] {
   const thumb = derivatives.find((d) => d.source_sha256 === file.sha256 && d.name === 'thumbnail');
   if (thumb) return { url: `${base}/api/works/${workId}/files/${file.sha256}/thumbnail`, width: thumb.width, height: thumb.height, mediaType: thumb.media_type };
   const scale = Math.min(1, THUMBNAIL_FIT / Math.max(file.width!, file.height!));

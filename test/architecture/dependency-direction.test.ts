@@ -30,6 +30,10 @@ describe('dependency direction', () => {
     ['src/archive/x.ts', "import type { SearchIndex } from './../discover/search-index.js';\nexport type S = SearchIndex;\n"],
     ['src/platform/x.ts', "export type A = import('../app.js').App;\n"],
     ['src/archive/x.routes.ts', "export type R = import('./work.repository.js').WorkRepository;\n"],
+    ['src/publish/x.ts', "import type { ExhibitionService } from '../showcase/exhibition.service.js';\nexport type E = ExhibitionService;\n"],
+    ['src/discover/x.ts', "export type H = import('../showcase/home.service.js').HomeService;\n"],
+    ['src/showcase/x.routes.ts', "import { ExhibitionRepository } from './exhibition.repository.js';\nvoid ExhibitionRepository;\n"],
+    ['src/showcase/x.ts', "import type { App } from '../app.js';\nexport type A = App;\n"],
   ])('%s may not import upwards', async (file, code) => {
     expect(await problems(file, code)).toHaveLength(1);
   });
@@ -42,6 +46,8 @@ describe('dependency direction', () => {
     ['src/instance/x.ts', "import { requireRole } from '../govern/http-auth.js';\nvoid requireRole;\n"],
     ['src/protect/x.ts', "export type R = import('../archive/work.repository.js').WorkReader;\n"],
     ['src/archive/x.ts', "export async function load() {\n  return import('./work.service.js');\n}\n"],
+    ['src/showcase/x.ts', "import type { PresentationService } from '../publish/presentation.service.js';\nexport type P = PresentationService;\n"],
+    ['src/showcase/x.ts', "import type { CatalogueService } from '../discover/catalogue.service.js';\nexport type C = CatalogueService;\n"],
   ])('%s may import downwards', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
   });

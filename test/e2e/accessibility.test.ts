@@ -1,35 +1,15 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { CHROMIUM_ARGS, chromiumPath, cli, startServer, type RunningServer } from './server-process.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAIPEI = path.resolve('../shared/data/collections/meng-v-chinese-art/taipei_image_url.csv');
 const KODAK = path.resolve('../shared/data/images/kodak');
 const browserPath = chromiumPath();
 const haveData = fs.existsSync(TAIPEI) && fs.existsSync(KODAK);
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Serious and critical WCAG 2 A/AA violations that axe-core finds on the current page. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-core, WCAG 2.1 AA)', () => {
   let server: RunningServer;
@@ -87,10 +67,15 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
   });
 
   const pages = () => [
-    ['catalogue', '/'],
-    ['search results', `/?q=${encodeURIComponent('溪山')}`],
+    ['home page', '/'],
+    ['catalogue', '/works'],
+    ['catalogue as a list', '/works?view=list'],
+    ['search results', `/works?q=${encodeURIComponent('溪山')}`],
     ['work page', `/works/${workId}`],
-    ['catalogue filtered by a collection', `/?collection=${collectionId}`],
+    ['catalogue filtered by a collection', `/works?collection=${collectionId}`],
+    ['exhibitions', '/exhibitions'],
+    ['timeline', '/browse/time'],
+    ['map', '/browse/map'],
     ['sign-in page', '/login'],
     ['verify page', '/verify'],
     ['registration certificate', `/registry/certificates/${registrationId}`],
@@ -104,7 +89,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
       for (const [name, url] of pages()) {
         await page.goto(`${server.url}${url}`);
         await page.waitForLoadState('networkidle');
-        expect(await violations(page), `${name} (${lang})`).toEqual([]);
+        expect(await axeViolations(page), `${name} (${lang})`).toEqual([]);
       }
       await context.close();
     });
@@ -120,24 +105,27 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     for (const url of ['/upload', '/admin', '/collections', '/account', `/works/${workId}`, '/scan', '/evidence', `/evidence/${evidenceId}`]) {
       await page.goto(`${server.url}${url}`);
       await page.waitForLoadState('networkidle');
-      expect(await violations(page), url).toEqual([]);
+      expect(await axeViolations(page), url).toEqual([]);
     }
     await page.goto(`${server.url}/collections`);
     await page.getByTestId('collection-treeitem').first().click();
     await page.getByTestId('collection-edit-form').waitFor();
-    expect(await violations(page), 'collection editor').toEqual([]);
+    expect(await axeViolations(page), 'collection editor').toEqual([]);
     await page.setViewportSize({ width: 360, height: 740 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `/collections overflows by ${overflow}px at 360 px`).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.goto(`${server.url}/works/${workId}`);
+    // The editor is in the staff tab (issue 12), linkable as ?tab=staff.
+    await page.goto(`${server.url}/works/${workId}?tab=staff`);
+    await page.waitForLoadState('networkidle');
+    expect(await axeViolations(page), 'staff tab').toEqual([]);
     await page.getByTestId('edit-button').click();
-    expect(await violations(page), 'edit form').toEqual([]);
+    expect(await axeViolations(page), 'edit form').toEqual([]);
     // The scan page with a result, and the evidence report, also on a phone.
     await page.goto(`${server.url}/scan`);
     await page.getByTestId('scan-input').setInputFiles(suspect);
     await page.locator('[data-testid="scan-result"][data-status="matched"]').waitFor({ timeout: 60_000 });
-    expect(await violations(page), 'scan results').toEqual([]);
+    expect(await axeViolations(page), 'scan results').toEqual([]);
     await page.setViewportSize({ width: 360, height: 740 });
     for (const url of [null, `/evidence/${evidenceId}`]) {
       if (url) {
@@ -152,7 +140,7 @@ describe.runIf(browserPath && haveData)('accessibility of the main pages (axe-co
     await page.getByTestId('verify-receipt-status').waitFor();
     await page.getByTestId('verify-run').click();
     await page.getByTestId('verify-result').waitFor();
-    expect(await violations(page), 'verify result').toEqual([]);
+    expect(await axeViolations(page), 'verify result').toEqual([]);
     await page.close();
   });
 

@@ -56,7 +56,8 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
     expect(created.status()).toBe(201);
     workId = ((await created.json()) as { id: string }).id;
 
-    await page.goto(`${server.url}/works/${workId}`);
+    // The staff tab (issue 12), where adding files is, once the page knows who is reading.
+    await page.goto(`${server.url}/works/${workId}?tab=staff`);
     // Once the page knows who is reading (the panel is for those who may edit): then choose the file.
     await page.getByTestId('edit-button').waitFor();
     await page.waitForLoadState('networkidle');
@@ -83,7 +84,7 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
 
     const curator = await browser.newPage();
     await signIn(curator);
-    await curator.goto(`${server.url}/works/${workId}`);
+    await curator.goto(`${server.url}/works/${workId}?tab=staff`);
     await curator.getByTestId('edit-button').click();
     await curator.getByTestId('download-policy-select').selectOption('master');
     await curator.getByTestId('save-button').click();
@@ -105,7 +106,7 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
     const copy = await page.request.post(`${server.url}/api/works/${workId}/licensed-copies`, { headers: { 'x-wenyuan-csrf': '1' }, data: { licensee: '敦煌游戏工作室', reference: 'LIC-2026-7' } });
     expect(copy.status()).toBe(200);
 
-    await page.goto(`${server.url}/works/${workId}`);
+    await page.goto(`${server.url}/works/${workId}?tab=staff`);
     const events = page.locator('section[aria-labelledby="events-heading"]');
     await expect.poll(async () => (await events.textContent()) ?? '', { timeout: 20_000 }).toContain('已登记到透明日志');
     const text = (await events.textContent()) ?? '';

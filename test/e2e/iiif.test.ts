@@ -161,7 +161,7 @@ describe.runIf(browserPath && haveData)('IIIF in real viewers', () => {
     await expect.poll(() => page.locator('.annotation-box.annotation-seal').count(), { timeout: 30_000 }).toBe(1);
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     // From the catalogue: searching the owner's name finds the work, and its page zooms to the seal.
-    await page.goto(`${server.url}/?q=${encodeURIComponent('文徵明')}`);
+    await page.goto(`${server.url}/works?q=${encodeURIComponent('文徵明')}`);
     const result = page.locator(`a[href^="/works/${big.id}"]`).first();
     await result.waitFor({ timeout: 30_000 });
     expect(await result.getAttribute('href')).toContain('?q=');

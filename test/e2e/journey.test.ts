@@ -65,7 +65,9 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
 
     const page = await browser.newPage();
     await signIn(page, 'curator');
+    // Editing is in the staff tab (issue 12): open it as a visitor would, by its tab.
     await page.goto(`${server.url}/works/${work.id}`);
+    await page.getByTestId('tab-staff').click();
     await page.getByTestId('edit-button').click();
     await page.getByTestId('title-input-en').fill('Travelers among Mountains and Streams');
     await page.getByTestId('visibility-select').selectOption('private');
@@ -79,7 +81,7 @@ describe.runIf(browserPath && haveData)('a newcomer’s journey in a real browse
 
     // Anonymous: not in search, not by URL (page or API).
     const anon = await browser.newPage();
-    await anon.goto(`${server.url}/?q=${encodeURIComponent('溪山行旅')}`);
+    await anon.goto(`${server.url}/works?q=${encodeURIComponent('溪山行旅')}`);
     await expect.poll(() => anon.getByTestId('result-count').count(), { timeout: 10_000 }).toBe(1);
     expect(await anon.getByTestId('work-card').filter({ hasText: /谿山行旅圖|Travelers among Mountains/ }).count()).toBe(0);
     expect((await api(`/api/works/${work.id}`)).status).toBe(404);

@@ -163,7 +163,7 @@ describe.runIf(browserPath && haveData)('scans for copies and evidence reports i
   it('shows the work’s fingerprint and hands out a watermarked copy that a scan traces to its recipient', async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, 'admin', password);
-    await page.goto(`${server.url}/works/${workId}`);
+    await page.goto(`${server.url}/works/${workId}?tab=staff`);
     const panel = page.getByTestId('protection-panel');
     await panel.waitFor();
     await expect.poll(() => page.getByTestId('fingerprint-status').getAttribute('data-status')).toBe('ok');
@@ -189,7 +189,7 @@ describe.runIf(browserPath && haveData)('scans for copies and evidence reports i
   it('makes a licensed copy for a named licensee, lists it, and a scan of a resized leak names the licensee', async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, 'admin', password);
-    await page.goto(`${server.url}/works/${workId}`);
+    await page.goto(`${server.url}/works/${workId}?tab=staff`);
     await page.getByTestId('licensed-copy-form').waitFor();
     await page.getByTestId('licensee-name').fill('Mogao Film Crew 莫高摄制组');
     await page.getByTestId('licence-reference').fill('L-2026-031');

@@ -47,6 +47,8 @@ describe.runIf(browserPath && haveData)('copyright registration and verification
     await workLink.waitFor({ timeout: 60_000 });
     await workLink.click();
     await page.waitForURL((url) => url.pathname.startsWith('/works/'));
+    // Registering is a staff tool (issue 12): the owner finds it in the staff tab.
+    await page.getByTestId('tab-staff').click();
 
     // A creator registers as author or right holder; "institution" is for curators and admins.
     const role = page.getByTestId('register-role');

@@ -39,7 +39,7 @@ describe.each(await testDialects())('first-run setup (%s)', (dialect) => {
   it('answers GET /api/instance anonymously: not set up, no name, no public URL', async () => {
     const res = await inject('GET', '/api/instance', null);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ name: {}, publicUrl: null, logoUrl: null, setupDone: false });
+    expect(res.json()).toEqual({ name: {}, publicUrl: null, logoUrl: null, setupDone: false, theme: { accent: null, headerBackground: null }, map: null });
   });
 
   it('refuses registrations before setup with setup_required, and makes no log key', async () => {
@@ -93,7 +93,7 @@ describe.each(await testDialects())('first-run setup (%s)', (dialect) => {
       expect(errorOf(res)).toMatchObject({ code: 'invalid_input' });
       expect(errorOf(res).message).toMatch(message);
     }
-    expect((await inject('GET', '/api/instance', null)).json()).toEqual({ name: {}, publicUrl: null, logoUrl: null, setupDone: false });
+    expect((await inject('GET', '/api/instance', null)).json()).toEqual({ name: {}, publicUrl: null, logoUrl: null, setupDone: false, theme: { accent: null, headerBackground: null }, map: null });
   });
 
   it('finishes setup with an admin’s PUT; the origin may still change until the log key exists', async () => {
@@ -104,7 +104,7 @@ describe.each(await testDialects())('first-run setup (%s)', (dialect) => {
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ registryOrigin: 'archive.museum.example/registry', registryOriginFixed: false });
     expect(fs.existsSync(logKeyFile())).toBe(false);
-    expect((await inject('GET', '/api/instance', null)).json()).toEqual({ name: setup.name, publicUrl: 'https://archive.museum.example', logoUrl: null, setupDone: true });
+    expect((await inject('GET', '/api/instance', null)).json()).toEqual({ name: setup.name, publicUrl: 'https://archive.museum.example', logoUrl: null, setupDone: true, theme: { accent: null, headerBackground: null }, map: null });
   });
 
   it('registers after setup, in a log named by the origin setup chose, which then cannot change', async () => {
@@ -186,7 +186,7 @@ describe('WENYUAN_PUBLIC_URL', () => {
   });
 
   it('seeds the public URL and the proposed origin, and overrides what setup would store', async () => {
-    expect((await ctx.server.inject({ method: 'GET', url: '/api/instance' })).json()).toEqual({ name: {}, publicUrl: 'https://env.museum.example', logoUrl: null, setupDone: false });
+    expect((await ctx.server.inject({ method: 'GET', url: '/api/instance' })).json()).toEqual({ name: {}, publicUrl: 'https://env.museum.example', logoUrl: null, setupDone: false, theme: { accent: null, headerBackground: null }, map: null });
     const settings = await ctx.server.inject({ method: 'GET', url: '/api/instance/settings', headers: admin.headers });
     expect(settings.json()).toMatchObject({ publicUrlFromEnv: true, suggestedRegistryOrigin: 'env.museum.example/registry' });
 

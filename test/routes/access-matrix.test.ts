@@ -89,12 +89,50 @@ async function scanUpload(seedValue: number): Promise<{ headers: Record<string, 
   return multipart([{ name: 'file', filename: 'suspect.png', contentType: 'image/png', data: await photoBytes(seedValue) }]);
 }
 
+/** A finished bulk operation that published a fresh work, made by `who` when they may (else by the admin). */
+async function bulkOperationFor(ctx: TestContext, fx: Fixture, who: TestUser): Promise<string> {
+  const by = who === fx.users.admin || who === fx.users.curator ? who : fx.users.admin;
+  const work = await createWork(ctx, fx.users.creator.headers, { title: { en: `Bulk matrix work ${++seed}` } });
+  const res = await ctx.server.inject({ method: 'POST', url: '/api/works/bulk', headers: by.headers, payload: { ids: [work.id], action: { type: 'visibility', visibility: 'public' } } });
+  expect(res.statusCode, res.body).toBe(202);
+  await ctx.app.worker.drain(['archive.bulk']);
+  return (res.json() as { operation: { id: string } }).operation.id;
+}
+
 async function deadJobId(ctx: TestContext): Promise<number> {
   await ctx.app.jobs.enqueue(ctx.app.database.db, 'media.display', { sha256: (++seed).toString(16).padStart(64, '0') });
   await ctx.app.worker.drain();
   const { items } = await ctx.app.jobs.list({ status: 'dead', limit: 1, offset: 0 });
   if (!items[0]) throw new Error('no dead job');
   return items[0].id;
+}
+
+/** A draft exhibition made by the curator, to change or delete. */
+async function freshExhibition(ctx: TestContext, fx: Fixture): Promise<{ id: string; slug: string }> {
+  const res = await ctx.server.inject({ method: 'POST', url: '/api/exhibitions', headers: fx.users.curator.headers, payload: { slug: `matrix-${++seed}`, title: { en: 'Matrix exhibition' } } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; slug: string };
+}
+
+const publishedExhibitions = new WeakMap<TestContext, Promise<string>>();
+/** The slug of a published exhibition showing the public work (made once per test context). */
+function publishedExhibition(ctx: TestContext, fx: Fixture): Promise<string> {
+  let slug = publishedExhibitions.get(ctx);
+  if (!slug) {
+    slug = ctx.server
+      .inject({
+        method: 'POST',
+        url: '/api/exhibitions',
+        headers: fx.users.curator.headers,
+        payload: { slug: 'matrix-published', title: { en: 'Matrix' }, status: 'published', sections: [{ id: 's1', body: { en: 'Text' }, media: { workId: fx.publicWork.id, region: { x: 0, y: 0, width: 8, height: 8 } } }] },
+      })
+      .then((res) => {
+        expect(res.statusCode, res.body).toBe(201);
+        return (res.json() as { slug: string }).slug;
+      });
+    publishedExhibitions.set(ctx, slug);
+  }
+  return slug;
 }
 
 const CASES: Case[] = [
@@ -211,6 +249,13 @@ const CASES: Case[] = [
     public: true,
     invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}` }),
     valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/related',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/related` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/related` }),
     ok: 200,
   },
   {
@@ -353,6 +398,8 @@ const CASES: Case[] = [
     valid: (fx) => ({ method: 'PATCH', url: `/api/collections/${fx.collection.id}`, payload: { description: { en: `Described ${++seed}` } } }),
     ok: 200,
   },
+  { route: 'GET /api/browse/timeline', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/browse/timeline' }), ok: 200 },
+  { route: 'GET /api/browse/places', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/browse/places' }), ok: 200 },
   { route: 'GET /api/vocabulary', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/vocabulary' }), ok: 200 },
 
   // admin
@@ -530,6 +577,79 @@ const CASES: Case[] = [
     public: true,
     invalid: () => ({ method: 'GET', url: '/api/registry/consistency-bundle?from=0' }),
     valid: () => ({ method: 'GET', url: '/api/registry/consistency-bundle?from=1' }),
+    ok: 200,
+  },
+  // Staff bulk operations: admins and curators; each reads and undoes its own (admins anyone's).
+  {
+    route: 'POST /api/works/bulk',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: '/api/works/bulk', payload: { ids: ['x'], action: { type: 'delete' } } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/works/bulk', payload: { ids: [fx.publicWork.id], action: { type: 'visibility', visibility: 'public' } } }),
+    ok: 202,
+  },
+  { route: 'GET /api/bulk-operations', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/bulk-operations' }), ok: 200 },
+  {
+    route: 'GET /api/bulk-operations/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'GET', url: `/api/bulk-operations/${LONG_ID}` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/bulk-operations/${await bulkOperationFor(ctx, fx, who)}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/bulk-operations/:id/undo',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: `/api/bulk-operations/${LONG_ID}/undo` }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/bulk-operations/${await bulkOperationFor(ctx, fx, who)}/undo` }),
+    ok: 202,
+  },
+
+  // showcase: exhibitions and the home page are everyone's to read, admins' and curators' to compose
+  { route: 'GET /api/exhibitions', public: true, invalid: () => ({ method: 'GET', url: '/api/exhibitions?status=bogus' }), valid: () => ({ method: 'GET', url: '/api/exhibitions' }), ok: 200 },
+  {
+    route: 'GET /api/exhibitions/:id',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/exhibitions/${'x'.repeat(81)}` }),
+    valid: async (fx, _who, ctx) => ({ method: 'GET', url: `/api/exhibitions/${await publishedExhibition(ctx, fx)}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/exhibitions',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: '/api/exhibitions', payload: { slug: 'Not A Slug', title: { en: 'x' } } }),
+    valid: () => ({ method: 'POST', url: '/api/exhibitions', payload: { slug: `matrix-${++seed}`, title: { en: 'Matrix exhibition' } } }),
+    ok: 201,
+  },
+  {
+    route: 'PUT /api/exhibitions/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: `/api/exhibitions/${LONG_ID}`, payload: { slug: 'x', title: { en: 'x' }, version: 0 } }),
+    valid: async (fx, _who, ctx) => {
+      const made = await freshExhibition(ctx, fx);
+      return { method: 'PUT', url: `/api/exhibitions/${made.id}`, payload: { slug: made.slug, title: { en: 'Renamed' }, version: 1 } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/exhibitions/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'DELETE', url: `/api/exhibitions/${LONG_ID}` }),
+    valid: async (fx, _who, ctx) => ({ method: 'DELETE', url: `/api/exhibitions/${(await freshExhibition(ctx, fx)).id}` }),
+    ok: 204,
+  },
+  { route: 'GET /api/showcase/home', public: true, invalid: () => ({ method: 'GET', url: `/api/showcase/home?seed=${'x'.repeat(65)}` }), valid: () => ({ method: 'GET', url: '/api/showcase/home?seed=matrix' }), ok: 200 },
+  { route: 'GET /api/showcase/home/settings', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/showcase/home/settings' }), ok: 200 },
+  {
+    route: 'PUT /api/showcase/home/settings',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: '/api/showcase/home/settings', payload: { featuredWorkIds: 'all of them' } }),
+    valid: (fx) => ({ method: 'PUT', url: '/api/showcase/home/settings', payload: { featuredWorkIds: [fx.publicWork.id] } }),
+    ok: 200,
+  },
+  {
+    route: 'GET /iiif/3/exhibitions/:slug',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/iiif/3/exhibitions/${'x'.repeat(81)}` }),
+    valid: async (fx, _who, ctx) => ({ method: 'GET', url: `/iiif/3/exhibitions/${await publishedExhibition(ctx, fx)}` }),
     ok: 200,
   },
 ];

@@ -168,6 +168,10 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
         expect(page.items.map((i) => i.id), `${who} ?${query}`).not.toContain(priv.id);
         if (ONLY_PRIVATE.has(query)) expect(page.total, `${who} ?${query}`).toBe(0);
       }
+      // Nor among the works related to the public one beside it.
+      const related = await get(`/api/works/${control.id}/related`, headers);
+      expect(related.statusCode, who).toBe(200);
+      expect(related.body, `${who} related`).not.toContain(priv.id);
       // Paging through everything never reaches it either.
       const everything = await browse(ctx, 'pageSize=1&page=1', headers);
       for (let page = 2; page <= everything.total; page++) {
@@ -204,6 +208,7 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
   it('answers its detail, files and derivatives exactly as if it did not exist', async () => {
     for (const [who, headers] of outsiders) {
       await expectSameAsMissing(`/api/works/${priv.id}`, headers, who);
+      await expectSameAsMissing(`/api/works/${priv.id}/related`, headers, who);
       for (const url of [priv.original, priv.thumbnail, priv.display]) {
         await expectSameAsMissing(url, headers, who);
         await expectSameAsMissing(url, headers, who, 'HEAD');
@@ -303,6 +308,28 @@ describe.each(await testDialects())('private works (%s)', (dialect) => {
     expect((await get(`/api/works/${control.id}`)).statusCode).toBe(200);
     expect((await browse(ctx, `collection=${collectionId}`)).items.map((i) => i.id)).toEqual([control.id]);
     expect((await browse(ctx, `collection=${collectionId}`, creatorA.headers)).items.map((i) => i.id).sort()).toEqual([control.id, priv.id].sort());
+  });
+
+  it('never reaches outsiders through the home page or an exhibition, and cannot be published in one', async () => {
+    const write = (method: 'POST' | 'PUT', url: string, payload: unknown) => ctx.server.inject({ method, url, headers: curator.headers, payload: payload as string });
+    // Staff may hold it in a draft; publishing that, or featuring the work on the home page, is refused.
+    const draftInput = { slug: `private-shelf-${dialect}`, title: { en: 'Shelf' }, sections: [{ id: 's1', media: { workId: priv.id }, links: [priv.id, control.id] }] };
+    const draft = await write('POST', '/api/exhibitions', draftInput);
+    expect(draft.statusCode, draft.body).toBe(201);
+    const publish = await write('PUT', `/api/exhibitions/${(draft.json() as { id: string }).id}`, { ...draftInput, status: 'published', version: 1 });
+    expect(publish.statusCode, publish.body).toBe(422);
+    expect((await write('PUT', '/api/showcase/home/settings', { featuredWorkIds: [priv.id] })).statusCode).toBe(422);
+    const shown = await write('POST', '/api/exhibitions', { slug: `open-shelf-${dialect}`, title: { en: 'Open shelf' }, status: 'published', cover: { workId: control.id }, sections: [{ id: 's1', media: { workId: control.id }, links: [control.id] }] });
+    expect(shown.statusCode, shown.body).toBe(201);
+
+    for (const [who, headers] of outsiders) {
+      for (const url of ['/api/showcase/home', '/api/showcase/home?seed=private', '/api/exhibitions', `/api/exhibitions/open-shelf-${dialect}`, `/iiif/3/exhibitions/open-shelf-${dialect}`]) {
+        const res = await get(url, headers);
+        expect(res.statusCode, `${who} ${url}`).toBe(200);
+        for (const secret of [priv.id, priv.sha256, 'Zyzzogeton', '秘藏鹦鹉图', 'private-shelf']) expect(res.body, `${who} ${url}`).not.toContain(secret);
+      }
+      for (const url of [`/api/exhibitions/private-shelf-${dialect}`, `/iiif/3/exhibitions/private-shelf-${dialect}`]) expect((await get(url, headers)).statusCode, `${who} ${url}`).toBe(404);
+    }
   });
 
   it('refuses a state-changing request with a session cookie but no CSRF header (403)', async () => {

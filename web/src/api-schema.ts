@@ -949,7 +949,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility). Year range matches works whose own range overlaps it. */
+        /** @description Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility, place). A place (gazetteer key) also matches the places under it: cn-330000 finds works of Hangzhou (cn-330100). Year range matches works whose own range overlaps it. */
         get: {
             parameters: {
                 query?: {
@@ -969,6 +969,7 @@ export interface paths {
                     rights?: string | string[];
                     type?: string | string[];
                     visibility?: string | string[];
+                    place?: string | string[];
                 };
                 header?: never;
                 path?: never;
@@ -1845,6 +1846,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulk-operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The reader’s newest bulk operations (an admin’s: everyone’s), with progress. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BulkOperation"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bulk-operations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Progress of a bulk operation, and the first works it skipped or failed on, with the reason. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkOperationDetail"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bulk-operations/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues an operation that puts back what this one changed, work by work, except where a work was edited since. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operation: components["schemas"]["BulkOperationDetail"];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs": {
         parameters: {
             query?: never;
@@ -2076,6 +2247,258 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["FixityReport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publishes or unpublishes, files, sets the rights or the classification of many works in one background job. Each work is edited as by hand (a version whose note names the operation); follow it at GET /api/bulk-operations/:id. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The works to change (at most 10000). */
+                        ids?: string[];
+                        /** @description Or a catalogue search with the parameters of GET /api/works (page and order aside): every work it finds for the caller, resolved now, at most 10000. */
+                        query?: {
+                            q?: string;
+                            yearFrom?: number;
+                            yearTo?: number;
+                            collection?: string;
+                            /** @enum {string} */
+                            mine?: "true" | "false";
+                            /** @enum {string} */
+                            sort?: "relevance" | "title" | "date" | "newest";
+                            /** @default 1 */
+                            page?: number;
+                            /** @default 24 */
+                            pageSize?: number;
+                            industry?: string | string[];
+                            heritage?: string | string[];
+                            period?: string | string[];
+                            medium?: string | string[];
+                            institution?: string | string[];
+                            rights?: string | string[];
+                            type?: string | string[];
+                            visibility?: string | string[];
+                            place?: string | string[];
+                        };
+                        action: components["schemas"]["BulkActionInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operation: components["schemas"]["BulkOperationDetail"];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Works by the same creator, of the same period, and alike (shared subjects, medium, industry category): up to 8 each, only works the reader may see, never the work itself. 404 when the work is not readable. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RelatedWorks"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/browse/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Dynasties in order with the number of works the reader may see whose period is that dynasty, and for dynasties with reign periods the works overlapping each reign. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Timeline"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/browse/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Gazetteer places with the number of works the reader may see whose most specific place is each, and works with their own coordinates grouped on a 0.1° grid. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BrowsePlaces"];
                     };
                 };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
@@ -3388,6 +3811,388 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exhibitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["ExhibitionStatus"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExhibitionList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewExhibition"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exhibition"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exhibitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The exhibition’s slug (its address), such as dunhuang-cave-45. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exhibition"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExhibitionUpdate"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exhibition"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/showcase/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Draws another set of discovery works (the same set for the same seed, all day). */
+                    seed?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Home"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/showcase/home/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HomeSettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HomeSettingsInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HomeSettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/iiif/3/{identifier}": {
         parameters: {
             query?: never;
@@ -3932,6 +4737,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/iiif/3/exhibitions/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description IIIF Presentation 3.0 manifest of a published exhibition: a canvas per section with an image, its text as commenting annotations, a range per section. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "application/ld+json": string;
+                    };
+                };
+                /** @description Not modified: the copy the client holds (If-None-Match) is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3966,6 +4836,120 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
             revoked: boolean;
+        };
+        BrowsePlaces: {
+            /** @description Most works first; every place above a listed one is listed too (count 0 when no work names it alone). */
+            places: components["schemas"]["PlaceCount"][];
+            points: components["schemas"]["GeoPoint"][];
+        };
+        BulkAction: {
+            /** @constant */
+            type: "visibility";
+            visibility: components["schemas"]["Visibility"];
+        } | {
+            /** @constant */
+            type: "collection";
+            /** @enum {string} */
+            mode: "add" | "remove" | "move";
+            collectionId: string;
+        } | {
+            /** @constant */
+            type: "rights";
+            uri: string;
+            note?: components["schemas"]["LangMap"];
+        } | {
+            /** @constant */
+            type: "classification";
+            industry?: components["schemas"]["IndustryCode"] | null;
+            heritage?: components["schemas"]["HeritageType"] | null;
+        };
+        BulkActionInput: {
+            /** @constant */
+            type: "visibility";
+            visibility: components["schemas"]["Visibility"];
+        } | {
+            /** @constant */
+            type: "collection";
+            /** @enum {string} */
+            mode: "add" | "remove" | "move";
+            collectionId: string;
+        } | {
+            /** @constant */
+            type: "rights";
+            uri: string;
+            note?: components["schemas"]["LangMap"];
+        } | {
+            /** @constant */
+            type: "classification";
+            industry?: components["schemas"]["IndustryCode"] | null;
+            heritage?: components["schemas"]["HeritageType"] | null;
+        };
+        BulkCounts: {
+            total: number;
+            pending: number;
+            /** @description Works changed (each has a new version). */
+            done: number;
+            /** @description Works already as asked. */
+            unchanged: number;
+            /** @description Works not changed for a reason (not allowed, changed since, gone). */
+            skipped: number;
+            failed: number;
+        };
+        BulkOperation: {
+            id: string;
+            action: components["schemas"]["BulkOperationAction"];
+            /** @enum {string} */
+            selection: "ids" | "query";
+            status: components["schemas"]["BulkOperationStatus"];
+            counts: components["schemas"]["BulkCounts"];
+            actorId: string;
+            actorName: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            undoOf: string | null;
+            undoneBy: string | null;
+            /** @description Whether the reader may undo it now: it has finished, changed works, and has not been undone. */
+            canUndo: boolean;
+        };
+        BulkOperationAction: components["schemas"]["BulkAction"] | {
+            /** @constant */
+            type: "undo";
+            operationId: string;
+        };
+        BulkOperationDetail: {
+            id: string;
+            action: components["schemas"]["BulkOperationAction"];
+            /** @enum {string} */
+            selection: "ids" | "query";
+            status: components["schemas"]["BulkOperationStatus"];
+            counts: components["schemas"]["BulkCounts"];
+            actorId: string;
+            actorName: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            undoOf: string | null;
+            undoneBy: string | null;
+            /** @description Whether the reader may undo it now: it has finished, changed works, and has not been undone. */
+            canUndo: boolean;
+            /** @description The first works that were skipped or failed, in selection order. */
+            problems: components["schemas"]["BulkProblem"][];
+            /** @description How many more were skipped or failed than listed. */
+            moreProblems: number;
+        };
+        /** @enum {string} */
+        BulkOperationStatus: "queued" | "running" | "done" | "failed" | "undone";
+        BulkProblem: {
+            workId: string;
+            title: components["schemas"]["LangMap"] | null;
+            /** @enum {string} */
+            status: "skipped" | "failed";
+            reason: {
+                key: string;
+                params: components["schemas"]["ErrorParams"];
+                message: string;
+            };
         };
         CataloguePage: {
             items: components["schemas"]["WorkSummary"][];
@@ -4034,6 +5018,20 @@ export interface components {
         DownloadPolicy: "master" | "display" | "none";
         /** @enum {string} */
         DownloadPolicySource: "work" | "collection" | "rights";
+        DynastyCount: {
+            /** @description The period facet value (/works?period=<key>). */
+            key: string;
+            /** @description Simplified Chinese name. */
+            zh: string;
+            en: string;
+            earliest: number;
+            latest: number;
+            /** @description The dynasty this one is part of (northern-song → song), or null. */
+            parent: string | null;
+            /** @description Readable works whose period is this dynasty (its parts are counted under their own keys). */
+            count: number;
+            reigns: components["schemas"]["ReignCount"][];
+        };
         /** @description What went wrong: a code, an English message and a translatable key with parameters. */
         ErrorBody: {
             error: {
@@ -4109,12 +5107,115 @@ export interface components {
             suspectSha256?: string;
             registration: components["schemas"]["RegistrationStatus"] | null;
         };
+        Exhibition: {
+            id: string;
+            slug: string;
+            title: components["schemas"]["LangMap"];
+            subtitle: components["schemas"]["LangMap"] | null;
+            summary: components["schemas"]["LangMap"] | null;
+            cover: components["schemas"]["ExhibitionMedia"] | null;
+            status: components["schemas"]["ExhibitionStatus"];
+            publishAt: string | null;
+            sectionCount: number;
+            updatedAt: string;
+            version: number;
+            createdAt: string;
+            sections: components["schemas"]["ExhibitionSection"][];
+            problems: components["schemas"]["ExhibitionProblem"][];
+            canEdit: boolean;
+            manifest: string;
+        };
+        ExhibitionList: {
+            items: components["schemas"]["ExhibitionSummary"][];
+        };
+        ExhibitionMedia: {
+            workId: string;
+            file: string | null;
+            region: components["schemas"]["ImageRegion"] | null;
+            caption: components["schemas"]["LangMap"] | null;
+            work: components["schemas"]["ShowcaseWork"] | null;
+        };
+        ExhibitionProblem: {
+            /** @description Null for the cover. */
+            sectionId: string | null;
+            workId: string;
+            /** @enum {string} */
+            reason: "private" | "missing" | "no-file" | "region-outside";
+        };
+        ExhibitionSection: {
+            id: string;
+            heading: components["schemas"]["LangMap"] | null;
+            /** @description Markdown per language; raw HTML is not rendered. */
+            body: components["schemas"]["LangMap"] | null;
+            media: components["schemas"]["ExhibitionMedia"] | null;
+            /** @description The linked works the reader may see, in order. */
+            links: components["schemas"]["ShowcaseWork"][];
+        };
+        /** @enum {string} */
+        ExhibitionStatus: "draft" | "published";
+        ExhibitionSummary: {
+            id: string;
+            slug: string;
+            title: components["schemas"]["LangMap"];
+            subtitle: components["schemas"]["LangMap"] | null;
+            summary: components["schemas"]["LangMap"] | null;
+            cover: components["schemas"]["ExhibitionMedia"] | null;
+            status: components["schemas"]["ExhibitionStatus"];
+            publishAt: string | null;
+            sectionCount: number;
+            updatedAt: string;
+        };
+        ExhibitionUpdate: {
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            subtitle?: {
+                [key: string]: string;
+            };
+            summary?: {
+                [key: string]: string;
+            };
+            cover?: {
+                workId: string;
+                file?: string;
+                region?: components["schemas"]["ImageRegionInput"];
+                caption?: {
+                    [key: string]: string;
+                };
+            };
+            /** @default [] */
+            sections: {
+                id: string;
+                heading?: {
+                    [key: string]: string;
+                };
+                body?: {
+                    [key: string]: string;
+                };
+                media?: {
+                    workId: string;
+                    file?: string;
+                    region?: components["schemas"]["ImageRegionInput"];
+                    caption?: {
+                        [key: string]: string;
+                    };
+                };
+                /** @default [] */
+                links: string[];
+            }[];
+            /** @default draft */
+            status: components["schemas"]["ExhibitionStatus"];
+            /** Format: date-time */
+            publishAt?: string;
+            version: number;
+        };
         FacetCount: {
             value: string;
             count: number;
         };
         /** @enum {string} */
-        FacetName: "industry" | "heritage" | "period" | "medium" | "institution" | "rights" | "type" | "visibility";
+        FacetName: "industry" | "heritage" | "period" | "medium" | "institution" | "rights" | "type" | "visibility" | "place";
         FixityProblem: {
             sha256: string;
             /** @enum {string} */
@@ -4140,8 +5241,91 @@ export interface components {
             mismatched: number;
             missing: number;
         };
+        /** @description Works with their own coordinates, grouped on a 0.1° grid. */
+        GeoPoint: {
+            lat: number;
+            lon: number;
+            count: number;
+        };
         /** @enum {string} */
         HeritageType: "tangible" | "intangible" | "creative";
+        Home: {
+            heroTitle: components["schemas"]["LangMap"] | null;
+            heroText: components["schemas"]["LangMap"] | null;
+            featuredWorks: components["schemas"]["ShowcaseWork"][];
+            featuredCollections: {
+                id: string;
+                name: components["schemas"]["LangMap"];
+                description: components["schemas"]["LangMap"] | null;
+                workCount: number;
+                cover: components["schemas"]["ShowcaseWork"] | null;
+            }[];
+            exhibitions: components["schemas"]["ExhibitionSummary"][];
+            discovery: components["schemas"]["ShowcaseWork"][];
+            categories: {
+                industry: {
+                    value: string;
+                    count: number;
+                }[];
+                heritage: {
+                    value: string;
+                    count: number;
+                }[];
+                period: {
+                    value: string;
+                    count: number;
+                }[];
+            };
+            publicWorks: number;
+            firstRun: {
+                works: number;
+                publicWorks: number;
+                institutionNamed: boolean;
+                hasLogo: boolean;
+            } | null;
+        };
+        HomeSettings: {
+            heroTitle?: {
+                [key: string]: string;
+            };
+            heroText?: {
+                [key: string]: string;
+            };
+            /** @default [] */
+            featuredWorkIds: string[];
+            /** @default [] */
+            featuredCollectionIds: string[];
+            /** @default [] */
+            featuredExhibitionIds: string[];
+        };
+        HomeSettingsInput: {
+            heroTitle?: {
+                [key: string]: string;
+            };
+            heroText?: {
+                [key: string]: string;
+            };
+            /** @default [] */
+            featuredWorkIds: string[];
+            /** @default [] */
+            featuredCollectionIds: string[];
+            /** @default [] */
+            featuredExhibitionIds: string[];
+        };
+        /** @description A region of an image in its upright pixels; the reader zooms to it. */
+        ImageRegion: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        /** @description A region of an image in its upright pixels; the reader zooms to it. */
+        ImageRegionInput: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
         InclusionProof: {
             index: number;
             treeSize: number;
@@ -4160,6 +5344,10 @@ export interface components {
             name?: components["schemas"]["InstitutionName"];
             publicUrl?: string;
             registryOrigin?: string;
+            theme?: {
+                accent?: string | null;
+                headerBackground?: string | null;
+            };
         };
         /** @description Who runs this archive: shown in the header, footer and page titles. */
         InstanceIdentity: {
@@ -4167,6 +5355,12 @@ export interface components {
             publicUrl: string | null;
             logoUrl: string | null;
             setupDone: boolean;
+            theme: components["schemas"]["InstanceTheme"];
+            map: components["schemas"]["InstanceMap"] | null;
+        };
+        InstanceMap: {
+            tileUrl: string;
+            attribution: string | null;
         };
         /** @description The identity as an administrator sets it up. */
         InstanceSettings: {
@@ -4174,10 +5368,16 @@ export interface components {
             publicUrl: string | null;
             logoUrl: string | null;
             setupDone: boolean;
+            theme: components["schemas"]["InstanceTheme"];
+            map: components["schemas"]["InstanceMap"] | null;
             registryOrigin: string | null;
             registryOriginFixed: boolean;
             publicUrlFromEnv: boolean;
             suggestedRegistryOrigin: string | null;
+        };
+        InstanceTheme: {
+            accent: string | null;
+            headerBackground: string | null;
         };
         InstitutionName: {
             "zh-Hans"?: string;
@@ -4234,6 +5434,50 @@ export interface components {
             id: string;
             token: string;
         };
+        NewExhibition: {
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            subtitle?: {
+                [key: string]: string;
+            };
+            summary?: {
+                [key: string]: string;
+            };
+            cover?: {
+                workId: string;
+                file?: string;
+                region?: components["schemas"]["ImageRegionInput"];
+                caption?: {
+                    [key: string]: string;
+                };
+            };
+            /** @default [] */
+            sections: {
+                id: string;
+                heading?: {
+                    [key: string]: string;
+                };
+                body?: {
+                    [key: string]: string;
+                };
+                media?: {
+                    workId: string;
+                    file?: string;
+                    region?: components["schemas"]["ImageRegionInput"];
+                    caption?: {
+                        [key: string]: string;
+                    };
+                };
+                /** @default [] */
+                links: string[];
+            }[];
+            /** @default draft */
+            status: components["schemas"]["ExhibitionStatus"];
+            /** Format: date-time */
+            publishAt?: string;
+        };
         Notice: {
             key: string;
             params: components["schemas"]["ErrorParams"];
@@ -4244,6 +5488,23 @@ export interface components {
             /** @constant */
             ok: true;
         };
+        PlaceCount: {
+            /** @description Gazetteer key (/works?place=<key>; a province also finds its prefectures). */
+            key: string;
+            level: components["schemas"]["PlaceLevel"];
+            parent: string | null;
+            names: {
+                "zh-Hans": string;
+                "zh-Hant": string;
+                en: string;
+            };
+            lat: number;
+            lon: number;
+            /** @description Readable works whose most specific place is this one. */
+            count: number;
+        };
+        /** @enum {string} */
+        PlaceLevel: "country" | "province" | "prefecture";
         Receipt: {
             /** @constant */
             type: "wenyuan.registry.receipt/v1";
@@ -4320,6 +5581,25 @@ export interface components {
             /** @description Pending rows the sequencer refused: written into the database without a registration request. */
             rejected: number;
         };
+        ReignCount: {
+            /** @description Simplified Chinese name. */
+            zh: string;
+            en: string;
+            earliest: number;
+            latest: number;
+            /** @description Readable works whose period is this dynasty and whose year range overlaps the reign: what /works?period=<dynasty>&yearFrom=<earliest>&yearTo=<latest> lists. */
+            count: number;
+        };
+        RelatedWorks: {
+            /** @description Other works by any of its creators (anonymous-creator placeholders such as 佚名 excepted). */
+            sameCreator: components["schemas"]["WorkSummary"][];
+            /** @description Works of the same period (dynasty or century), the closest in date first. */
+            samePeriod: components["schemas"]["WorkSummary"][];
+            /** @description The period key the same-period works share (a catalogue `period` facet value), or null. */
+            period: string | null;
+            /** @description Works sharing its subjects, medium or industry category, the most alike first; none repeated from the rows above. */
+            moreLikeThis: components["schemas"]["WorkSummary"][];
+        };
         /** @enum {string} */
         Role: "admin" | "curator" | "reviewer" | "creator" | "licensee";
         ScanMatch: {
@@ -4373,6 +5653,38 @@ export interface components {
         };
         /** @enum {string} */
         ScanStatus: "matched" | "no_match" | "unmatchable" | "error";
+        ShowcaseWork: {
+            id: string;
+            title: components["schemas"]["LangMap"];
+            creators: {
+                name: components["schemas"]["LangMap"];
+                role: components["schemas"]["CreatorRole"];
+            }[];
+            date: components["schemas"]["WorkDate"] | null;
+            visibility: components["schemas"]["Visibility"];
+            image: {
+                sha256: string;
+                width: number | null;
+                height: number | null;
+                thumbnail: {
+                    url: string;
+                    width: number;
+                    height: number;
+                } | null;
+                displayUrl: string | null;
+                iiifService: string | null;
+                /** @description ThumbHash, base64. */
+                placeholder: string | null;
+            } | null;
+        };
+        Timeline: {
+            /** @description Chronological (by first year; an enclosing dynasty before its parts). */
+            dynasties: components["schemas"]["DynastyCount"][];
+            /** @description Readable works without a year range. */
+            undated: number;
+            /** @description Readable works dated by years or centuries without a named dynasty. */
+            otherDated: number;
+        };
         TransformNote: {
             /** @enum {string} */
             code: "identical" | "turned_cw" | "turned_180" | "turned_ccw" | "flipped" | "mirrored" | "transposed" | "framed_plain" | "proportions_changed" | "stretched" | "resaved_same" | "resaved_edited";
@@ -4464,6 +5776,10 @@ export interface components {
             };
             /** @description Dynasties and other named periods, by the key the `period` facet uses. */
             period: {
+                [key: string]: components["schemas"]["Labels"];
+            };
+            /** @description Gazetteer places (countries, Chinese provinces and prefectures), by the key the `place` facet uses. */
+            place: {
                 [key: string]: components["schemas"]["Labels"];
             };
         };
@@ -4579,6 +5895,11 @@ export interface components {
             medium?: components["schemas"]["LangMap"];
             dimensions?: components["schemas"]["LangMap"];
             place?: components["schemas"]["LangMap"];
+            /** @description Where the work was made, in WGS 84 degrees. */
+            geo?: {
+                lat: number;
+                lon: number;
+            };
             subjects: components["schemas"]["LangMap"][];
             inscriptions: {
                 kind: components["schemas"]["InscriptionKind"];
@@ -4597,6 +5918,10 @@ export interface components {
                 heritage?: components["schemas"]["HeritageType"];
             };
             viewingDirection?: components["schemas"]["ViewingDirection"];
+            display?: {
+                /** @description Set the title vertically beside the image (shown only when the title shown is Chinese). */
+                verticalTitle?: boolean;
+            };
             annotations: components["schemas"]["Annotation"][];
             sourceUrl?: string;
             notes: {
@@ -4661,19 +5986,34 @@ export const pathsApiWorksGetParametersQuerySortValues: ReadonlyArray<FlattenedD
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersQueryDownloadValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["query"]["download"]> = ["1"];
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersPathDerivativeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["path"]["derivative"]> = ["thumbnail", "display"];
 export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/admin/jobs"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "dead"];
+export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["mine"]> = ["true", "false"];
+export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["sort"]> = ["relevance", "title", "date", "newest"];
 export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
+export const bulkActionOneOf1ModeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    mode: unknown;
+}>["mode"]> = ["add", "remove", "move"];
+export const bulkActionInputOneOf1ModeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkActionInput"], {
+    mode: unknown;
+}>["mode"]> = ["add", "remove", "move"];
+export const bulkOperationSelectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkOperation"]["selection"]> = ["ids", "query"];
+export const bulkOperationDetailSelectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkOperationDetail"]["selection"]> = ["ids", "query"];
+export const bulkOperationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkOperationStatus"]> = ["queued", "running", "done", "failed", "undone"];
+export const bulkProblemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkProblem"]["status"]> = ["skipped", "failed"];
 export const cataloguePageSortedByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["sortedBy"]> = ["relevance", "title", "date", "newest"];
 export const copyRecordPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyRecord"]["purpose"]> = ["download", "licence", "public"];
 export const creatorRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatorRole"]> = ["artist", "author", "calligrapher", "maker", "performer", "composer", "photographer", "designer", "attributed", "after", "workshop", "other"];
 export const downloadPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicy"]> = ["master", "display", "none"];
 export const downloadPolicySourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicySource"]> = ["work", "collection", "rights"];
-export const facetNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FacetName"]> = ["industry", "heritage", "period", "medium", "institution", "rights", "type", "visibility"];
+export const exhibitionProblemReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExhibitionProblem"]["reason"]> = ["private", "missing", "no-file", "region-outside"];
+export const exhibitionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExhibitionStatus"]> = ["draft", "published"];
+export const facetNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FacetName"]> = ["industry", "heritage", "period", "medium", "institution", "rights", "type", "visibility", "place"];
 export const fixityProblemProblemValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FixityProblem"]["problem"]> = ["missing", "mismatch", "size"];
 export const heritageTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HeritageType"]> = ["tangible", "intangible", "creative"];
 export const industryCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IndustryCode"]> = ["01", "02", "03", "04", "05", "06", "07", "08", "09"];
 export const industryFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IndustryField"]> = ["core", "related"];
 export const inscriptionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["InscriptionKind"]> = ["inscription", "colophon", "seal", "signature", "label"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "done", "dead"];
+export const placeLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlaceLevel"]> = ["country", "province", "prefecture"];
 export const registrantRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegistrantRole"]> = ["author", "right-holder", "institution"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "curator", "reviewer", "creator", "licensee"];
 export const scanStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ScanStatus"]> = ["matched", "no_match", "unmatchable", "error"];

@@ -4,6 +4,12 @@ import type {
   Collection,
   EvidenceSummary,
   EvidenceView,
+  Exhibition,
+  ExhibitionInput,
+  ExhibitionSummary,
+  ExhibitionUpdate,
+  Home,
+  HomeSettings,
   FixityReport,
   FixityRun,
   JobStatus,
@@ -21,7 +27,10 @@ import type {
   User,
   Visibility,
   Vocabulary,
+  Timeline,
+  BrowsePlaces,
   WorkDetail,
+  RelatedWorks,
   WorkEvent,
   WorkFingerprint,
   IssuedCopy,
@@ -70,7 +79,7 @@ export function errorFromBody(status: number, body: unknown): ApiError {
 }
 
 /** A JSON request; a FormData body is sent as multipart (the browser sets its boundary). */
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') Object.assign(headers, CSRF_HEADERS);
   const form = body instanceof FormData;
@@ -193,11 +202,20 @@ export const api = {
   /** `query` is the catalogue's URL query string, passed through as is. */
   catalogue: (query: string) => get<CataloguePage>('/works' + (query ? '?' + query : '')),
   vocabulary: () => get<Vocabulary>('/vocabulary'),
+  /** Counts for browsing by time and by place (each reader's own: private works only for those who may see them). */
+  timeline: () => get<Timeline>('/browse/timeline'),
+  places: () => get<BrowsePlaces>('/browse/places'),
   collections: () => get<{ items: Collection[] }>('/collections'),
   createCollection: (input: CollectionInput) => post<Collection>('/collections', input),
   updateCollection: (id: string, changes: Partial<CollectionInput>) => patch<Collection>(`/collections/${enc(id)}`, changes),
 
+  /** The home page; another `seed` gives another discovery row. */
+  home: (seed?: string) => get<Home>('/showcase/home' + (seed ? `?seed=${enc(seed)}` : '')),
+  homeSettings: () => get<HomeSettings>('/showcase/home/settings'),
+  saveHomeSettings: (settings: HomeSettings) => put<HomeSettings>('/showcase/home/settings', settings),
+
   work: (id: string) => get<WorkDetail>(`/works/${enc(id)}`),
+  related: (id: string) => get<RelatedWorks>(`/works/${enc(id)}/related`),
   updateWork: (id: string, changes: WorkPatch) => patch<WorkDetail>(`/works/${enc(id)}`, changes),
   versions: (id: string) => get<{ items: WorkVersion[] }>(`/works/${enc(id)}/versions`),
   restore: (id: string, version: number, expectedVersion: number) => post<WorkDetail>(`/works/${enc(id)}/restore`, { version, expectedVersion }),
@@ -231,9 +249,17 @@ export const api = {
   /** Who runs this archive (public); the settings and their changes are for admins. */
   instance: () => get<InstanceIdentity>('/instance'),
   instanceSettings: () => get<InstanceSettings>('/instance/settings'),
-  updateInstance: (changes: { name?: InstitutionName; publicUrl?: string; registryOrigin?: string }) => put<InstanceSettings>('/instance', changes),
+  updateInstance: (changes: { name?: InstitutionName; publicUrl?: string; registryOrigin?: string; theme?: Partial<InstanceIdentity['theme']> }) => put<InstanceSettings>('/instance', changes),
   uploadLogo: (file: File) => put<InstanceSettings>('/instance/logo', filesForm([file])),
   removeLogo: () => del<InstanceSettings>('/instance/logo'),
+
+  /** Online exhibitions: published ones for everyone, drafts too for staff. */
+  exhibitions: () => get<{ items: ExhibitionSummary[] }>('/exhibitions'),
+  exhibition: (slug: string) => get<Exhibition>(`/exhibitions/${enc(slug)}`),
+  createExhibition: (input: ExhibitionInput) => post<Exhibition>('/exhibitions', input),
+  /** The whole exhibition again with the version it was read at (409 `showcase.exhibition_changed` when stale). */
+  updateExhibition: (id: string, input: ExhibitionUpdate) => put<Exhibition>(`/exhibitions/${enc(id)}`, input),
+  deleteExhibition: (id: string) => del<unknown>(`/exhibitions/${enc(id)}`),
 };
 
 /** Where a registration's receipt file is downloaded from. */

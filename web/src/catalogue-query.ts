@@ -1,5 +1,11 @@
 import { FACET_NAMES, type FacetName } from './types';
 
+/** Where the catalogue lives; every link and navigation to it goes through this (it moved from `/`). */
+export const CATALOGUE_PATH = '/works';
+
+/** How the results are shown: a justified image grid, or a list with the metadata beside each thumbnail. */
+export type CatalogueView = 'grid' | 'list';
+
 /** The catalogue's state, all of it in the URL query so links and the back button work. */
 export interface CatalogueState {
   q: string;
@@ -10,6 +16,7 @@ export interface CatalogueState {
   mine: boolean;
   sort: string;
   page: number;
+  view: CatalogueView;
 }
 
 const PASS_THROUGH = ['q', 'yearFrom', 'yearTo', 'collection', 'mine', 'sort', 'page', ...FACET_NAMES];
@@ -28,6 +35,7 @@ export function readCatalogueState(query: URLSearchParams): CatalogueState {
     mine: query.get('mine') === 'true',
     sort: query.get('sort') ?? '',
     page: Number.isInteger(page) && page > 0 ? page : 1,
+    view: query.get('view') === 'list' ? 'list' : 'grid',
   };
 }
 
@@ -37,6 +45,11 @@ export function apiQueryString(query: URLSearchParams): string {
   for (const [key, value] of query) if (PASS_THROUGH.includes(key) && value) out.append(key, value);
   out.set('pageSize', String(PAGE_SIZE));
   return out.toString();
+}
+
+/** The catalogue's URL for a search (and optionally other parameters), from anywhere on the site. */
+export function catalogueSearchHref(params: Record<string, string> = {}): string {
+  return catalogueHref(new URLSearchParams(params), {});
 }
 
 /** A catalogue URL with some parameters changed; any change of filters goes back to page 1. */
@@ -49,8 +62,10 @@ export function catalogueHref(query: URLSearchParams, changes: Record<string, st
   }
   if (!keepPage) next.delete('page');
   if (next.get('page') === '1') next.delete('page');
+  // The grid is the default view: leaving it out keeps one URL per result set.
+  if (next.get('view') !== 'list') next.delete('view');
   const search = next.toString();
-  return '/' + (search ? '?' + search : '');
+  return CATALOGUE_PATH + (search ? '?' + search : '');
 }
 
 /** Adds or removes one facet value. */

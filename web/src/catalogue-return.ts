@@ -1,4 +1,4 @@
-let last = '/';
+let last = '/works';
 
 /** Remembers the catalogue URL (query included) so a work page can lead back to the same results. */
 export function rememberCatalogueHref(href: string): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeI18n } from './i18n';
-import { jobKindLabel, knownLabel, noteLabel } from './labels';
+import { facetValueLabel, jobKindLabel, knownLabel, noteLabel } from './labels';
+import type { Vocabulary } from './types';
 
 const noop = () => {};
 const en = makeI18n('en', noop).i18n;
@@ -27,5 +28,16 @@ describe('labels of codes and data', () => {
   it('falls back to the raw value for unknown codes', () => {
     expect(knownLabel(zh, 'fixity.trigger', 'cli')).toBe('命令行');
     expect(knownLabel(zh, 'fixity.trigger', 'cron')).toBe('cron');
+  });
+});
+
+describe('place facet values', () => {
+  const vocabulary = { industry: {}, heritage: {}, period: {}, place: { 'cn-330100': { 'zh-Hans': '杭州市', en: 'Hangzhou' } } } as unknown as Vocabulary;
+
+  it('are named in the reader\'s language, and stay keys until the vocabulary has them', () => {
+    expect(facetValueLabel('place', 'cn-330100', vocabulary, zh)).toBe('杭州市');
+    expect(facetValueLabel('place', 'cn-330100', vocabulary, en)).toBe('Hangzhou');
+    expect(facetValueLabel('place', 'cn-330100', null, en)).toBe('cn-330100');
+    expect(facetValueLabel('place', 'xx-1', vocabulary, en)).toBe('xx-1');
   });
 });

@@ -32,6 +32,11 @@ export function periodLabel(key: string, vocabulary: Vocabulary | null, i18n: Pi
   return fromLabels(vocabulary?.period[key], i18n.lang) ?? centuryLabel(key, i18n) ?? key;
 }
 
+/** Name of a gazetteer place key (`cn-330100` → 杭州市 / Hangzhou), else the key itself. */
+export function placeLabel(key: string, vocabulary: Vocabulary | null, lang: string): string {
+  return fromLabels(vocabulary?.place[key], lang) ?? key;
+}
+
 /** Label of an industry category code ('01'…'09'). */
 export function industryLabel(code: string, vocabulary: Vocabulary | null, lang: string): string {
   return fromLabels(vocabulary?.industry[code], lang) ?? code;
@@ -82,5 +87,7 @@ export function facetValueLabel(facet: FacetName, value: string, vocabulary: Voc
       return knownLabel(i18n, 'workType', value);
     case 'visibility':
       return knownLabel(i18n, 'visibility', value);
+    case 'place':
+      return placeLabel(value, vocabulary, i18n.lang);
   }
 }

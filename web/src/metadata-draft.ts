@@ -20,6 +20,9 @@ export interface WorkDraft {
   medium: LangDraft;
   dimensions: LangDraft;
   place: LangDraft;
+  /** The place's coordinates in decimal degrees, as typed; both or neither. */
+  lat: string;
+  lon: string;
   description: LangDraft;
   institution: LangDraft;
   inventoryNumber: string;
@@ -80,6 +83,8 @@ export function toDraft(work: WorkDetail): WorkDraft {
     medium: toLangDraft(m.medium),
     dimensions: toLangDraft(m.dimensions),
     place: toLangDraft(m.place),
+    lat: m.geo?.lat.toString() ?? '',
+    lon: m.geo?.lon.toString() ?? '',
     description: toLangDraft(m.description),
     institution: toLangDraft(m.institution),
     inventoryNumber: m.inventoryNumber ?? '',
@@ -100,7 +105,24 @@ function parseYear(text: string): number | undefined {
   return Number.isInteger(n) ? n : Number.NaN;
 }
 
-export type DraftProblem = 'titleRequired' | 'yearsInvalid';
+/** Decimal degrees within ±limit; undefined when empty, NaN when not a number or out of range. */
+function parseDegrees(text: string, limit: number): number | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) && Math.abs(n) <= limit ? n : Number.NaN;
+}
+
+/** The coordinates of a draft: undefined when both are empty, null when they are not a valid pair. */
+function draftGeo(draft: Pick<WorkDraft, 'lat' | 'lon'>): { lat: number; lon: number } | undefined | null {
+  const lat = parseDegrees(draft.lat, 90);
+  const lon = parseDegrees(draft.lon, 180);
+  if (lat === undefined && lon === undefined) return undefined;
+  if (lat === undefined || lon === undefined || Number.isNaN(lat) || Number.isNaN(lon)) return null;
+  return { lat, lon };
+}
+
+export type DraftProblem = 'titleRequired' | 'yearsInvalid' | 'geoInvalid';
 
 /** Problems the form can catch before asking the server (which checks everything again). */
 export function draftProblems(draft: WorkDraft): DraftProblem[] {
@@ -109,6 +131,7 @@ export function draftProblems(draft: WorkDraft): DraftProblem[] {
   const earliest = parseYear(draft.earliest);
   const latest = parseYear(draft.latest);
   if (Number.isNaN(earliest) || Number.isNaN(latest) || (earliest !== undefined && latest !== undefined && earliest > latest)) problems.push('yearsInvalid');
+  if (draftGeo(draft) === null) problems.push('geoInvalid');
   return problems;
 }
 
@@ -129,6 +152,7 @@ export function fromDraft(draft: WorkDraft, original: WorkMetadata): WorkMetadat
   set('medium', fromLangDraft(draft.medium));
   set('dimensions', fromLangDraft(draft.dimensions));
   set('place', fromLangDraft(draft.place));
+  set('geo', draftGeo(draft) ?? undefined);
   set('description', fromLangDraft(draft.description));
   set('institution', fromLangDraft(draft.institution));
   set('inventoryNumber', draft.inventoryNumber.trim() || undefined);

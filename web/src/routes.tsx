@@ -4,11 +4,9 @@ import { Loading } from './components/Loading';
 import { RequireRole } from './components/RequireRole';
 import { SiteLayout } from './components/SiteLayout';
 import { CataloguePage } from './pages/CataloguePage';
-import { CertificatePage } from './pages/CertificatePage';
-import { LoginPage } from './pages/LoginPage';
+import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RouteErrorPage } from './pages/RouteErrorPage';
-import { VerifyPage } from './pages/VerifyPage';
 import { WorkPage } from './pages/WorkPage';
 import type { Role } from './types';
 
@@ -45,12 +43,22 @@ export const routes: RouteObject[] = [
       {
         errorElement: <RouteErrorPage />,
         children: [
-          // Public: the catalogue (its filters and page live in the query string), works, checking receipts.
-          { index: true, element: <CataloguePage /> },
+          // Public: the home page, the catalogue (its filters and page live in the query string; it was
+          // at / until the home page came — HomePage sends old /?q=… links there), works, checking receipts.
+          { index: true, element: <HomePage /> },
+          { path: 'works', element: <CataloguePage /> },
           { path: 'works/:id', element: <WorkPage /> },
-          { path: 'verify', element: <VerifyPage /> },
-          { path: 'registry/certificates/:id', element: <CertificatePage /> },
-          { path: 'login', element: <LoginPage /> },
+          // Checking receipts and signing in are rarely the first page: loaded when visited, so the
+          // home page and the catalogue do not carry their code (and the QR encoder) to every visitor.
+          { path: 'verify', ...onDemand(() => import('./pages/VerifyPage').then((m) => m.VerifyPage)) },
+          { path: 'registry/certificates/:id', ...onDemand(() => import('./pages/CertificatePage').then((m) => m.CertificatePage)) },
+          { path: 'login', ...onDemand(() => import('./pages/LoginPage').then((m) => m.LoginPage)) },
+          // Online exhibitions: loaded when visited (the reader brings the Markdown renderer and the deep-zoom pane).
+          { path: 'exhibitions', ...onDemand(() => import('./pages/exhibitions/ExhibitionListPage').then((m) => m.ExhibitionListPage)) },
+          { path: 'exhibitions/:slug', ...onDemand(() => import('./pages/exhibitions/ExhibitionPage').then((m) => m.ExhibitionPage)) },
+          // Browsing by time and by place: loaded when visited (the map brings Leaflet and its outlines).
+          { path: 'browse/time', ...onDemand(() => import('./pages/BrowseTimelinePage').then((m) => m.BrowseTimelinePage)) },
+          { path: 'browse/map', ...onDemand(() => import('./pages/BrowseMapPage').then((m) => m.BrowseMapPage)) },
 
           {
             element: <RequireRole roles={SIGNED_IN} />,
@@ -79,6 +87,9 @@ export const routes: RouteObject[] = [
             element: <RequireRole roles={STAFF} />,
             children: [
               { path: 'collections', ...onDemand(() => import('./pages/CollectionsPage').then((m) => m.CollectionsPage)) },
+              { path: 'home/edit', ...onDemand(() => import('./pages/HomeEditorPage').then((m) => m.HomeEditorPage)) },
+              { path: 'exhibitions/new', ...onDemand(() => import('./pages/exhibitions/ExhibitionEditPage').then((m) => m.ExhibitionEditPage)) },
+              { path: 'exhibitions/:slug/edit', ...onDemand(() => import('./pages/exhibitions/ExhibitionEditPage').then((m) => m.ExhibitionEditPage)) },
               { path: 'admin', ...onDemand(() => import('./pages/AdminPage').then((m) => m.AdminPage)) },
             ],
           },

@@ -42,6 +42,7 @@ export type WorkSummary = Schemas['WorkSummary'];
 export const FACET_NAMES = facetNameValues;
 export type FacetName = Schemas['FacetName'];
 export type CataloguePage = Schemas['CataloguePage'];
+export type RelatedWorks = Schemas['RelatedWorks'];
 
 export type User = Schemas['User'];
 export type ApiToken = Schemas['ApiToken'];
@@ -59,6 +60,16 @@ export type FixityReport = Schemas['FixityReport'];
 
 /** GET /api/vocabulary: labels of coded values. */
 export type Vocabulary = Schemas['Vocabulary'];
+
+/** GET /api/browse/timeline: dynasties in order with their works and reign periods. */
+export type Timeline = Schemas['Timeline'];
+export type DynastyCount = Schemas['DynastyCount'];
+export type ReignCount = Schemas['ReignCount'];
+/** GET /api/browse/places: gazetteer places and coordinates with their works. */
+export type BrowsePlaces = Schemas['BrowsePlaces'];
+export type PlaceCount = Schemas['PlaceCount'];
+export type PlaceLevel = Schemas['PlaceLevel'];
+export type GeoPoint = Schemas['GeoPoint'];
 
 /** GET /api/instance: who runs this archive (header, footer, page titles, absolute links). */
 export type InstanceIdentity = Schemas['InstanceIdentity'];
@@ -95,6 +106,26 @@ export type EvidenceSummary = Schemas['EvidenceSummary'];
 export type WorkFingerprint = Schemas['WorkFingerprint'];
 /** A watermarked copy of a work, as those who manage it see it. */
 export type IssuedCopy = Schemas['CopyRecord'];
+
+/** GET /api/exhibitions/:slug: an online exhibition ("story") with its sections and the works they show. */
+export type Exhibition = Schemas['Exhibition'];
+/** GET /api/exhibitions: a card of the list (staff also see drafts). */
+export type ExhibitionSummary = Schemas['ExhibitionSummary'];
+/** POST /api/exhibitions; PUT carries the same plus `version` (ExhibitionUpdate). */
+export type ExhibitionInput = Schemas['NewExhibition'];
+export type ExhibitionUpdate = Schemas['ExhibitionUpdate'];
+export type ExhibitionSection = Schemas['ExhibitionSection'];
+export type ExhibitionMedia = Schemas['ExhibitionMedia'];
+export type ExhibitionProblem = Schemas['ExhibitionProblem'];
+/** A work as an exhibition shows it: a card, a caption and a deep-zoom view. */
+export type ShowcaseWork = Schemas['ShowcaseWork'];
+/** A region of an image in its upright pixels (IIIF `x,y,w,h`). */
+export type ImageRegion = Schemas['ImageRegion'];
+
+/** GET /api/showcase/home: what the home page shows the reader (firstRun for staff on an empty instance). */
+export type Home = Schemas['Home'];
+/** GET/PUT /api/showcase/home/settings: the home page as a curator sets it. */
+export type HomeSettings = Schemas['HomeSettings'];
 
 // Registered bundles carry these texts in English; the client recognises them to translate them.
 export { EVIDENCE_METHOD_V1 } from '../../src/protect/evidence-method';

@@ -10,6 +10,9 @@ import * as m0007 from './migrations/0007-upload-keys.js';
 import * as m0008 from './migrations/0008-sealed-entries.js';
 import * as m0009 from './migrations/0009-registration-requests.js';
 import * as m0010 from './migrations/0010-iiif-pyramids.js';
+import * as m0011 from './migrations/0011-showcase.js';
+import * as m0012 from './migrations/0012-place-facet.js';
+import * as m0013 from './migrations/0013-bulk-operations.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -27,6 +30,9 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0008-sealed-entries': m0008,
   '0009-registration-requests': m0009,
   '0010-iiif-pyramids': m0010,
+  '0011-showcase': m0011,
+  '0012-place-facet': m0012,
+  '0013-bulk-operations': m0013,
 };
 
 class StaticProvider implements MigrationProvider {

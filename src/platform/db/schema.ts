@@ -75,6 +75,10 @@ export interface WorksTable {
   medium_facet: string | null;
   institution_facet: string | null;
   rights_uri: string | null;
+  /** Gazetteer key matched from the place text (0012); geo_* the record's own coordinates. */
+  place_key: string | null;
+  geo_lat: number | null;
+  geo_lon: number | null;
   primary_file_sha256: string | null;
   change_version: number;
   /** 'master' | 'display' | 'none', or null to inherit from the collection, then the rights. */
@@ -352,6 +356,67 @@ export interface IiifPyramidsTable {
   created_at: string;
 }
 
+/** An online exhibition (showcase module): JSON columns hold language maps and the ordered sections. */
+export interface ExhibitionsTable {
+  id: string;
+  slug: string;
+  title: string; // LangMap JSON
+  subtitle: string | null; // LangMap JSON
+  summary: string | null; // LangMap JSON
+  cover: string | null; // media JSON
+  sections: string; // sections JSON
+  /** `draft` or `published`; a published one is visible from `publish_at`. */
+  status: string;
+  publish_at: string | null;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The curated home page's settings: one row (id 1). */
+export interface ShowcaseHomeTable {
+  id: number;
+  settings: string; // HomeSettings JSON
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A staff bulk operation (archive module): many works changed by one job, with an undo. */
+export interface BulkOperationsTable {
+  id: string;
+  actor_id: string;
+  /** JSON: the action ({ type: 'visibility', … } or { type: 'undo', operationId }). */
+  action: string;
+  /** `ids` or `query` (then `query` holds the catalogue query as JSON). */
+  selection: string;
+  query: string | null;
+  total: number;
+  /** queued | running | done | failed | undone */
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  undo_of: string | null;
+  undone_by: string | null;
+}
+
+/** One work of a bulk operation: its result and the values it replaced (for undo). */
+export interface BulkOperationItemsTable {
+  operation_id: string;
+  position: number;
+  work_id: string;
+  /** pending | done | unchanged | skipped | failed */
+  status: string;
+  reason: string | null;
+  previous: string | null;
+  target: string | null;
+  expected_version: number | null;
+  version: number | null;
+  updated_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -385,4 +450,8 @@ export interface DB {
   protect_state: ProtectStateTable;
   watermark_copies: WatermarkCopiesTable;
   evidence_reports: EvidenceReportsTable;
+  exhibitions: ExhibitionsTable;
+  showcase_home: ShowcaseHomeTable;
+  bulk_operations: BulkOperationsTable;
+  bulk_operation_items: BulkOperationItemsTable;
 }

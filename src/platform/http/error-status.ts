@@ -18,6 +18,8 @@ export const ERROR_STATUS: Record<string, number> = {
   image_too_large: 422,
   corrupt_file: 422,
   image_too_small: 422,
+  // The request names things that exist in the wrong state (a private work in a published exhibition).
+  invalid_reference: 422,
   rate_limited: 429,
   // The server is at capacity for heavy reads; the answer carries Retry-After.
   busy: 503,

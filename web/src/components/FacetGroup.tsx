@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { facetValueLabel } from '../labels';
 import type { FacetName, Vocabulary } from '../types';
+import { ChevronDownIcon, ChevronUpIcon } from './icons';
 
 const SHOWN = 8;
 
@@ -48,7 +49,7 @@ export function FacetGroup({ facet, values, selected, vocabulary, onToggle }: Pr
       </ul>
       {(hidden > 0 || expanded) && all.length > SHOWN && (
         <button type="button" className="link-button facet-more" aria-expanded={expanded} aria-controls={listId} onClick={() => setExpanded(!expanded)}>
-          {expanded ? t('facet.showLess') : t('facet.showMore', { count: formatNumber(hidden) })}
+          {expanded ? <ChevronUpIcon size="1em" /> : <ChevronDownIcon size="1em" />} {expanded ? t('facet.showLess') : t('facet.showMore', { count: formatNumber(hidden) })}
         </button>
       )}
     </fieldset>

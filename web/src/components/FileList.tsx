@@ -12,7 +12,7 @@ export function FileList({ files }: { files: FileView[] }) {
         <p>{t('files.none')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-reflow">
             <thead>
               <tr>
                 <th scope="col">{t('files.name')}</th>
@@ -27,12 +27,12 @@ export function FileList({ files }: { files: FileView[] }) {
             <tbody>
               {files.map((file) => (
                 <tr key={file.sha256}>
-                  <th scope="row" className="break">
+                  <th scope="row" className="break" data-label={t('files.name')}>
                     {file.name}
                   </th>
-                  <td>{file.mediaType}</td>
-                  <td className="num">{formatBytes(file.size, lang)}</td>
-                  <td className="num">{file.width && file.height ? `${formatNumber(file.width)} × ${formatNumber(file.height)}` : '—'}</td>
+                  <td data-label={t('files.type')}>{file.mediaType}</td>
+                  <td className="num" data-label={t('files.size')}>{formatBytes(file.size, lang)}</td>
+                  <td className="num" data-label={t('files.pixels')}>{file.width && file.height ? `${formatNumber(file.width)} × ${formatNumber(file.height)}` : '—'}</td>
                   <td>
                     {file.download ? (
                       <a href={file.download.url} download={file.name} aria-label={t(file.download.kind === 'master' ? 'files.downloadName' : 'files.downloadDisplayName', { name: file.name })}>

@@ -5,6 +5,7 @@ import { knownLabel } from '../labels';
 import { actorLabel } from '../work-events';
 import type { WorkDetail } from '../types';
 import { useApi } from '../use-api';
+import { bulkNoteText } from './bulk/action-label';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorMessage, errorText } from './ErrorMessage';
 import { Loading } from './Loading';
@@ -72,7 +73,7 @@ export function HistoryPanel({ work, userName, onRestored }: Props) {
                     </td>
                     <td>{actorLabel(i18n, v.changedByUsername, v.changedByName ?? userName(v.changedBy))}</td>
                     <td>{v.changedFields.length ? formatList(v.changedFields.map(fieldLabel)) : t('history.created')}</td>
-                    <td>{v.note ?? ''}</td>
+                    <td>{bulkNoteText(v.note, i18n) ?? v.note ?? ''}</td>
                     <td>
                       {v.version === work.version ? (
                         <span className="muted">{t('history.current')}</span>

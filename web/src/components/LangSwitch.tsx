@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n';
+import { GlobeIcon } from './icons';
 
 /**
  * One button that flips the interface and the metadata between Chinese and English. The label
@@ -16,6 +17,7 @@ export function LangSwitch() {
       aria-pressed={english}
       onClick={() => setLang(english ? 'zh-Hans' : 'en')}
     >
+      <GlobeIcon size="1.05em" />{' '}
       <span lang="zh-Hans" className={english ? undefined : 'is-current'}>
         中文
       </span>

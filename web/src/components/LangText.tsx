@@ -18,7 +18,7 @@ interface Props {
  * languages it exists in. Always rendered as text, never as HTML.
  */
 export function LangText({ map, others = 'inline', multiline = false, after }: Props) {
-  const { pickEntry, langName, langBadge, t } = useI18n();
+  const { pickEntry, langName, t } = useI18n();
   const entry = pickEntry(map);
   if (!entry) return null;
   const [tag, value] = entry;
@@ -26,9 +26,8 @@ export function LangText({ map, others = 'inline', multiline = false, after }: P
   const textClass = multiline ? 'prewrap' : undefined;
   const alternates = rest.map(([otherTag, otherValue]) => (
     <span className="lang-alt" key={otherTag}>
-      <abbr className="lang-badge" title={langName(otherTag)}>
-        {langBadge(otherTag)}
-      </abbr>{' '}
+      {/* The language in words ("Traditional Chinese"), never its code. */}
+      <span className="lang-name">{langName(otherTag)}</span>{' '}
       <span lang={htmlLang(otherTag)} className={textClass}>
         {otherValue}
       </span>

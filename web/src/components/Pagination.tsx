@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { useI18n } from '../i18n';
+import { ChevronLeftIcon, ChevronRightIcon } from './icons';
 
 interface Props {
   page: number;
@@ -28,11 +29,11 @@ export function Pagination({ page, pages, hrefFor }: Props) {
         <li>
           {page > 1 ? (
             <Link to={hrefFor(page - 1)} rel="prev">
-              ‹ {t('pagination.prev')}
+              <ChevronLeftIcon size="1.1em" /> {t('pagination.prev')}
             </Link>
           ) : (
             <span className="is-disabled" aria-disabled="true">
-              ‹ {t('pagination.prev')}
+              <ChevronLeftIcon size="1.1em" /> {t('pagination.prev')}
             </span>
           )}
         </li>
@@ -52,11 +53,11 @@ export function Pagination({ page, pages, hrefFor }: Props) {
         <li>
           {page < pages ? (
             <Link to={hrefFor(page + 1)} rel="next">
-              {t('pagination.next')} ›
+              {t('pagination.next')} <ChevronRightIcon size="1.1em" />
             </Link>
           ) : (
             <span className="is-disabled" aria-disabled="true">
-              {t('pagination.next')} ›
+              {t('pagination.next')} <ChevronRightIcon size="1.1em" />
             </span>
           )}
         </li>

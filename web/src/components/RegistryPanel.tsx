@@ -31,6 +31,30 @@ function RegistrationLinks({ id, index }: { id: string; index: number }) {
 }
 
 /**
+ * For visitors: one line saying the work is registered in the transparency log, since when, and
+ * where to check it (the certificate and the verify page). Nothing when it is not registered.
+ */
+export function RegistrationNote({ workId }: { workId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const { user } = useSession();
+  const registrations = useApi(() => api.registrations(workId), `${workId}:${user?.id ?? ''}`, true);
+  // The first registration is the one that proves priority.
+  const first = [...(registrations.data?.items ?? [])].sort((a, b) => a.index - b.index)[0];
+  if (!first) return null;
+  return (
+    <p className="registration-note" data-testid="registration-note">
+      {t('work.registered', { date: formatDateTime(first.sequencedAt) })}{' '}
+      <span className="registration-links">
+        <Link to={certificatePath(first.registrationId)} data-testid="registration-note-certificate">
+          {t('registry.certificate')}
+        </Link>
+        <Link to={`/verify?registration=${encodeURIComponent(first.registrationId)}`}>{t('work.verifyRegistration')}</Link>
+      </span>
+    </p>
+  );
+}
+
+/**
  * The work's copyright registrations: for those who may edit it, a form to register its file in the
  * transparency log; for every reader, the registrations made so far with their receipts.
  */

@@ -1,11 +1,13 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { CATALOGUE_PATH, catalogueHref } from '../catalogue-query';
 import { useI18n } from '../i18n';
+import { SearchIcon } from './icons';
 
 /** The header search box; on the catalogue it keeps the current filters and starts again at page 1. */
 export function SearchForm() {
   const { t } = useI18n();
-  const onCatalogue = useLocation().pathname === '/';
+  const onCatalogue = useLocation().pathname === CATALOGUE_PATH;
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const current = onCatalogue ? (params.get('q') ?? '') : '';
@@ -21,8 +23,7 @@ export function SearchForm() {
     else query.delete('q');
     query.delete('page');
     if (!q && query.get('sort') === 'relevance') query.delete('sort');
-    const search = query.toString();
-    navigate('/' + (search ? '?' + search : ''));
+    navigate(catalogueHref(query, {}));
   };
 
   return (
@@ -43,7 +44,8 @@ export function SearchForm() {
         enterKeyHint="search"
       />
       <button type="submit" className="button button-primary">
-        {t('search.submit')}
+        <SearchIcon size="1.1em" />
+        <span className="search-submit-label">{t('search.submit')}</span>
       </button>
     </form>
   );

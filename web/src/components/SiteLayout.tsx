@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Outlet, ScrollRestoration, useLocation } from 'react-router';
+import { themeProperties } from '../contrast';
 import { useI18n } from '../i18n';
-import { useInstitutionName } from '../instance';
+import { useInstance, useInstitutionName } from '../instance';
 import { htmlLang } from '../lang';
 import { Header } from './Header';
 import { SetupRedirect } from './SetupRedirect';
@@ -11,6 +12,7 @@ export function SiteLayout() {
   const { t } = useI18n();
   const { pathname } = useLocation();
   const institution = useInstitutionName();
+  const theme = useInstance().instance?.theme;
   const main = useRef<HTMLElement>(null);
   const previousPath = useRef(pathname);
 
@@ -22,6 +24,18 @@ export function SiteLayout() {
     previousPath.current = pathname;
     main.current?.focus({ preventScroll: true });
   }, [pathname]);
+
+  // The instance's colours (setup page) as custom properties on <html>, before paint; unset ones keep styles.css's.
+  const accent = theme?.accent ?? null;
+  const headerBackground = theme?.headerBackground ?? null;
+  useLayoutEffect(() => {
+    const properties = themeProperties({ accent, headerBackground });
+    const style = document.documentElement.style;
+    for (const [name, value] of Object.entries(properties)) style.setProperty(name, value);
+    return () => {
+      for (const name of Object.keys(properties)) style.removeProperty(name);
+    };
+  }, [accent, headerBackground]);
 
   return (
     <>

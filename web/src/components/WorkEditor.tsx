@@ -26,6 +26,14 @@ interface Props {
 const POLICY_KEYS = { master: 'edit.downloadPolicy.master', display: 'edit.downloadPolicy.display', none: 'edit.downloadPolicy.none' } as const satisfies Record<string, MessageKey>;
 const POLICY_SOURCE_KEYS = { work: 'edit.downloadPolicy.source.work', collection: 'edit.downloadPolicy.source.collection', rights: 'edit.downloadPolicy.source.rights' } as const satisfies Record<string, MessageKey>;
 
+/** The metadata with the work page's vertical-title choice set, or the `display` object dropped when nothing is chosen. */
+function withVerticalTitle(metadata: WorkDetail['metadata'], vertical: boolean): WorkDetail['metadata'] {
+  const { display, ...rest } = metadata;
+  const { verticalTitle: _previous, ...others } = display ?? {};
+  const next = vertical ? { ...others, verticalTitle: true } : others;
+  return Object.keys(next).length > 0 ? { ...rest, display: next } : rest;
+}
+
 /** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
 export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
   const { t, lang } = useI18n();
@@ -33,6 +41,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
   const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
   // Kept beside the draft (metadata-draft.ts does not know the field yet) and merged in on save.
   const [viewingDirection, setViewingDirection] = useState(work.metadata.viewingDirection);
+  const [verticalTitle, setVerticalTitle] = useState(Boolean(work.metadata.display?.verticalTitle));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<{ conflict: boolean; message: string } | null>(null);
   const [showProblems, setShowProblems] = useState(false);
@@ -54,7 +63,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
     try {
       const saved = await api.updateWork(work.id, {
         expectedVersion: work.version,
-        metadata: withViewingDirection(fromDraft(draft, work.metadata), viewingDirection),
+        metadata: withVerticalTitle(withViewingDirection(fromDraft(draft, work.metadata), viewingDirection), verticalTitle),
         visibility: draft.visibility,
         ...((work.collectionId ?? '') !== draft.collectionId ? { collectionId: draft.collectionId || null } : {}),
         ...((work.downloadPolicy ?? '') !== draft.downloadPolicy ? { downloadPolicy: draft.downloadPolicy || null } : {}),
@@ -72,6 +81,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
 
   const titleProblem = showProblems && problems.includes('titleRequired');
   const yearsProblem = showProblems && problems.includes('yearsInvalid');
+  const geoProblem = showProblems && problems.includes('geoInvalid');
 
   return (
     <form className="work-editor" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
@@ -83,6 +93,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
           problems={<>
             {titleProblem && <li>{t('edit.titleRequired')}</li>}
             {yearsProblem && <li>{t('edit.yearsInvalid')}</li>}
+            {geoProblem && <li>{t('edit.geoInvalid')}</li>}
           </>}
           text={{ conflict: t('edit.conflict'), reload: t('edit.reloadWork'), error: (message) => t('edit.error', { message }), problems: t('edit.errorSummary') }}
           conflictDetail
@@ -94,6 +105,13 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
       <fieldset className="form-section">
         <legend>{t('edit.section.identity')}</legend>
         <LangMapFields legend={t('field.title')} value={draft.title} onChange={(v) => set('title', v)} testIdPrefix="title-input" required invalid={titleProblem} />
+        <div className="field checkbox-row">
+          <input id={`${id}-vertical`} type="checkbox" checked={verticalTitle} onChange={(e) => setVerticalTitle(e.target.checked)} aria-describedby={`${id}-vertical-hint`} data-testid="vertical-title-input" />
+          <label htmlFor={`${id}-vertical`}>{t('edit.verticalTitle')}</label>
+        </div>
+        <p className="hint" id={`${id}-vertical-hint`}>
+          {t('edit.verticalTitleHint')}
+        </p>
         <CreatorRows value={draft.creators} onChange={(v) => set('creators', v)} />
       </fieldset>
 
@@ -116,6 +134,19 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
         <LangMapFields legend={t('field.medium')} value={draft.medium} onChange={(v) => set('medium', v)} />
         <LangMapFields legend={t('field.dimensions')} value={draft.dimensions} onChange={(v) => set('dimensions', v)} />
         <LangMapFields legend={t('field.place')} value={draft.place} onChange={(v) => set('place', v)} />
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-lat`}>{t('edit.latitude')}</label>
+            <input id={`${id}-lat`} type="number" inputMode="decimal" step="any" min={-90} max={90} value={draft.lat} onChange={(e) => set('lat', e.target.value)} aria-describedby={`${id}-geo-hint`} aria-invalid={geoProblem || undefined} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-lon`}>{t('edit.longitude')}</label>
+            <input id={`${id}-lon`} type="number" inputMode="decimal" step="any" min={-180} max={180} value={draft.lon} onChange={(e) => set('lon', e.target.value)} aria-describedby={`${id}-geo-hint`} aria-invalid={geoProblem || undefined} />
+          </div>
+        </div>
+        <p className="hint" id={`${id}-geo-hint`}>
+          {t('edit.geoHint')}
+        </p>
         <LangMapFields legend={t('field.description')} value={draft.description} onChange={(v) => set('description', v)} multiline />
         <IiifViewingDirectionField value={viewingDirection} onChange={setViewingDirection} />
       </fieldset>

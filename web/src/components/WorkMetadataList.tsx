@@ -15,15 +15,21 @@ interface Props {
   vocabulary: Vocabulary | null;
   /** Every collection the reader can see (GET /api/collections), to name the work's and its parents. */
   collections: Collection[];
+  /** Rows to leave out (shown elsewhere on the page): `inscriptions`, `rights`, `version`… */
+  exclude?: readonly string[];
+  /** Only these rows (the staff tab's record facts). */
+  only?: readonly string[];
 }
 
-/** Every metadata field of a work as a definition list, labels in the interface language. */
-export function WorkMetadataList({ work, vocabulary, collections }: Props) {
+/** The metadata fields of a work as a compact definition list, labels in the interface language. */
+export function WorkMetadataList({ work, vocabulary, collections, exclude = [], only }: Props) {
   const i18n = useI18n();
   const { t, lang, formatYear, formatDateTime, formatNumber } = i18n;
   const m = work.metadata;
   const rows: { key: string; label: string; value: ReactNode }[] = [];
   const add = (key: string, label: string, value: ReactNode) => {
+    const field = key.startsWith('note-') ? 'notes' : key;
+    if (exclude.includes(field) || (only && !only.includes(field))) return;
     if (value !== null && value !== undefined && value !== false && value !== '') rows.push({ key, label, value });
   };
 
@@ -181,7 +187,7 @@ export function WorkMetadataList({ work, vocabulary, collections }: Props) {
   add('updatedAt', t('field.updatedAt'), <time dateTime={work.updatedAt}>{formatDateTime(work.updatedAt)}</time>);
 
   return (
-    <dl className="metadata">
+    <dl className="metadata metadata-details">
       {rows.map((row) => (
         <div key={row.key} className="metadata-row">
           <dt>{row.label}</dt>

@@ -3,6 +3,7 @@ import type OpenSeadragon from 'openseadragon';
 import { useI18n } from '../i18n';
 import { AnnotationViewerContext, type OpenImage, type ViewerHandle } from './AnnotationViewerContext';
 import { planKey, viewerPlan, type PlacedImage, type ViewerImage } from './IiifSources';
+import { FullscreenIcon, TargetIcon, ZoomInIcon, ZoomOutIcon } from './icons';
 
 interface Props {
   /** Every image the viewer may show (one for most works). */
@@ -235,16 +236,16 @@ export function ZoomViewer({ images, current, alt, row = false, footer, side, on
       )}
       <div className="viewer-controls">
         <button type="button" className="icon-button" onClick={() => zoom(1.5)} disabled={!ready} aria-label={t('viewer.zoomIn')} title={t('viewer.zoomIn')}>
-          <span aria-hidden="true">+</span>
+          <ZoomInIcon />
         </button>
         <button type="button" className="icon-button" onClick={() => zoom(1 / 1.5)} disabled={!ready} aria-label={t('viewer.zoomOut')} title={t('viewer.zoomOut')}>
-          <span aria-hidden="true">−</span>
+          <ZoomOutIcon />
         </button>
         <button type="button" className="icon-button" onClick={() => viewer.current?.viewport.goHome()} disabled={!ready} aria-label={t('viewer.home')} title={t('viewer.home')}>
-          <span aria-hidden="true">⤢</span>
+          <TargetIcon />
         </button>
         <button type="button" className="icon-button" onClick={toggleFullScreen} disabled={!ready} aria-label={fullScreenLabel} title={`${fullScreenLabel} (F)`} aria-keyshortcuts="F">
-          <span aria-hidden="true">⛶</span>
+          <FullscreenIcon />
         </button>
       </div>
       <figcaption id={helpId} className="hint">

@@ -5,8 +5,12 @@
  */
 import enAccount from './en/account.json';
 import enAdmin from './en/admin.json';
+import enBrowse from './en/browse.json';
 import enCatalogue from './en/catalogue.json';
 import enCommon from './en/common.json';
+import enExhibitions from './en/exhibitions.json';
+import enBulk from './en/bulk.json';
+import enHome from './en/home.json';
 import enProtect from './en/protect.json';
 import enRegistry from './en/registry.json';
 import enServerErrors from './en/server-errors.json';
@@ -14,8 +18,12 @@ import enSetup from './en/setup.json';
 import enWork from './en/work.json';
 import zhAccount from './zh-Hans/account.json';
 import zhAdmin from './zh-Hans/admin.json';
+import zhBrowse from './zh-Hans/browse.json';
 import zhCatalogue from './zh-Hans/catalogue.json';
 import zhCommon from './zh-Hans/common.json';
+import zhExhibitions from './zh-Hans/exhibitions.json';
+import zhBulk from './zh-Hans/bulk.json';
+import zhHome from './zh-Hans/home.json';
 import zhProtect from './zh-Hans/protect.json';
 import zhRegistry from './zh-Hans/registry.json';
 import zhServerErrors from './zh-Hans/server-errors.json';
@@ -33,6 +41,10 @@ export const CATALOGUES = {
     registry: enRegistry,
     protect: enProtect,
     setup: enSetup,
+    home: enHome,
+    bulk: enBulk,
+    exhibitions: enExhibitions,
+    browse: enBrowse,
     'server-errors': enServerErrors,
   },
   'zh-Hans': {
@@ -44,16 +56,20 @@ export const CATALOGUES = {
     registry: zhRegistry,
     protect: zhProtect,
     setup: zhSetup,
+    home: zhHome,
+    bulk: zhBulk,
+    exhibitions: zhExhibitions,
+    browse: zhBrowse,
     'server-errors': zhServerErrors,
   },
 } as const;
 
-const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enServerErrors };
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enServerErrors };
 
 /** Every message key, from the English catalogue. */
 export type MessageKey = keyof typeof en;
 
-const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhServerErrors };
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhServerErrors };
 
 /** All messages of each interface language, keyed by message key. */
 export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

@@ -1,13 +1,16 @@
-import { useEffect, useId, useState } from 'react';
-import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { rememberCatalogueHref } from '../catalogue-return';
-import { activeFilterCount, apiQueryString, catalogueHref, readCatalogueState, toggleFacetHref } from '../catalogue-query';
+import { activeFilterCount, apiQueryString, catalogueHref, catalogueSearchHref, readCatalogueState, toggleFacetHref, type CatalogueView } from '../catalogue-query';
+import { BulkActionBar } from '../components/bulk/BulkActionBar';
+import { useBulkSelection } from '../components/bulk/useBulkSelection';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FacetPanel } from '../components/FacetPanel';
+import { CloseIcon, GridIcon, ListIcon } from '../components/icons';
 import { Loading } from '../components/Loading';
 import { Pagination } from '../components/Pagination';
-import { WorkCard } from '../components/WorkCard';
+import { WorkResults } from '../components/WorkResults';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
 import { facetValueLabel } from '../labels';
@@ -17,8 +20,12 @@ import { useApi } from '../use-api';
 import { useVocabulary } from '../vocabulary';
 
 const SORTS = ['relevance', 'title', 'date', 'newest'] as const;
+const VIEWS: { view: CatalogueView; Icon: typeof GridIcon }[] = [
+  { view: 'grid', Icon: GridIcon },
+  { view: 'list', Icon: ListIcon },
+];
 
-/** Browse and search: results grid, facets, year range, sort and pages, all kept in the URL. */
+/** Browse and search: results as a justified grid or a list, facets, year range, sort and pages, all kept in the URL. */
 export function CataloguePage() {
   const i18n = useI18n();
   const { t, formatYear } = i18n;
@@ -29,12 +36,18 @@ export function CataloguePage() {
   const apiQuery = apiQueryString(query);
   const result = useApi(() => api.catalogue(apiQuery), apiQuery, true);
   const vocabulary = useVocabulary();
-  const user = useSession().user;
+  const { user, hasRole } = useSession();
   const userId = user?.id ?? '';
   const [collections, setCollections] = useState<Collection[]>([]);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const panelId = useId();
   const sortId = useId();
+  // Bulk actions are for those who may edit every work (the server checks again).
+  const bulkStaff = hasRole('admin', 'curator');
+  const [selecting, setSelecting] = useState(false);
+  const pageIds = useMemo(() => result.data?.items.map((w) => w.id) ?? [], [result.data]);
+  const selection = useBulkSelection(apiQuery, result.data?.total ?? 0, pageIds);
+  const bulk = selecting && bulkStaff;
 
   useEffect(() => rememberCatalogueHref(pathname + search), [pathname, search]);
   // Signing in or out changes which collections may be listed (private ones are for staff and owners).
@@ -47,7 +60,7 @@ export function CataloguePage() {
   const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const active = activeFilterCount(state);
   const sort = state.sort || (state.q ? 'relevance' : 'newest');
-  // Filters, order and chips keep the reader where they are; a new page or a new search starts at the top.
+  // Filters, order, view and chips keep the reader where they are; a new page or a new search starts at the top.
   const refine = (href: string) => navigate(href, { preventScrollReset: true });
   const onToggle = (facet: FacetName, value: string) => refine(toggleFacetHref(query, facet, value));
 
@@ -67,7 +80,7 @@ export function CataloguePage() {
     const c = collections.find((x) => x.id === state.collection);
     chips.push({ key: 'collection', label: `${t('catalogue.collection')}: ${(c && i18n.pick(c.name)) ?? state.collection}`, href: catalogueHref(query, { collection: null }) });
   }
-  const clearAll = catalogueHref(new URLSearchParams(state.q ? { q: state.q } : {}), {});
+  const clearAll = catalogueHref(new URLSearchParams({ ...(state.q ? { q: state.q } : {}), ...(state.view === 'list' ? { view: 'list' } : {}) }), {});
 
   return (
     <div className="catalogue">
@@ -88,15 +101,47 @@ export function CataloguePage() {
               </>
             )}
           </p>
-          <div className="field field-inline">
-            <label htmlFor={sortId}>{t('catalogue.sort')}</label>
-            <select id={sortId} value={sort} onChange={(e) => refine(catalogueHref(query, { sort: e.target.value }))}>
-              {SORTS.filter((s) => s !== 'relevance' || state.q).map((s) => (
-                <option key={s} value={s}>
-                  {t(`sort.${s}`)}
-                </option>
+          <div className="results-controls">
+            {bulkStaff && (
+              <button
+                type="button"
+                className="button"
+                aria-pressed={selecting}
+                data-testid="bulk-select-toggle"
+                onClick={() => {
+                  if (selecting) selection.clear();
+                  setSelecting(!selecting);
+                }}
+              >
+                {t('bulk.selectToggle')}
+              </button>
+            )}
+            <div className="field field-inline">
+              <label htmlFor={sortId}>{t('catalogue.sort')}</label>
+              <select id={sortId} value={sort} onChange={(e) => refine(catalogueHref(query, { sort: e.target.value }))}>
+                {SORTS.filter((s) => s !== 'relevance' || state.q).map((s) => (
+                  <option key={s} value={s}>
+                    {t(`sort.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {/* Links, not buttons: each view has its own URL (view=list), so it survives reloads and shared links. */}
+            <ul className="view-toggle" aria-label={t('catalogue.view')}>
+              {VIEWS.map(({ view, Icon }) => (
+                <li key={view}>
+                  <Link
+                    to={catalogueHref(query, { view: view === 'list' ? 'list' : null }, true)}
+                    preventScrollReset
+                    aria-current={state.view === view ? 'true' : undefined}
+                    data-testid={`view-${view}`}
+                  >
+                    <Icon />
+                    <span className="visually-hidden">{t(`catalogue.view.${view}`)}</span>
+                  </Link>
+                </li>
               ))}
-            </select>
+            </ul>
           </div>
         </div>
 
@@ -105,7 +150,7 @@ export function CataloguePage() {
             {chips.map((chip) => (
               <li key={chip.key}>
                 <button type="button" className="chip" onClick={() => refine(chip.href)} aria-label={t('catalogue.removeFilter', { label: chip.label })}>
-                  {chip.label} <span aria-hidden="true">×</span>
+                  {chip.label} <CloseIcon size="1em" />
                 </button>
               </li>
             ))}
@@ -120,37 +165,62 @@ export function CataloguePage() {
         {result.error ? <ErrorMessage error={result.error} onRetry={result.reload} /> : null}
         {!page && result.loading && <Loading />}
         {page && page.items.length === 0 && (
-          <div className="empty-state" data-testid="catalogue-empty">
-            {/* Nothing asked and nothing found: the archive shows nothing yet, which is not a search problem. */}
-            {!state.q && active === 0 ? (
-              <>
-                <h2>{t('catalogue.nothingPublic.title')}</h2>
-                <p>{t(user && user.role !== 'licensee' ? 'catalogue.nothingPublic.staffHint' : 'catalogue.nothingPublic.hint')}</p>
-              </>
-            ) : (
-              <>
-                <h2>{t('catalogue.empty.title')}</h2>
-                <p>{t('catalogue.empty.hint')}</p>
-              </>
-            )}
-            {active > 0 && (
-              <button type="button" className="button" onClick={() => refine(clearAll)}>
-                {t('catalogue.clearAll')}
-              </button>
-            )}
-          </div>
+          <CatalogueEmpty q={state.q} filters={active} staff={hasRole('admin', 'curator', 'creator')} clearAll={() => refine(clearAll)} />
         )}
-        {page && page.items.length > 0 && (
-          <ul className={`work-grid${result.loading ? ' is-stale' : ''}`}>
-            {page.items.map((work) => (
-              <li key={work.id}>
-                <WorkCard work={work} query={state.q || undefined} />
-              </li>
-            ))}
-          </ul>
-        )}
+        {page && page.items.length > 0 && <WorkResults works={page.items} view={state.view} query={state.q || undefined} stale={result.loading} selection={bulk ? selection : undefined} />}
         {page && <Pagination page={page.page} pages={pages} hrefFor={(n) => catalogueHref(query, { page: String(n) }, true)} />}
+        {bulk && <BulkActionBar selection={selection} total={page?.total ?? 0} collections={collections} onFinished={result.reload} />}
       </section>
+    </div>
+  );
+}
+
+/**
+ * What to do when nothing is shown: an archive with no works yet (staff are led to the upload page),
+ * a search that found nothing (try other words, or browse everything), or filters that exclude everything
+ * (the active filters are the chips above, each removable; or clear them all).
+ */
+function CatalogueEmpty({ q, filters, staff, clearAll }: { q: string; filters: number; staff: boolean; clearAll: () => void }) {
+  const { t } = useI18n();
+  if (!q && filters === 0) {
+    return (
+      <div className="empty-state" data-testid="catalogue-empty">
+        {/* Nothing asked and nothing found: the archive shows nothing yet, which is not a search problem. */}
+        <h2>{staff ? t('catalogue.nothingYet.staffTitle') : t('catalogue.nothingPublic.title')}</h2>
+        <p>{t(staff ? 'catalogue.nothingPublic.staffHint' : 'catalogue.nothingPublic.hint')}</p>
+        {staff && (
+          <Link to="/upload" className="button button-primary" data-testid="catalogue-empty-upload">
+            {t('catalogue.nothingYet.upload')}
+          </Link>
+        )}
+      </div>
+    );
+  }
+  if (filters === 0) {
+    return (
+      <div className="empty-state" data-testid="catalogue-empty">
+        <h2>{t('catalogue.noMatch.title', { q })}</h2>
+        <p>{t('catalogue.noMatch.hint')}</p>
+        <Link to={catalogueSearchHref()} className="button">
+          {t('catalogue.browseAll')}
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state" data-testid="catalogue-empty">
+      <h2>{t('catalogue.empty.title')}</h2>
+      <p>{q ? t('catalogue.empty.hintWithSearch', { count: filters }) : t('catalogue.empty.hintFilters', { count: filters })}</p>
+      <div className="empty-state-actions">
+        <button type="button" className="button" onClick={clearAll}>
+          {t('catalogue.clearAll')}
+        </button>
+        {q && (
+          <Link to={catalogueSearchHref()} className="button">
+            {t('catalogue.browseAll')}
+          </Link>
+        )}
+      </div>
     </div>
   );
 }

@@ -34,7 +34,7 @@ function EvidenceList() {
       {reports.data && items.length === 0 && <p className="notice">{t('evidence.list.empty')}</p>}
       {items.length > 0 && (
         <div className="table-wrap">
-          <table className="table" data-testid="evidence-list">
+          <table className="table table-reflow" data-testid="evidence-list">
             <caption className="visually-hidden">{t('evidence.list.title')}</caption>
             <thead>
               <tr>
@@ -46,13 +46,13 @@ function EvidenceList() {
             <tbody>
               {items.map((r) => (
                 <tr key={r.id} data-testid="evidence-list-item">
-                  <th scope="row">
+                  <th scope="row" data-label={t('evidence.created')}>
                     <Link to={evidencePath(r.id)}>
                       <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
                     </Link>
                   </th>
-                  <td className="mono break">{r.suspectSha256}</td>
-                  <td>{r.registrationId ? t('evidence.list.registered') : t('evidence.list.notRegistered')}</td>
+                  <td className="mono break" data-label={t('evidence.list.suspect')}>{r.suspectSha256}</td>
+                  <td data-label={t('evidence.list.registration')}>{r.registrationId ? t('evidence.list.registered') : t('evidence.list.notRegistered')}</td>
                 </tr>
               ))}
             </tbody>

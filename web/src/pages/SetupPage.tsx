@@ -6,6 +6,7 @@ import { FileDropZone } from '../components/FileDropZone';
 import { RegistryHealthSection } from '../components/admin/RegistryHealthSection';
 import { ErrorMessage, errorText } from '../components/ErrorMessage';
 import { LangMapFields } from '../components/LangMapFields';
+import { ThemeFields, themeDraftProblem, themeFromDraft, type ThemeDraft } from '../components/ThemeFields';
 import { Loading } from '../components/Loading';
 import { useI18n } from '../i18n';
 import { usePageTitle, useInstance } from '../instance';
@@ -50,6 +51,7 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
   // Until the admin types an origin of their own, it follows the public URL.
   const [originEdited, setOriginEdited] = useState(settings.registryOrigin !== null);
   const [logo, setLogo] = useState<File | null>(null);
+  const [theme, setTheme] = useState<ThemeDraft>({ accent: settings.theme.accent ?? '', headerBackground: settings.theme.headerBackground ?? '' });
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const [checked, setChecked] = useState(false);
@@ -65,6 +67,8 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
   const localOnly = !urlProblem && isLocalAddress(settings.publicUrlFromEnv ? (settings.publicUrl ?? '') : publicUrl);
   const originProblem = settings.registryOriginFixed ? null : registryOriginProblem(origin.trim()) ? t('setup.originInvalid') : null;
   const logoProblem = logo && logo.size > LOGO_MAX_BYTES ? t('setup.logoTooLarge', { max: '1 MB' }) : null;
+  // The theme's fields say what is wrong themselves; a colour the server would refuse stops the save here.
+  const themeProblem = themeDraftProblem(theme);
 
   const onPublicUrl = (value: string) => {
     setPublicUrl(value);
@@ -75,7 +79,7 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
     event.preventDefault();
     setChecked(true);
     setMessage(null);
-    if (nameMissing || urlProblem || originProblem || logoProblem) return;
+    if (nameMissing || urlProblem || originProblem || logoProblem || themeProblem) return;
     setBusy(true);
     try {
       const nameMap: InstitutionName = {};
@@ -84,10 +88,11 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
         name: nameMap,
         ...(settings.publicUrlFromEnv ? {} : { publicUrl: publicUrl.trim() }),
         ...(settings.registryOriginFixed ? {} : { registryOrigin: origin.trim() }),
+        theme: themeFromDraft(theme)!,
       });
       if (logo) saved = await api.uploadLogo(logo);
       onSaved(saved);
-      setInstance({ name: saved.name, publicUrl: saved.publicUrl, logoUrl: saved.logoUrl, setupDone: saved.setupDone });
+      setInstance({ name: saved.name, publicUrl: saved.publicUrl, logoUrl: saved.logoUrl, setupDone: saved.setupDone, theme: saved.theme, map: saved.map });
       setLogo(null);
       const next = safeNext(params.get('next'));
       if (firstRun && next) navigate(next, { replace: true });
@@ -104,7 +109,7 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
     try {
       const saved = await api.removeLogo();
       onSaved(saved);
-      setInstance({ name: saved.name, publicUrl: saved.publicUrl, logoUrl: saved.logoUrl, setupDone: saved.setupDone });
+      setInstance({ name: saved.name, publicUrl: saved.publicUrl, logoUrl: saved.logoUrl, setupDone: saved.setupDone, theme: saved.theme, map: saved.map });
     } catch (e) {
       setMessage({ error: true, text: errorText(e, t) });
     }
@@ -191,6 +196,8 @@ function SetupForm({ settings, onSaved }: { settings: InstanceSettings; onSaved:
             {logoProblem ?? t('setup.logoHint', { max: '1 MB' })}
           </p>
         </div>
+
+        <ThemeFields value={theme} onChange={setTheme} />
 
         <button type="submit" className="button button-primary" disabled={busy} data-testid="setup-submit">
           {busy ? t('setup.saving') : firstRun ? t('setup.finish') : t('setup.save')}

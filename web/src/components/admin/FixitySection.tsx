@@ -76,7 +76,7 @@ export function FixitySection({ canRun }: { canRun: boolean }) {
       {runs.data && runs.data.items.length === 0 && <p>{t('fixity.empty')}</p>}
       {runs.data && runs.data.items.length > 0 && (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-reflow">
             <thead>
               <tr>
                 <th scope="col">{t('fixity.startedAt')}</th>
@@ -89,13 +89,13 @@ export function FixitySection({ canRun }: { canRun: boolean }) {
             <tbody>
               {runs.data.items.map((r) => (
                 <tr key={r.id} className={r.mismatched + r.missing > 0 ? 'is-problem-row' : undefined}>
-                  <th scope="row">
+                  <th scope="row" data-label={t('fixity.startedAt')}>
                     <time dateTime={r.startedAt}>{formatDateTime(r.startedAt)}</time>
                   </th>
-                  <td>{knownLabel(i18n, 'fixity.trigger', r.trigger)}</td>
-                  <td className="num">{formatNumber(r.checked)}</td>
-                  <td className="num">{formatNumber(r.mismatched)}</td>
-                  <td className="num">{formatNumber(r.missing)}</td>
+                  <td data-label={t('fixity.trigger')}>{knownLabel(i18n, 'fixity.trigger', r.trigger)}</td>
+                  <td className="num" data-label={t('fixity.checked')}>{formatNumber(r.checked)}</td>
+                  <td className="num" data-label={t('fixity.mismatched')}>{formatNumber(r.mismatched)}</td>
+                  <td className="num" data-label={t('fixity.missing')}>{formatNumber(r.missing)}</td>
                 </tr>
               ))}
             </tbody>

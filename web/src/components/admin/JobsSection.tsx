@@ -69,7 +69,7 @@ export function JobsSection({ status, page, hrefFor }: { status: JobStatus | '';
       {data && data.items.length === 0 && <p>{t('jobs.empty')}</p>}
       {data && data.items.length > 0 && (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-reflow">
             <thead>
               <tr>
                 <th scope="col">{t('jobs.id')}</th>
@@ -86,20 +86,20 @@ export function JobsSection({ status, page, hrefFor }: { status: JobStatus | '';
             <tbody>
               {data.items.map((job) => (
                 <tr key={job.id}>
-                  <th scope="row" className="num">
+                  <th scope="row" className="num" data-label={t('jobs.id')}>
                     {job.id}
                   </th>
-                  <td title={job.kind}>{jobKindLabel(i18n, job.kind)}</td>
-                  <td>
+                  <td title={job.kind} data-label={t('jobs.kind')}>{jobKindLabel(i18n, job.kind)}</td>
+                  <td data-label={t('jobs.status')}>
                     <span className={`status status-${job.status}`}>{t(`jobs.status.${job.status}`)}</span>
                   </td>
-                  <td className="num">
+                  <td className="num" data-label={t('jobs.attempts')}>
                     {job.attempts} / {job.maxAttempts}
                   </td>
-                  <td>
+                  <td data-label={t('jobs.createdAt')}>
                     <time dateTime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
                   </td>
-                  <td className="break">{job.lastError ? <code className="event-detail">{job.lastError}</code> : ''}</td>
+                  <td className="break" data-label={t('jobs.error')}>{job.lastError ? <code className="event-detail">{job.lastError}</code> : ''}</td>
                   <td>
                     {job.status === 'dead' && (
                       <button type="button" className="button button-small" onClick={() => retry(job.id)} aria-label={t('jobs.retryJob', { id: job.id })}>

@@ -55,7 +55,7 @@ export function UsersSection() {
       {!users.data && users.loading && <Loading />}
       {users.data && (
         <div className="table-wrap">
-          <table className="table" data-testid="users-table">
+          <table className="table table-reflow" data-testid="users-table">
             <thead>
               <tr>
                 <th scope="col">{t('users.username')}</th>
@@ -68,12 +68,12 @@ export function UsersSection() {
             <tbody>
               {users.data.items.map((u) => (
                 <tr key={u.id} className={u.disabled ? 'is-disabled-row' : undefined}>
-                  <th scope="row">
+                  <th scope="row" data-label={t('users.username')}>
                     {u.username}
                     {me?.id === u.id && <span className="muted"> {t('users.you')}</span>}
                   </th>
-                  <td>{u.displayName}</td>
-                  <td>
+                  <td data-label={t('users.displayName')}>{u.displayName}</td>
+                  <td data-label={t('users.role')}>
                     <select value={u.role} aria-label={t('users.roleFor', { name: u.username })} onChange={(e) => update(u, { role: e.target.value as Role })}>
                       {ROLES.map((role) => (
                         <option key={role} value={role}>
@@ -82,10 +82,10 @@ export function UsersSection() {
                       ))}
                     </select>
                   </td>
-                  <td>
+                  <td data-label={t('users.disabled')}>
                     <input type="checkbox" checked={u.disabled} aria-label={t('users.disableFor', { name: u.username })} onChange={(e) => update(u, { disabled: e.target.checked })} />
                   </td>
-                  <td>
+                  <td data-label={t('users.createdAt')}>
                     <time dateTime={u.createdAt}>{formatDateTime(u.createdAt)}</time>
                   </td>
                 </tr>

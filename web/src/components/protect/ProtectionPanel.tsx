@@ -53,7 +53,7 @@ function CopyOutcome({ download, done, testId }: { download: Download; done: (d:
 }
 
 /** The signed-in reader asks for a copy of the work's image carrying an invisible mark naming them. */
-function WatermarkedCopyForm({ workId }: { workId: string }) {
+export function WatermarkedCopyForm({ workId }: { workId: string }) {
   const { t } = useI18n();
   const [reference, setReference] = useState('');
   const { download, run } = useMarkedCopyDownload();

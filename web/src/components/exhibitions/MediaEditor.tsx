@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import { api } from '../../api';
+import { useI18n } from '../../i18n';
+import { htmlLang } from '../../lang';
+import type { FileView, ImageRegion, WorkDetail } from '../../types';
+import { errorText } from '../ErrorMessage';
+import { BODY_LANGS, mediaFor, parseRegion, showcaseWorkOf, toRegionDraft, type MediaDraft, type RegionDraft } from './exhibition-draft';
+import { RegionPicker } from './RegionPicker';
+import { WorkPicker } from './WorkPicker';
+
+interface Props {
+  /** Names the group ("Picture", "Cover picture"). */
+  legend: string;
+  media: MediaDraft | null;
+  onChange: (media: MediaDraft | null) => void;
+  /** Problems of this media from the form's check, already in words. */
+  problems: string[];
+}
+
+const REGION_FIELDS = ['x', 'y', 'width', 'height'] as const;
+
+/**
+ * What a section (or the cover) shows: a work found in the catalogue, one of its image files, the
+ * region to zoom to (dragged on the picture or typed as x, y, width, height), and a caption in each
+ * language.
+ */
+export function MediaEditor({ legend, media, onChange, problems }: Props) {
+  const i18n = useI18n();
+  const { t, langName, pickEntry } = i18n;
+  const id = useId();
+  const [picking, setPicking] = useState(false);
+  const [detail, setDetail] = useState<WorkDetail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const workId = media?.workId ?? '';
+
+  // The work's files, to choose among them and to draw on the chosen one.
+  useEffect(() => {
+    if (!workId) {
+      setDetail(null);
+      return;
+    }
+    let live = true;
+    setLoadError(null);
+    api.work(workId).then(
+      (work) => live && setDetail(work),
+      (e: unknown) => live && setLoadError(errorText(e, i18n)),
+    );
+    return () => {
+      live = false;
+    };
+    // i18n only words the error.
+  }, [workId]);
+
+  const images = detail?.files.filter((f) => f.kind === 'image') ?? [];
+  const chosenFile: FileView | null = media ? (images.find((f) => f.sha256 === media.file) ?? (media.file ? null : (images[0] ?? null))) : null;
+
+  // Once the files arrive, the preview and the region check use the chosen file's size and service.
+  const shownSha = media?.work?.image?.sha256 ?? null;
+  useEffect(() => {
+    if (!media || !detail || detail.id !== media.workId || !chosenFile || shownSha === chosenFile.sha256) return;
+    onChange({ ...media, work: showcaseWorkOf(detail, chosenFile) });
+  }, [media, detail, chosenFile, shownSha, onChange]);
+
+  const setRegion = useCallback((region: ImageRegion | null) => media && onChange({ ...media, region: toRegionDraft(region) }), [media, onChange]);
+  const onDrawn = useCallback((region: ImageRegion) => setRegion(region), [setRegion]);
+
+  const title = pickEntry(media?.work?.title ?? detail?.metadata.title);
+  const problemId = `${id}-problems`;
+
+  return (
+    <fieldset className="media-editor">
+      <legend>{legend}</legend>
+      {media ? (
+        <>
+          <div className="media-editor-work">
+            <p>
+              <span lang={title ? htmlLang(title[0]) : undefined} className="media-editor-title">
+                {title?.[1] ?? media.workId}
+              </span>{' '}
+              <span className="hint" dir="ltr">
+                {media.workId}
+              </span>
+              {media.work?.visibility === 'private' && <span className="badge badge-private">{t('card.private')}</span>}
+            </p>
+            <div className="button-row">
+              <button type="button" className="button button-small" onClick={() => setPicking(true)}>
+                {t('exhibitions.media.change')}
+              </button>
+              <button type="button" className="button button-small button-danger" onClick={() => onChange(null)}>
+                {t('exhibitions.media.remove')}
+              </button>
+            </div>
+          </div>
+          {loadError && <p className="field-error">{loadError}</p>}
+          {images.length > 1 && (
+            <div className="field">
+              <label htmlFor={`${id}-file`}>{t('exhibitions.media.file')}</label>
+              <select
+                id={`${id}-file`}
+                value={chosenFile?.sha256 ?? ''}
+                onChange={(e) => {
+                  const file = images.find((f) => f.sha256 === e.target.value) ?? null;
+                  // Another file has other pixels: a region drawn on the old one means nothing there.
+                  if (detail) onChange({ ...media, file: e.target.value === images[0]?.sha256 ? '' : e.target.value, region: null, work: showcaseWorkOf(detail, file) });
+                }}
+              >
+                {images.map((f, i) => (
+                  <option key={f.sha256} value={f.sha256}>
+                    {t('exhibitions.media.fileOption', { number: i + 1, name: f.name, width: f.width ?? 0, height: f.height ?? 0 })}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {chosenFile && (
+            <RegionPicker file={chosenFile} region={media.region ? parseRegion(media.region) : null} alt={title?.[1] ?? media.workId} onDrawn={onDrawn} />
+          )}
+          <fieldset className="region-fields">
+            <legend>{t('exhibitions.region.legend')}</legend>
+            {media.region ? (
+              <>
+                <div className="region-inputs">
+                  {REGION_FIELDS.map((field) => (
+                    <div className="field" key={field}>
+                      <label htmlFor={`${id}-${field}`}>{t(`exhibitions.region.${field}`)}</label>
+                      <input
+                        id={`${id}-${field}`}
+                        type="number"
+                        inputMode="numeric"
+                        min={field === 'width' || field === 'height' ? 1 : 0}
+                        step={1}
+                        value={media.region![field]}
+                        aria-describedby={problems.length ? problemId : undefined}
+                        onChange={(e) => onChange({ ...media, region: { ...(media.region as RegionDraft), [field]: e.target.value } })}
+                      />
+                    </div>
+                  ))}
+                </div>
+                <button type="button" className="button button-small" onClick={() => setRegion(null)}>
+                  {t('exhibitions.region.whole')}
+                </button>
+              </>
+            ) : (
+              <>
+                <p className="hint">{t('exhibitions.region.none')}</p>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => {
+                    const w = chosenFile?.width ?? media.work?.image?.width ?? 0;
+                    const h = chosenFile?.height ?? media.work?.image?.height ?? 0;
+                    // The middle of the picture, for the curator to adjust.
+                    setRegion(w && h ? { x: Math.floor(w / 4), y: Math.floor(h / 4), width: Math.max(1, Math.floor(w / 2)), height: Math.max(1, Math.floor(h / 2)) } : { x: 0, y: 0, width: 100, height: 100 });
+                  }}
+                >
+                  {t('exhibitions.region.type')}
+                </button>
+              </>
+            )}
+          </fieldset>
+          <fieldset className="lang-fields">
+            <legend>{t('exhibitions.media.caption')}</legend>
+            <div className="side-by-side">
+              {[...BODY_LANGS, ...Object.keys(media.caption).filter((tag) => !(BODY_LANGS as readonly string[]).includes(tag))].map((tag) => (
+                <div className="field" key={tag}>
+                  <label htmlFor={`${id}-caption-${tag}`}>
+                    <span className="visually-hidden">{t('exhibitions.media.caption')} — </span>
+                    {langName(tag)}
+                  </label>
+                  <input id={`${id}-caption-${tag}`} type="text" lang={htmlLang(tag)} value={media.caption[tag] ?? ''} onChange={(e) => onChange({ ...media, caption: { ...media.caption, [tag]: e.target.value } })} />
+                </div>
+              ))}
+            </div>
+          </fieldset>
+          {problems.length > 0 && (
+            <ul id={problemId} className="field-error">
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : (
+        !picking && (
+          <button type="button" className="button" onClick={() => setPicking(true)}>
+            {t('exhibitions.media.choose')}
+          </button>
+        )
+      )}
+      {picking && (
+        <WorkPicker
+          label={t('exhibitions.picker.label')}
+          onCancel={() => setPicking(false)}
+          onPick={(work) => {
+            setPicking(false);
+            // The card's data until the work's files arrive; the preview fills in from them.
+            onChange(
+              mediaFor({
+                id: work.id,
+                title: work.title,
+                creators: work.creators,
+                date: work.date,
+                visibility: work.visibility,
+                image: null,
+              }),
+            );
+          }}
+        />
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { placeholderUrl } from '../../placeholder';
+import type { ImageRegion, ShowcaseWork } from '../../types';
+import { iiifAspectRatio, iiifImageUrl, iiifSrcSet } from '../../iiif-image-url';
+
+interface Props {
+  image: NonNullable<ShowcaseWork['image']>;
+  region: ImageRegion | null;
+  alt: string;
+  /** The `sizes` of the layout it sits in. */
+  sizes: string;
+  /** The cover is above the fold; sections further down load as they come near. */
+  eager?: boolean;
+  className?: string;
+}
+
+/**
+ * A still picture of a region of a work (or the whole of it) from the IIIF Image API, in a box whose
+ * proportions are reserved before it loads so the text never jumps. Used on phones, in print and for
+ * the cover. Without a IIIF service the display copy shows the whole image.
+ */
+export function RegionImage({ image, region, alt, sizes, eager = false, className }: Props) {
+  const [loaded, setLoaded] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const size = image.width && image.height ? { width: image.width, height: image.height } : null;
+  const service = failed ? null : image.iiifService;
+  const shown = service ? region : null;
+  const src = service ? iiifImageUrl(service, shown, size, 1200) : image.displayUrl;
+  const srcSet = service ? iiifSrcSet(service, shown, size) : null;
+  const ratio = iiifAspectRatio(shown, size) ?? (image.thumbnail ? image.thumbnail.width / image.thumbnail.height : null);
+  const placeholder = !shown ? placeholderUrl(image.placeholder) : null;
+  if (!src) return null;
+  return (
+    <div
+      className={['region-image', className].filter(Boolean).join(' ')}
+      style={{ ...(ratio ? { aspectRatio: String(ratio) } : {}), ...(placeholder && !loaded ? { backgroundImage: `url("${placeholder}")` } : {}) }}
+    >
+      <img
+        src={src}
+        srcSet={srcSet ?? undefined}
+        sizes={srcSet ? sizes : undefined}
+        alt={alt}
+        loading={eager ? 'eager' : 'lazy'}
+        decoding="async"
+        onLoad={() => setLoaded(true)}
+        // A service that cannot render the region (still tiling, refused): the display copy instead.
+        onError={() => !failed && image.displayUrl && setFailed(true)}
+      />
+    </div>
+  );
+}
