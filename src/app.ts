@@ -91,6 +91,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       http: {
         routes: modules.flatMap((module) => (module.routes ? [module.routes] : [])),
         mounts: modules.flatMap((module) => module.mounts ?? []),
+        pagePreloads: modules.flatMap((module) => module.pagePreloads ?? []),
         authenticate: govern.authenticate,
         maxUploadBytes: config.maxUploadBytes,
         trustedProxies: config.trustedProxies,

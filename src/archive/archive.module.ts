@@ -110,6 +110,8 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
 
   let fixityTimer: NodeJS.Timeout | null = null;
   return {
+    // A work's page asks for the work first: named with the page so it arrives with the script.
+    pagePreloads: [{ page: /^\/works\/([^/]+)$/, api: (m) => `/api/works/${encodeURIComponent(decodeURIComponent(m[1]!))}` }],
     services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, bulk, extensions },
     routes: (api) => {
       workRoutes(api, { works, downloads, iiifLinks: () => iiifLinks });

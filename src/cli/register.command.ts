@@ -7,13 +7,11 @@ import { actorFromUsername, addInstanceOptions, withApp } from './context.js';
 /** Where a run notes each registration it made, before anything else can go wrong; removed when the run finishes. */
 const JOURNAL = '.wenyuan-register.journal';
 
-interface JournalLine {
-  as: string;
-  role: string | null;
-  again: boolean;
-  workId: string;
-  registrationId: string;
-}
+/**
+ * One line of the journal: the registration a run made, or (with `--again`, written before asking)
+ * the generation it is about to register, so that a run killed in between asks for that one again.
+ */
+type JournalLine = { as: string; role: string | null; again: boolean; workId: string } & ({ registrationId: string } | { generation: number });
 
 interface Options {
   as: string;
@@ -30,23 +28,34 @@ type Outcome = { workId: string; status: 'registered' | 'pending' | 'failed'; ex
 /**
  * A run's journal: registrations made by an earlier run of the same command that did not finish
  * (killed, or receipts still pending). Read back so that a run again resumes those instead of
- * registering the works once more — which matters with `--again`, where the server would oblige.
+ * registering the works once more — which matters with `--again`, where the server would oblige
+ * unless asked for the same generation as before.
  */
 class Journal {
   private readonly file: string;
   private readonly made = new Map<string, string>();
+  private readonly intended = new Map<string, number>();
   private fd: number | null = null;
+  /** The last line was cut short by a kill: the next one must start on a line of its own. */
+  private cutShort = false;
 
   constructor(out: string, private readonly as: string, private readonly role: string | null, private readonly again: boolean) {
     this.file = path.join(out, JOURNAL);
     if (!fs.existsSync(this.file)) return;
-    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+    const text = fs.readFileSync(this.file, 'utf8');
+    this.cutShort = text.length > 0 && !text.endsWith('\n');
+    for (const line of text.split('\n')) {
+      let j: JournalLine;
       try {
-        const j = JSON.parse(line) as JournalLine;
-        if (j.as === as && j.role === role && j.again === again && typeof j.workId === 'string' && typeof j.registrationId === 'string') this.made.set(j.workId, j.registrationId);
+        j = JSON.parse(line) as JournalLine;
       } catch {
-        // A line cut short by the kill: that registration is found again by its idempotency key.
+        // A line cut short by the kill. An intent was cut before its registration was asked for; a
+        // registration's line after it, so its intent (or, without --again, its idempotency key) finds it.
+        continue;
       }
+      if (j === null || typeof j !== 'object' || j.as !== as || j.role !== role || j.again !== again || typeof j.workId !== 'string') continue;
+      if ('registrationId' in j && typeof j.registrationId === 'string') this.made.set(j.workId, j.registrationId);
+      else if ('generation' in j && Number.isInteger(j.generation)) this.intended.set(j.workId, j.generation);
     }
   }
 
@@ -54,12 +63,27 @@ class Journal {
     return this.made.get(workId);
   }
 
-  /** Appends and syncs, so a kill right after still leaves the line on disk. */
+  /** The generation an earlier run was about to register for this work (`--again`). */
+  intent(workId: string): number | undefined {
+    return this.intended.get(workId);
+  }
+
+  intend(workId: string, generation: number): void {
+    this.append({ as: this.as, role: this.role, again: this.again, workId, generation });
+    this.intended.set(workId, generation);
+  }
+
   note(workId: string, registrationId: string): void {
-    this.fd ??= fs.openSync(this.file, 'a', 0o600);
-    fs.writeSync(this.fd, JSON.stringify({ as: this.as, role: this.role, again: this.again, workId, registrationId } satisfies JournalLine) + '\n');
-    fs.fsyncSync(this.fd);
+    this.append({ as: this.as, role: this.role, again: this.again, workId, registrationId });
     this.made.set(workId, registrationId);
+  }
+
+  /** Appends and syncs, so a kill right after still leaves the line on disk. */
+  private append(line: JournalLine): void {
+    this.fd ??= fs.openSync(this.file, 'a', 0o600);
+    fs.writeSync(this.fd, `${this.cutShort ? '\n' : ''}${JSON.stringify(line)}\n`);
+    this.cutShort = false;
+    fs.fsyncSync(this.fd);
   }
 
   close(finished: boolean): void {
@@ -106,7 +130,17 @@ export function registerRegisterCommand(program: Command): void {
           continue;
         }
         try {
-          const r = await app.registry.register(actor, workId, { ...(options.role ? { role: options.role as RegistrantRole } : {}), again: options.again ?? false });
+          const request = options.role ? { role: options.role as RegistrantRole } : {};
+          let againGeneration: number | undefined;
+          if (options.again) {
+            // Noted before asking: killed after the server accepted it, the next run asks for this generation, which answers with that registration.
+            againGeneration = journal.intent(workId);
+            if (againGeneration === undefined) {
+              againGeneration = await app.registry.nextGeneration(actor, workId, request);
+              journal.intend(workId, againGeneration);
+            }
+          }
+          const r = await app.registry.register(actor, workId, { ...request, ...(againGeneration !== undefined ? { againGeneration } : {}) });
           journal.note(workId, r.registrationId);
           accepted.push({ workId, registrationId: r.registrationId, existing: r.existing ?? false });
         } catch (error) {

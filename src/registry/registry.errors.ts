@@ -22,6 +22,8 @@ export const REGISTRY_ERROR_KEYS = errorKeys({
   'registry.owner_only': ['role'],
   'registry.no_file': ['id'],
   'registry.sha256_invalid': [],
+  /** An "again" that names a generation other than the next one (or one made before). */
+  'registry.generation_invalid': ['generation', 'next'],
   'registry.pending': ['id'],
   'registry.tree_size_unpublished': ['size', 'latest'],
   'registry.index_or_leaf_hash': [],

@@ -15,6 +15,12 @@ import type { TransparencyLog } from './transparency-log.js';
 
 export type { Receipt, RegistrationStatus, RegistrationSummary };
 
+/** What a registration request is for, besides the work and the registrant (their idempotency key). */
+export interface RegisterOptions {
+  role?: RegistrantRole;
+  termsSha256?: string | null;
+}
+
 /** Registering works in the transparency log and handing out receipts. */
 export class RegistryService {
   private waiters: (() => void)[] = [];
@@ -38,8 +44,37 @@ export class RegistryService {
    * Accepts a registration of a work's primary file. Owners register as author or right holder;
    * admins and curators may also register on behalf of the institution. The registration is
    * durable once this returns (pending); `waitMs` waits for it to be sequenced into a checkpoint.
+   * `againGeneration` registers once more as that generation (see `nextGeneration`): asked twice,
+   * it answers with the registration the first ask made, so an "again" can be retried safely.
    */
-  async register(actor: Actor, workId: string, options: { role?: RegistrantRole; termsSha256?: string | null; waitMs?: number; again?: boolean } = {}): Promise<RegistrationStatus> {
+  async register(actor: Actor, workId: string, options: RegisterOptions & { waitMs?: number; again?: boolean; againGeneration?: number } = {}): Promise<RegistrationStatus> {
+    const request = await this.workRequest(actor, workId, options);
+    return this.accept(request.actor, {
+      contentSha256: request.contentSha256,
+      role: request.role,
+      termsSha256: request.termsSha256,
+      fingerprints: (await this.hooks.fingerprintsOf?.(request.contentSha256)) ?? [],
+      workId,
+      sealed: request.sealed,
+      waitMs: options.waitMs ?? 0,
+      again: options.again ?? false,
+      ...(options.againGeneration !== undefined ? { againGeneration: options.againGeneration } : {}),
+    });
+  }
+
+  /**
+   * The generation the next registration of this request (work, file, registrant, role, terms)
+   * would have: 0 if never registered. A client notes it before registering with `againGeneration`,
+   * so that after a crash it asks for the same one instead of one more.
+   */
+  async nextGeneration(actor: Actor, workId: string, options: RegisterOptions = {}): Promise<number> {
+    const request = await this.workRequest(actor, workId, options);
+    const latest = await this.repo.latestRequest(request.requestKey);
+    return latest ? latest.generation + 1 : 0;
+  }
+
+  /** Who may register the work as what, and the idempotency key of that request. */
+  private async workRequest(actor: Actor, workId: string, options: RegisterOptions): Promise<{ actor: Actor & { kind: 'user' }; contentSha256: string; role: RegistrantRole; termsSha256: string | null; sealed: boolean; requestKey: string }> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
     const work = await this.works.findById(workId);
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
@@ -52,17 +87,16 @@ export class RegistryService {
     // Claiming authorship or rights is for the owner; staff register others' works for the institution.
     if (role !== 'institution' && !owner) throw CommonErrors.forbidden(`only the work's owner can register as ${role}; register as institution instead`, { key: 'registry.owner_only', params: { role } });
     if (!work.primary_file_sha256) throw new AppError('invalid_input', `work ${workId} has no file to register; upload its file first`, { key: 'registry.no_file', params: { id: workId } });
-    return this.accept(actor, {
+    const termsSha256 = options.termsSha256 ?? null;
+    return {
+      actor,
       contentSha256: work.primary_file_sha256,
       role,
-      termsSha256: options.termsSha256 ?? null,
-      fingerprints: (await this.hooks.fingerprintsOf?.(work.primary_file_sha256)) ?? [],
-      workId,
+      termsSha256,
       // A work that is not public gets a sealed entry: the public log must not confirm its file to whoever holds a copy.
       sealed: work.visibility !== 'public',
-      waitMs: options.waitMs ?? 0,
-      again: options.again ?? false,
-    });
+      requestKey: registrationRequestKey({ workId, fileSha256: work.primary_file_sha256, userId: actor.id, role, termsSha256 }),
+    };
   }
 
   /**
@@ -77,15 +111,23 @@ export class RegistryService {
     return this.accept(actor, { contentSha256: sha256, role, termsSha256: null, fingerprints: [], workId: null, sealed: true, waitMs: options.waitMs ?? 0, again: options.again ?? false });
   }
 
-  private async accept(actor: Actor & { kind: 'user' }, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; sealed: boolean; waitMs: number; again: boolean }): Promise<RegistrationStatus> {
+  private async accept(actor: Actor & { kind: 'user' }, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; sealed: boolean; waitMs: number; again: boolean; againGeneration?: number }): Promise<RegistrationStatus> {
     // Nothing enters the log before its origin is settled: this makes the key (or refuses with setup_required).
     await this.log.signer();
     // Idempotent: the same work, file, registrant, role and terms answer with the registration made
     // before (a retried click, a batch run again after a kill), unless `again` asks for one more.
     const requestKey = registrationRequestKey({ workId: item.workId, fileSha256: item.contentSha256, userId: actor.id, role: item.role, termsSha256: item.termsSha256 });
     const previous = await this.repo.latestRequest(requestKey);
-    if (previous && !item.again) return this.existing(previous.registration_id, item.waitMs);
-    const request = { request_key: requestKey, generation: previous ? previous.generation + 1 : 0, file_sha256: item.contentSha256, role: item.role };
+    const next = previous ? previous.generation + 1 : 0;
+    const wanted = item.againGeneration;
+    if (wanted !== undefined) {
+      // An "again" that names its generation is idempotent too: asked once more (after a kill), it finds the one it made.
+      const made = previous?.generation === wanted ? previous : wanted < next ? await this.repo.requestAt(requestKey, wanted) : undefined;
+      if (made) return this.existing(made.registration_id, item.waitMs);
+      // Generations have no gaps: one far ahead would leave `nextGeneration` and this answer out of step.
+      if (wanted !== next) throw CommonErrors.invalid(`generation ${wanted} cannot be registered: the next registration of this request is generation ${next}`, { key: 'registry.generation_invalid', params: { generation: wanted, next } });
+    } else if (previous && !item.again) return this.existing(previous.registration_id, item.waitMs);
+    const request = { request_key: requestKey, generation: next, file_sha256: item.contentSha256, role: item.role };
     const key = await this.keys.forUser(actor.id);
     const id = newId();
     // Entry v2: the registration and the work are inside what the log signs, so a receipt cannot be re-labelled.

@@ -66,6 +66,11 @@ export function createShowcaseModule(ports: ShowcasePorts): ModuleParts<Showcase
   return {
     services: { exhibitions, showcaseHome, exhibitionExports },
     routes: (api) => showcaseRoutes(api, { exhibitions, home: showcaseHome, baseUrl }),
+    // The home page and an exhibition ask for these first: named with the page so they arrive with its script.
+    pagePreloads: [
+      { page: /^\/$/, api: () => '/api/showcase/home' },
+      { page: /^\/exhibitions\/([^/]+)$/, api: (m) => (m[1] === 'new' ? null : `/api/exhibitions/${encodeURIComponent(decodeURIComponent(m[1]!))}`) },
+    ],
     mounts: [{ prefix: '/iiif/3/exhibitions', perMinute: ports.config.iiifRateLimitPerMinute, cors: true, routes: (api) => exhibitionIiifRoutes(api, { exports: exhibitionExports, baseUrl }) }],
   };
 }

@@ -32,7 +32,10 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
   it('an archive with nothing public tells visitors so, and staff how to publish, instead of "shorten your search"', async () => {
     const visitor = await browser.newPage();
     await chinese(visitor);
+    // The home page says the collection is being prepared; the catalogue says why it is empty.
     await visitor.goto(server.url);
+    await expect.poll(async () => (await visitor.locator('.home-empty').textContent()) ?? '', { timeout: 20_000 }).toContain('这里还没有公开的作品');
+    await visitor.goto(`${server.url}/works`);
     const empty = visitor.getByTestId('catalogue-empty');
     await expect.poll(async () => (await empty.textContent()) ?? '', { timeout: 20_000 }).toContain('本馆尚未公开任何作品');
     expect(await empty.textContent()).not.toContain('更短的检索词');
@@ -40,7 +43,7 @@ describe.runIf(browserPath && fs.existsSync(KODAK))('the first hour, in a real b
 
     const staff = await browser.newPage();
     await signIn(staff);
-    await staff.goto(server.url);
+    await staff.goto(`${server.url}/works`);
     await expect.poll(async () => (await staff.getByTestId('catalogue-empty').textContent()) ?? '', { timeout: 20_000 }).toContain('--visibility public');
     await staff.close();
   });

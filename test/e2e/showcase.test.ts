@@ -68,8 +68,8 @@ describe.runIf(browserPath && haveShowcaseData())('the public face: home, exhibi
       await page.goto(server.url);
       const hero = page.locator('.home-hero-image');
       await hero.waitFor();
-      expect(await hero.evaluate((img: HTMLImageElement) => img.currentSrc)).toContain('/iiif/3/');
       await expect.poll(() => hero.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      expect(await hero.evaluate((img: HTMLImageElement) => img.currentSrc)).toContain('/iiif/3/');
       await expect.poll(async () => page.locator('#home-hero-title').textContent()).toBe(lang === 'en' ? 'Landscapes into Pictures' : '山河入画');
       expect(await page.getByTestId('exhibition-card').count()).toBeGreaterThanOrEqual(1);
       expect(await page.locator('.showcase-card').count()).toBeGreaterThanOrEqual(4);
@@ -110,7 +110,7 @@ describe.runIf(browserPath && haveShowcaseData())('the public face: home, exhibi
     // A phone gets a still picture of each region instead of the deep-zoom pane.
     await page.setViewportSize(PHONE);
     await page.reload();
-    await expect.poll(() => page.locator('.story-section img').first().getAttribute('src')).toMatch(/\/pct:[\d.,]+\/!\d+,\d+\/0\/default\.jpg$/);
+    await expect.poll(() => page.locator('.story-section img').first().getAttribute('src')).toMatch(/\/pct:[\d.,]+\/!\d+,\d+\/0\/default\.webp$/);
     await context.close();
   });
 
@@ -171,6 +171,37 @@ describe.runIf(browserPath && haveShowcaseData())('the public face: home, exhibi
     await page.getByTestId('work-card').first().waitFor();
     await page.goto(`${page.url()}&q=Midlands`);
     await expect.poll(() => page.getByTestId('work-card').filter({ hasText: 'Rivers and Hills of the Midlands' }).count()).toBe(1);
+    expect(elsewhere).toEqual([]);
+    await context.close();
+  });
+
+  it('shows hostile Markdown and HTML in a story as text: nothing a curator (or a stolen curator account) writes runs in a reader', async () => {
+    const hostile = [
+      '<script>window.__xss = "script"</script>',
+      '<img src="x" onerror="window.__xss = \'img\'">',
+      '[click me](javascript:window.__xss=\'link\')',
+      '<a href="javascript:window.__xss=\'a\'">raw link</a>',
+      '![x](https://tracker.example/pixel.gif)',
+    ].join('\n\n');
+    const res = await fetch(`${server.url}/api/exhibitions`, {
+      method: 'POST',
+      headers: fixture.headers,
+      body: JSON.stringify({ slug: 'hostile-story', title: { en: 'Hostile story' }, status: 'published', sections: [{ id: 'one', heading: { en: 'One' }, body: { en: hostile } }] }),
+    });
+    expect(res.status).toBe(201);
+    const context = await newContext(browser, 'en', DESKTOP);
+    const page = await context.newPage();
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+    });
+    await page.goto(`${server.url}/exhibitions/hostile-story`);
+    await page.locator('#one').waitFor();
+    expect(await page.locator('#one').innerText()).toContain('<script>');
+    const link = page.locator('#one a', { hasText: 'click me' });
+    if (await link.count()) await link.click();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+    expect(await page.locator('#one script, #one img[onerror], #one a[href^="javascript"]').count()).toBe(0);
     expect(elsewhere).toEqual([]);
     await context.close();
   });

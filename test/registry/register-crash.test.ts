@@ -142,4 +142,40 @@ describe.each(await testDialects())('wenyuan register killed mid-batch (%s)', (d
     expect(log.entries).toBe(2 * WORKS);
     expect(log.pendingIds).toEqual([]);
   }, 120_000);
+
+  it('with --again resumes a run killed between a registration and its journal line, or in the middle of a line', async () => {
+    const dir = outDir();
+    const [accepted, cut, unasked, cutIntent] = works.slice(0, 4).map((w) => w.workId) as [string, string, string, string];
+    const actor = { kind: 'user' as const, id: owner.id, username: owner.username, role: 'creator' as const };
+    const line = (workId: string, what: { generation: number } | { registrationId: string }) => JSON.stringify({ as: owner.username, role: null, again: true, workId, ...what });
+    /** What a killed run left: its intent noted and the registration accepted by the server. */
+    const acceptedAfterIntent = async (workId: string) => {
+      const generation = await ctx.app.registry.nextGeneration(actor, workId);
+      return { generation, registrationId: (await ctx.app.registry.register(actor, workId, { againGeneration: generation })).registrationId };
+    };
+    const a = await acceptedAfterIntent(accepted);
+    const c = await acceptedAfterIntent(cut);
+    // `accepted` was killed before its registration's line; `cut` while writing it.
+    fs.writeFileSync(path.join(dir, JOURNAL), `${line(accepted, { generation: a.generation })}\n${line(cut, { generation: c.generation })}\n${line(cut, { registrationId: c.registrationId }).slice(0, 40)}`);
+    const before = await countsPerWork();
+    const run = await runCli(['register', accepted, cut, unasked, '--as', owner.username, '--out', dir, '--again', '--json'], ctx);
+    expect(run.code, run.stderr).toBe(0);
+    const after = await countsPerWork();
+    // The first two were registered before the run (as by the killed one): it adds none for them, one for `unasked`.
+    for (const id of [accepted, cut, unasked]) expect(after.get(id), id).toBe(before.get(id)! + (id === unasked ? 1 : 0));
+    const receiptOf = (id: string) => (JSON.parse(fs.readFileSync(path.join(dir, `${id}.receipt.json`), 'utf8')) as { registrationId: string }).registrationId;
+    expect(receiptOf(accepted)).toBe(a.registrationId);
+    expect(receiptOf(cut)).toBe(c.registrationId);
+    expect(fs.existsSync(path.join(dir, JOURNAL))).toBe(false);
+
+    // An intent cut short was written before anything was asked: that work is registered once more.
+    const generation = await ctx.app.registry.nextGeneration(actor, cutIntent);
+    fs.writeFileSync(path.join(dir, JOURNAL), line(cutIntent, { generation }).slice(0, 50));
+    const again = await runCli(['register', cutIntent, '--as', owner.username, '--out', dir, '--again', '--json'], ctx);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await countsPerWork()).get(cutIntent)).toBe(before.get(cutIntent)! + 1);
+    expect(await ctx.app.registry.nextGeneration(actor, cutIntent)).toBe(generation + 1);
+    const log = await inspectLog(ctx.app);
+    expect(log.pendingIds).toEqual([]);
+  }, 120_000);
 });

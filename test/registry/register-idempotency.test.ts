@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../../src/govern/roles.js';
 import type { RegistrationStatus } from '../../src/registry/registry.service.js';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
@@ -71,6 +72,45 @@ describe.each(await testDialects())('idempotent registration (%s)', (dialect) =>
     expect(plain.statusCode).toBe(200);
     expect((plain.json() as RegistrationStatus).registrationId).toBe((twice.json() as RegistrationStatus).registrationId);
     expect(await entriesOf(work.workId)).toBe(3);
+  });
+
+  it('answers an `again` that names its generation with the registration that generation made, however often it is asked', async () => {
+    const piece = await uploadImage(ctx, owner.headers, 503, { visibility: 'public' });
+    const actor = { kind: 'user' as const, id: owner.id, username: owner.username, role: 'creator' as const };
+    const registry = ctx.app.registry;
+    expect(await registry.nextGeneration(actor, piece.workId)).toBe(0);
+    const first = await registry.register(actor, piece.workId, { againGeneration: 0 });
+    expect(first.existing).toBeUndefined();
+    expect(await registry.nextGeneration(actor, piece.workId)).toBe(1);
+    // Asked again (a batch run again after a kill), generation 1 is made once: many asks at once, one registration.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => registry.register(actor, piece.workId, { againGeneration: 1 })));
+    expect(new Set(answers.map((a) => a.registrationId)).size).toBe(1);
+    expect(answers.filter((a) => !a.existing)).toHaveLength(1);
+    expect(answers[0]!.registrationId).not.toBe(first.registrationId);
+    const repeated = await registry.register(actor, piece.workId, { againGeneration: 1 });
+    expect(repeated).toMatchObject({ existing: true, registrationId: answers[0]!.registrationId });
+    // An earlier generation answers with its own registration, not the newest.
+    expect(await registry.register(actor, piece.workId, { againGeneration: 0 })).toMatchObject({ existing: true, registrationId: first.registrationId });
+    // A generation ahead of the next one is refused: it would leave a gap.
+    await expect(registry.register(actor, piece.workId, { againGeneration: 3 })).rejects.toMatchObject({ code: 'invalid_input', key: 'registry.generation_invalid', params: { generation: 3, next: 2 } });
+    // The generation counts per request: another role starts at 0.
+    expect(await registry.nextGeneration(actor, piece.workId, { role: 'right-holder' })).toBe(0);
+    await registry.sequencePending();
+    expect(await entriesOf(piece.workId)).toBe(2);
+    expect(await pendingOf(piece.workId)).toBe(0);
+    // The web's `again` still registers one more, after the named generations.
+    const web = await register(owner, piece.workId, { again: true });
+    expect(web.statusCode, web.body).toBe(201);
+    expect(await registry.nextGeneration(actor, piece.workId)).toBe(3);
+    expect(await entriesOf(piece.workId)).toBe(3);
+  });
+
+  it('asks who may register before telling the next generation', async () => {
+    const asActor = (u: TestUser, role: 'creator' | 'curator' = 'creator') => ({ kind: 'user' as const, id: u.id, username: u.username, role });
+    await expect(ctx.app.registry.nextGeneration(ANONYMOUS, work.workId)).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(ctx.app.registry.nextGeneration(asActor(other), privateWork.workId)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(ctx.app.registry.nextGeneration(asActor(other), work.workId)).rejects.toMatchObject({ key: 'registry.register_forbidden' });
+    expect(await ctx.app.registry.nextGeneration(asActor(curator, 'curator'), work.workId)).toBe(0);
   });
 
   it('treats another role, other terms or another registrant as another registration', async () => {

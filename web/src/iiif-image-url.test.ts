@@ -18,14 +18,14 @@ describe('still IIIF pictures of a region or a whole image', () => {
   });
 
   it('asks a size that fits inside a box, never wider than what the region holds', () => {
-    expect(iiifImageUrl(service + '/', { x: 800, y: 500, width: 400, height: 1000 }, size, 1200)).toBe(`${service}/pct:10,25,5,50/!400,6400/0/default.jpg`);
-    expect(iiifImageUrl(service, null, size, 800)).toBe(`${service}/full/!800,12800/0/default.jpg`);
-    expect(iiifImageUrl(service, null, null, 800)).toBe(`${service}/full/!800,12800/0/default.jpg`);
+    expect(iiifImageUrl(service + '/', { x: 800, y: 500, width: 400, height: 1000 }, size, 1200)).toBe(`${service}/pct:10,25,5,50/!400,6400/0/default.webp`);
+    expect(iiifImageUrl(service, null, size, 800)).toBe(`${service}/full/!800,12800/0/default.webp`);
+    expect(iiifImageUrl(service, null, null, 800)).toBe(`${service}/full/!800,12800/0/default.webp`);
   });
 
   it('offers in the srcset only widths the region has', () => {
     expect(iiifSrcSet(service, { x: 0, y: 0, width: 900, height: 300 }, size)).toBe(
-      [480, 800, 900].map((w) => `${service}/pct:0,0,11.25,15/!${w},${w * 16}/0/default.jpg ${w}w`).join(', '),
+      [480, 800, 900].map((w) => `${service}/pct:0,0,11.25,15/!${w},${w * 16}/0/default.webp ${w}w`).join(', '),
     );
     expect(iiifSrcSet(service, { x: 0, y: 0, width: 300, height: 300 }, size)).toBeNull();
     expect(iiifSrcSet(service, null, null)).toBeNull();
@@ -42,8 +42,8 @@ describe('a work image on the public face', () => {
   const thumbnail = { url: '/t.webp', width: 300, height: 200 };
   it('is asked of the IIIF service at sizes up to its own', () => {
     const result = responsiveImage({ sha256: 'a', width: 1000, height: 2000, thumbnail: null, displayUrl: null, iiifService: service, placeholder: null });
-    expect(result?.srcSet).toBe([480, 800, 1000].map((w) => `${service}/full/!${w},${w * 16}/0/default.jpg ${w}w`).join(', '));
-    expect(result?.src).toBe(`${service}/full/!1000,16000/0/default.jpg`);
+    expect(result?.srcSet).toBe([480, 800, 1000].map((w) => `${service}/full/!${w},${w * 16}/0/default.webp ${w}w`).join(', '));
+    expect(result?.src).toBe(`${service}/full/!1000,16000/0/default.webp`);
   });
 
   it('falls back to the display copy, then the thumbnail, then nothing', () => {

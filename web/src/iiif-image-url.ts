@@ -7,7 +7,8 @@ import type { PixelRect, PixelSize } from './components/AnnotationGeometry';
  * Regions are stored in the original's pixels, but a visitor may be served a smaller copy of the
  * same image (the display copy of a work whose master is not offered): so a region is asked in
  * percent (`pct:`), which names the same part of either, and a size as `!w,h` (fit inside, never
- * upscaled, never refused for being larger than what is served).
+ * upscaled, never refused for being larger than what is served). Pictures are asked as WebP: about a
+ * third smaller than JPEG at the same quality, and every browser the site supports shows it.
  */
 
 /** A region clipped to the image, or null when nothing of it lies inside (or the size is unknown). */
@@ -50,7 +51,7 @@ export function iiifImageUrl(service: string, region: PixelRect | null | undefin
   const base = service.replace(/\/+$/, '');
   const shown = shownSize(region, size);
   const width = Math.max(1, Math.round(shown ? Math.min(maxWidth, shown.width) : maxWidth));
-  return `${base}/${iiifRegionParam(region, size)}/!${width},${width * 16}/0/default.jpg`;
+  return `${base}/${iiifRegionParam(region, size)}/!${width},${width * 16}/0/default.webp`;
 }
 
 /** Widths offered in a srcset. */

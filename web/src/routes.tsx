@@ -7,7 +7,6 @@ import { CataloguePage } from './pages/CataloguePage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RouteErrorPage } from './pages/RouteErrorPage';
-import { WorkPage } from './pages/WorkPage';
 import type { Role } from './types';
 
 /** Any signed-in user. */
@@ -47,7 +46,8 @@ export const routes: RouteObject[] = [
           // at / until the home page came — HomePage sends old /?q=… links there), works, checking receipts.
           { index: true, element: <HomePage /> },
           { path: 'works', element: <CataloguePage /> },
-          { path: 'works/:id', element: <WorkPage /> },
+          // The work page carries the viewer, the annotation layer and the staff panels: loaded when visited.
+          { path: 'works/:id', ...onDemand(() => import('./pages/WorkPage').then((m) => m.WorkPage)) },
           // Checking receipts and signing in are rarely the first page: loaded when visited, so the
           // home page and the catalogue do not carry their code (and the QR encoder) to every visitor.
           { path: 'verify', ...onDemand(() => import('./pages/VerifyPage').then((m) => m.VerifyPage)) },

@@ -9,7 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
-import type { Mount } from '../module.js';
+import type { Mount, PagePreload } from '../module.js';
 import type { RequestHook, RoutePlugin } from './api.js';
 import { answerBadResponse, isBadResponse } from './bad-response.js';
 import { statusForCode } from './error-status.js';
@@ -35,6 +35,27 @@ export interface HttpParts {
   visitorKey?: (request: FastifyRequest) => string;
   /** Other origins the web UI may load images from (the map's tile server), added to the CSP's img-src. */
   imageSources?: string[];
+  /** API answers named in a preload header on the pages that fetch them first. */
+  pagePreloads?: PagePreload[];
+}
+
+/** The `Link` header of a page's HTML: the API answers its script will ask for first, or null. */
+export function pagePreloadHeader(url: string, preloads: PagePreload[]): string | null {
+  const pathname = url.split('?')[0] ?? url;
+  const links: string[] = [];
+  for (const preload of preloads) {
+    const match = preload.page.exec(pathname);
+    if (!match) continue;
+    let api: string | null = null;
+    try {
+      api = preload.api(match);
+    } catch {
+      // A malformed escape in the page's path: nothing to preload (the page shows its own error).
+    }
+    // Same-origin paths only, and nothing that could break out of the header's <…>.
+    if (api && /^\/api\/[^<>\s,;]*$/.test(api)) links.push(`<${api}>; rel=preload; as=fetch; crossorigin`);
+  }
+  return links.length > 0 ? links.join(', ') : null;
 }
 
 export interface ServerOptions {
@@ -149,12 +170,15 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     await server.register(fastifyStatic, {
       root: webRoot,
       wildcard: false,
-      index: ['index.html'],
+      // The page itself (/ too) is answered below, with the preload header its path calls for.
+      index: false,
       // The build writes .br and .gz beside each asset (web/vite.config.ts): a phone on a slow
       // network gets a third of the bytes without the server compressing on every request.
       preCompressed: true,
       // Assets are named by their content hash, so they never change; the page that names them must
-      // be asked again each time (a new release changes it).
+      // be asked again each time (a new release changes it). (`cacheControl: false`: the plugin's own
+      // default header would replace ours.)
+      cacheControl: false,
       setHeaders: (res, filePath) => {
         res.setHeader('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
@@ -163,6 +187,8 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
       if (machinePaths.some((p) => request.url.startsWith(p)) || request.method !== 'GET') {
         return reply.status(404).send(errorBody(noRoute(request.method, request.url)));
       }
+      const preload = pagePreloadHeader(request.url, parts.pagePreloads ?? []);
+      if (preload) reply.header('link', preload);
       return reply.type('text/html').sendFile('index.html');
     });
   } else {

@@ -4,6 +4,7 @@ import { themeProperties } from '../contrast';
 import { useI18n } from '../i18n';
 import { useInstance, useInstitutionName } from '../instance';
 import { htmlLang } from '../lang';
+import { useSession } from '../session';
 import { Header } from './Header';
 import { SetupRedirect } from './SetupRedirect';
 
@@ -12,7 +13,9 @@ export function SiteLayout() {
   const { t } = useI18n();
   const { pathname } = useLocation();
   const institution = useInstitutionName();
-  const theme = useInstance().instance?.theme;
+  const instanceState = useInstance().instance;
+  const theme = instanceState?.theme;
+  const { user } = useSession();
   const main = useRef<HTMLElement>(null);
   const previousPath = useRef(pathname);
 
@@ -36,6 +39,10 @@ export function SiteLayout() {
       for (const name of Object.keys(properties)) style.removeProperty(name);
     };
   }, [accent, headerBackground]);
+
+  // Drawn once who is signed in and whose archive this is are known (index.html preloads both): a
+  // header drawn before would change its name, links and width under the reader (layout shift).
+  if (user === undefined || instanceState === undefined) return null;
 
   return (
     <>

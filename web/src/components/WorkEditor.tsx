@@ -4,7 +4,7 @@ import { ApiError, api } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { heritageLabel, industryLabel } from '../labels';
 import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
-import { COMMON_RIGHTS_URIS, rightsLabel } from '../rights';
+import { RightsUriField } from './RightsUriField';
 import { useSession } from '../session';
 import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
 import { closedCollections, CollectionOptions } from './CollectionOptions';
@@ -158,20 +158,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
           <label htmlFor={`${id}-inv`}>{t('field.inventoryNumber')}</label>
           <input id={`${id}-inv`} type="text" value={draft.inventoryNumber} maxLength={200} onChange={(e) => set('inventoryNumber', e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-rights`}>{t('edit.rightsUri')}</label>
-          <input id={`${id}-rights`} type="url" inputMode="url" list={`${id}-rights-list`} value={draft.rightsUri} onChange={(e) => set('rightsUri', e.target.value)} aria-describedby={`${id}-rights-hint`} />
-          <datalist id={`${id}-rights-list`}>
-            {COMMON_RIGHTS_URIS.map((uri) => (
-              <option key={uri} value={uri}>
-                {rightsLabel(uri, lang)}
-              </option>
-            ))}
-          </datalist>
-          <p className="hint" id={`${id}-rights-hint`}>
-            {t('edit.rightsHint')}
-          </p>
-        </div>
+        <RightsUriField id={`${id}-rights`} label={t('edit.rightsUri')} hint={t('edit.rightsHint')} value={draft.rightsUri} onChange={(uri) => set('rightsUri', uri)} />
       </fieldset>
 
       <fieldset className="form-section">

@@ -117,6 +117,10 @@ export function ZoomViewer({ images, current, alt, row = false, footer, side, on
           maxZoomPixelRatio: 4,
           gestureSettingsMouse: { clickToZoom: false },
           animationTime: 0.6,
+          // 2D canvas, not WebGL: one image (or a row) needs no GPU compositing, and on machines without
+          // a GPU (a county centre's old PC, a VM, headless Chromium) WebGL falls back to a software
+          // renderer that spends ~130 ms a frame; the canvas drawer stays smooth there.
+          drawer: 'canvas',
         });
         instance.addHandler('open', () => {
           if (!live) return;

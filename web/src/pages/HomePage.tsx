@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -7,6 +7,7 @@ import { HomeHero } from '../components/home/HomeHero';
 import { BrowseSection, CollectionsSection, DiscoverySection, ExhibitionsSection, FeaturedWorks } from '../components/home/HomeSections';
 import { Loading } from '../components/Loading';
 import { useI18n } from '../i18n';
+import { ImageGate } from '../image-gate';
 import { useInstitutionName, usePageTitle } from '../instance';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
@@ -41,6 +42,12 @@ function Home() {
   const discovery = useApi(() => (seed === null ? Promise.resolve(null) : api.home(seed).then((h) => h.discovery)), seed ?? '', true);
   usePageTitle(institution?.text ?? t('home.pageTitle'));
   const staff = hasRole('admin') || hasRole('curator');
+  // The cards below the hero wait for its image (or 4 s), so a slow phone fetches the largest paint first.
+  const [heroDone, setHeroDone] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setHeroDone(true), 4000);
+    return () => clearTimeout(timer);
+  }, []);
 
   if (home.error && !home.data) return <ErrorMessage error={home.error} onRetry={home.reload} />;
   const data = home.data;
@@ -63,20 +70,22 @@ function Home() {
 
   const heroId = data.featuredWorks.find((w) => w.image)?.id;
   return (
-    <div className="home-page">
-      <HomeHero home={data} institution={institution} />
-      {staff && (
-        <p className="home-edit-link">
-          <Link to="/home/edit" className="button" data-testid="home-edit">
-            {t('home.edit')}
-          </Link>
-        </p>
-      )}
-      <FeaturedWorks works={data.featuredWorks.filter((w) => w.id !== heroId)} />
-      <ExhibitionsSection exhibitions={data.exhibitions} />
-      <CollectionsSection collections={data.featuredCollections} />
-      <DiscoverySection works={discovery.data ?? data.discovery} loading={discovery.loading && seed !== null} onMore={() => setSeed(Math.random().toString(36).slice(2, 10))} />
-      <BrowseSection categories={data.categories} vocabulary={vocabulary} />
-    </div>
+    <ImageGate value={heroDone || !heroId}>
+      <div className="home-page">
+        <HomeHero home={data} institution={institution} onImageDone={() => setHeroDone(true)} />
+        {staff && (
+          <p className="home-edit-link">
+            <Link to="/home/edit" className="button" data-testid="home-edit">
+              {t('home.edit')}
+            </Link>
+          </p>
+        )}
+        <FeaturedWorks works={data.featuredWorks.filter((w) => w.id !== heroId)} />
+        <ExhibitionsSection exhibitions={data.exhibitions} />
+        <CollectionsSection collections={data.featuredCollections} />
+        <DiscoverySection works={discovery.data ?? data.discovery} loading={discovery.loading && seed !== null} onMore={() => setSeed(Math.random().toString(36).slice(2, 10))} />
+        <BrowseSection categories={data.categories} vocabulary={vocabulary} />
+      </div>
+    </ImageGate>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n';
 import { heritageLabel, industryLabel } from '../../labels';
-import { COMMON_RIGHTS_URIS, rightsLabel } from '../../rights';
+import { RightsUriField } from '../RightsUriField';
 import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection } from '../../types';
 import { useVocabulary } from '../../vocabulary';
 import { CollectionOptions } from '../CollectionOptions';
@@ -131,20 +131,7 @@ export function BulkActionBar({ selection, total, collections, onFinished }: Pro
             </div>
           )}
           {choice === 'rights' && (
-            <div className="field field-inline bulk-bar-rights">
-              <label htmlFor={`${id}-rights`}>{t('bulk.rights')}</label>
-              <input id={`${id}-rights`} type="url" inputMode="url" list={`${id}-rights-list`} value={rightsUri} onChange={(e) => setRightsUri(e.target.value)} aria-describedby={`${id}-rights-hint`} />
-              <datalist id={`${id}-rights-list`}>
-                {COMMON_RIGHTS_URIS.map((uri) => (
-                  <option key={uri} value={uri}>
-                    {rightsLabel(uri, lang)}
-                  </option>
-                ))}
-              </datalist>
-              <p className="hint" id={`${id}-rights-hint`}>
-                {t('bulk.rightsHint')}
-              </p>
-            </div>
+            <RightsUriField id={`${id}-rights`} className="field field-inline bulk-bar-rights" label={t('bulk.rights')} hint={t('bulk.rightsHint')} value={rightsUri} onChange={setRightsUri} />
           )}
           {choice === 'classification' && (
             <>

@@ -29,7 +29,7 @@ export function ExhibitionCard({ exhibition, now, headingLevel = 2 }: { exhibiti
   return (
     <article className="exhibition-card" data-testid="exhibition-card">
       <div className="exhibition-card-media">
-        {image ? <RegionImage image={image} region={exhibition.cover?.region ?? null} alt="" sizes="(max-width: 720px) 100vw, 400px" /> : <div className="exhibition-card-noimage" aria-hidden="true" />}
+        {image ? <RegionImage image={image} region={exhibition.cover?.region ?? null} alt="" sizes="(max-width: 720px) 66vw, 400px" /> : <div className="exhibition-card-noimage" aria-hidden="true" />}
         {exhibition.status === 'draft' && <span className="badge exhibition-badge">{t('exhibitions.badge.draft')}</span>}
         {isScheduled(exhibition, now) && <span className="badge exhibition-badge">{t('exhibitions.badge.scheduled')}</span>}
       </div>

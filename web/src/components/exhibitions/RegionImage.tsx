@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { placeholderUrl } from '../../placeholder';
 import type { ImageRegion, ShowcaseWork } from '../../types';
 import { iiifAspectRatio, iiifImageUrl, iiifSrcSet } from '../../iiif-image-url';
+import { useImageGate } from '../../image-gate';
 
 interface Props {
   image: NonNullable<ShowcaseWork['image']>;
@@ -12,6 +13,8 @@ interface Props {
   /** The cover is above the fold; sections further down load as they come near. */
   eager?: boolean;
   className?: string;
+  /** Called once the picture has loaded or failed (the page's largest paint lets the rest load then). */
+  onDone?: () => void;
 }
 
 /**
@@ -19,9 +22,10 @@ interface Props {
  * proportions are reserved before it loads so the text never jumps. Used on phones, in print and for
  * the cover. Without a IIIF service the display copy shows the whole image.
  */
-export function RegionImage({ image, region, alt, sizes, eager = false, className }: Props) {
+export function RegionImage({ image, region, alt, sizes, eager = false, className, onDone }: Props) {
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
+  const open = useImageGate();
   const size = image.width && image.height ? { width: image.width, height: image.height } : null;
   const service = failed ? null : image.iiifService;
   const shown = service ? region : null;
@@ -35,17 +39,26 @@ export function RegionImage({ image, region, alt, sizes, eager = false, classNam
       className={['region-image', className].filter(Boolean).join(' ')}
       style={{ ...(ratio ? { aspectRatio: String(ratio) } : {}), ...(placeholder && !loaded ? { backgroundImage: `url("${placeholder}")` } : {}) }}
     >
-      <img
-        src={src}
-        srcSet={srcSet ?? undefined}
-        sizes={srcSet ? sizes : undefined}
-        alt={alt}
-        loading={eager ? 'eager' : 'lazy'}
-        decoding="async"
-        onLoad={() => setLoaded(true)}
-        // A service that cannot render the region (still tiling, refused): the display copy instead.
-        onError={() => !failed && image.displayUrl && setFailed(true)}
-      />
+      {open && (
+        <img
+          src={src}
+          srcSet={srcSet ?? undefined}
+          sizes={srcSet ? sizes : undefined}
+          alt={alt}
+          loading={eager ? 'eager' : 'lazy'}
+          fetchPriority={eager ? 'high' : undefined}
+          decoding="async"
+          onLoad={() => {
+            setLoaded(true);
+            onDone?.();
+          }}
+          // A service that cannot render the region (still tiling, refused): the display copy instead.
+          onError={() => {
+            if (!failed && image.displayUrl) setFailed(true);
+            else onDone?.();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -61,7 +61,7 @@ describe('a story section', () => {
   it('shows the region as a still IIIF picture in a reserved box, described by its caption, linked to the work', () => {
     const html = renderSection('en', section);
     expect(html).toContain('style="aspect-ratio:2"');
-    expect(html).toContain('src="https://m.example/iiif/3/w1/pct:2.5,6.6667,25,16.6667/!1000,16000/0/default.jpg"');
+    expect(html).toContain('src="https://m.example/iiif/3/w1/pct:2.5,6.6667,25,16.6667/!1000,16000/0/default.webp"');
     expect(html).toContain('alt="Bodhisattva, detail"');
     expect(html).toContain('href="/works/w1"');
     expect(html).toContain('溪山行旅图');

@@ -46,7 +46,7 @@ export const StorySection = forwardRef<HTMLElement, Props>(function StorySection
     <section id={section.id} ref={ref} className={`story-section${active ? ' is-active' : ''}`} aria-labelledby={headingId} data-section={section.id}>
       {media?.work && image && (
         <figure className="story-section-figure">
-          <RegionImage image={image} region={media.region} alt={alt} sizes="(max-width: 720px) 100vw, 60vw" eager={eager} />
+          <RegionImage image={image} region={media.region} alt={alt} sizes="(max-width: 720px) 66vw, 60vw" eager={eager} />
         </figure>
       )}
       <div className="story-section-head">

@@ -99,6 +99,8 @@ export function StoryViewer({ frame, reducedMotion }: Props) {
           gestureSettingsMouse: { clickToZoom: false, scrollToZoom: true },
           cooperativeGestures: true,
           crossOriginPolicy: 'Anonymous',
+          // 2D canvas, not WebGL: smooth on machines without a GPU (see ZoomViewer).
+          drawer: 'canvas',
         };
         const instance = OSD(options as OpenSeadragon.Options);
         // The typings predate cooperative gestures and their event.

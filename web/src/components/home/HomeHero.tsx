@@ -10,7 +10,7 @@ import type { Home } from '../../types';
  * institution's name) and the ways into the collection. The image is the page's largest paint, so
  * it is fetched at high priority and sized by srcset for the screen.
  */
-export function HomeHero({ home, institution }: { home: Home; institution: { text: string; lang: string } | null }) {
+export function HomeHero({ home, institution, onImageDone }: { home: Home; institution: { text: string; lang: string } | null; /** The hero image has loaded or failed (the page then lets the rest load). */ onImageDone: () => void }) {
   const i18n = useI18n();
   const { t, pickEntry } = i18n;
   const work = home.featuredWorks.find((w) => w.image);
@@ -30,10 +30,14 @@ export function HomeHero({ home, institution }: { home: Home; institution: { tex
             className={ratio !== null && ratio < 1 ? 'home-hero-image home-hero-image-tall' : 'home-hero-image'}
             src={source.src}
             srcSet={source.srcSet}
-            sizes="100vw"
+            // Asked at about two device pixels per CSS pixel on phones: sharp enough for a picture that is
+            // mostly cropped, and half the bytes of 3× on the connection where they matter most.
+            sizes="(max-width: 720px) 66vw, 60vw"
             alt=""
             fetchPriority="high"
             decoding="async"
+            onLoad={onImageDone}
+            onError={onImageDone}
           />
           <figcaption className="home-hero-credit">
             <Link to={`/works/${encodeURIComponent(work.id)}`} lang={workTitle ? htmlLang(workTitle[0]) : undefined}>

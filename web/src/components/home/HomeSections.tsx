@@ -4,6 +4,7 @@ import { ExhibitionCard } from '../exhibitions/ExhibitionCard';
 import { useI18n } from '../../i18n';
 import { htmlLang } from '../../lang';
 import { facetValueLabel } from '../../labels';
+import { useImageGate } from '../../image-gate';
 import { responsiveImage } from '../../showcase-image';
 import type { ExhibitionSummary, Home, Vocabulary } from '../../types';
 import { ShowcaseWorkCard } from './ShowcaseWorkCard';
@@ -16,8 +17,8 @@ export function FeaturedWorks({ works }: { works: Home['featuredWorks'] }) {
     <section className="home-section" aria-labelledby="home-featured">
       <h2 id="home-featured">{t('home.featured')}</h2>
       <div className="showcase-row">
-        {works.map((work, i) => (
-          <ShowcaseWorkCard key={work.id} work={work} eager={i < 2} sizes="(max-width: 640px) 70vw, 22vw" />
+        {works.map((work) => (
+          <ShowcaseWorkCard key={work.id} work={work} sizes="(max-width: 640px) 45vw, 22vw" />
         ))}
       </div>
     </section>
@@ -47,6 +48,7 @@ export function ExhibitionsSection({ exhibitions }: { exhibitions: ExhibitionSum
 
 export function CollectionsSection({ collections }: { collections: Home['featuredCollections'] }) {
   const { t, pickEntry } = useI18n();
+  const open = useImageGate();
   if (collections.length === 0) return null;
   return (
     <section className="home-section" aria-labelledby="home-collections">
@@ -59,7 +61,7 @@ export function CollectionsSection({ collections }: { collections: Home['feature
           const source = image ? responsiveImage(image, 800) : null;
           return (
             <li key={c.id} className="collection-tile">
-              {source && <img src={source.src} srcSet={source.srcSet} sizes="(max-width: 640px) 100vw, 25vw" alt="" loading="lazy" decoding="async" />}
+              {source && open && <img src={source.src} srcSet={source.srcSet} sizes="(max-width: 640px) 66vw, 25vw" alt="" loading="lazy" decoding="async" />}
               <div className="collection-tile-body">
                 <h3>
                   <Link to={`/works?collection=${encodeURIComponent(c.id)}`} className="stretched-link" lang={name ? htmlLang(name[0]) : undefined}>

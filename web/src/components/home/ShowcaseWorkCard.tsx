@@ -4,6 +4,7 @@ import { workDateText } from '../../format';
 import { useI18n } from '../../i18n';
 import { htmlLang } from '../../lang';
 import { placeholderUrl } from '../../placeholder';
+import { useImageGate } from '../../image-gate';
 import { imageAspectRatio, responsiveImage } from '../../showcase-image';
 import type { ShowcaseWork } from '../../types';
 
@@ -11,8 +12,6 @@ interface Props {
   work: ShowcaseWork;
   /** The CSS width the image is laid out at (the srcset's `sizes`). */
   sizes?: string;
-  /** For the cards in view on load: fetched at once rather than lazily (largest contentful paint). */
-  eager?: boolean;
   headingLevel?: 'h2' | 'h3';
 }
 
@@ -21,11 +20,12 @@ interface Props {
  * reserved from its size, so nothing moves while it loads), title, creators and date; a record
  * without an image is set as type.
  */
-export function ShowcaseWorkCard({ work, sizes = '(max-width: 640px) 50vw, 25vw', eager = false, headingLevel: Heading = 'h3' }: Props) {
+export function ShowcaseWorkCard({ work, sizes = '(max-width: 640px) 50vw, 25vw', headingLevel: Heading = 'h3' }: Props) {
   const i18n = useI18n();
   const { pick, pickEntry, formatList } = i18n;
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
+  const open = useImageGate();
   const title = pickEntry(work.title);
   const titleText = title?.[1] ?? work.id;
   const creators = formatList(work.creators.map((c) => pick(c.name)).filter((n): n is string => Boolean(n)));
@@ -42,16 +42,18 @@ export function ShowcaseWorkCard({ work, sizes = '(max-width: 640px) 50vw, 25vw'
           className="showcase-card-media"
           style={{ aspectRatio: ratio ? String(ratio) : '4 / 3', ...(placeholder && !loaded ? { backgroundImage: `url("${placeholder}")` } : {}) }}
         >
-          <img
-            src={source.src}
-            srcSet={source.srcSet}
-            sizes={source.srcSet ? sizes : undefined}
-            alt=""
-            loading={eager ? 'eager' : 'lazy'}
-            decoding="async"
-            onLoad={() => setLoaded(true)}
-            onError={() => setFailed(true)}
-          />
+          {open && (
+            <img
+              src={source.src}
+              srcSet={source.srcSet}
+              sizes={source.srcSet ? sizes : undefined}
+              alt=""
+              loading="lazy"
+              decoding="async"
+              onLoad={() => setLoaded(true)}
+              onError={() => setFailed(true)}
+            />
+          )}
         </div>
       )}
       <div className="showcase-card-body">

@@ -14,6 +14,7 @@ import { StoryViewer, type StoryFrame } from '../../components/exhibitions/Story
 import { activeSection, applyIntersections, pictureSection, progressOf, READING_LINE_MARGIN, sectionAtLine } from '../../components/exhibitions/story-activation';
 import { REDUCED_MOTION, useMediaQuery, WIDE_STORY } from '../../components/exhibitions/use-media-query';
 import { useI18n } from '../../i18n';
+import { ImageGate } from '../../image-gate';
 import { useAbsoluteUrl, usePageTitle } from '../../instance';
 import { htmlLang } from '../../lang';
 import type { Exhibition, ExhibitionMedia } from '../../types';
@@ -98,6 +99,13 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
     setActive(sectionAtLine(positions, window.innerHeight));
   }, [hash, order]);
 
+  // The section pictures wait for the cover (or 4 s), so a slow phone fetches the largest paint first.
+  const [coverDone, setCoverDone] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setCoverDone(true), 4000);
+    return () => clearTimeout(timer);
+  }, []);
+
   // Print every picture, not only those the reader scrolled near (lazy ones would print empty).
   useEffect(() => {
     const before = () => setPrinting(true);
@@ -119,11 +127,14 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
   const coverImage = exhibition.cover?.work?.image ?? null;
   const coverAlt = pickEntry(exhibition.cover?.caption)?.[1] ?? pickEntry(exhibition.cover?.work?.title)?.[1] ?? '';
   const date = exhibition.publishAt ?? exhibition.updatedAt;
+  const picturesMayLoad = coverDone || !coverImage || printing;
 
   return (
     <article className="story" aria-labelledby="story-title">
       <header className={`story-hero${coverImage ? '' : ' story-hero-plain'}`}>
-        {coverImage && exhibition.cover && <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes="100vw" eager className="story-hero-image" />}
+        {coverImage && exhibition.cover && (
+          <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes="(max-width: 720px) 66vw, 50vw" eager className="story-hero-image" onDone={() => setCoverDone(true)} />
+        )}
         <div className="story-hero-text">
           {exhibition.status === 'draft' && <p className="badge exhibition-badge">{t('exhibitions.badge.draft')}</p>}
           <h1 id="story-title" lang={title ? htmlLang(title[0]) : undefined}>
@@ -144,78 +155,80 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
           </p>
         </div>
       </header>
+      <ImageGate value={picturesMayLoad}>
 
-      <div className="story-toolbar no-print">
-        <CopyLinkButton url={pageUrl} label={t('exhibitions.share.page')} icon={<LinkIcon />} />
-        <button type="button" className="button" onClick={() => window.print()}>
-          <PrintIcon />
-          <span>{t('exhibitions.print')}</span>
-        </button>
-        {exhibition.canEdit && (
-          <Link className="button" to={`${pathname.replace(/\/+$/, '')}/edit`}>
-            <EditIcon />
-            <span>{t('exhibitions.edit')}</span>
-          </Link>
-        )}
-        <IiifManifestLink manifest={exhibition.manifest} />
-      </div>
+        <div className="story-toolbar no-print">
+          <CopyLinkButton url={pageUrl} label={t('exhibitions.share.page')} icon={<LinkIcon />} />
+          <button type="button" className="button" onClick={() => window.print()}>
+            <PrintIcon />
+            <span>{t('exhibitions.print')}</span>
+          </button>
+          {exhibition.canEdit && (
+            <Link className="button" to={`${pathname.replace(/\/+$/, '')}/edit`}>
+              <EditIcon />
+              <span>{t('exhibitions.edit')}</span>
+            </Link>
+          )}
+          <IiifManifestLink manifest={exhibition.manifest} />
+        </div>
 
-      {exhibition.canEdit && exhibition.problems.length > 0 && <StoryProblems problems={exhibition.problems} labels={new Map(order.map((id, i) => [id, labels[i]!]))} />}
+        {exhibition.canEdit && exhibition.problems.length > 0 && <StoryProblems problems={exhibition.problems} labels={new Map(order.map((id, i) => [id, labels[i]!]))} />}
 
-      {sections.length === 0 ? (
-        <p className="story-empty">{t('exhibitions.noSections')}</p>
-      ) : (
-        <>
-          <nav className="story-toc no-print" aria-label={t('exhibitions.toc')}>
-            <ol>
-              {sections.map((section, i) => (
-                <li key={section.id}>
-                  <a href={`#${encodeURIComponent(section.id)}`} aria-current={section.id === active ? 'location' : undefined} lang={pickEntry(section.heading) ? htmlLang(pickEntry(section.heading)![0]) : undefined}>
-                    {labels[i]}
-                  </a>
-                </li>
-              ))}
-            </ol>
-          </nav>
-          <div className="story-body">
-            <div className="story-text">
-              {sections.map((section, i) => (
-                <StorySection
-                  key={section.id}
-                  ref={(element) => {
-                    if (element) elements.current.set(section.id, element);
-                    else elements.current.delete(section.id);
-                  }}
-                  section={section}
-                  number={i + 1}
-                  label={labels[i]!}
-                  active={section.id === active}
-                  shareUrl={`${pageUrl}#${encodeURIComponent(section.id)}`}
-                  eager={printing}
-                />
-              ))}
-            </div>
-            {wide && (
-              <aside className="story-stage no-print" aria-label={t('exhibitions.stage')}>
-                <div className="story-stage-inner">
-                  <div className="story-progress">
-                    <span className="story-progress-track" aria-hidden="true">
-                      <span className="story-progress-bar" style={{ transform: `scaleX(${progress.fraction})` }} />
-                    </span>
-                    <span className="story-progress-text">{t('exhibitions.progress', { index: progress.index, count: progress.count })}</span>
+        {sections.length === 0 ? (
+          <p className="story-empty">{t('exhibitions.noSections')}</p>
+        ) : (
+          <>
+            <nav className="story-toc no-print" aria-label={t('exhibitions.toc')}>
+              <ol>
+                {sections.map((section, i) => (
+                  <li key={section.id}>
+                    <a href={`#${encodeURIComponent(section.id)}`} aria-current={section.id === active ? 'location' : undefined} lang={pickEntry(section.heading) ? htmlLang(pickEntry(section.heading)![0]) : undefined}>
+                      {labels[i]}
+                    </a>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+            <div className="story-body">
+              <div className="story-text">
+                {sections.map((section, i) => (
+                  <StorySection
+                    key={section.id}
+                    ref={(element) => {
+                      if (element) elements.current.set(section.id, element);
+                      else elements.current.delete(section.id);
+                    }}
+                    section={section}
+                    number={i + 1}
+                    label={labels[i]!}
+                    active={section.id === active}
+                    shareUrl={`${pageUrl}#${encodeURIComponent(section.id)}`}
+                    eager={printing}
+                  />
+                ))}
+              </div>
+              {wide && (
+                <aside className="story-stage no-print" aria-label={t('exhibitions.stage')}>
+                  <div className="story-stage-inner">
+                    <div className="story-progress">
+                      <span className="story-progress-track" aria-hidden="true">
+                        <span className="story-progress-bar" style={{ transform: `scaleX(${progress.fraction})` }} />
+                      </span>
+                      <span className="story-progress-text">{t('exhibitions.progress', { index: progress.index, count: progress.count })}</span>
+                    </div>
+                    <StoryViewer frame={frame} reducedMotion={reducedMotion} />
+                    {shownCaption && frame && (
+                      <p className="story-stage-caption" lang={htmlLang(shownCaption[0])}>
+                        {shownCaption[1]}
+                      </p>
+                    )}
                   </div>
-                  <StoryViewer frame={frame} reducedMotion={reducedMotion} />
-                  {shownCaption && frame && (
-                    <p className="story-stage-caption" lang={htmlLang(shownCaption[0])}>
-                      {shownCaption[1]}
-                    </p>
-                  )}
-                </div>
-              </aside>
-            )}
-          </div>
-        </>
-      )}
+                </aside>
+              )}
+            </div>
+          </>
+        )}
+      </ImageGate>
     </article>
   );
 }
