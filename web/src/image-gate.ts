@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 
 /**
  * Whether pictures below the page's main image may load yet. A page whose largest paint is one
@@ -10,4 +10,21 @@ export const ImageGate = createContext(true);
 
 export function useImageGate(): boolean {
   return useContext(ImageGate);
+}
+
+/** How long the pictures below wait at most for the main image (a slow or failed one must not hold them back for good). */
+const MAIN_IMAGE_WAIT_MS = 4000;
+
+/**
+ * For a page whose largest paint is one image: whether it is done (loaded, failed, or waited for
+ * long enough), and the callback its <img> calls when it loads or fails. The page puts the first
+ * in an `ImageGate` around the pictures below.
+ */
+export function useMainImageDone(): [done: boolean, markDone: () => void] {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setDone(true), MAIN_IMAGE_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return [done, useCallback(() => setDone(true), [])];
 }

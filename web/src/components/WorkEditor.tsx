@@ -2,11 +2,11 @@ import { SaveErrorNotice } from './SaveErrorNotice';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
-import { heritageLabel, industryLabel } from '../labels';
+import { HeritageOptions, IndustryOptions } from './ClassificationOptions';
 import { draftProblems, fromDraft, toDraft, type WorkDraft } from '../metadata-draft';
 import { RightsUriField } from './RightsUriField';
 import { useSession } from '../session';
-import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
+import { type Collection, type Visibility, type Vocabulary, type WorkDetail } from '../types';
 import { closedCollections, CollectionOptions } from './CollectionOptions';
 import { CreatorRows } from './CreatorRows';
 import { errorText } from './ErrorMessage';
@@ -36,7 +36,7 @@ function withVerticalTitle(metadata: WorkDetail['metadata'], vertical: boolean):
 
 /** The curator's form for a work's metadata, visibility and collection; saves with optimistic locking. */
 export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, onReload }: Props) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { user } = useSession();
   const [draft, setDraft] = useState<WorkDraft>(() => toDraft(work));
   // Kept beside the draft (metadata-draft.ts does not know the field yet) and merged in on save.
@@ -167,22 +167,14 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
           <label htmlFor={`${id}-industry`}>{t('field.industry')}</label>
           <select id={`${id}-industry`} value={draft.industry} onChange={(e) => set('industry', e.target.value)}>
             <option value="">{t('edit.notSet')}</option>
-            {INDUSTRY_CODES.map((code) => (
-              <option key={code} value={code}>
-                {code} {industryLabel(code, vocabulary, lang)}
-              </option>
-            ))}
+            <IndustryOptions vocabulary={vocabulary} />
           </select>
         </div>
         <div className="field">
           <label htmlFor={`${id}-heritage`}>{t('field.heritage')}</label>
           <select id={`${id}-heritage`} value={draft.heritage} onChange={(e) => set('heritage', e.target.value)}>
             <option value="">{t('edit.notSet')}</option>
-            {HERITAGE_TYPES.map((key) => (
-              <option key={key} value={key}>
-                {heritageLabel(key, vocabulary, lang)}
-              </option>
-            ))}
+            <HeritageOptions vocabulary={vocabulary} />
           </select>
         </div>
         <div className="field">

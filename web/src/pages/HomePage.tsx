@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -7,7 +7,7 @@ import { HomeHero } from '../components/home/HomeHero';
 import { BrowseSection, CollectionsSection, DiscoverySection, ExhibitionsSection, FeaturedWorks } from '../components/home/HomeSections';
 import { Loading } from '../components/Loading';
 import { useI18n } from '../i18n';
-import { ImageGate } from '../image-gate';
+import { ImageGate, useMainImageDone } from '../image-gate';
 import { useInstitutionName, usePageTitle } from '../instance';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
@@ -43,11 +43,7 @@ function Home() {
   usePageTitle(institution?.text ?? t('home.pageTitle'));
   const staff = hasRole('admin') || hasRole('curator');
   // The cards below the hero wait for its image (or 4 s), so a slow phone fetches the largest paint first.
-  const [heroDone, setHeroDone] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setHeroDone(true), 4000);
-    return () => clearTimeout(timer);
-  }, []);
+  const [heroDone, markHeroDone] = useMainImageDone();
 
   if (home.error && !home.data) return <ErrorMessage error={home.error} onRetry={home.reload} />;
   const data = home.data;
@@ -72,7 +68,7 @@ function Home() {
   return (
     <ImageGate value={heroDone || !heroId}>
       <div className="home-page">
-        <HomeHero home={data} institution={institution} onImageDone={() => setHeroDone(true)} />
+        <HomeHero home={data} institution={institution} onImageDone={markHeroDone} />
         {staff && (
           <p className="home-edit-link">
             <Link to="/home/edit" className="button" data-testid="home-edit">

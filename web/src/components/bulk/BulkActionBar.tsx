@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n';
-import { heritageLabel, industryLabel } from '../../labels';
+import { HeritageOptions, IndustryOptions } from '../ClassificationOptions';
 import { RightsUriField } from '../RightsUriField';
-import { HERITAGE_TYPES, INDUSTRY_CODES, type Collection } from '../../types';
+import type { Collection } from '../../types';
 import { useVocabulary } from '../../vocabulary';
 import { CollectionOptions } from '../CollectionOptions';
 import { ConfirmDialog } from '../ConfirmDialog';
@@ -31,7 +31,7 @@ interface Props {
  */
 export function BulkActionBar({ selection, total, collections, onFinished }: Props) {
   const i18n = useI18n();
-  const { t, lang } = i18n;
+  const { t } = i18n;
   const vocabulary = useVocabulary();
   const id = useId();
   const [choice, setChoice] = useState<Choice | ''>('');
@@ -140,11 +140,7 @@ export function BulkActionBar({ selection, total, collections, onFinished }: Pro
                 <select id={`${id}-industry`} value={industry} onChange={(e) => setIndustry(e.target.value)}>
                   <option value="">{t('bulk.keep')}</option>
                   <option value="-">{t('bulk.clearValue')}</option>
-                  {INDUSTRY_CODES.map((code) => (
-                    <option key={code} value={code}>
-                      {code} {industryLabel(code, vocabulary, lang)}
-                    </option>
-                  ))}
+                  <IndustryOptions vocabulary={vocabulary} />
                 </select>
               </div>
               <div className="field field-inline">
@@ -152,11 +148,7 @@ export function BulkActionBar({ selection, total, collections, onFinished }: Pro
                 <select id={`${id}-heritage`} value={heritage} onChange={(e) => setHeritage(e.target.value)}>
                   <option value="">{t('bulk.keep')}</option>
                   <option value="-">{t('bulk.clearValue')}</option>
-                  {HERITAGE_TYPES.map((key) => (
-                    <option key={key} value={key}>
-                      {heritageLabel(key, vocabulary, lang)}
-                    </option>
-                  ))}
+                  <HeritageOptions vocabulary={vocabulary} />
                 </select>
               </div>
             </>

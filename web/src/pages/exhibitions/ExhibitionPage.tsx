@@ -14,7 +14,7 @@ import { StoryViewer, type StoryFrame } from '../../components/exhibitions/Story
 import { activeSection, applyIntersections, pictureSection, progressOf, READING_LINE_MARGIN, sectionAtLine } from '../../components/exhibitions/story-activation';
 import { REDUCED_MOTION, useMediaQuery, WIDE_STORY } from '../../components/exhibitions/use-media-query';
 import { useI18n } from '../../i18n';
-import { ImageGate } from '../../image-gate';
+import { ImageGate, useMainImageDone } from '../../image-gate';
 import { useAbsoluteUrl, usePageTitle } from '../../instance';
 import { htmlLang } from '../../lang';
 import type { Exhibition, ExhibitionMedia } from '../../types';
@@ -100,11 +100,7 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
   }, [hash, order]);
 
   // The section pictures wait for the cover (or 4 s), so a slow phone fetches the largest paint first.
-  const [coverDone, setCoverDone] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setCoverDone(true), 4000);
-    return () => clearTimeout(timer);
-  }, []);
+  const [coverDone, markCoverDone] = useMainImageDone();
 
   // Print every picture, not only those the reader scrolled near (lazy ones would print empty).
   useEffect(() => {
@@ -133,7 +129,7 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
     <article className="story" aria-labelledby="story-title">
       <header className={`story-hero${coverImage ? '' : ' story-hero-plain'}`}>
         {coverImage && exhibition.cover && (
-          <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes="(max-width: 720px) 66vw, 50vw" eager className="story-hero-image" onDone={() => setCoverDone(true)} />
+          <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes="(max-width: 720px) 66vw, 50vw" eager className="story-hero-image" onDone={markCoverDone} />
         )}
         <div className="story-hero-text">
           {exhibition.status === 'draft' && <p className="badge exhibition-badge">{t('exhibitions.badge.draft')}</p>}
