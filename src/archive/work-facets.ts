@@ -93,30 +93,60 @@ export function searchableTitle(metadata: WorkMetadata): string {
   return Object.values(metadata.title).join('\n');
 }
 
-/** Every other human-readable string of a work, for the search index. */
-export function searchableText(metadata: WorkMetadata): string {
-  const parts: string[] = [];
-  const add = (map: Record<string, string> | undefined) => {
-    if (map) parts.push(...Object.values(map));
+/** A work's human-readable strings by the weight a match in them carries in search (title highest). */
+export interface SearchableFields {
+  title: string;
+  creator: string;
+  /** Inscriptions, seals, colophons, and annotations' transcriptions, translations, notes and owners. */
+  inscription: string;
+  /** Description, subjects, date, medium, place, institution, provenance, inventory number. */
+  other: string;
+  /** The place text alone (also part of `other`), for the pinyin of place names. */
+  place: string;
+}
+
+/** Gathers a work's searchable strings into the fields search weighs differently. */
+export function searchableFields(metadata: WorkMetadata): SearchableFields {
+  const collect = (fill: (add: (map: Record<string, string> | undefined) => void, parts: string[]) => void): string => {
+    const parts: string[] = [];
+    fill((map) => {
+      if (map) parts.push(...Object.values(map));
+    }, parts);
+    return parts.join('\n');
   };
-  for (const creator of metadata.creators) add(creator.name);
-  add(metadata.date?.display);
-  add(metadata.medium);
-  add(metadata.place);
-  for (const subject of metadata.subjects) add(subject);
-  for (const inscription of metadata.inscriptions) add(inscription.text);
-  // A seal's owner, an inscription's words: a search for them finds the work (and the page zooms to them).
-  for (const annotation of metadata.annotations) {
-    if (annotation.transcription) parts.push(annotation.transcription);
-    add(annotation.translation);
-    add(annotation.owner?.name);
-    add(annotation.note);
-  }
-  add(metadata.description);
-  add(metadata.institution);
-  add(metadata.provenance);
-  if (metadata.inventoryNumber) parts.push(metadata.inventoryNumber);
-  return parts.join('\n');
+  return {
+    title: searchableTitle(metadata),
+    creator: collect((add) => {
+      for (const creator of metadata.creators) add(creator.name);
+    }),
+    // A seal's owner, an inscription's words: a search for them finds the work (and the page zooms to them).
+    inscription: collect((add, parts) => {
+      for (const inscription of metadata.inscriptions) add(inscription.text);
+      for (const annotation of metadata.annotations) {
+        if (annotation.transcription) parts.push(annotation.transcription);
+        add(annotation.translation);
+        add(annotation.owner?.name);
+        add(annotation.note);
+      }
+    }),
+    other: collect((add, parts) => {
+      add(metadata.date?.display);
+      add(metadata.medium);
+      add(metadata.place);
+      for (const subject of metadata.subjects) add(subject);
+      add(metadata.description);
+      add(metadata.institution);
+      add(metadata.provenance);
+      if (metadata.inventoryNumber) parts.push(metadata.inventoryNumber);
+    }),
+    place: collect((add) => add(metadata.place)),
+  };
+}
+
+/** Every searchable string of a work but its titles. */
+export function searchableText(metadata: WorkMetadata): string {
+  const fields = searchableFields(metadata);
+  return [fields.creator, fields.inscription, fields.other].filter(Boolean).join('\n');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.command.js';
 import { registerDoctorCommand } from './doctor.command.js';
+import { registerEvalCommands } from './eval.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerWitnessCommand(program);
   registerProtectCommands(program);
+  registerEvalCommands(program);
   return program;
 }
 

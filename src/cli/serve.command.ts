@@ -33,6 +33,7 @@ export function registerServeCommand(program: Command): void {
         throw new Error(listenFailure(error, config.host, config.port) ?? (error instanceof Error ? error.message : String(error)));
       }
       void app.catalogue.warm().catch((error: unknown) => console.error('could not warm the catalogue:', error));
+      void app.suggestions.warm().catch((error: unknown) => console.error('could not build the search suggestions:', error));
       console.log(`Wenyuan is running at ${address.replace('127.0.0.1', 'localhost')}  (data: ${path.relative(process.cwd(), config.dataDir) || '.'}, database: ${app.database.dialect})`);
       console.log(`API documentation: ${address}/api/docs`);
     }

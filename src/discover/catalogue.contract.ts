@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { creatorRoleSchema, langMapView, visibilitySchema, workDateView } from '../archive/work.contract.js';
 import { FACETS, type FacetName } from './facets.js';
+import { SNIPPET_FIELDS } from './search-snippet.js';
 
 /** The shapes of the catalogue route (GET /api/works). */
 
 export const FACET_NAMES = Object.keys(FACETS) as [FacetName, ...FacetName[]];
 export const facetNameSchema = z.enum(FACET_NAMES).meta({ id: 'FacetName' });
+
+export const snippetSchema = z
+  .object({
+    field: z.enum(SNIPPET_FIELDS).describe('The metadata field quoted: the one that matched best (title over creator over inscription over the rest).'),
+    lang: z.string().nullable().describe('The language tag of the quoted text (the language whose text matched), or null when the field has none.'),
+    segments: z.array(z.object({ text: z.string(), match: z.boolean() })).describe('The quoted window (about 110 characters, … where text was left out) as runs of plain text; `match` runs are what the query matched (to mark, never HTML).'),
+  })
+  .meta({ id: 'SearchSnippet' });
 
 export const workSummarySchema = z
   .object({
@@ -17,6 +26,7 @@ export const workSummarySchema = z
     visibility: visibilitySchema,
     thumbnail: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }).nullable(),
     placeholder: z.string().nullable().describe('ThumbHash of the main image, base64, to paint while the thumbnail loads.'),
+    snippet: snippetSchema.nullable().optional().describe('With a text query: where the work matched, marked (null when nothing quotable matched, such as a typo-tolerant match in a field not quoted).'),
   })
   .meta({ id: 'WorkSummary' });
 
@@ -35,3 +45,4 @@ export const cataloguePageSchema = z
 
 export type WorkSummary = z.infer<typeof workSummarySchema>;
 export type CataloguePage = z.infer<typeof cataloguePageSchema>;
+export type SearchSnippet = z.infer<typeof snippetSchema>;

@@ -1,13 +1,15 @@
-import type { Actor } from '../govern/roles.js';
+import { isStaff, type Actor } from '../govern/roles.js';
 import type { WorkReader } from '../archive/work.repository.js';
 import type { CatalogueRepository, FacetName } from './catalogue.repository.js';
 import { FACETS } from './catalogue.repository.js';
 import type { CataloguePage, WorkSummary } from './catalogue.contract.js';
-import { queryTerms } from './search-text.js';
+import type { SearchPlan, SearchPlanner } from './search-planner.js';
+import type { SynonymsService } from './synonyms.service.js';
 import { AppError } from '../platform/errors.js';
 import type { Admission } from '../platform/admission.js';
 import { AnswerCache } from './answer-cache.js';
 import { workSummaries } from './work-summaries.js';
+import { snippetOf, type SnippetField } from './search-snippet.js';
 import './discover.errors.js';
 
 /**
@@ -32,6 +34,14 @@ export type { CataloguePage, WorkSummary };
 
 const FACET_NAMES = Object.keys(FACETS) as FacetName[];
 
+/**
+ * Fields a snippet must not quote to readers who are not staff. None today: the work API
+ * (work.presenter.ts) gives whoever may read a work all of its metadata, and the one field kept
+ * out of search (`notes`, an import's leftovers) is not quotable at all. A field made staff-only
+ * there must be named here too, or its text would show through search results.
+ */
+const HIDDEN_FROM_VISITORS: ReadonlySet<SnippetField> = new Set<SnippetField>();
+
 /** Browsing and keyword search over the works an actor may see, with facet counts. */
 export class CatalogueService {
   constructor(
@@ -39,6 +49,8 @@ export class CatalogueService {
     private readonly works: WorkReader,
     /** Bounds the searches running at once; a crowd beyond it is told to retry instead of queueing. */
     private readonly admission: Admission,
+    private readonly planner: SearchPlanner,
+    private readonly synonyms: Pick<SynonymsService, 'current'>,
   ) {}
 
   /** Anonymous answers by request: everyone anonymous sees the same catalogue. */
@@ -51,7 +63,9 @@ export class CatalogueService {
 
   async search(actor: Actor, request: CatalogueRequest): Promise<CataloguePage> {
     if (actor.kind !== 'anonymous') return this.compute(actor, request);
-    const key = JSON.stringify([request.q ?? '', request.filters ?? {}, request.yearFrom ?? null, request.yearTo ?? null, request.collectionIds ?? null, request.sort ?? null, request.page ?? 1, request.pageSize ?? null]);
+    // The thesaurus version is part of the key: a saved change holds from the next search on.
+    const thesaurus = request.q?.trim() ? (await this.synonyms.current()).version : '';
+    const key = JSON.stringify([request.q ?? '', thesaurus, request.filters ?? {}, request.yearFrom ?? null, request.yearTo ?? null, request.collectionIds ?? null, request.sort ?? null, request.page ?? 1, request.pageSize ?? null]);
     return this.anonymousAnswers.get(key, await this.works.catalogueVersion(), () => this.compute(actor, request));
   }
 
@@ -60,8 +74,10 @@ export class CatalogueService {
    * oldest first, at most `limit`; with the total when there are more.
    */
   async selectIds(actor: Actor, request: CatalogueRequest, limit: number): Promise<{ ids: string[]; total: number }> {
+    const plan = await this.plan(actor, request.q);
+    if (plan.unsearchable) return { ids: [], total: 0 };
     const selection = {
-      terms: queryTerms(request.q ?? ''),
+      match: plan.match,
       filters: request.filters ?? {},
       ...(request.yearFrom !== undefined ? { yearFrom: request.yearFrom } : {}),
       ...(request.yearTo !== undefined ? { yearTo: request.yearTo } : {}),
@@ -79,22 +95,32 @@ export class CatalogueService {
     if (page * pageSize > MAX_PAGED_RESULTS) {
       throw new AppError('invalid_input', `paging stops at result ${MAX_PAGED_RESULTS}; narrow the search or add a filter`, { key: 'catalogue.page_too_deep', params: { maxResults: MAX_PAGED_RESULTS } });
     }
-    const terms = queryTerms(request.q ?? '');
+    const plan = await this.plan(actor, request.q);
+    // Something was typed, but nothing searchable (only punctuation or emoji): it matches no work.
+    if (plan.unsearchable) return { items: [], total: 0, page, pageSize, sortedBy: request.sort ?? 'relevance', facets: {} };
     const facets = FACET_NAMES.filter((f) => f !== 'visibility' || actor.kind === 'user');
     const result = await this.admission.run(() => this.catalogue.search(actor, {
-      terms,
+      match: plan.match,
       filters: request.filters ?? {},
       ...(request.yearFrom !== undefined ? { yearFrom: request.yearFrom } : {}),
       ...(request.yearTo !== undefined ? { yearTo: request.yearTo } : {}),
       ...(request.collectionIds ? { collectionIds: request.collectionIds } : {}),
       ...(request.mine && actor.kind === 'user' ? { ownerId: actor.id } : {}),
-      sort: request.sort ?? (terms.length > 0 ? 'relevance' : 'newest'),
+      sort: request.sort ?? (plan.match ? 'relevance' : 'newest'),
       limit: pageSize,
       offset: (page - 1) * pageSize,
       facets,
       facetLimit: 30,
     }));
-    const items = await workSummaries(this.works, result.rows);
+    // Snippets for the page only (at most 100 works), from metadata the reader may see.
+    const match = plan.match;
+    const hidden = isStaff(actor) ? new Set<SnippetField>() : HIDDEN_FROM_VISITORS;
+    const items = await workSummaries(this.works, result.rows, match ? (metadata) => snippetOf(metadata, match, { hidden }) : undefined);
     return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets };
+  }
+
+  private async plan(actor: Actor, q: string | undefined): Promise<SearchPlan> {
+    if (!q?.trim()) return { match: null, unsearchable: false };
+    return this.admission.run(async () => this.planner.plan(actor, q, (await this.synonyms.current()).groups));
   }
 }

@@ -4,6 +4,12 @@ import { errorKeys, type KeyParams } from '../platform/errors.js';
 export const DISCOVER_ERROR_KEYS = errorKeys({
   /** `maxResults`: how deep paging may go; `pageSize`: the page size asked for. */
   'catalogue.page_too_deep': ['maxResults'],
+  /** `group`: the group's position (from 1); `variant`: the variant with nothing to search for (only punctuation). */
+  'synonyms.unsearchable': ['group', 'variant'],
+  /** `group`: the group's position (from 1), whose variants are all the same. */
+  'synonyms.single_variant': ['group'],
+  /** `workIds`: the picks that are not public works (a pick is shown to everyone). */
+  'recommend.picks_not_public': ['workIds'],
 });
 
 declare module '../platform/errors.js' {

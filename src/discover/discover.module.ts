@@ -10,12 +10,26 @@ import { bulkSelectionRoutes } from './bulk-selection.routes.js';
 import { CatalogueRepository } from './catalogue.repository.js';
 import { catalogueRoutes } from './catalogue.routes.js';
 import { CatalogueService } from './catalogue.service.js';
+import { RecommendRepository } from './recommend/recommend.repository.js';
+import { recommendRoutes } from './recommend/recommend.routes.js';
+import { buildModelOffThread } from './recommend/recommender-build.js';
+import { RecommenderService } from './recommend/recommender.service.js';
 import { RelatedRepository } from './related.repository.js';
 import { relatedRoutes } from './related.routes.js';
 import { RelatedWorksService } from './related.service.js';
 import { SearchIndex } from './search-index.js';
+import { SearchPlanner } from './search-planner.js';
+import { SynonymsRepository } from './synonyms.repository.js';
+import { synonymsRoutes } from './synonyms.routes.js';
+import { SynonymsService } from './synonyms.service.js';
+import { SuggestRepository } from './suggest.repository.js';
+import { suggestRoutes } from './suggest.routes.js';
+import { SuggestService } from './suggest.service.js';
 
 export const REINDEX_JOB = 'discover.reindex';
+export const RECOMMENDER_JOB = 'discover.recommender';
+/** New signals are learnt in batches: a rebuild runs this long after the first signal since the last one. */
+const REBUILD_DELAY_MS = 5 * 60_000;
 
 export interface DiscoverPorts {
   database: Database;
@@ -28,7 +42,10 @@ export interface DiscoverPorts {
 export interface DiscoverServices {
   catalogue: CatalogueService;
   searchIndex: SearchIndex;
+  synonyms: SynonymsService;
   related: RelatedWorksService;
+  suggestions: SuggestService;
+  recommender: RecommenderService;
 }
 
 /** Browse and search: the search index (kept in step with works), facets and the catalogue. */
@@ -37,24 +54,36 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const searchIndex = new SearchIndex(database);
   archive.extensions.addIndexer(searchIndex);
   // Up to 64 searches wait for a slot: about a second's worth at broad-search speed; the next get 503 + Retry-After.
-  const catalogue = new CatalogueService(new CatalogueRepository(database), archive.workReader, new Admission(ports.concurrentSearches, 64));
+  const catalogueRepository = new CatalogueRepository(database);
+  const synonyms = new SynonymsService(new SynonymsRepository(database));
+  const catalogue = new CatalogueService(catalogueRepository, archive.workReader, new Admission(ports.concurrentSearches, 64), new SearchPlanner(catalogueRepository), synonyms);
   const related = new RelatedWorksService(new RelatedRepository(database), archive.workReader);
   const browse = new BrowseService(new BrowseRepository(database), archive.workReader);
+  const enqueueRebuild = (delayMs: number) => jobs.enqueue(database.db, RECOMMENDER_JOB, {}, { dedupeKey: RECOMMENDER_JOB, runAt: new Date(Date.now() + delayMs) });
+  const recommender = new RecommenderService({ repository: new RecommendRepository(database), works: archive.workReader, scheduleRebuild: () => enqueueRebuild(REBUILD_DELAY_MS), buildModel: buildModelOffThread });
+  const suggestions = new SuggestService(new SuggestRepository(database));
   return {
-    services: { catalogue, searchIndex, related },
+    services: { catalogue, searchIndex, synonyms, related, suggestions, recommender },
     routes: (api) => {
       catalogueRoutes(api, { catalogue, collections: archive.collections });
       bulkSelectionRoutes(api, { catalogue, archive });
       relatedRoutes(api, { related });
       browseRoutes(api, { browse });
+      synonymsRoutes(api, { synonyms });
+      recommendRoutes(api, { recommender, requestRebuild: () => jobs.enqueue(database.db, RECOMMENDER_JOB, { requested: true }, { dedupeKey: `${RECOMMENDER_JOB}.now` }) });
+      suggestRoutes(api, { suggestions });
     },
     jobs: {
       [REINDEX_JOB]: async () => {
         await searchIndex.rebuild();
       },
+      [RECOMMENDER_JOB]: async () => {
+        await recommender.rebuild();
+      },
     },
     // An index built by an older tokenizer is rebuilt in the background; search keeps working meanwhile.
     init: async () => {
+      await synonyms.seed();
       if (await searchIndex.needsRebuild()) await jobs.enqueue(database.db, REINDEX_JOB, {}, { dedupeKey: REINDEX_JOB });
     },
   };

@@ -1,34 +1,68 @@
 import { sql, type Transaction } from 'kysely';
 import type { WorkIndexer } from '../archive/work.service.js';
-import { searchableText, searchableTitle } from '../archive/work-facets.js';
+import { searchableFields } from '../archive/work-facets.js';
 import { parseStoredMetadata, type WorkMetadata } from '../archive/metadata.schema.js';
 import type { Database } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
-import { indexTokens } from './search-text.js';
+import { pinyinTokens } from './search-pinyin.js';
+import { stemEnglish } from './search-stem.js';
+import { foldText, indexTokens } from './search-text.js';
 
 /**
  * Bump when indexTokens() changes what it emits: instances then rebuild their index
  * (see `needsRebuild` and the discover.reindex job) instead of silently missing matches.
  */
-export const SEARCH_TOKENS_VERSION = '2';
+export const SEARCH_TOKENS_VERSION = '3';
 const VERSION_KEY = 'search_tokens_version';
+
+/** A work's tokens by weight class, highest first (FTS5 columns; PostgreSQL weights A–D). */
+export interface FieldTokens {
+  title: string[];
+  creator: string[];
+  inscription: string[];
+  other: string[];
+}
+
+/**
+ * The tokens of each field. Pinyin goes one class below the characters it reads (a title's pinyin
+ * weighs as a creator's name): a reading is a guess (heteronyms, homophones: `shan` is 山, 扇 and
+ * 善), so a word matched as written ranks above the same syllables matched by sound.
+ */
+export function fieldTokens(metadata: WorkMetadata): FieldTokens {
+  const fields = searchableFields(metadata);
+  // Stemmed like Latin words, or a query word with a stem (lanting → lant) would score English matches twice and pinyin once.
+  const pinyin = (text: string) => [...new Set(pinyinTokens(foldText(text.slice(0, 20_000))).flatMap((t) => [t, stemEnglish(t)]))];
+  return {
+    title: indexTokens(fields.title),
+    creator: [...indexTokens(fields.creator), ...pinyin(fields.title)],
+    inscription: [...indexTokens(fields.inscription), ...pinyin(fields.creator)],
+    other: [...indexTokens(fields.other), ...pinyin(fields.place)],
+  };
+}
+
+/** Latin terms typo tolerance may offer as neighbours (PostgreSQL's vocabulary; FTS5 keeps its own). */
+const VOCABULARY_TERM = /^[a-z]{5,24}$/;
 
 /** Writes a work's search tokens: FTS5 on SQLite, a weighted tsvector on PostgreSQL. */
 export class SearchIndex implements WorkIndexer {
   constructor(private readonly database: Database) {}
 
   async indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }): Promise<void> {
-    const title = indexTokens(searchableTitle(work.metadata)).join(' ');
-    const body = indexTokens(searchableText(work.metadata)).join(' ');
+    const tokens = fieldTokens(work.metadata);
+    const [title, creator, inscription, other] = [tokens.title, tokens.creator, tokens.inscription, tokens.other].map((t) => t.join(' ')) as [string, string, string, string];
     if (this.database.dialect === 'postgres') {
+      const columns = { title_tokens: title, creator_tokens: creator, inscription_tokens: inscription, tokens: other };
       await trx
         .insertInto('search_documents')
-        .values({ work_seq: work.seq, title_tokens: title, tokens: body })
-        .onConflict((oc) => oc.column('work_seq').doUpdateSet({ title_tokens: title, tokens: body }))
+        .values({ work_seq: work.seq, ...columns })
+        .onConflict((oc) => oc.column('work_seq').doUpdateSet(columns))
         .execute();
+      // Sorted, so two works indexed at once insert shared new terms in one order (no deadlock).
+      const terms = [...new Set([...tokens.title, ...tokens.creator, ...tokens.inscription, ...tokens.other].filter((t) => VOCABULARY_TERM.test(t)))].sort();
+      if (terms.length > 0) await sql`INSERT INTO search_terms (term) SELECT unnest(${terms}::text[]) ON CONFLICT DO NOTHING`.execute(trx);
     } else {
       await sql`DELETE FROM search_fts WHERE rowid = ${work.seq}`.execute(trx);
-      await sql`INSERT INTO search_fts (rowid, title, body) VALUES (${work.seq}, ${title}, ${body})`.execute(trx);
+      await sql`INSERT INTO search_fts (rowid, title, creator, inscription, body) VALUES (${work.seq}, ${title}, ${creator}, ${inscription}, ${other})`.execute(trx);
     }
   }
 

@@ -1,9 +1,11 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import * as OpenCC from 'opencc-js';
+import { stemEnglish } from './search-stem.js';
 
 let jieba: Jieba | null = null;
-function segmenter(): Jieba {
+/** The jieba segmenter with its default dictionary, loaded on first use. */
+export function segmenter(): Jieba {
   jieba ??= Jieba.withDict(dict);
   return jieba;
 }
@@ -11,16 +13,25 @@ function segmenter(): Jieba {
 // Traditional → Simplified (with variant characters such as 谿 → 溪), so either script finds both.
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]/u;
-const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]+/gu;
-const WORD = /[\p{L}\p{N}]+/gu;
+/** One CJK ideograph. */
+export const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]/u;
+/** A run of CJK ideographs (global: use with matchAll, split or match). */
+export const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]+/gu;
+/** A word: letters and digits (global). */
+export const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Folds text for matching: NFKC (full-width → half-width), lower case, Traditional → Simplified. */
 export function foldText(text: string): string {
   return toSimplified(text.normalize('NFKC').toLowerCase());
 }
 
-function cjkGrams(run: string): string[] {
+/** A Latin word without its diacritics and tone marks (Müller → muller, lǚ → lu), as index and query spell it. */
+export function foldDiacritics(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
+}
+
+/** The CJK bigrams of a run (the character itself when alone): what a CJK query must match. */
+export function cjkGrams(run: string): string[] {
   const chars = [...run];
   if (chars.length === 1) return chars;
   const grams: string[] = [];
@@ -31,16 +42,22 @@ function cjkGrams(run: string): string[] {
 /**
  * Index tokens for a document: Latin/number words, every CJK character and CJK bigram (so any
  * substring of two or more characters matches, whatever the segmenter decides), and jieba's
- * search-mode words (so a whole word ranks higher).
+ * search-mode words (so a whole word ranks higher). Latin words lose their diacritics and also
+ * give their English stem (paintings → paint), which a query word's stem then matches.
  */
 export function indexTokens(text: string): string[] {
   const folded = foldText(text.slice(0, 200_000));
   const tokens = new Set<string>();
+  const latin = (word: string) => {
+    const plain = foldDiacritics(word);
+    tokens.add(plain);
+    tokens.add(stemEnglish(plain));
+  };
   for (const match of folded.matchAll(WORD)) {
     const word = match[0];
-    if (!CJK.test(word)) tokens.add(word);
+    if (!CJK.test(word)) latin(word);
     // The Latin/digit parts of a mixed word (故畫00082600000), as queryTerms splits them.
-    else for (const part of word.split(CJK_RUN)) if (part) tokens.add(part);
+    else for (const part of word.split(CJK_RUN)) if (part) latin(part);
   }
   for (const match of folded.matchAll(CJK_RUN)) {
     const run = match[0];
@@ -73,9 +90,9 @@ export function queryTerms(query: string): QueryTerm[] {
     const word = match[0];
     if (CJK.test(word)) {
       for (const run of word.match(CJK_RUN) ?? []) for (const gram of cjkGrams(run)) add(gram, false);
-      for (const part of word.split(CJK_RUN)) if (part) add(part, true);
+      for (const part of word.split(CJK_RUN)) if (part) add(foldDiacritics(part), true);
     } else {
-      add(word, true);
+      add(foldDiacritics(word), true);
     }
   }
   return terms.slice(0, 32);

@@ -244,6 +244,50 @@ const CASES: Case[] = [
     valid: () => ({ method: 'GET', url: '/api/works?q=matrix&yearFrom=1000&yearTo=2000&industry=02|03&sort=title' }),
     ok: 200,
   },
+  // the search thesaurus: read by anyone, edited by admins and curators
+  { route: 'GET /api/search/synonyms', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/search/synonyms' }), ok: 200 },
+  {
+    route: 'PUT /api/search/synonyms',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: '/api/search/synonyms', payload: { groups: [['only one']] } }),
+    valid: () => ({ method: 'PUT', url: '/api/search/synonyms', payload: { groups: [['国画', '中国画', `Chinese painting ${++seed}`]] } }),
+    ok: 200,
+  },
+  // recommendations: the feed and "more like this" for anyone; consent for signed-in people; the curators' page for admins and curators
+  { route: 'GET /api/recommendations', public: true, invalid: () => ({ method: 'GET', url: '/api/recommendations?slider=2' }), valid: () => ({ method: 'GET', url: '/api/recommendations?limit=4' }), ok: 200 },
+  {
+    route: 'GET /api/works/:id/recommendations',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/recommendations` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/recommendations` }),
+    ok: 200,
+  },
+  { route: 'GET /api/recommendations/consent', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/recommendations/consent' }), ok: 200 },
+  {
+    route: 'PUT /api/recommendations/consent',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'PUT', url: '/api/recommendations/consent', payload: { consented: 'yes' } }),
+    valid: () => ({ method: 'PUT', url: '/api/recommendations/consent', payload: { consented: true } }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/recommendations/signals',
+    public: true,
+    invalid: () => ({ method: 'POST', url: '/api/recommendations/signals', payload: { workId: 'x', kind: 'stare' } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/recommendations/signals', payload: { workId: fx.publicWork.id, kind: 'view' } }),
+    ok: 200,
+  },
+  { route: 'GET /api/recommendations/curator', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/recommendations/curator' }), ok: 200 },
+  {
+    route: 'PUT /api/recommendations/picks',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: '/api/recommendations/picks', payload: { workIds: 'all' } }),
+    valid: (fx) => ({ method: 'PUT', url: '/api/recommendations/picks', payload: { workIds: [fx.publicWork.id] } }),
+    ok: 200,
+  },
+  { route: 'POST /api/recommendations/rebuild', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'POST', url: '/api/recommendations/rebuild' }), ok: 202 },
+  // search-as-you-type: anyone (private works only for staff)
+  { route: 'GET /api/search/suggest', public: true, invalid: () => ({ method: 'GET', url: '/api/search/suggest?q=ma&limit=0' }), valid: () => ({ method: 'GET', url: '/api/search/suggest?q=matrix&limit=5' }), ok: 200 },
   {
     route: 'GET /api/works/:id',
     public: true,

@@ -2529,6 +2529,606 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Groups of words a search treats as one another (国画 = 中国画 = Chinese painting). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchSynonyms"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Replaces the whole thesaurus. Takes effect from the next search; nothing is reindexed. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SearchSynonymsInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchSynonyms"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A list of public works with the reason for each. Personal (for a signed-in person who consented and has a history) or general: curators’ picks, popular works and random works by category, the same for everyone (the mode anonymous visitors always get). `slider` trades familiar (0) for explore (1). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description personal (needs consent and a signed-in person; otherwise general is served) or general: curated picks, popular works and random works by category, the same for everyone */
+                    mode?: "personal" | "general";
+                    /** @description 0 = familiar … 1 = explore; default 0.5 */
+                    slider?: number;
+                    limit?: number;
+                    /** @description Comma-separated work ids already shown ("show me something different") */
+                    exclude?: string;
+                    /** @description Varies the random part of the general mode */
+                    seed?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationFeed"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description “More like this”: public works people who looked at this one also looked at, and works alike in content, each with its reason. 404 when the work is not readable. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MoreLikeThis"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether the recommender may learn from what you do. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationConsent"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Gives or withdraws consent. Withdrawing erases every signal recorded for you at once. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true to let the recommender learn from what you do; false withdraws it and erases your profile at once */
+                        consented: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationConsent"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Records what you did with a work, only if you consented and the work is public; otherwise nothing is stored (recorded: false). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecommendationSignal"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationSignalResult"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/curator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Curators’ picks, the model’s size, and what the default lists expose now (coverage, long-tail share, Gini, categories). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationCuratorView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/picks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Replaces the curators’ picks (public works only; 400 names the others). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecommendationPicks"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecommendationCuratorView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues a rebuild of the model now (it also rebuilds a few minutes after new signals). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            queued: true;
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Titles, creators and places that start with what was typed (folded: case, Traditional/Simplified, diacritics and tones), or whose pinyin or initials do (xsxl, xishan): titles first, then creators and places with their number of works. Only public works, except for staff. A blank or unsearchable prefix gives no suggestions. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description What has been typed so far: a prefix of a title, a creator or a place, in any script, or its pinyin or initials. */
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchSuggestions"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/works/{id}/registrations": {
         parameters: {
             query?: never;
@@ -5425,6 +6025,12 @@ export interface components {
         LangMap: {
             [key: string]: string;
         };
+        MoreLikeThis: {
+            items: {
+                work: components["schemas"]["WorkSummary"];
+                reason: components["schemas"]["RecommendationReason"];
+            }[];
+        };
         MyRegistrations: {
             /** @description Roles the user registered the current file as. */
             roles: components["schemas"]["RegistrantRole"][];
@@ -5535,6 +6141,103 @@ export interface components {
             contentSha256: string;
             termsSha256: string | null;
             fingerprints: string[];
+        };
+        RecommendationConsent: {
+            consented: boolean;
+            /** @description When consent was given (ISO 8601), or null */
+            since: string | null;
+        };
+        RecommendationCuratorView: {
+            picks: components["schemas"]["WorkSummary"][];
+            model: {
+                builtAt: string | null;
+                /** @description Public works the model knows */
+                works: number;
+                /** @description Consenting people whose signals it learnt from */
+                people: number;
+                interactions: number;
+                /** @enum {string} */
+                method: "ease" | "item-knn" | "content-only";
+            };
+            /** @description What the recommender would show now, measured by building the lists, not by tracking visitors */
+            exposure: {
+                /** @description Lists simulated (consenting people, at the default slider) */
+                lists: number;
+                /** @description Share of public works appearing in at least one list */
+                coverage: number;
+                /** @description Share of places given to the 80 % least-looked-at works */
+                longTailShare: number;
+                /** @description Gini coefficient of exposure (0 even … 1 a few works get everything) */
+                gini: number;
+                categoryShares: {
+                    /** @enum {string} */
+                    facet: "industry" | "heritage";
+                    value: string;
+                    share: number;
+                }[];
+            };
+        };
+        RecommendationFeed: {
+            /**
+             * @description The mode actually served
+             * @enum {string}
+             */
+            mode: "personal" | "general";
+            slider: number;
+            consented: boolean;
+            items: {
+                work: components["schemas"]["WorkSummary"];
+                reason: components["schemas"]["RecommendationReason"];
+            }[];
+        };
+        RecommendationPicks: {
+            workIds: string[];
+        };
+        RecommendationReason: {
+            /** @constant */
+            kind: "because";
+            workId: string;
+            title: {
+                [key: string]: string;
+            };
+        } | {
+            /** @constant */
+            kind: "unexplored-category";
+            /** @enum {string} */
+            facet: "industry" | "heritage";
+            value: string;
+        } | {
+            /** @constant */
+            kind: "long-tail";
+            workId: string | null;
+            title: {
+                [key: string]: string;
+            } | null;
+        } | {
+            /** @constant */
+            kind: "curators-pick";
+        } | {
+            /** @constant */
+            kind: "popular";
+        } | {
+            /** @constant */
+            kind: "random-category";
+            /** @enum {string} */
+            facet: "industry" | "heritage";
+            value: string;
+        } | {
+            /** @constant */
+            kind: "new-work";
+        };
+        RecommendationSignal: {
+            workId: string;
+            /** @enum {string} */
+            kind: "view" | "dwell" | "zoom" | "favourite" | "play" | "download" | "license" | "not_interested";
+            seconds?: number;
+        };
+        RecommendationSignalResult: {
+            /** @description false when the person has not consented (nothing was stored) or the work is not readable */
+            recorded: boolean;
         };
         /**
          * @description Who a registration is made as.
@@ -5653,6 +6356,41 @@ export interface components {
         };
         /** @enum {string} */
         ScanStatus: "matched" | "no_match" | "unmatchable" | "error";
+        SearchSnippet: {
+            /**
+             * @description The metadata field quoted: the one that matched best (title over creator over inscription over the rest).
+             * @enum {string}
+             */
+            field: "title" | "creator" | "inscription" | "annotation" | "subject" | "description" | "place" | "medium" | "date" | "institution" | "provenance" | "inventoryNumber";
+            /** @description The language tag of the quoted text (the language whose text matched), or null when the field has none. */
+            lang: string | null;
+            /** @description The quoted window (about 110 characters, … where text was left out) as runs of plain text; `match` runs are what the query matched (to mark, never HTML). */
+            segments: {
+                text: string;
+                match: boolean;
+            }[];
+        };
+        SearchSuggestion: {
+            /** @enum {string} */
+            kind: "title" | "creator" | "place";
+            /** @description The title or name as written. */
+            label: string;
+            /** @description The language tag of `label`. */
+            lang: string;
+            /** @description A title’s work. */
+            workId?: string;
+            /** @description A creator’s or place’s number of works the reader may see. */
+            count?: number;
+        };
+        SearchSuggestions: {
+            items: components["schemas"]["SearchSuggestion"][];
+        };
+        SearchSynonyms: {
+            groups: string[][];
+        };
+        SearchSynonymsInput: {
+            groups: string[][];
+        };
         ShowcaseWork: {
             id: string;
             title: components["schemas"]["LangMap"];
@@ -5946,6 +6684,8 @@ export interface components {
             } | null;
             /** @description ThumbHash of the main image, base64, to paint while the thumbnail loads. */
             placeholder: string | null;
+            /** @description With a text query: where the work matched, marked (null when nothing quotable matched, such as a typo-tolerant match in a field not quoted). */
+            snippet?: components["schemas"]["SearchSnippet"] | null;
         };
         WorkVersion: {
             version: number;
@@ -5988,6 +6728,7 @@ export const pathsApiWorksIdFilesSha256DerivativeGetParametersPathDerivativeValu
 export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/admin/jobs"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "dead"];
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["mine"]> = ["true", "false"];
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["sort"]> = ["relevance", "title", "date", "newest"];
+export const pathsApiRecommendationsGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/recommendations"]["get"]["parameters"]["query"]["mode"]> = ["personal", "general"];
 export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
 export const bulkActionOneOf1ModeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     mode: unknown;
@@ -6014,9 +6755,21 @@ export const industryFieldValues: ReadonlyArray<FlattenedDeepRequired<components
 export const inscriptionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["InscriptionKind"]> = ["inscription", "colophon", "seal", "signature", "label"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "done", "dead"];
 export const placeLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlaceLevel"]> = ["country", "province", "prefecture"];
+export const recommendationCuratorViewModelMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["model"]["method"]> = ["ease", "item-knn", "content-only"];
+export const recommendationCuratorViewExposureCategorySharesFacetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["exposure"]["categoryShares"]["facet"]> = ["industry", "heritage"];
+export const recommendationFeedModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationFeed"]["mode"]> = ["personal", "general"];
+export const recommendationReasonOneOf1FacetValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["RecommendationReason"], {
+    facet: unknown;
+}>["facet"]> = ["industry", "heritage"];
+export const recommendationReasonOneOf5FacetValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["RecommendationReason"], {
+    facet: unknown;
+}>["facet"]> = ["industry", "heritage"];
+export const recommendationSignalKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationSignal"]["kind"]> = ["view", "dwell", "zoom", "favourite", "play", "download", "license", "not_interested"];
 export const registrantRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegistrantRole"]> = ["author", "right-holder", "institution"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "curator", "reviewer", "creator", "licensee"];
 export const scanStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ScanStatus"]> = ["matched", "no_match", "unmatchable", "error"];
+export const searchSnippetFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSnippet"]["field"]> = ["title", "creator", "inscription", "annotation", "subject", "description", "place", "medium", "date", "institution", "provenance", "inventoryNumber"];
+export const searchSuggestionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSuggestion"]["kind"]> = ["title", "creator", "place"];
 export const transformNoteOneOf0CodeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["TransformNote"], {
     code: unknown;
 }>["code"]> = ["identical", "turned_cw", "turned_180", "turned_ccw", "flipped", "mirrored", "transposed", "framed_plain", "proportions_changed", "stretched", "resaved_same", "resaved_edited"];

@@ -39,6 +39,7 @@ import type {
   InstanceIdentity,
   InstanceSettings,
   InstitutionName,
+  SearchSuggestion,
 } from './types';
 
 /** The server's `{ error: { code, message } }`, with the HTTP status. */
@@ -201,6 +202,8 @@ export const api = {
 
   /** `query` is the catalogue's URL query string, passed through as is. */
   catalogue: (query: string) => get<CataloguePage>('/works' + (query ? '?' + query : '')),
+  /** Search-as-you-type: titles, creators and places starting with what was typed. */
+  suggest: (q: string, limit = 8) => get<{ items: SearchSuggestion[] }>(`/search/suggest?q=${enc(q)}&limit=${limit}`),
   vocabulary: () => get<Vocabulary>('/vocabulary'),
   /** Counts for browsing by time and by place (each reader's own: private works only for those who may see them). */
   timeline: () => get<Timeline>('/browse/timeline'),

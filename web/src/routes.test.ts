@@ -34,6 +34,8 @@ describe('the route table', () => {
     ['/setup?next=%2Fadmin', '/setup', ['admin']],
     ['/browse/time', '/browse/time', null],
     ['/browse/map', '/browse/map', null],
+    ['/for-you', '/for-you', null],
+    ['/recommendations/curate', '/recommendations/curate', ['admin', 'curator']],
   ];
   it.each(bookmarked)('serves %s as %s', (url, pattern, roles) => {
     const found = resolve(url);

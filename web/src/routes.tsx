@@ -59,6 +59,8 @@ export const routes: RouteObject[] = [
           // Browsing by time and by place: loaded when visited (the map brings Leaflet and its outlines).
           { path: 'browse/time', ...onDemand(() => import('./pages/BrowseTimelinePage').then((m) => m.BrowseTimelinePage)) },
           { path: 'browse/map', ...onDemand(() => import('./pages/BrowseMapPage').then((m) => m.BrowseMapPage)) },
+          // Recommendations (personal with consent, the same for everyone otherwise): loaded when visited.
+          { path: 'for-you', ...onDemand(() => import('./pages/ForYouPage').then((m) => m.ForYouPage)) },
 
           {
             element: <RequireRole roles={SIGNED_IN} />,
@@ -91,6 +93,7 @@ export const routes: RouteObject[] = [
               { path: 'exhibitions/new', ...onDemand(() => import('./pages/exhibitions/ExhibitionEditPage').then((m) => m.ExhibitionEditPage)) },
               { path: 'exhibitions/:slug/edit', ...onDemand(() => import('./pages/exhibitions/ExhibitionEditPage').then((m) => m.ExhibitionEditPage)) },
               { path: 'admin', ...onDemand(() => import('./pages/AdminPage').then((m) => m.AdminPage)) },
+              { path: 'recommendations/curate', ...onDemand(() => import('./pages/RecommendCuratePage').then((m) => m.RecommendCuratePage)) },
             ],
           },
 

@@ -38,6 +38,8 @@ export type WorkDetail = Schemas['WorkDetail'];
 export type WorkVersion = Schemas['WorkVersion'];
 export type WorkEvent = Schemas['WorkEvent'];
 export type WorkSummary = Schemas['WorkSummary'];
+export type SearchSnippet = Schemas['SearchSnippet'];
+export type SearchSuggestion = Schemas['SearchSuggestion'];
 
 export const FACET_NAMES = facetNameValues;
 export type FacetName = Schemas['FacetName'];

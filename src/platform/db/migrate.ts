@@ -13,6 +13,8 @@ import * as m0010 from './migrations/0010-iiif-pyramids.js';
 import * as m0011 from './migrations/0011-showcase.js';
 import * as m0012 from './migrations/0012-place-facet.js';
 import * as m0013 from './migrations/0013-bulk-operations.js';
+import * as m0014 from './migrations/0014-search-fields.js';
+import * as m0015 from './migrations/0015-recommendations.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -33,6 +35,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0011-showcase': m0011,
   '0012-place-facet': m0012,
   '0013-bulk-operations': m0013,
+  '0014-search-fields': m0014,
+  '0015-recommendations': m0015,
 };
 
 class StaticProvider implements MigrationProvider {

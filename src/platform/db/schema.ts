@@ -160,7 +160,15 @@ export interface WorkEventsTable {
 export interface SearchDocumentsTable {
   work_seq: number;
   title_tokens: string;
+  creator_tokens: string;
+  inscription_tokens: string;
+  /** Everything else (description, subjects, place…): weight D. */
   tokens: string;
+}
+
+/** PostgreSQL only: the Latin terms of 5+ letters in the index, for typo tolerance. */
+export interface SearchTermsTable {
+  term: string;
 }
 
 export interface SettingsTable {
@@ -417,6 +425,33 @@ export interface BulkOperationItemsTable {
   updated_at: string | null;
 }
 
+export interface RecommendationConsentsTable {
+  user_id: string;
+  consented_at: string;
+}
+
+export interface RecommendationSignalsTable {
+  id: Generated<number>;
+  user_id: string;
+  work_id: string;
+  kind: string;
+  weight: number;
+  created_at: string;
+}
+
+export interface RecommendationPicksTable {
+  work_id: string;
+  position: number;
+  pinned_by: string | null;
+  pinned_at: string;
+}
+
+export interface RecommendationModelsTable {
+  id: string;
+  built_at: string;
+  data: Uint8Array;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -433,6 +468,7 @@ export interface DB {
   work_versions: WorkVersionsTable;
   work_events: WorkEventsTable;
   search_documents: SearchDocumentsTable;
+  search_terms: SearchTermsTable;
   settings: SettingsTable;
   jobs: JobsTable;
   fixity_runs: FixityRunsTable;
@@ -454,4 +490,8 @@ export interface DB {
   showcase_home: ShowcaseHomeTable;
   bulk_operations: BulkOperationsTable;
   bulk_operation_items: BulkOperationItemsTable;
+  recommendation_consents: RecommendationConsentsTable;
+  recommendation_signals: RecommendationSignalsTable;
+  recommendation_picks: RecommendationPicksTable;
+  recommendation_models: RecommendationModelsTable;
 }

@@ -6,6 +6,7 @@ import { htmlLang } from '../lang';
 import { knownLabel } from '../labels';
 import { placeholderUrl } from '../placeholder';
 import type { WorkSummary } from '../types';
+import { WorkSnippet } from './WorkSnippet';
 
 export interface WorkCardProps {
   work: WorkSummary;
@@ -45,6 +46,8 @@ export function WorkCard({ work, query, layout = 'grid', box, selectable = false
   const record = !thumb;
   const href = `/works/${encodeURIComponent(work.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`;
   const separator = formatList(['', '']);
+  // Where a search matched; a match in the title as shown needs no second telling.
+  const snippet = work.snippet && !(work.snippet.field === 'title' && work.snippet.lang === title?.[0]) ? <WorkSnippet snippet={work.snippet} /> : null;
 
   // Each creator's name carries its own language, so an English name in a Chinese page is set in a Latin font.
   const creators = work.creators
@@ -111,6 +114,7 @@ export function WorkCard({ work, query, layout = 'grid', box, selectable = false
         <div className="work-card-body">
           {heading}
           {creators.length > 0 && <p className="work-card-creators">{creators}</p>}
+          {snippet}
           <p className="work-card-meta">
             {date && <span>{date}</span>}
             <span>{type}</span>
@@ -129,6 +133,7 @@ export function WorkCard({ work, query, layout = 'grid', box, selectable = false
           {heading}
           {creators.length > 0 && <p className="work-card-creators">{creators}</p>}
           {date && <p className="work-card-date">{date}</p>}
+          {snippet}
           <p className="work-card-type">{type}</p>
         </div>
         {overlays}
@@ -149,6 +154,7 @@ export function WorkCard({ work, query, layout = 'grid', box, selectable = false
             {date && <span className="work-card-date">{date}</span>}
           </p>
         )}
+        {snippet}
       </div>
       {overlays}
     </article>

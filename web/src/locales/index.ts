@@ -12,6 +12,7 @@ import enExhibitions from './en/exhibitions.json';
 import enBulk from './en/bulk.json';
 import enHome from './en/home.json';
 import enProtect from './en/protect.json';
+import enRecommend from './en/recommend.json';
 import enRegistry from './en/registry.json';
 import enServerErrors from './en/server-errors.json';
 import enSetup from './en/setup.json';
@@ -25,6 +26,7 @@ import zhExhibitions from './zh-Hans/exhibitions.json';
 import zhBulk from './zh-Hans/bulk.json';
 import zhHome from './zh-Hans/home.json';
 import zhProtect from './zh-Hans/protect.json';
+import zhRecommend from './zh-Hans/recommend.json';
 import zhRegistry from './zh-Hans/registry.json';
 import zhServerErrors from './zh-Hans/server-errors.json';
 import zhSetup from './zh-Hans/setup.json';
@@ -45,6 +47,7 @@ export const CATALOGUES = {
     bulk: enBulk,
     exhibitions: enExhibitions,
     browse: enBrowse,
+    recommend: enRecommend,
     'server-errors': enServerErrors,
   },
   'zh-Hans': {
@@ -60,16 +63,17 @@ export const CATALOGUES = {
     bulk: zhBulk,
     exhibitions: zhExhibitions,
     browse: zhBrowse,
+    recommend: zhRecommend,
     'server-errors': zhServerErrors,
   },
 } as const;
 
-const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enServerErrors };
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enServerErrors };
 
 /** Every message key, from the English catalogue. */
 export type MessageKey = keyof typeof en;
 
-const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhServerErrors };
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhServerErrors };
 
 /** All messages of each interface language, keyed by message key. */
 export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

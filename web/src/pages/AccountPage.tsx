@@ -1,11 +1,12 @@
 import { PasswordSection } from '../components/account/PasswordSection';
 import { TokensSection } from '../components/account/TokensSection';
 import { UploadUsageRow } from '../components/account/UploadUsageRow';
+import { ConsentSection } from '../components/recommend/ConsentSection';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 
-/** The signed-in user's own page: who they are, API tokens, password. */
+/** The signed-in user's own page: who they are, recommendations consent, API tokens, password. */
 export function AccountPage() {
   return <Account />;
 }
@@ -33,6 +34,7 @@ function Account() {
         </div>
         {(user.role === 'admin' || user.role === 'curator' || user.role === 'creator') && <UploadUsageRow />}
       </dl>
+      <ConsentSection />
       <TokensSection />
       <PasswordSection />
     </div>

@@ -41,6 +41,11 @@ function AdminSections() {
           </Link>
         </p>
       )}
+      <p>
+        <Link to="/recommendations/curate" data-testid="admin-recommend-link">
+          {t('recommend.curate.link')}
+        </Link>
+      </p>
       {admin && <UsersSection />}
       {admin && <JobsSection status={status} page={page} hrefFor={hrefFor} />}
       <FixitySection canRun={admin} />

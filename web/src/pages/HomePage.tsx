@@ -6,6 +6,7 @@ import { FirstRunPanel } from '../components/home/FirstRunPanel';
 import { HomeHero } from '../components/home/HomeHero';
 import { BrowseSection, CollectionsSection, DiscoverySection, ExhibitionsSection, FeaturedWorks } from '../components/home/HomeSections';
 import { Loading } from '../components/Loading';
+import { ForYouRow } from '../components/recommend/ForYouRow';
 import { useI18n } from '../i18n';
 import { ImageGate, useMainImageDone } from '../image-gate';
 import { useInstitutionName, usePageTitle } from '../instance';
@@ -79,6 +80,7 @@ function Home() {
         <FeaturedWorks works={data.featuredWorks.filter((w) => w.id !== heroId)} />
         <ExhibitionsSection exhibitions={data.exhibitions} />
         <CollectionsSection collections={data.featuredCollections} />
+        <ForYouRow vocabulary={vocabulary} />
         <DiscoverySection works={discovery.data ?? data.discovery} loading={discovery.loading && seed !== null} onMore={() => setSeed(Math.random().toString(36).slice(2, 10))} />
         <BrowseSection categories={data.categories} vocabulary={vocabulary} />
       </div>

@@ -14,6 +14,9 @@ import { Loading } from '../components/Loading';
 import { WorkEditor } from '../components/WorkEditor';
 import { WorkMedia } from '../components/WorkMedia';
 import { WorkMetadataList } from '../components/WorkMetadataList';
+import { FavouriteToggle } from '../components/recommend/FavouriteToggle';
+import { MoreLikeThisRow } from '../components/recommend/MoreLikeThisRow';
+import { useWorkSignals } from '../components/recommend/use-work-signals';
 import { RelatedWorks } from '../components/work/RelatedWorks';
 import { ReuseRights } from '../components/work/ReuseRights';
 import { WorkReadingText } from '../components/work/WorkReadingText';
@@ -96,6 +99,8 @@ export function WorkPage() {
     // Version history names users by id; admins can turn ids into names.
     if (hasRole('admin')) api.users().then((r) => setUsers(r.items), () => setUsers([]));
   }, [hasRole]);
+  // Told to the recommender (kept only with the reader's consent).
+  useWorkSignals(data?.id ?? null, viewerHandle, Boolean(user));
   const titleEntry = data ? pickEntry(data.metadata.title) : null;
   const pageTitle = titleEntry?.[1];
   usePageTitle(pageTitle);
@@ -196,6 +201,11 @@ export function WorkPage() {
       </div>
 
       <WorkTombstone work={data} title={vertical ? null : heading} titleTag={titleEntry?.[0]} />
+      {user && (
+        <p className="rec-favourite-line no-print">
+          <FavouriteToggle key={data.id} workId={data.id} />
+        </p>
+      )}
 
       <p role="status" className={status ? 'notice notice-success' : 'visually-hidden'}>
         {status}
@@ -230,6 +240,7 @@ export function WorkPage() {
             </div>
           </div>
           <RelatedWorks workId={data.id} vocabulary={vocabulary} userKey={user?.id ?? ''} />
+          <MoreLikeThisRow workId={data.id} vocabulary={vocabulary} userKey={user?.id ?? ''} />
         </div>
       ) : (
         <div className="work-tab-panel work-staff" {...panelProps} data-testid="work-staff">

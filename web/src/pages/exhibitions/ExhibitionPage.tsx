@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError, api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -9,7 +9,6 @@ import { CopyLinkButton } from '../../components/exhibitions/CopyLinkButton';
 import { EditIcon, LinkIcon, PrintIcon } from '../../components/icons';
 import { RegionImage } from '../../components/exhibitions/RegionImage';
 import { StoryProblems } from '../../components/exhibitions/StoryProblems';
-import { StorySection } from '../../components/exhibitions/StorySection';
 import { StoryViewer, type StoryFrame } from '../../components/exhibitions/StoryViewer';
 import { activeSection, applyIntersections, pictureSection, progressOf, READING_LINE_MARGIN, sectionAtLine } from '../../components/exhibitions/story-activation';
 import { REDUCED_MOTION, useMediaQuery, WIDE_STORY } from '../../components/exhibitions/use-media-query';
@@ -21,6 +20,12 @@ import type { Exhibition, ExhibitionMedia } from '../../types';
 import { useApi } from '../../use-api';
 import { NotFoundPage } from '../NotFoundPage';
 import '../../styles/exhibitions.css';
+
+/**
+ * The sections come in a chunk of their own with the Markdown renderer (most of the story's script),
+ * so the cover and title — a phone's largest paint — are drawn from this chunk alone.
+ */
+const StorySections = lazy(() => import('../../components/exhibitions/StorySections').then((m) => ({ default: m.StorySections })));
 
 /** The deep-zoom frame of a section's (or the cover's) picture, or null when it has none the reader may see. */
 function frameOf(media: ExhibitionMedia | null, alt: string): StoryFrame | null {
@@ -64,6 +69,13 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
   const labels = useMemo(() => sections.map((s, i) => pickEntry(s.heading)?.[1] ?? t('exhibitions.sectionNumber', { number: i + 1 })), [sections, pickEntry, t]);
   const [active, setActive] = useState<string | null>(null);
   const elements = useRef(new Map<string, HTMLElement>());
+  const register = useCallback((id: string, element: HTMLElement | null) => {
+    if (element) elements.current.set(id, element);
+    else elements.current.delete(id);
+  }, []);
+  // Whether the lazily loaded sections are in the document: the observers below start again then.
+  const [sectionsShown, setSectionsShown] = useState(false);
+  const onSectionsShown = useCallback(() => setSectionsShown(true), []);
   const pageUrl = absolute(pathname);
 
   // The section crossing the reading line is the current one; the picture follows it.
@@ -85,7 +97,7 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
       if (element) observer.observe(element);
     }
     return () => observer.disconnect();
-  }, [order]);
+  }, [order, sectionsShown]);
 
   // A shared link to a section (`#id`): go there once the story is drawn, and start from it.
   useEffect(() => {
@@ -97,7 +109,7 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
       return box ? [{ id: sid, top: box.top, bottom: box.bottom }] : [];
     });
     setActive(sectionAtLine(positions, window.innerHeight));
-  }, [hash, order]);
+  }, [hash, order, sectionsShown]);
 
   // The section pictures wait for the cover (or 4 s), so a slow phone fetches the largest paint first.
   const [coverDone, markCoverDone] = useMainImageDone();
@@ -124,6 +136,10 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
   const coverAlt = pickEntry(exhibition.cover?.caption)?.[1] ?? pickEntry(exhibition.cover?.work?.title)?.[1] ?? '';
   const date = exhibition.publishAt ?? exhibition.updatedAt;
   const picturesMayLoad = coverDone || !coverImage || printing;
+  // The sections' script waits with their pictures, so a slow phone spends its bandwidth and CPU on
+  // the cover first; once asked for, they stay (the gate closes again after printing).
+  const [sectionsWanted, setSectionsWanted] = useState(false);
+  if (picturesMayLoad && !sectionsWanted) setSectionsWanted(true);
 
   return (
     <article className="story" aria-labelledby="story-title">
@@ -187,21 +203,11 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
             </nav>
             <div className="story-body">
               <div className="story-text">
-                {sections.map((section, i) => (
-                  <StorySection
-                    key={section.id}
-                    ref={(element) => {
-                      if (element) elements.current.set(section.id, element);
-                      else elements.current.delete(section.id);
-                    }}
-                    section={section}
-                    number={i + 1}
-                    label={labels[i]!}
-                    active={section.id === active}
-                    shareUrl={`${pageUrl}#${encodeURIComponent(section.id)}`}
-                    eager={printing}
-                  />
-                ))}
+                {sectionsWanted && (
+                  <Suspense fallback={null}>
+                    <StorySections sections={sections} labels={labels} active={active} pageUrl={pageUrl} eager={printing} register={register} onShown={onSectionsShown} />
+                  </Suspense>
+                )}
               </div>
               {wide && (
                 <aside className="story-stage no-print" aria-label={t('exhibitions.stage')}>

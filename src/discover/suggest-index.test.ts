@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { pinyinKeys, suggestKey, SuggestIndexBuilder, type SuggestSource } from './suggest-index.js';
+
+const work = (seq: number, title: Record<string, string>, creators: Record<string, string>[] = [], isPublic = true, place?: Record<string, string>): SuggestSource => ({ seq, id: `w${seq}`, isPublic, title, creators, place });
+
+function indexOf(works: SuggestSource[]) {
+  const builder = new SuggestIndexBuilder();
+  for (const w of works) builder.add(w);
+  return { index: builder.build() };
+}
+
+describe('suggestKey and pinyinKeys', () => {
+  it('fold case, width, script, diacritics and punctuation', () => {
+    expect(suggestKey('  J. M. W. Turner ')).toBe('j m w turner');
+    expect(suggestKey('谿山行旅圖')).toBe('溪山行旅图');
+    expect(suggestKey('Ｍüller')).toBe('muller');
+    expect(suggestKey('🙂!!')).toBe('');
+  });
+
+  it('read Chinese as toneless pinyin, ü both ways, and initials', () => {
+    expect(pinyinKeys('溪山行旅图').sort()).toEqual(['xishanxinglutu', 'xishanxinglvtu', 'xsxlt'].sort());
+    expect(pinyinKeys('landscape')).toEqual([]);
+  });
+});
+
+describe('SuggestIndex', () => {
+  const { index } = indexOf([
+    work(1, { 'zh-Hant': '谿山行旅圖', en: 'Travelers among Mountains and Streams' }, [{ 'zh-Hant': '范寬', en: 'Fan Kuan' }], true, { en: 'Shaanxi' }),
+    work(2, { 'zh-Hans': '溪山图' }, [{ 'zh-Hans': '范宽' }]),
+    work(3, { en: 'Travel notes' }, [{ en: 'Secret Hand' }], false, { en: 'Shanghai' }),
+    work(4, { en: 'Mountain pass' }),
+  ]);
+  const visitor = { staff: false, changed: new Map<number, boolean>() };
+  const staff = { staff: true, changed: new Map<number, boolean>() };
+
+  it('finds titles by prefix, Traditional or Simplified, pinyin, initials and a later word', () => {
+    const titles = (q: string) => index.suggest(q, 10, visitor).filter((s) => s.kind === 'title').map((s) => s.label);
+    expect(titles('trav')).toEqual(['Travelers among Mountains and Streams']);
+    expect(titles('溪山')).toEqual(['溪山图', '谿山行旅圖']);
+    expect(titles('xi shan')).toEqual(['溪山图', '谿山行旅圖']);
+    expect(titles('xsxl')).toEqual(['谿山行旅圖']);
+    expect(titles('mountain')).toEqual(['Mountain pass', 'Travelers among Mountains and Streams']);
+  });
+
+  it('groups a creator written in either script and counts its works', () => {
+    expect(index.suggest('范', 10, visitor)).toEqual([{ kind: 'creator', label: '范寬', lang: 'zh-Hant', count: 2 }]);
+    expect(index.suggest('fank', 10, visitor).map((s) => s.label)).toEqual(['范寬']);
+  });
+
+  it('leaves private works, their creators and places to staff, and follows visibility now', () => {
+    expect(index.suggest('secret', 10, visitor)).toEqual([]);
+    expect(index.suggest('shang', 10, visitor)).toEqual([]);
+    expect(index.suggest('secret', 10, staff)).toEqual([{ kind: 'creator', label: 'Secret Hand', lang: 'en', count: 1 }]);
+    // Work 1 made private since the build: gone for visitors, and 范寬 counts one work.
+    const now = { staff: false, changed: new Map([[1, false]]) };
+    expect(index.suggest('trav', 10, now)).toEqual([]);
+    expect(index.suggest('shaan', 10, now)).toEqual([]);
+    expect(index.suggest('范', 10, now)).toEqual([{ kind: 'creator', label: '范寬', lang: 'zh-Hant', count: 1 }]);
+    // Work 3 made public since: its creator counts for visitors (its title is new to the ranking only after a rebuild).
+    expect(index.suggest('secret', 10, { staff: false, changed: new Map([[3, true]]) })).toEqual([]);
+    expect(index.suggest('trav', 10, { staff: false, changed: new Map([[3, true]]) }).map((s) => s.label)).toEqual(['Travelers among Mountains and Streams']);
+  });
+
+  it('gives each kind a fair share of the limit', () => {
+    const many = indexOf(Array.from({ length: 20 }, (_, i) => work(i + 1, { en: `Sa title ${i}` }, [{ en: `Sa painter ${i}` }], true, { en: `Sa place ${i}` })));
+    const kinds = many.index.suggest('sa', 6, { staff: false, changed: new Map() }).map((s) => s.kind);
+    expect(kinds).toEqual(['title', 'title', 'creator', 'creator', 'place', 'place']);
+    expect(many.index.suggest('sa', 1, { staff: false, changed: new Map() })).toHaveLength(1);
+  });
+});

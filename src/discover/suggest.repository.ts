@@ -1,0 +1,45 @@
+import type { Database } from '../platform/db/database.js';
+
+/** A work as the suggestion index reads it. */
+export interface SuggestRow {
+  seq: number;
+  id: string;
+  visibility: string;
+  metadata: string;
+}
+
+/** The only SQL behind search-as-you-type: the catalogue's version, what changed since, and every work in batches. */
+export class SuggestRepository {
+  constructor(private readonly database: Database) {}
+
+  /** The catalogue's version: every write to works takes the next one (works.change_version). */
+  async version(): Promise<number> {
+    const row = await this.database.db.selectFrom('catalogue_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  /** Works written after `version` (their visibility now), oldest change first, at most `limit`. */
+  async changedSince(version: number, limit: number): Promise<{ seq: number; visibility: string; changeVersion: number }[]> {
+    const rows = await this.database.db
+      .selectFrom('works')
+      .select(['seq', 'visibility', 'change_version'])
+      .where('change_version', '>', version)
+      .orderBy('change_version')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), visibility: r.visibility, changeVersion: Number(r.change_version) }));
+  }
+
+  /** Works after `afterSeq` with their metadata, by seq, at most `limit` (read off the event loop). */
+  async batch(afterSeq: number, limit: number): Promise<SuggestRow[]> {
+    const rows = await this.database.read
+      .selectFrom('works')
+      .innerJoin('work_metadata', 'work_metadata.work_id', 'works.id')
+      .select(['works.seq', 'works.id', 'works.visibility', 'work_metadata.metadata'])
+      .where('works.seq', '>', afterSeq)
+      .orderBy('works.seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), id: r.id, visibility: r.visibility, metadata: r.metadata }));
+  }
+}
