@@ -86,7 +86,7 @@ function candidates(metadata: WorkMetadata, hidden: ReadonlySet<SnippetField>): 
 export function foldedView(text: string): { chars: string[]; folded: string; origin: number[] } {
   const chars = [...text];
   // Traditional → Simplified only where there is Chinese: the converter is the costly part of folding.
-  const fold = (t: string) => (CJK.test(t) ? foldText(t) : t.normalize('NFKC').toLowerCase());
+  const fold = foldText;
   const whole = [...fold(text)];
   // Folding keeps one character per character almost always; when not (ligatures, İ), fold each alone.
   const pieces = whole.length === chars.length ? whole : chars.map(fold);

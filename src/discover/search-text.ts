@@ -22,7 +22,9 @@ export const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Folds text for matching: NFKC (full-width → half-width), lower case, Traditional → Simplified. */
 export function foldText(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase());
+  const lowered = text.normalize('NFKC').toLowerCase();
+  // The converter only changes Chinese characters; skipping it for other text is most of a fold's cost saved.
+  return CJK.test(lowered) ? toSimplified(lowered) : lowered;
 }
 
 /** A Latin word without its diacritics and tone marks (Müller → muller, lǚ → lu), as index and query spell it. */

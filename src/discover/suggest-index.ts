@@ -46,7 +46,7 @@ const SCAN_LIMIT = 20_000;
 export function suggestKey(text: string): string {
   const head = text.slice(0, 500);
   // Traditional → Simplified only where there is Chinese: the converter is the costly part of folding.
-  return foldDiacritics(CJK.test(head) ? foldText(head) : head.normalize('NFKC').toLowerCase())
+  return foldDiacritics(foldText(head))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .slice(0, MAX_KEY);

@@ -121,21 +121,10 @@ export class RecommenderService {
   private async personal(userId: string, slider: number, limit: number, exclude: Set<string>): Promise<Item[]> {
     const loaded = await this.currentModel();
     if (!loaded) return [];
-    const { model, space, index } = loaded;
+    const { model } = loaded;
     const { history, notInterested } = await this.deps.repository.historyOf(userId, HISTORY_LIMIT);
-    const known = history.filter((h) => index.has(h.workId));
-    if (known.length === 0) return [];
-    // Recent interest counts more: each older step keeps 98 %.
-    const weighted = known.map((h, rank) => ({ index: index.get(h.workId)!, weight: h.weight * 0.98 ** rank }));
-    const relevance = new Float64Array(model.workIds.length);
-    scoreHistory(model, weighted, relevance);
-    const seen = new Uint8Array(model.workIds.length);
-    for (const h of weighted) seen[h.index] = 1;
-    for (const id of [...notInterested, ...exclude]) {
-      const i = index.get(id);
-      if (i !== undefined) seen[i] = 1;
-    }
-    const picks = buildList(space, { relevance, seen, history: weighted.map((h) => h.index).reverse(), slider, size: limit });
+    const picks = listFor(loaded, history, [...notInterested, ...exclude], slider, limit);
+    if (picks === null) return [];
     return this.present(model, picks);
   }
 
@@ -254,22 +243,17 @@ export class RecommenderService {
     if (this.exposureCache && now - this.exposureCache.at < 60_000 && this.exposureCache.builtAt === (loaded?.model.builtAt ?? null)) return this.exposureCache.value;
     const empty = { lists: 0, coverage: 0, longTailShare: 0, gini: 0, categoryShares: [] };
     if (!loaded || loaded.model.workIds.length === 0) return empty;
-    const { model, space, index } = loaded;
+    const { model } = loaded;
     const people = await this.deps.repository.recentConsenters(EXPOSURE_SAMPLE);
     const exposure = new Float64Array(model.workIds.length);
     const categoryCounts = new Map<number, number>();
     let lists = 0;
     let slots = 0;
     let tailSlots = 0;
-    const relevance = new Float64Array(model.workIds.length);
     for (const person of people) {
       const { history } = await this.deps.repository.historyOf(person, HISTORY_LIMIT);
-      const weighted = history.filter((h) => index.has(h.workId)).map((h, rank) => ({ index: index.get(h.workId)!, weight: h.weight * 0.98 ** rank }));
-      if (weighted.length === 0) continue;
-      scoreHistory(model, weighted, relevance);
-      const seen = new Uint8Array(model.workIds.length);
-      for (const h of weighted) seen[h.index] = 1;
-      const picks = buildList(space, { relevance, seen, history: weighted.map((h) => h.index).reverse(), slider: DEFAULT_FEED_SLIDER, size: DEFAULT_LIMIT });
+      const picks = listFor(loaded, history, [], DEFAULT_FEED_SLIDER, DEFAULT_LIMIT);
+      if (picks === null) continue;
       lists++;
       for (const p of picks) {
         exposure[p.item]!++;
@@ -345,6 +329,26 @@ export class RecommenderService {
     }
     return this.model;
   }
+}
+
+/**
+ * The list for a history: the works it holds (recent ones weigh more: each older step keeps 98 %)
+ * score every work through the model, and the list builder picks among those not seen or excluded.
+ * Null when the model knows none of the history.
+ */
+function listFor(loaded: LoadedModel, history: readonly { workId: string; weight: number }[], exclude: readonly string[], slider: number, size: number): Pick[] | null {
+  const { model, space, index } = loaded;
+  const weighted = history.filter((h) => index.has(h.workId)).map((h, rank) => ({ index: index.get(h.workId)!, weight: h.weight * 0.98 ** rank }));
+  if (weighted.length === 0) return null;
+  const relevance = new Float64Array(model.workIds.length);
+  scoreHistory(model, weighted, relevance);
+  const seen = new Uint8Array(model.workIds.length);
+  for (const h of weighted) seen[h.index] = 1;
+  for (const id of exclude) {
+    const i = index.get(id);
+    if (i !== undefined) seen[i] = 1;
+  }
+  return buildList(space, { relevance, seen, history: weighted.map((h) => h.index).reverse(), slider, size });
 }
 
 function requireSignedIn(actor: Actor): { id: string } {
