@@ -12,6 +12,7 @@ import type { HttpParts } from './platform/http/server.js';
 import { JobQueue } from './platform/jobs/job-queue.js';
 import { Worker, type WorkerLogger } from './platform/jobs/worker.js';
 import { KeyStore } from './platform/keystore.js';
+import { createLicenseModule, type LicenseServices } from './license/license.module.js';
 import type { ModuleParts } from './platform/module.js';
 import { createProtectModule, type ProtectServices } from './protect/protect.module.js';
 import { createPublishModule, type PublishServices } from './publish/publish.module.js';
@@ -37,7 +38,7 @@ export type App = {
   /** Starts the workers and every module's background loops (the `worker` and `all` roles). */
   startBackground(): Promise<void>;
   close(): Promise<void>;
-} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices & PublishServices & ShowcaseServices;
+} & GovernServices & Omit<InstanceServices, 'extensions'> & Omit<ArchiveServices, 'extensions'> & DiscoverServices & Omit<RegistryServices, 'extensions'> & ProtectServices & LicenseServices & PublishServices & ShowcaseServices;
 
 export async function createApp(config: Config, options: { logger?: WorkerLogger } = {}): Promise<App> {
   const database = openDatabase(config.databaseUrl, { readWorkers: config.readWorkers, readTimeoutMs: config.readTimeoutMs });
@@ -63,9 +64,10 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
+    const license = createLicenseModule({ database, jobs, wakeWorkers, govern: govern.services, archive: archive.services, discover: discover.services, registry: registry.services, protect: protect.services, links: instance.services.links });
     const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, protect: protect.services, config });
     const showcase = createShowcaseModule({ database, archive: archive.services, discover: discover.services, instance: instance.services, publish: publish.services, config });
-    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, publish, showcase];
+    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, license, publish, showcase];
 
     for (const module of modules) for (const [kind, handler] of Object.entries(module.jobs ?? {})) worker.register(kind, handler);
     for (const module of modules) await module.init?.();
@@ -86,12 +88,14 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       ...discover.services,
       ...registryServices,
       ...protect.services,
+      ...license.services,
       ...publish.services,
       ...showcase.services,
       http: {
         routes: modules.flatMap((module) => (module.routes ? [module.routes] : [])),
         mounts: modules.flatMap((module) => module.mounts ?? []),
         pagePreloads: modules.flatMap((module) => module.pagePreloads ?? []),
+        responseHeaders: modules.flatMap((module) => (module.responseHeaders ? [module.responseHeaders] : [])),
         authenticate: govern.authenticate,
         maxUploadBytes: config.maxUploadBytes,
         trustedProxies: config.trustedProxies,

@@ -160,7 +160,8 @@ export class CollectionService {
     return [...seen];
   }
 
-  private async ancestors(id: string): Promise<string[]> {
+  /** The collection, then its parent, up to the root (terms and policies inherit along this chain). */
+  async ancestors(id: string): Promise<string[]> {
     const out: string[] = [];
     let current: string | null = id;
     while (current && out.length < MAX_DEPTH) {

@@ -12,7 +12,7 @@ export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
 /** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
-export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks' | 'publicImageWorksAt'>;
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks' | 'publicImageWorksAt' | 'workIdsOwnedBy' | 'publicWorkIdsWithRights'>;
 
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
@@ -116,6 +116,19 @@ export class WorkRepository {
     let query = this.db.selectFrom('works').select(['id', 'primary_file_sha256']).where('visibility', '=', 'public').where('work_type', '=', 'image');
     if (collectionId !== null) query = query.where('collection_id', '=', collectionId);
     return query.orderBy('seq').offset(offset).limit(limit).execute();
+  }
+
+  /** Public works under any of these rights URIs (the license module's AI-training exceptions), at most `limit`. */
+  async publicWorkIdsWithRights(uris: readonly string[], limit: number): Promise<string[]> {
+    if (uris.length === 0) return [];
+    const rows = await this.db.selectFrom('works').select('id').where('visibility', '=', 'public').where('rights_uri', 'in', [...uris]).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The ids of the works one account owns (a creator's works, for the orders they decide). */
+  async workIdsOwnedBy(ownerId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('works').select('id').where('owner_id', '=', ownerId).execute();
+    return rows.map((r) => r.id);
   }
 
   async countPublicImageWorks(collectionId: string | null): Promise<number> {

@@ -6,6 +6,7 @@ import { registerExportCommand } from './export.command.js';
 import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
 import { registerImportCommand } from './import.command.js';
+import { registerLicenseCommands } from './license.command.js';
 import { registerProtectCommands } from './protect.command.js';
 import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerWitnessCommand(program);
   registerProtectCommands(program);
   registerEvalCommands(program);
+  registerLicenseCommands(program);
   return program;
 }
 

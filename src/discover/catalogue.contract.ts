@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { creatorRoleSchema, langMapView, visibilitySchema, workDateView } from '../archive/work.contract.js';
 import { FACETS, type FacetName } from './facets.js';
 import { SNIPPET_FIELDS } from './search-snippet.js';
+import { RIGHTS_USES } from './reuse-flags.js';
 
 /** The shapes of the catalogue route (GET /api/works). */
 
@@ -40,6 +41,10 @@ export const cataloguePageSchema = z
     pageSize: z.number().int(),
     sortedBy: z.enum(['relevance', 'title', 'date', 'newest']).describe('The order applied: `newest` when relevance was asked for but the search matched too many works to rank (add a word to rank them).'),
     facets: z.partialRecord(facetNameSchema, z.array(facetCountSchema)).describe('The most frequent values of each facet among the matching works (visibility: signed-in users only).'),
+    rightsUse: z
+      .array(z.object({ value: z.enum(RIGHTS_USES), count: z.number().int() }))
+      .optional()
+      .describe('How many of the matching works allow each use (the `rights_use` filter): free to reuse, licensable (an offer), AI training allowed.'),
   })
   .meta({ id: 'CataloguePage' });
 

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { Match } from './search-query.js';
 import { FacetIndex, SeqSet } from './facet-index.js';
 import { FACETS, type FacetName } from './facets.js';
+import { USE_BITS, USE_COLUMNS, requiredMask, type RightsUse } from './reuse-flags.js';
 
 export { FACETS, type FacetName } from './facets.js';
 
@@ -18,6 +19,8 @@ export interface CatalogueQuery {
   yearTo?: number;
   collectionIds?: string[];
   ownerId?: string;
+  /** Uses every work must allow (reuse-flags.ts). */
+  rightsUse?: RightsUse[];
   sort: 'relevance' | 'title' | 'date' | 'newest';
   limit: number;
   offset: number;
@@ -38,23 +41,39 @@ export interface CatalogueResult {
   sortedBy: CatalogueQuery['sort'];
   total: number;
   facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
+  /** How many matching works allow each use. */
+  rightsUse: { value: RightsUse; count: number }[];
 }
 
 type WorksEb = ExpressionBuilder<DB, 'works'>;
 
 /** The part of a query that chooses works (no order, page or facets). */
-export type CatalogueSelection = Pick<CatalogueQuery, 'match' | 'filters' | 'yearFrom' | 'yearTo' | 'collectionIds' | 'ownerId'>;
+export type CatalogueSelection = Pick<CatalogueQuery, 'match' | 'filters' | 'yearFrom' | 'yearTo' | 'collectionIds' | 'ownerId' | 'rightsUse'>;
+
+/** For each chosen use, the rights URIs that allow it: works without per-work flags match by these. */
+type ReuseUris = { use: RightsUse; uris: string[] }[];
 
 /** The only SQL behind browsing and search: access rule, filters, full-text match, facets. */
 export class CatalogueRepository {
   private readonly facetIndex: FacetIndex;
 
-  constructor(private readonly database: Database) {
-    this.facetIndex = new FacetIndex(database);
+  constructor(
+    private readonly database: Database,
+    /** The reuse bits of a rights URI (reuse-flags.service.ts). */
+    private readonly maskOfRights: (rightsUri: string | null) => number = () => 0,
+  ) {
+    this.facetIndex = new FacetIndex(database, maskOfRights);
   }
 
-  /** The condition of a query: the access rule, the text match, the year range, collections, owner and facet filters. */
-  private whereOf(actor: Actor, query: CatalogueSelection): (eb: WorksEb) => Expression<SqlBool> {
+  /** The rights URIs allowing each chosen use, from the facet index's list of the URIs works hold. */
+  private async reuseUris(uses: readonly RightsUse[] | undefined): Promise<ReuseUris> {
+    if (!uses || uses.length === 0) return [];
+    const values = await this.facetIndex.rightsValues();
+    return [...new Set(uses)].map((use) => ({ use, uris: values.filter((uri) => (this.maskOfRights(uri) & USE_BITS[use]) !== 0) }));
+  }
+
+  /** The condition of a query: the access rule, the text match, the year range, collections, owner, facet and reuse filters. */
+  private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris): (eb: WorksEb) => Expression<SqlBool> {
     const matchSql = this.matchSql(query.match);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
@@ -71,6 +90,7 @@ export class CatalogueRepository {
       for (const [facet, values] of Object.entries(query.filters) as [FacetName, string[]][]) {
         if (values && values.length > 0) parts.push(eb(FACETS[facet], 'in', values));
       }
+      for (const { use, uris } of reuse) parts.push(reuseCondition(eb, use, uris));
       return eb.and(parts);
     };
     return where;
@@ -81,21 +101,21 @@ export class CatalogueRepository {
    * what a bulk operation over a search result changes. Read off the event loop.
    */
   async matchingIds(actor: Actor, query: CatalogueSelection, limit: number): Promise<string[]> {
-    const where = this.whereOf(actor, query);
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
     const rows = await this.database.read.selectFrom('works').select('id').where((eb) => where(eb)).orderBy('seq').limit(limit).execute();
     return rows.map((row) => row.id);
   }
 
   /** How many works a query selects (the access rule applied). */
   async countMatching(actor: Actor, query: CatalogueSelection): Promise<number> {
-    const where = this.whereOf(actor, query);
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
     const row = await this.database.read.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => where(eb)).executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
     const matchSql = this.matchSql(query.match);
-    const where = this.whereOf(actor, query);
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
 
     // The matches first (off the event loop): their number decides whether ranking is worth its cost.
     const matching = query.match ? await this.matchingSeqs(query.match) : null;
@@ -135,11 +155,12 @@ export class CatalogueRepository {
           ...(query.collectionIds ? { collectionIds: query.collectionIds } : {}),
           ...(query.ownerId ? { ownerId: query.ownerId } : {}),
           matching,
+          rightsUse: requiredMask(query.rightsUse),
           facets: query.facets,
           facetLimit: query.facetLimit,
         }))(),
     ]);
-    return { rows: rows as Selectable<WorksTable>[], sortedBy, total: counts.total, facets: counts.facets };
+    return { rows: rows as Selectable<WorksTable>[], sortedBy, total: counts.total, facets: counts.facets, rightsUse: counts.rightsUse };
   }
 
   /** Every work whose tokens match the text query (before access and filters), read off the event loop. */
@@ -198,6 +219,25 @@ export function tsQuery(match: Match): string {
   if ('token' in match) return `'${match.token.replaceAll("'", "''")}'${match.prefix ? ':*' : ''}`;
   const [items, op] = 'any' in match ? [match.any, ' | '] : [match.all, ' & '];
   return items.length === 1 ? tsQuery(items[0]!) : `(${items.map(tsQuery).join(op)})`;
+}
+
+/**
+ * Whether a work allows a use: license's flags of the work when it has its own terms (by seq, the
+ * primary key), else what its collection inherits (the collection's licence replaces the rights URI;
+ * its offers make it licensable), else its rights URI's (`uris`: the URIs that allow the use).
+ */
+function reuseCondition(eb: WorksEb, use: RightsUse, uris: string[]): Expression<SqlBool> {
+  const flagged = eb.selectFrom('work_reuse_flags').select('work_seq').where('active', '=', 1);
+  const collections = eb.selectFrom('collection_reuse_flags').select('collection_id').where('active', '=', 1);
+  let inherited: Expression<SqlBool>;
+  if (use === 'licensable') {
+    inherited = eb('collection_id', 'in', collections.where('licensable', '=', 1));
+  } else {
+    const licensed = collections.where('has_licence', '=', 1);
+    const byRights = uris.length > 0 ? eb.and([eb.or([eb('collection_id', 'is', null), eb('collection_id', 'not in', licensed)]), eb('rights_uri', 'in', uris)]) : sql<SqlBool>`1 = 0`;
+    inherited = eb.or([eb('collection_id', 'in', licensed.where(USE_COLUMNS[use], '=', 1)), byRights]);
+  }
+  return eb.or([eb('seq', 'in', flagged.where(USE_COLUMNS[use], '=', 1)), eb.and([eb('seq', 'not in', flagged), inherited])]);
 }
 
 /** Public works for everyone; all works for staff; own works for their owners. */

@@ -5,6 +5,7 @@ import type { Api } from '../platform/http/api.js';
 import { placeAndDescendants } from '../archive/gazetteer.js';
 import { FACETS, type FacetName } from './facets.js';
 import { cataloguePageSchema } from './catalogue.contract.js';
+import { RIGHTS_USES } from './reuse-flags.js';
 import type { CatalogueRequest, CatalogueService } from './catalogue.service.js';
 
 // Coded facets accept "a|b" as well as repeated parameters; free-text facets (medium, institution)
@@ -36,6 +37,12 @@ const query = z.object({
   type: codes,
   visibility: codes,
   place: codes,
+  rights_use: z
+    .union([z.string().max(100), z.array(z.string().max(100))])
+    .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split('|')).filter(Boolean))])
+    .pipe(z.array(z.enum(RIGHTS_USES)))
+    .optional()
+    .describe('Uses every work must allow, joined with | or repeated: free (free to reuse under its public licence, at least non-commercially), licensable (it has an offer), ai (its licence allows AI training).'),
 });
 
 /** The parameters of GET /api/works; a bulk operation's selection by search takes the same (bulk-selection.routes.ts). */
@@ -58,6 +65,7 @@ export async function catalogueRequestOf(actor: Actor, q: CatalogueQueryParams, 
     ...(q.yearFrom !== undefined ? { yearFrom: q.yearFrom } : {}),
     ...(q.yearTo !== undefined ? { yearTo: q.yearTo } : {}),
     ...(collectionIds ? { collectionIds } : {}),
+    ...(q.rights_use?.length ? { rightsUse: q.rights_use } : {}),
     mine: q.mine === 'true',
     ...(q.sort ? { sort: q.sort } : {}),
     page: q.page,
@@ -70,7 +78,7 @@ const serialisedAnswers = new WeakMap<object, string>();
 /** Browse and search: GET /api/works with keyword, facets, year range and paging. */
 export function catalogueRoutes(api: Api, deps: { catalogue: CatalogueService; collections: CollectionService }): void {
   const { catalogue, collections } = deps;
-  api.get('/works', { config: { heavyRead: true }, schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility, place). A place (gazetteer key) also matches the places under it: cn-330000 finds works of Hangzhou (cn-330100). Year range matches works whose own range overlaps it.', response: { 200: cataloguePageSchema } } }, async (request, reply) => {
+  api.get('/works', { config: { heavyRead: true }, schema: { tags: ['catalogue'], querystring: query, description: 'Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility, place, rights_use). A place (gazetteer key) also matches the places under it: cn-330000 finds works of Hangzhou (cn-330100). Year range matches works whose own range overlaps it.', response: { 200: cataloguePageSchema } } }, async (request, reply) => {
     const page = await catalogue.search(request.actor, await catalogueRequestOf(request.actor, request.query, collections));
     // A shared answer (anonymous visitors asking the same) is checked and serialised once, not per request.
     let body = serialisedAnswers.get(page);

@@ -10,6 +10,7 @@ import type { Admission } from '../platform/admission.js';
 import { AnswerCache } from './answer-cache.js';
 import { workSummaries } from './work-summaries.js';
 import { snippetOf, type SnippetField } from './search-snippet.js';
+import type { RightsUse } from './reuse-flags.js';
 import './discover.errors.js';
 
 /**
@@ -25,6 +26,8 @@ export interface CatalogueRequest {
   yearTo?: number;
   collectionIds?: string[];
   mine?: boolean;
+  /** Uses every work must allow: free to reuse, licensable, AI training allowed. */
+  rightsUse?: RightsUse[];
   sort?: 'relevance' | 'title' | 'date' | 'newest';
   page?: number;
   pageSize?: number;
@@ -65,7 +68,7 @@ export class CatalogueService {
     if (actor.kind !== 'anonymous') return this.compute(actor, request);
     // The thesaurus version is part of the key: a saved change holds from the next search on.
     const thesaurus = request.q?.trim() ? (await this.synonyms.current()).version : '';
-    const key = JSON.stringify([request.q ?? '', thesaurus, request.filters ?? {}, request.yearFrom ?? null, request.yearTo ?? null, request.collectionIds ?? null, request.sort ?? null, request.page ?? 1, request.pageSize ?? null]);
+    const key = JSON.stringify([request.q ?? '', thesaurus, request.filters ?? {}, request.yearFrom ?? null, request.yearTo ?? null, request.collectionIds ?? null, request.rightsUse ?? [], request.sort ?? null, request.page ?? 1, request.pageSize ?? null]);
     return this.anonymousAnswers.get(key, await this.works.catalogueVersion(), () => this.compute(actor, request));
   }
 
@@ -83,6 +86,7 @@ export class CatalogueService {
       ...(request.yearTo !== undefined ? { yearTo: request.yearTo } : {}),
       ...(request.collectionIds ? { collectionIds: request.collectionIds } : {}),
       ...(request.mine && actor.kind === 'user' ? { ownerId: actor.id } : {}),
+      ...(request.rightsUse?.length ? { rightsUse: request.rightsUse } : {}),
     };
     const ids = await this.admission.run(() => this.catalogue.matchingIds(actor, selection, limit + 1));
     if (ids.length <= limit) return { ids, total: ids.length };
@@ -106,6 +110,7 @@ export class CatalogueService {
       ...(request.yearTo !== undefined ? { yearTo: request.yearTo } : {}),
       ...(request.collectionIds ? { collectionIds: request.collectionIds } : {}),
       ...(request.mine && actor.kind === 'user' ? { ownerId: actor.id } : {}),
+      ...(request.rightsUse?.length ? { rightsUse: request.rightsUse } : {}),
       sort: request.sort ?? (plan.match ? 'relevance' : 'newest'),
       limit: pageSize,
       offset: (page - 1) * pageSize,
@@ -116,7 +121,7 @@ export class CatalogueService {
     const match = plan.match;
     const hidden = isStaff(actor) ? new Set<SnippetField>() : HIDDEN_FROM_VISITORS;
     const items = await workSummaries(this.works, result.rows, match ? (metadata) => snippetOf(metadata, match, { hidden }) : undefined);
-    return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets };
+    return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets, rightsUse: result.rightsUse };
   }
 
   private async plan(actor: Actor, q: string | undefined): Promise<SearchPlan> {

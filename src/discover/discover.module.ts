@@ -15,6 +15,8 @@ import { recommendRoutes } from './recommend/recommend.routes.js';
 import { buildModelOffThread } from './recommend/recommender-build.js';
 import { RecommenderService } from './recommend/recommender.service.js';
 import { RelatedRepository } from './related.repository.js';
+import { ReuseFlagsRepository } from './reuse-flags.repository.js';
+import { ReuseFlagsService } from './reuse-flags.service.js';
 import { relatedRoutes } from './related.routes.js';
 import { RelatedWorksService } from './related.service.js';
 import { SearchIndex } from './search-index.js';
@@ -46,6 +48,8 @@ export interface DiscoverServices {
   related: RelatedWorksService;
   suggestions: SuggestService;
   recommender: RecommenderService;
+  /** The catalogue's reuse filters, fed by license (a rights-URI mapping and per-work flags). */
+  reuseFlags: ReuseFlagsService;
 }
 
 /** Browse and search: the search index (kept in step with works), facets and the catalogue. */
@@ -54,7 +58,8 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const searchIndex = new SearchIndex(database);
   archive.extensions.addIndexer(searchIndex);
   // Up to 64 searches wait for a slot: about a second's worth at broad-search speed; the next get 503 + Retry-After.
-  const catalogueRepository = new CatalogueRepository(database);
+  const reuseFlags = new ReuseFlagsService(new ReuseFlagsRepository(database));
+  const catalogueRepository = new CatalogueRepository(database, (uri) => reuseFlags.maskOfRights(uri));
   const synonyms = new SynonymsService(new SynonymsRepository(database));
   const catalogue = new CatalogueService(catalogueRepository, archive.workReader, new Admission(ports.concurrentSearches, 64), new SearchPlanner(catalogueRepository), synonyms);
   const related = new RelatedWorksService(new RelatedRepository(database), archive.workReader);
@@ -63,7 +68,7 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const recommender = new RecommenderService({ repository: new RecommendRepository(database), works: archive.workReader, scheduleRebuild: () => enqueueRebuild(REBUILD_DELAY_MS), buildModel: buildModelOffThread });
   const suggestions = new SuggestService(new SuggestRepository(database));
   return {
-    services: { catalogue, searchIndex, synonyms, related, suggestions, recommender },
+    services: { catalogue, searchIndex, synonyms, related, suggestions, recommender, reuseFlags },
     routes: (api) => {
       catalogueRoutes(api, { catalogue, collections: archive.collections });
       bulkSelectionRoutes(api, { catalogue, archive });

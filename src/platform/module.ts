@@ -37,6 +37,8 @@ export interface ModuleParts<Services> {
    * their own per-visitor rate limit; authentication and the error body are the API's.
    */
   mounts?: Mount[];
+  /** Extra headers on successful GET answers, by URL (the license module's `tdm-reservation`). */
+  responseHeaders?: (url: string) => Promise<Record<string, string> | null>;
   /** API answers the web UI's pages of this module fetch first (preloaded with the page). */
   pagePreloads?: PagePreload[];
   /** Job kind → handler, registered on every worker process. */

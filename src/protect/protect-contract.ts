@@ -63,6 +63,11 @@ export const watermarkFindingSchema = z
         purpose: z.string(),
         reference: z.string().nullable(),
         createdAt: z.string(),
+        licence: z
+          .object({ grantId: z.string(), state: z.string().describe('valid, expired, revoked or not-yet-valid'), validUntil: z.string().nullable() })
+          .nullable()
+          .optional()
+          .describe('For a licensed copy: the grant it was made under and whether that grant is still in force.'),
       })
       .nullable()
       .describe('The copy the payload names, when the actor may see it (staff and those who manage its work; its recipient or issuer; anyone who may read the work, for its public display copy): which work, for whom, why.'),

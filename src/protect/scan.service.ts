@@ -34,7 +34,17 @@ export const NEAR_MISS_RADIUS = 63;
 const NEAR_MISS_CHECKS = 10;
 
 /** Checks suspect images against every stored fingerprint and this archive's watermark. */
+/** The state of the licence a copy's reference names (`grant:<id>`), or null when it names none. */
+export type CopyLicenceStatus = (reference: string | null) => Promise<{ grantId: string; state: string; validUntil: string | null } | null>;
+
 export class ScanService {
+  private copyStatus: CopyLicenceStatus | null = null;
+
+  /** Set by the license module: scans then say whether a licensed copy's grant is valid, expired or revoked. */
+  setCopyStatus(status: CopyLicenceStatus): void {
+    this.copyStatus = status;
+  }
+
   constructor(
     private readonly deps: {
       index: FingerprintIndex;
@@ -199,6 +209,8 @@ export class ScanService {
         purpose: copy.purpose,
         reference: copy.reference,
         createdAt: copy.created_at,
+        // Whether the licence behind a licensed copy is still in force (the license module answers).
+        licence: (await this.copyStatus?.(copy.reference)) ?? null,
       },
     };
   }

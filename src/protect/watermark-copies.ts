@@ -106,6 +106,16 @@ export class WatermarkCopyService {
     });
   }
 
+  /**
+   * A copy for a licence grant: the license module has checked that the grant is in force and that
+   * the reader holds it, so no management right is asked here. The reference names the grant.
+   */
+  async issueUnderGrant(input: { workId: string; licensee: string; licenseeUserId: string; reference: string; issuedBy: string }): Promise<IssuedCopy> {
+    const work = await this.deps.works.findById(input.workId);
+    if (!work) throw CommonErrors.notFound('work', { id: input.workId });
+    return this.make(work.id, work.primary_file_sha256, { recipient_id: input.licenseeUserId, recipient_name: input.licensee, purpose: 'licence', reference: input.reference, issued_by: input.issuedBy });
+  }
+
   /** The copies issued of a work, newest first (for those who manage it). */
   async listCopies(actor: Actor, workId: string): Promise<CopyRecord[]> {
     const work = await this.deps.works.findById(workId);

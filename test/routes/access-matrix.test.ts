@@ -40,6 +40,26 @@ interface Fixture {
   photoWork: { id: string };
   /** An evidence report made by `creator`. */
   evidenceId: string;
+  license: LicenseFixture;
+}
+
+/** Licensing state: what orders, grants and statements need to exist before a route can succeed. */
+interface LicenseFixture {
+  /** A party (made by the curator) that every split pays. */
+  partyId: string;
+  /** The commercial offer on `photoWork` (1200.00 CNY, no edition limit); the work has a split. */
+  offerId: string;
+  /** A public work owned by `otherCreator`, with its own offer and split, so they decide orders too. */
+  otherWork: LicensableWork;
+  /** A heritage element (made by the curator). */
+  heritageId: string;
+  /** A grant on `photoWork` held by `licensee` (never revoked: read routes rely on it). */
+  grant: { id: string; orderId: string; agreementSha256: string };
+}
+
+interface LicensableWork {
+  id: string;
+  offerId: string;
 }
 
 interface Case {
@@ -133,6 +153,114 @@ function publishedExhibition(ctx: TestContext, fx: Fixture): Promise<string> {
     publishedExhibitions.set(ctx, slug);
   }
   return slug;
+}
+
+// Licensing (orders, grants, the ledger). Deciding, paying and revoking change state, so each call
+// gets a fresh order or grant; reads share one per actor.
+
+const ODRL_CONTEXT = ['http://www.w3.org/ns/odrl.jsonld', { tdm: 'http://www.w3.org/ns/tdmrep#' }];
+const ORDER_REQUEST = { action: 'reproduce', purpose: ['commercial'] };
+const PAYMENT = { amount: '1200.00', currency: 'CNY' };
+/** Actors that manage a work with an offer: staff and the owners (`otherCreator` decides on `otherWork`). */
+const MANAGERS: ActorName[] = CONTRIBUTORS;
+
+/** A commercial ODRL offer: reproduce for commercial use against 1200.00 CNY. */
+function commercialOffer(): Record<string, unknown> {
+  return {
+    '@context': ODRL_CONTEXT,
+    '@type': 'Offer',
+    permission: [{
+      action: 'reproduce',
+      constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: 'commercial' }],
+      duty: [{ action: 'compensate', refinement: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: '1200.00', unit: 'CNY' }] }],
+    }],
+  };
+}
+
+/** Sends a request as `who` and insists on its status (fixture steps, not the behaviour under test). */
+async function call<T>(ctx: TestContext, who: TestUser, method: Req['method'], url: string, status: number, payload?: unknown): Promise<T> {
+  const res = await ctx.server.inject({ method, url, headers: who.headers, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+  expect(res.statusCode, `${method} ${url} → ${res.body.slice(0, 300)}`).toBe(status);
+  return res.json() as T;
+}
+
+async function createOffer(ctx: TestContext, who: TestUser, workId: string): Promise<string> {
+  const offer = await call<{ id: string }>(ctx, who, 'POST', '/api/offers', 201, { target: { type: 'work', id: workId }, title: { en: `Matrix offer ${++seed}` }, odrl: commercialOffer() });
+  return offer.id;
+}
+
+/** Builds the licensing fixture: a party, splits and offers on two owners' works, a heritage element, and a granted order. */
+async function licenseFixture(ctx: TestContext, users: Record<ActorName, TestUser>, photoWorkId: string): Promise<LicenseFixture> {
+  const party = await call<{ id: string }>(ctx, users.curator, 'POST', '/api/parties', 201, { kind: 'institution', name: { en: 'Matrix Museum' } });
+  const split = { version: 0, shares: [{ partyId: party.id, basisPoints: 10000 }] };
+  await call(ctx, users.creator, 'PUT', `/api/works/${photoWorkId}/royalty-split`, 200, split);
+  const offerId = await createOffer(ctx, users.creator, photoWorkId);
+  const other = await createWork(ctx, users.otherCreator.headers, { title: { en: 'Matrix work of the other creator' } }, { visibility: 'public' });
+  await call(ctx, users.otherCreator, 'PUT', `/api/works/${other.id}/royalty-split`, 200, split);
+  const otherWork = { id: other.id, offerId: await createOffer(ctx, users.otherCreator, other.id) };
+  const heritage = await call<{ id: string }>(ctx, users.curator, 'POST', '/api/heritage-elements', 201, { name: { en: 'Matrix motif' } });
+  const photoWork = { id: photoWorkId, offerId };
+  const grant = await grantOn(ctx, users.licensee, users.creator, photoWork);
+  return { partyId: party.id, offerId, otherWork, heritageId: heritage.id, grant };
+}
+
+/** A fresh order (status requested) placed by `buyer`. */
+async function placeOrder(ctx: TestContext, buyer: TestUser, work: LicensableWork): Promise<string> {
+  return (await call<{ id: string }>(ctx, buyer, 'POST', '/api/orders', 201, { workId: work.id, offerId: work.offerId, request: ORDER_REQUEST })).id;
+}
+
+/** A fresh grant: `buyer` orders, `decider` (who manages the work) approves and confirms the payment. */
+async function grantOn(ctx: TestContext, buyer: TestUser, decider: TestUser, work: LicensableWork): Promise<{ id: string; orderId: string; agreementSha256: string }> {
+  const orderId = await placeOrder(ctx, buyer, work);
+  await call(ctx, decider, 'POST', `/api/orders/${orderId}/approve`, 200);
+  const { grantId } = await call<{ grantId: string }>(ctx, decider, 'POST', `/api/orders/${orderId}/payment`, 200, PAYMENT);
+  const grant = await call<{ agreementSha256: string }>(ctx, buyer, 'GET', `/api/grants/${grantId}`, 200);
+  return { id: grantId, orderId, agreementSha256: grant.agreementSha256 };
+}
+
+/** The licensable work `who` manages: `otherCreator` their own, everyone else `photoWork`. */
+function managedWork(fx: Fixture, who: TestUser): LicensableWork {
+  return who === fx.users.otherCreator ? fx.license.otherWork : { id: fx.photoWork.id, offerId: fx.license.offerId };
+}
+
+function isManager(fx: Fixture, who: TestUser): boolean {
+  return MANAGERS.some((actor) => fx.users[actor] === who);
+}
+
+/**
+ * A fresh order for `who` to decide: placed by the licensee on a work `who` manages. Someone who
+ * manages no work gets an order they placed themselves, which they may not decide (403).
+ */
+async function orderToDecide(ctx: TestContext, fx: Fixture, who: TestUser, approved: boolean): Promise<string> {
+  const manager = isManager(fx, who);
+  const work = manager ? managedWork(fx, who) : managedWork(fx, fx.users.creator);
+  const orderId = await placeOrder(ctx, manager ? fx.users.licensee : who, work);
+  if (approved) await call(ctx, manager ? who : fx.users.creator, 'POST', `/api/orders/${orderId}/approve`, 200);
+  return orderId;
+}
+
+const readableGrants = new Map<string, Promise<{ id: string; orderId: string; agreementSha256: string }>>();
+/** A grant `who` may read: the fixture's for the licensee and the work's managers, else one `who` bought (made once per user). */
+function readableGrant(ctx: TestContext, fx: Fixture, who: TestUser): Promise<{ id: string; orderId: string; agreementSha256: string }> {
+  const { users } = fx;
+  if (who === users.licensee || who === users.admin || who === users.curator || who === users.creator) return Promise.resolve(fx.license.grant);
+  let grant = readableGrants.get(who.id);
+  if (!grant) {
+    grant = grantOn(ctx, who, users.creator, managedWork(fx, users.creator));
+    readableGrants.set(who.id, grant);
+  }
+  return grant;
+}
+
+const ownParties = new Map<string, Promise<string>>();
+/** A party linked to `who`'s account (linked by the curator; made once per user), so `who` may read its statement. */
+function ownParty(ctx: TestContext, fx: Fixture, who: TestUser): Promise<string> {
+  let party = ownParties.get(who.id);
+  if (!party) {
+    party = call<{ id: string }>(ctx, fx.users.curator, 'POST', '/api/parties', 201, { kind: 'person', name: { en: `Party of ${who.username}` }, userId: who.id }).then((p) => p.id);
+    ownParties.set(who.id, party);
+  }
+  return party;
 }
 
 const CASES: Case[] = [
@@ -696,6 +824,239 @@ const CASES: Case[] = [
     valid: async (fx, _who, ctx) => ({ method: 'GET', url: `/iiif/3/exhibitions/${await publishedExhibition(ctx, fx)}` }),
     ok: 200,
   },
+  // Licensing: terms and the "may I?" check are public; right holders set terms; ordering needs an
+  // account; deciding needs the work's manager. Per-order and per-grant refusals (404 for others,
+  // 403 for one's own order) are in the test after the ladders.
+  { route: 'GET /api/works/:id/terms', public: true, invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/terms` }), valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.photoWork.id}/terms` }), ok: 200 },
+  {
+    route: 'PUT /api/terms/:type/:id/public-licence',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'PUT', url: `/api/terms/gallery/${fx.photoWork.id}/public-licence`, payload: { rightsUri: 'https://creativecommons.org/licenses/by-nc/4.0/' } }),
+    valid: async (fx, _who, ctx) => ({ method: 'PUT', url: `/api/terms/work/${(await freshPublicWork(ctx, fx)).id}/public-licence`, payload: { rightsUri: 'https://creativecommons.org/licenses/by-nc/4.0/' } }),
+    ok: 200,
+  },
+  { route: 'GET /api/offers', public: true, invalid: () => ({ method: 'GET', url: '/api/offers?type=gallery&id=x' }), valid: (fx) => ({ method: 'GET', url: `/api/offers?id=${fx.photoWork.id}` }), ok: 200 },
+  {
+    route: 'POST /api/offers',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'POST', url: '/api/offers', payload: { target: { type: 'work', id: fx.photoWork.id }, title: { en: 'No policy' } } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/offers', payload: { target: { type: 'work', id: fx.photoWork.id }, title: { en: `Matrix offer ${++seed}` }, odrl: commercialOffer() } }),
+    ok: 201,
+  },
+  { route: 'GET /api/offers/:id', public: true, invalid: () => ({ method: 'GET', url: `/api/offers/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/api/offers/${fx.license.offerId}` }), ok: 200 },
+  {
+    route: 'PUT /api/offers/:id',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'PUT', url: `/api/offers/${LONG_ID}`, payload: { version: 1 } }),
+    valid: async (fx, _who, ctx) => ({ method: 'PUT', url: `/api/offers/${await createOffer(ctx, fx.users.creator, fx.photoWork.id)}`, payload: { title: { en: 'Renamed offer' }, version: 1 } }),
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/offers/:id',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'DELETE', url: `/api/offers/${LONG_ID}` }),
+    valid: async (fx, _who, ctx) => ({ method: 'DELETE', url: `/api/offers/${await createOffer(ctx, fx.users.creator, fx.photoWork.id)}` }),
+    ok: 204,
+  },
+  {
+    route: 'POST /api/license/check',
+    public: true,
+    invalid: (fx) => ({ method: 'POST', url: '/api/license/check', payload: { workId: fx.photoWork.id, action: 'display', purpose: 'non-commercial' } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/license/check', payload: { workId: fx.photoWork.id, action: 'reproduce', purpose: ['commercial'], territory: 'CN' } }),
+    ok: 200,
+  },
+  { route: 'GET /api/license/tdm-policy', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/license/tdm-policy' }), ok: 200 },
+  { route: 'GET /.well-known/tdmrep.json', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/.well-known/tdmrep.json' }), ok: 200 },
+
+  // heritage elements: everyone reads them; admins and curators define them; a work's managers say which it uses
+  { route: 'GET /api/heritage-elements', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/heritage-elements' }), ok: 200 },
+  { route: 'GET /api/heritage-elements/:id', public: true, invalid: () => ({ method: 'GET', url: `/api/heritage-elements/${LONG_ID}` }), valid: (fx) => ({ method: 'GET', url: `/api/heritage-elements/${fx.license.heritageId}` }), ok: 200 },
+  {
+    route: 'POST /api/heritage-elements',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: '/api/heritage-elements', payload: { name: { en: 'Motif' }, rules: 'none' } }),
+    valid: () => ({ method: 'POST', url: '/api/heritage-elements', payload: { name: { en: `Matrix motif ${++seed}` } } }),
+    ok: 201,
+  },
+  {
+    route: 'PUT /api/heritage-elements/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: `/api/heritage-elements/${LONG_ID}`, payload: { name: { en: 'Motif' } } }),
+    valid: (fx) => ({ method: 'PUT', url: `/api/heritage-elements/${fx.license.heritageId}`, payload: { name: { en: `Matrix motif ${++seed}` } } }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/heritage-elements',
+    public: true,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/heritage-elements` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.photoWork.id}/heritage-elements` }),
+    ok: 200,
+  },
+  {
+    route: 'PUT /api/works/:id/heritage-elements',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'PUT', url: `/api/works/${fx.photoWork.id}/heritage-elements`, payload: { elementIds: 'all' } }),
+    valid: async (fx, _who, ctx) => ({ method: 'PUT', url: `/api/works/${(await freshPublicWork(ctx, fx)).id}/heritage-elements`, payload: { elementIds: [fx.license.heritageId] } }),
+    ok: 200,
+  },
+
+  // parties and royalty splits: staff and creators name parties, staff change them; a work's managers keep its split
+  { route: 'GET /api/parties', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/parties' }), ok: 200 },
+  {
+    route: 'POST /api/parties',
+    allow: CONTRIBUTORS,
+    invalid: () => ({ method: 'POST', url: '/api/parties', payload: { kind: 'alien', name: { en: 'x' } } }),
+    valid: () => ({ method: 'POST', url: '/api/parties', payload: { kind: 'person', name: { en: `Matrix heir ${++seed}` } } }),
+    ok: 201,
+  },
+  {
+    route: 'PUT /api/parties/:id',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'PUT', url: `/api/parties/${LONG_ID}`, payload: { kind: 'institution', name: { en: 'x' } } }),
+    valid: (fx) => ({ method: 'PUT', url: `/api/parties/${fx.license.partyId}`, payload: { kind: 'institution', name: { en: `Matrix Museum ${++seed}` } } }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/works/:id/royalty-split',
+    allow: WORK_EDITORS,
+    invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/royalty-split` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.photoWork.id}/royalty-split` }),
+    ok: 200,
+  },
+  {
+    route: 'PUT /api/works/:id/royalty-split',
+    allow: WORK_EDITORS,
+    invalid: (fx) => ({ method: 'PUT', url: `/api/works/${fx.photoWork.id}/royalty-split`, payload: { version: 1, shares: [] } }),
+    valid: async (fx, _who, ctx) => ({ method: 'PUT', url: `/api/works/${(await freshPublicWork(ctx, fx)).id}/royalty-split`, payload: { version: 0, shares: [{ partyId: fx.license.partyId, basisPoints: 10000 }] } }),
+    ok: 200,
+  },
+
+  // orders: anyone signed in orders and cancels their own; the work's managers decide (never their own order)
+  { route: 'GET /api/orders', allow: EVERYONE, invalid: () => ({ method: 'GET', url: '/api/orders?status=bogus' }), valid: () => ({ method: 'GET', url: '/api/orders?role=licensee' }), ok: 200 },
+  {
+    route: 'POST /api/orders',
+    allow: EVERYONE,
+    invalid: (fx) => ({ method: 'POST', url: '/api/orders', payload: { workId: fx.photoWork.id, offerId: fx.license.offerId, request: { action: '' } } }),
+    valid: (fx) => ({ method: 'POST', url: '/api/orders', payload: { workId: fx.photoWork.id, offerId: fx.license.offerId, request: ORDER_REQUEST, licenseeName: 'Matrix Studio' } }),
+    ok: 201,
+  },
+  {
+    route: 'GET /api/orders/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'GET', url: `/api/orders/${LONG_ID}` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/orders/${await placeOrder(ctx, who, managedWork(fx, fx.users.creator))}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/orders/:id/approve',
+    allow: MANAGERS,
+    invalid: () => ({ method: 'POST', url: `/api/orders/${LONG_ID}/approve` }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await orderToDecide(ctx, fx, who, false)}/approve`, payload: { note: 'Approved in the matrix' } }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/orders/:id/reject',
+    allow: MANAGERS,
+    invalid: (fx) => ({ method: 'POST', url: `/api/orders/${fx.license.grant.orderId}/reject`, payload: { note: 5 } }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await orderToDecide(ctx, fx, who, false)}/reject` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/orders/:id/cancel',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: `/api/orders/${LONG_ID}/cancel` }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await placeOrder(ctx, who, managedWork(fx, fx.users.creator))}/cancel` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/orders/:id/payment',
+    allow: MANAGERS,
+    invalid: (fx) => ({ method: 'POST', url: `/api/orders/${fx.license.grant.orderId}/payment`, payload: { amount: 'twelve hundred', currency: 'CNY' } }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await orderToDecide(ctx, fx, who, true)}/payment`, payload: { ...PAYMENT, reference: 'Matrix transfer' } }),
+    ok: 200,
+  },
+
+  // grants: their licensee and the work's managers read them and take copies; managers revoke; the QR status is public
+  { route: 'GET /api/grants', allow: EVERYONE, invalid: () => ({ method: 'GET', url: `/api/grants?workId=${LONG_ID}` }), valid: () => ({ method: 'GET', url: '/api/grants' }), ok: 200 },
+  {
+    route: 'GET /api/grants/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'GET', url: `/api/grants/${LONG_ID}` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/grants/${(await readableGrant(ctx, fx, who)).id}` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/grants/:id/agreement.json',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'GET', url: `/api/grants/${LONG_ID}/agreement.json` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/grants/${(await readableGrant(ctx, fx, who)).id}/agreement.json` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/grants/:id/receipt.json',
+    allow: EVERYONE,
+    invalid: (fx) => ({ method: 'GET', url: `/api/grants/${fx.license.grant.id}/receipt.json?of=order` }),
+    valid: async (fx, who, ctx) => {
+      const grant = await readableGrant(ctx, fx, who);
+      await ctx.app.registry.sequencePending();
+      return { method: 'GET', url: `/api/grants/${grant.id}/receipt.json` };
+    },
+    ok: 200,
+  },
+  {
+    route: 'GET /api/grants/:id/status',
+    public: true,
+    invalid: (fx) => ({ method: 'GET', url: `/api/grants/${fx.license.grant.id}/status?sha256=not-the-hash` }),
+    valid: (fx) => ({ method: 'GET', url: `/api/grants/${fx.license.grant.id}/status?sha256=${fx.license.grant.agreementSha256}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/grants/:id/copy',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: `/api/grants/${LONG_ID}/copy` }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/grants/${(await readableGrant(ctx, fx, who)).id}/copy` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/grants/:id/revoke',
+    allow: MANAGERS,
+    invalid: (fx) => ({ method: 'POST', url: `/api/grants/${fx.license.grant.id}/revoke`, payload: { reason: ' ' } }),
+    // A fresh grant on a work `who` manages; the role guard refuses the others before the grant matters.
+    valid: async (fx, who, ctx) => {
+      const grant = isManager(fx, who) ? await grantOn(ctx, fx.users.licensee, who, managedWork(fx, who)) : fx.license.grant;
+      return { method: 'POST', url: `/api/grants/${grant.id}/revoke`, payload: { reason: 'Revoked in the matrix' } };
+    },
+    ok: 200,
+  },
+
+  // the ledger: staff read the trial balance and settle; a party's statement is its own and staff's
+  { route: 'GET /api/ledger/balances', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/ledger/balances' }), ok: 200 },
+  {
+    route: 'GET /api/ledger/statements/:id',
+    allow: EVERYONE,
+    invalid: (fx) => ({ method: 'GET', url: `/api/ledger/statements/${fx.license.partyId}?from=last-year&to=2100-01-01` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/ledger/statements/${await ownParty(ctx, fx, who)}?from=2000-01-01&to=2100-01-01` }),
+    ok: 200,
+  },
+  {
+    route: 'GET /api/ledger/statements/:id/statement.csv',
+    allow: EVERYONE,
+    invalid: (fx) => ({ method: 'GET', url: `/api/ledger/statements/${fx.license.partyId}/statement.csv?from=2000-01-01&to=2100-01-01&lang=fr` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/ledger/statements/${await ownParty(ctx, fx, who)}/statement.csv?from=2000-01-01&to=2100-01-01&lang=en` }),
+    ok: 200,
+  },
+  { route: 'GET /api/ledger/settlements', allow: ['admin', 'curator'], invalid: null, valid: () => ({ method: 'GET', url: '/api/ledger/settlements' }), ok: 200 },
+  {
+    route: 'POST /api/ledger/settlements',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'POST', url: '/api/ledger/settlements', payload: { periodTo: 'soon' } }),
+    // A fresh payment first, so there is something owed to settle (staff only: the others are refused by role).
+    valid: async (fx, who, ctx) => {
+      if (who === fx.users.admin || who === fx.users.curator) await grantOn(ctx, fx.users.licensee, who, managedWork(fx, who));
+      return { method: 'POST', url: '/api/ledger/settlements', payload: { currency: 'CNY', periodTo: '2100-01-01' } };
+    },
+    ok: 201,
+  },
 ];
 
 /** The OpenAPI UI and document: public, served by @fastify/swagger-ui. */
@@ -770,6 +1131,9 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
     expect(registration.statusCode, registration.body).toBe(201);
     const collection = await ctx.server.inject({ method: 'POST', url: '/api/collections', headers: users.curator.headers, payload: { name: { en: 'Public collection' }, visibility: 'public' } });
     expect(collection.statusCode).toBe(201);
+    const photo = multipart([{ name: 'visibility', value: 'public' }, { name: 'file', filename: 'photo.png', contentType: 'image/png', data: await photoBytes(7) }]);
+    const photoUpload = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...users.creator.headers, ...photo.headers }, payload: photo.payload });
+    const photoWork = { id: (photoUpload.json() as { items: { workId: string }[] }).items[0]!.workId };
     fx = {
       users,
       publicWork,
@@ -777,13 +1141,10 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
       target: await makeUser(ctx, 'licensee', 'target'),
       fixityRunId: (await ctx.app.fixity.run('manual')).id,
       registrationId: (registration.json() as { registrationId: string }).registrationId,
-      photoWork: { id: '' },
-      evidenceId: '',
+      photoWork,
+      evidenceId: await evidenceBy(ctx, users.creator),
+      license: await licenseFixture(ctx, users, photoWork.id),
     };
-    const photo = multipart([{ name: 'visibility', value: 'public' }, { name: 'file', filename: 'photo.png', contentType: 'image/png', data: await photoBytes(7) }]);
-    const photoUpload = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...users.creator.headers, ...photo.headers }, payload: photo.payload });
-    fx.photoWork = { id: (photoUpload.json() as { items: { workId: string }[] }).items[0]!.workId };
-    fx.evidenceId = await evidenceBy(ctx, users.creator);
   });
 
   afterAll(async () => {
@@ -845,6 +1206,54 @@ describe.each(await testDialects())('access matrix (%s)', (dialect) => {
         expect(res.statusCode, label(c, actor, 'denied', res)).toBe(403);
         expect((res.json() as { error: { code: string } }).error.code).toBe('forbidden');
       }
+    }
+  });
+
+  // The ladders above admit every signed-in actor to the order and grant routes (the role guard is
+  // `requireUser`); what each may do with one order, grant or statement is decided per resource.
+  it('licensing refuses per resource: others see no order or grant (404), nobody decides their own order (403)', async () => {
+    const { users } = fx;
+    const refused = async (who: TestUser, method: Req['method'], url: string, status: 403 | 404, key: string, payload?: unknown) => {
+      const res = await send(ctx, { method, url, ...(payload !== undefined ? { payload } : {}) }, who.headers);
+      expect(res.statusCode, `${method} ${url} as ${who.username} → ${res.body.slice(0, 300)}`).toBe(status);
+      expect((res.json() as { error: { code: string; key: string } }).error).toMatchObject({ code: status === 404 ? 'not_found' : 'forbidden', key });
+    };
+    const photo = managedWork(fx, users.creator);
+
+    // An order is its licensee's, the work's managers' and staff's business; another licensee, a
+    // creator of other works and a reviewer cannot tell it exists.
+    const orderId = await placeOrder(ctx, users.licensee, photo);
+    for (const who of [fx.target, users.otherCreator, users.reviewer]) {
+      await refused(who, 'GET', `/api/orders/${orderId}`, 404, 'not_found.order');
+      await refused(who, 'POST', `/api/orders/${orderId}/approve`, 404, 'not_found.order');
+      await refused(who, 'POST', `/api/orders/${orderId}/reject`, 404, 'not_found.order');
+      await refused(who, 'POST', `/api/orders/${orderId}/cancel`, 404, 'not_found.order');
+      await refused(who, 'POST', `/api/orders/${orderId}/payment`, 404, 'not_found.order', PAYMENT);
+    }
+    // The licensee may not decide their own order, and nor may a curator who ordered for themselves.
+    for (const path of ['approve', 'reject']) await refused(users.licensee, 'POST', `/api/orders/${orderId}/${path}`, 403, 'license.own_order');
+    await refused(users.licensee, 'POST', `/api/orders/${orderId}/payment`, 403, 'license.own_order', PAYMENT);
+    const curatorsOwn = await placeOrder(ctx, users.curator, photo);
+    await refused(users.curator, 'POST', `/api/orders/${curatorsOwn}/approve`, 403, 'license.own_order');
+    // Only the licensee cancels; the right holder rejects instead.
+    await refused(users.creator, 'POST', `/api/orders/${orderId}/cancel`, 403, 'license.edit_forbidden');
+
+    // A grant is its licensee's and the work's managers' (reviewers included: they are not managers).
+    const grant = fx.license.grant;
+    for (const who of [fx.target, users.otherCreator, users.reviewer]) {
+      for (const path of ['', '/agreement.json', '/receipt.json']) await refused(who, 'GET', `/api/grants/${grant.id}${path}`, 404, 'not_found.grant');
+      await refused(who, 'POST', `/api/grants/${grant.id}/copy`, 404, 'not_found.grant');
+    }
+    // `otherCreator` passes the role guard of revocation but does not manage this work.
+    await refused(users.otherCreator, 'POST', `/api/grants/${grant.id}/revoke`, 404, 'not_found.grant', { reason: 'not mine' });
+    // The public status needs the agreement hash printed on the certificate.
+    const wrongHash = await send(ctx, { method: 'GET', url: `/api/grants/${grant.id}/status?sha256=${'0'.repeat(64)}` }, 'anonymous');
+    expect(wrongHash.statusCode).toBe(404);
+
+    // A party's statement is for the account linked to it and for staff.
+    for (const who of [users.licensee, users.creator, users.reviewer]) {
+      await refused(who, 'GET', `/api/ledger/statements/${fx.license.partyId}?from=2000-01-01&to=2100-01-01`, 403, 'license.statement_forbidden');
+      await refused(who, 'GET', `/api/ledger/statements/${fx.license.partyId}/statement.csv?from=2000-01-01&to=2100-01-01`, 403, 'license.statement_forbidden');
     }
   });
 

@@ -949,7 +949,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility, place). A place (gazetteer key) also matches the places under it: cn-330000 finds works of Hangzhou (cn-330100). Year range matches works whose own range overlaps it. */
+        /** @description Facet filters take one or more values: repeat the parameter (any facet) or join codes with | (industry, heritage, period, rights, type, visibility, place, rights_use). A place (gazetteer key) also matches the places under it: cn-330000 finds works of Hangzhou (cn-330100). Year range matches works whose own range overlaps it. */
         get: {
             parameters: {
                 query?: {
@@ -970,6 +970,8 @@ export interface paths {
                     type?: string | string[];
                     visibility?: string | string[];
                     place?: string | string[];
+                    /** @description Uses every work must allow, joined with | or repeated: free (free to reuse under its public licence, at least non-commercially), licensable (it has an offer), ai (its licence allows AI training). */
+                    rights_use?: string | string[];
                 };
                 header?: never;
                 path?: never;
@@ -2322,6 +2324,8 @@ export interface paths {
                             type?: string | string[];
                             visibility?: string | string[];
                             place?: string | string[];
+                            /** @description Uses every work must allow, joined with | or repeated: free (free to reuse under its public licence, at least non-commercially), licensable (it has an offer), ai (its licence allows AI training). */
+                            rights_use?: string | string[];
                         };
                         action: components["schemas"]["BulkActionInput"];
                     };
@@ -4411,6 +4415,2190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/works/{id}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What anyone may do with the work for free, what can be bought and for how much, inherited heritage rules and the AI-training reservation. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkTerms"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{type}/{id}/public-licence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Sets the public licence of a work or collection (an ODRL Set, or a CC / RightsStatements URI mapped onto it); null removes it. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "work" | "collection";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A Set policy; null removes the licence (the rights statement applies again). */
+                        odrl?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Or a Creative Commons / RightsStatements.org URI, mapped onto the same model. */
+                        rightsUri?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            licence: components["schemas"]["LicensePolicy"] | null;
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The active offers of a work (its own and its collections’) or of a collection. */
+        get: {
+            parameters: {
+                query: {
+                    type?: "work" | "collection";
+                    id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["LicensePolicy"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description A commercial offer (an ODRL Offer) on a work or a collection. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        target: components["schemas"]["LicenseTarget"];
+                        title: {
+                            [key: string]: string;
+                        };
+                        /** @description An ODRL 2.2 policy in JSON-LD (compact form) using the Wenyuan profile. */
+                        odrl: {
+                            [key: string]: unknown;
+                        };
+                        /** @default false */
+                        autoApprove?: boolean;
+                        /** @default null */
+                        editionSize?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicensePolicy"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicensePolicy"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description A new version of an offer (optimistic: send the version you read). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: {
+                            [key: string]: string;
+                        };
+                        /** @description An ODRL 2.2 policy in JSON-LD (compact form) using the Wenyuan profile. */
+                        odrl?: {
+                            [key: string]: unknown;
+                        };
+                        autoApprove?: boolean;
+                        editionSize?: number | null;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicensePolicy"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** @description Withdraws an offer: no new orders; grants made under it stay valid. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Withdrawn. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/license/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description May <party> <action> <work> for <purpose> in <territory>? Answered by the policy engine from the public licence, the party’s grants and the offers, with the reason and the rule. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: string;
+                        /** @default [] */
+                        purpose?: string[];
+                        territory?: string;
+                        media?: string;
+                        /** @description When the use happens; today when absent. */
+                        date?: string;
+                        /** @description Orders: the last day of the licence asked for. */
+                        until?: string;
+                        count?: number;
+                        workId: string;
+                        /** @description The party asking; the signed-in account when absent. */
+                        party?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseCheck"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/license/tdm-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The TDMRep policy linked from /.well-known/tdmrep.json: mining is reserved; ask the institution (an ODRL Offer). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An ODRL Offer in JSON-LD. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/ld+json": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/heritage-elements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeritageElementList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: {
+                            [key: string]: string;
+                        };
+                        description?: {
+                            [key: string]: string;
+                        } | null;
+                        custodianPartyId?: string | null;
+                        /** @description A Set policy every work using the element inherits. */
+                        rules?: {
+                            [key: string]: unknown;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeritageElement"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/heritage-elements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeritageElement"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: {
+                            [key: string]: string;
+                        };
+                        description?: {
+                            [key: string]: string;
+                        } | null;
+                        custodianPartyId?: string | null;
+                        /** @description A Set policy every work using the element inherits. */
+                        rules?: {
+                            [key: string]: unknown;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeritageElement"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/heritage-elements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkHeritageElements"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WorkHeritageElements"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkHeritageElements"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Parties that receive royalties (staff and creators: all; others: their own). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicensePartyList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "person" | "institution" | "community" | "estate" | "organisation";
+                        name: {
+                            [key: string]: string;
+                        };
+                        userId?: string | null;
+                        contact?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseParty"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parties/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "person" | "institution" | "community" | "estate" | "organisation";
+                        name: {
+                            [key: string]: string;
+                        };
+                        userId?: string | null;
+                        contact?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseParty"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/royalty-split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoyaltySplitHistory"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description A new version of the work’s royalty split (basis points summing to 10,000). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        shares: {
+                            partyId: string;
+                            basisPoints: number;
+                            role?: string;
+                        }[];
+                        note?: string;
+                        /** @description The version this edit is based on (0 for the first). */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoyaltySplit"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Orders you placed and orders on works you manage (every order for admins and curators). */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "requested" | "approved" | "granted" | "rejected" | "cancelled";
+                    role?: "licensee" | "right-holder";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrderList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Asks for a licence under an offer: checked and priced by the policy engine. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        workId: string;
+                        offerId: string;
+                        request: components["schemas"]["UseRequestInput"];
+                        /** @description The licensee as named on the certificate (a studio); the account’s name when absent. */
+                        licenseeName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The right holder or a curator approves; the invoice is issued (a free use is granted at once). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirms that the invoice was paid (bank transfer); books the ledger and makes the grant, once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: string;
+                        currency: string;
+                        /** @description The bank transfer’s reference. */
+                        reference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseOrder"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your grants, and grants on works you manage. */
+        get: {
+            parameters: {
+                query?: {
+                    workId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseGrantList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseGrant"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}/agreement.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The ODRL Agreement exactly as hashed into the log (verify with `wenyuan verify <receipt> --file <agreement>`). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The Agreement, canonical JSON-LD. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/ld+json": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}/receipt.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The transparency-log receipt of the grant’s agreement (or of its revocation); 409 while pending. */
+        get: {
+            parameters: {
+                query?: {
+                    of?: "grant" | "revocation";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The receipt (wenyuan.registry.receipt/v1). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: whether a grant is valid, expired or revoked, for whoever holds its id and agreement hash (the certificate’s QR code). */
+        get: {
+            parameters: {
+                query: {
+                    sha256: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseGrantStatus"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The licensed copy: a JPEG whose invisible watermark names this grant. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The marked JPEG; its serial is in the x-wenyuan-copy-serial header. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grants/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Revokes a grant; the revocation goes into the transparency log. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LicenseGrant"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The trial balance: every account; each currency sums to zero. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LedgerTrialBalance"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A party’s royalty statement for [from, to): opening balance, lines, totals. */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoyaltyStatement"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/statements/{id}/statement.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as CSV (UTF-8 with BOM, headers in zh or en), for a spreadsheet. */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    currency?: string;
+                    lang?: "zh-Hans" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The statement as CSV. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettlementBatchList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Pays every party what it is owed up to a date; the batch’s hash goes into the log. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default CNY */
+                        currency?: string;
+                        periodTo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettlementBatch"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exhibitions": {
         parameters: {
             query?: never;
@@ -4786,6 +6974,51 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/tdmrep.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description W3C TDMRep: which works may be mined (AI training); everything else is reserved. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -5565,6 +7798,12 @@ export interface components {
             facets: {
                 [key: string]: components["schemas"]["FacetCount"][];
             };
+            /** @description How many of the matching works allow each use (the `rights_use` filter): free to reuse, licensable (an offer), AI training allowed. */
+            rightsUse?: {
+                /** @enum {string} */
+                value: "free" | "licensable" | "ai";
+                count: number;
+            }[];
         };
         Collection: {
             id: string;
@@ -5847,6 +8086,18 @@ export interface components {
             lon: number;
             count: number;
         };
+        /** @description A heritage element (a mask pattern, an embroidery motif) whose rules every work using it inherits. */
+        HeritageElement: {
+            id: string;
+            name: components["schemas"]["LangMap"];
+            description: components["schemas"]["LangMap"] | null;
+            custodianPartyId: string | null;
+            rules: components["schemas"]["LicensePolicy"][];
+            workCount: number;
+        };
+        HeritageElementList: {
+            items: components["schemas"]["HeritageElement"][];
+        };
         /** @enum {string} */
         HeritageType: "tangible" | "intangible" | "creative";
         Home: {
@@ -6024,6 +8275,166 @@ export interface components {
         /** @description A language tag (BCP 47: zh-Hans, zh-Hant, en, …) to text. */
         LangMap: {
             [key: string]: string;
+        };
+        /** @description Every account’s balance; each currency sums to zero when the ledger balances. */
+        LedgerTrialBalance: {
+            balanced: boolean;
+            accounts: {
+                account: string;
+                currency: string;
+                minor: number;
+            }[];
+            totals: {
+                currency: string;
+                minor: number;
+            }[];
+        };
+        /** @description “May this party do this?” — the answer, what it rests on (the public licence, a grant, an offer) and why. */
+        LicenseCheck: {
+            /** @enum {string} */
+            outcome: "permit" | "deny" | "permit-with-duties";
+            /** @enum {string} */
+            basis: "public-licence" | "grant" | "offer" | "none";
+            offerId: string | null;
+            grantId: string | null;
+            price: components["schemas"]["Money"] | null;
+            decision: components["schemas"]["LicenseDecision"];
+        };
+        /** @description The policy engine’s answer: outcome, the reason and the rule that decided it, the duties to fulfil. */
+        LicenseDecision: {
+            /** @enum {string} */
+            outcome: "permit" | "deny" | "permit-with-duties";
+            reason: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            };
+            rule: {
+                policy: string;
+                kind: string;
+                index: number;
+            } | null;
+            duties: components["schemas"]["LicenseDuty"][];
+            trace: string[];
+        };
+        LicenseDuty: {
+            action: string;
+            amount: components["schemas"]["Money"] | null;
+            basisPoints: number | null;
+            party: string | null;
+            partyName: string | null;
+            text: string | null;
+        };
+        LicenseGrant: {
+            id: string;
+            orderId: string;
+            workId: string;
+            workTitle: components["schemas"]["LangMap"];
+            licenseeId: string;
+            licenseeName: string;
+            /** @enum {string} */
+            state: "valid" | "expired" | "revoked" | "not-yet-valid";
+            validFrom: string;
+            validUntil: string | null;
+            agreementSha256: string;
+            registrationId: string | null;
+            revokedAt: string | null;
+            revokeReason: string | null;
+            revocationRegistrationId: string | null;
+            createdAt: string;
+            canRevoke: boolean;
+        };
+        LicenseGrantList: {
+            items: components["schemas"]["LicenseGrant"][];
+        };
+        /** @description What the certificate’s QR code opens: whether the grant is valid, expired or revoked. */
+        LicenseGrantStatus: {
+            id: string;
+            /** @enum {string} */
+            state: "valid" | "expired" | "revoked" | "not-yet-valid";
+            workId: string;
+            workTitle: components["schemas"]["LangMap"];
+            licenseeName: string;
+            validFrom: string;
+            validUntil: string | null;
+            agreementSha256: string;
+            registrationId: string | null;
+            revokedAt: string | null;
+        };
+        LicenseOrder: {
+            id: string;
+            workId: string;
+            workTitle: components["schemas"]["LangMap"];
+            offerId: string;
+            licenseeId: string;
+            licenseeName: string;
+            request: components["schemas"]["UseRequest"];
+            price: components["schemas"]["Money"];
+            copies: number;
+            /** @enum {string} */
+            status: "requested" | "approved" | "granted" | "rejected" | "cancelled";
+            invoiceNumber: string | null;
+            decidedAt: string | null;
+            note: string | null;
+            duties: components["schemas"]["LicenseDuty"][];
+            grantId: string | null;
+            version: number;
+            createdAt: string;
+            /** @description The reader may approve, reject or confirm payment. */
+            canDecide: boolean;
+        };
+        LicenseOrderList: {
+            items: components["schemas"]["LicenseOrder"][];
+        };
+        LicenseParty: {
+            id: string;
+            /** @enum {string} */
+            kind: "person" | "institution" | "community" | "estate" | "organisation";
+            name: components["schemas"]["LangMap"];
+            userId: string | null;
+            contact: string | null;
+            createdAt: string;
+        };
+        LicensePartyList: {
+            items: components["schemas"]["LicenseParty"][];
+        };
+        /** @description A public licence, an offer, or a heritage element’s rules, with its ODRL JSON-LD. */
+        LicensePolicy: {
+            id: string;
+            /** @enum {string} */
+            kind: "public" | "offer" | "heritage";
+            target: {
+                type: string;
+                id: string;
+            };
+            /** @description True when the policy comes from a collection the work is in. */
+            inherited: boolean;
+            title: components["schemas"]["LangMap"];
+            odrl: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "active" | "withdrawn";
+            autoApprove: boolean;
+            editionSize: number | null;
+            editionRemaining: number | null;
+            /** @description The fixed price its compensate duties ask, when there is one. */
+            price: components["schemas"]["Money"] | null;
+            actions: string[];
+            version: number;
+            updatedAt: string;
+        };
+        LicenseTarget: {
+            /** @enum {string} */
+            type: "work" | "collection";
+            id: string;
+        };
+        /** @description An amount in integer minor units (fen for CNY) and as a decimal string. */
+        Money: {
+            minor: number;
+            currency: string;
+            display: string;
         };
         MoreLikeThis: {
             items: {
@@ -6305,6 +8716,43 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "curator" | "reviewer" | "creator" | "licensee";
+        /** @description Who is paid what share of a work’s licence income, in basis points summing to 10,000. */
+        RoyaltySplit: {
+            workId: string;
+            version: number;
+            shares: {
+                partyId: string;
+                basisPoints: number;
+                role?: string;
+                partyName: components["schemas"]["LangMap"];
+            }[];
+            note: string | null;
+            createdAt: string;
+        };
+        RoyaltySplitHistory: {
+            current: components["schemas"]["RoyaltySplit"] | null;
+            history: components["schemas"]["RoyaltySplit"][];
+        };
+        /** @description A party’s royalty statement for a period: opening balance, what was earned, what was paid out. */
+        RoyaltyStatement: {
+            party: components["schemas"]["LicenseParty"];
+            currency: string;
+            from: string;
+            to: string;
+            opening: components["schemas"]["Money"];
+            totalIn: components["schemas"]["Money"];
+            totalOut: components["schemas"]["Money"];
+            closing: components["schemas"]["Money"];
+            lines: {
+                date: string;
+                transactionId: string;
+                kind: string;
+                workId: string | null;
+                orderId: string | null;
+                memo: string;
+                amount: components["schemas"]["Money"];
+            }[];
+        };
         ScanMatch: {
             workId: string;
             title: string | null;
@@ -6390,6 +8838,24 @@ export interface components {
         };
         SearchSynonymsInput: {
             groups: string[][];
+        };
+        /** @description One settlement run: what each party was paid; its document’s hash is registered in the transparency log. */
+        SettlementBatch: {
+            id: string;
+            currency: string;
+            periodTo: string;
+            total: components["schemas"]["Money"];
+            lines: {
+                partyId: string;
+                partyName: components["schemas"]["LangMap"];
+                amount: components["schemas"]["Money"];
+            }[];
+            sha256: string;
+            registrationId: string | null;
+            createdAt: string;
+        };
+        SettlementBatchList: {
+            items: components["schemas"]["SettlementBatch"][];
         };
         ShowcaseWork: {
             id: string;
@@ -6484,6 +8950,32 @@ export interface components {
             /** @description The upload quota in bytes; null: none. */
             quotaBytes: number | null;
         };
+        /** @description A requested use: action, purposes, territory, media, date, number of copies. */
+        UseRequest: {
+            action: string;
+            /** @default [] */
+            purpose: string[];
+            territory?: string;
+            media?: string;
+            /** @description When the use happens; today when absent. */
+            date?: string;
+            /** @description Orders: the last day of the licence asked for. */
+            until?: string;
+            count?: number;
+        };
+        /** @description A requested use: action, purposes, territory, media, date, number of copies. */
+        UseRequestInput: {
+            action: string;
+            /** @default [] */
+            purpose: string[];
+            territory?: string;
+            media?: string;
+            /** @description When the use happens; today when absent. */
+            date?: string;
+            /** @description Orders: the last day of the licence asked for. */
+            until?: string;
+            count?: number;
+        };
         User: {
             id: string;
             username: string;
@@ -6534,6 +9026,13 @@ export interface components {
                 purpose: string;
                 reference: string | null;
                 createdAt: string;
+                /** @description For a licensed copy: the grant it was made under and whether that grant is still in force. */
+                licence?: {
+                    grantId: string;
+                    /** @description valid, expired, revoked or not-yet-valid */
+                    state: string;
+                    validUntil: string | null;
+                } | null;
             } | null;
             /** @description True when this archive’s watermark was found but names a copy the scanner may not see: `payload` (the copy’s serial) and `copy` are withheld. Absent in evidence reports saved before it existed. */
             hidden?: boolean;
@@ -6625,6 +9124,9 @@ export interface components {
             /** @description Why there is no usable fingerprint (too small, flat, undecodable). */
             reason: string | null;
         };
+        WorkHeritageElements: {
+            elementIds: string[];
+        };
         /** @description Descriptive metadata of a work (docs/metadata.md). */
         WorkMetadata: {
             title: components["schemas"]["LangMap"];
@@ -6687,6 +9189,34 @@ export interface components {
             /** @description With a text query: where the work matched, marked (null when nothing quotable matched, such as a typo-tolerant match in a field not quoted). */
             snippet?: components["schemas"]["SearchSnippet"] | null;
         };
+        /** @description Everything a work’s rights allow: free uses, offers with prices, inherited heritage rules, AI-training reservation. */
+        WorkTerms: {
+            workId: string;
+            rightsUri: string | null;
+            publicLicence: components["schemas"]["LicensePolicy"] | null;
+            /** @enum {string} */
+            publicLicenceSource: "policy" | "collection" | "rights-statement" | "none";
+            freeUses: {
+                action: string;
+                purpose: string;
+                /** @enum {string} */
+                outcome: "permit" | "deny" | "permit-with-duties";
+                duties: components["schemas"]["LicenseDuty"][];
+            }[];
+            offers: components["schemas"]["LicensePolicy"][];
+            heritage: {
+                id: string;
+                name: components["schemas"]["LangMap"];
+                custodian: string | null;
+                /** @description The custodian party’s name (a community fund), shown in the rules’ words. */
+                custodianName: components["schemas"]["LangMap"] | null;
+                rules: components["schemas"]["LicensePolicy"][];
+            }[];
+            /** @enum {string} */
+            aiTraining: "allowed" | "licensable" | "reserved";
+            licensable: boolean;
+            freeToReuse: boolean;
+        };
         WorkVersion: {
             version: number;
             changedBy: string | null;
@@ -6729,6 +9259,14 @@ export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<Flat
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["mine"]> = ["true", "false"];
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["sort"]> = ["relevance", "title", "date", "newest"];
 export const pathsApiRecommendationsGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/recommendations"]["get"]["parameters"]["query"]["mode"]> = ["personal", "general"];
+export const pathsApiTermsTypeIdPublicLicencePutParametersPathTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/terms/{type}/{id}/public-licence"]["put"]["parameters"]["path"]["type"]> = ["work", "collection"];
+export const pathsApiOffersGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/offers"]["get"]["parameters"]["query"]["type"]> = ["work", "collection"];
+export const pathsApiPartiesPostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/parties"]["post"]["requestBody"]["content"]["application/json"]["kind"]> = ["person", "institution", "community", "estate", "organisation"];
+export const pathsApiPartiesIdPutRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/parties/{id}"]["put"]["requestBody"]["content"]["application/json"]["kind"]> = ["person", "institution", "community", "estate", "organisation"];
+export const pathsApiOrdersGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/orders"]["get"]["parameters"]["query"]["status"]> = ["requested", "approved", "granted", "rejected", "cancelled"];
+export const pathsApiOrdersGetParametersQueryRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/orders"]["get"]["parameters"]["query"]["role"]> = ["licensee", "right-holder"];
+export const pathsApiGrantsIdReceiptJsonGetParametersQueryOfValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/grants/{id}/receipt.json"]["get"]["parameters"]["query"]["of"]> = ["grant", "revocation"];
+export const pathsApiLedgerStatementsIdStatementCsvGetParametersQueryLangValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledger/statements/{id}/statement.csv"]["get"]["parameters"]["query"]["lang"]> = ["zh-Hans", "en"];
 export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
 export const bulkActionOneOf1ModeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     mode: unknown;
@@ -6741,6 +9279,7 @@ export const bulkOperationDetailSelectionValues: ReadonlyArray<FlattenedDeepRequ
 export const bulkOperationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkOperationStatus"]> = ["queued", "running", "done", "failed", "undone"];
 export const bulkProblemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkProblem"]["status"]> = ["skipped", "failed"];
 export const cataloguePageSortedByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["sortedBy"]> = ["relevance", "title", "date", "newest"];
+export const cataloguePageRightsUseValueValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["rightsUse"]["value"]> = ["free", "licensable", "ai"];
 export const copyRecordPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyRecord"]["purpose"]> = ["download", "licence", "public"];
 export const creatorRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatorRole"]> = ["artist", "author", "calligrapher", "maker", "performer", "composer", "photographer", "designer", "attributed", "after", "workshop", "other"];
 export const downloadPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicy"]> = ["master", "display", "none"];
@@ -6754,6 +9293,16 @@ export const industryCodeValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const industryFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IndustryField"]> = ["core", "related"];
 export const inscriptionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["InscriptionKind"]> = ["inscription", "colophon", "seal", "signature", "label"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "done", "dead"];
+export const licenseCheckOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseCheck"]["outcome"]> = ["permit", "deny", "permit-with-duties"];
+export const licenseCheckBasisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseCheck"]["basis"]> = ["public-licence", "grant", "offer", "none"];
+export const licenseDecisionOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseDecision"]["outcome"]> = ["permit", "deny", "permit-with-duties"];
+export const licenseGrantStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseGrant"]["state"]> = ["valid", "expired", "revoked", "not-yet-valid"];
+export const licenseGrantStatusStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseGrantStatus"]["state"]> = ["valid", "expired", "revoked", "not-yet-valid"];
+export const licenseOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseOrder"]["status"]> = ["requested", "approved", "granted", "rejected", "cancelled"];
+export const licensePartyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseParty"]["kind"]> = ["person", "institution", "community", "estate", "organisation"];
+export const licensePolicyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicensePolicy"]["kind"]> = ["public", "offer", "heritage"];
+export const licensePolicyStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicensePolicy"]["status"]> = ["active", "withdrawn"];
+export const licenseTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseTarget"]["type"]> = ["work", "collection"];
 export const placeLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlaceLevel"]> = ["country", "province", "prefecture"];
 export const recommendationCuratorViewModelMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["model"]["method"]> = ["ease", "item-knn", "content-only"];
 export const recommendationCuratorViewExposureCategorySharesFacetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["exposure"]["categoryShares"]["facet"]> = ["industry", "heritage"];
@@ -6785,4 +9334,7 @@ export const workFileDownloadAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDe
     kind: unknown;
 }>["kind"]> = ["master", "display"];
 export const workFingerprintStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkFingerprint"]["status"]> = ["ok", "low_quality", "unsupported", "pending", "none"];
+export const workTermsPublicLicenceSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["publicLicenceSource"]> = ["policy", "collection", "rights-statement", "none"];
+export const workTermsFreeUsesOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["freeUses"]["outcome"]> = ["permit", "deny", "permit-with-duties"];
+export const workTermsAiTrainingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["aiTraining"]> = ["allowed", "licensable", "reserved"];
 export type operations = Record<string, never>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeFilterCount, apiQueryString, CATALOGUE_PATH, catalogueHref, catalogueSearchHref, readCatalogueState, toggleFacetHref } from './catalogue-query';
+import { activeFilterCount, apiQueryString, CATALOGUE_PATH, catalogueHref, catalogueSearchHref, readCatalogueState, toggleFacetHref, toggleRightsUseHref } from './catalogue-query';
 
 describe('catalogue URLs', () => {
   it('live under /works', () => {
@@ -23,5 +23,15 @@ describe('catalogue URLs', () => {
     expect(readCatalogueState(new URLSearchParams('view=mosaic')).view).toBe('grid');
     expect(activeFilterCount(state)).toBe(1);
     expect(apiQueryString(query)).toBe('period=ming&pageSize=24');
+  });
+
+  it('carry the reuse filters (rights_use) to the API and count each as a filter', () => {
+    const query = new URLSearchParams('rights_use=free&rights_use=ai&rights_use=bogus');
+    const state = readCatalogueState(query);
+    expect(state.rightsUse).toEqual(['free', 'ai']);
+    expect(activeFilterCount(state)).toBe(2);
+    expect(apiQueryString(new URLSearchParams('rights_use=free&rights_use=ai'))).toBe('rights_use=free&rights_use=ai&pageSize=24');
+    expect(toggleRightsUseHref(query, 'ai')).toBe('/works?rights_use=free&rights_use=bogus');
+    expect(toggleRightsUseHref(new URLSearchParams('page=2'), 'licensable')).toBe('/works?rights_use=licensable');
   });
 });

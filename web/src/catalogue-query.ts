@@ -1,4 +1,9 @@
+import { cataloguePageRightsUseValueValues } from './api-schema';
 import { FACET_NAMES, type FacetName } from './types';
+
+/** What a reader may do with the works (GET /api/works?rights_use=): free to reuse, licensable, AI training allowed. */
+export const RIGHTS_USES = cataloguePageRightsUseValueValues;
+export type RightsUse = (typeof RIGHTS_USES)[number];
 
 /** Where the catalogue lives; every link and navigation to it goes through this (it moved from `/`). */
 export const CATALOGUE_PATH = '/works';
@@ -14,12 +19,14 @@ export interface CatalogueState {
   yearTo: string;
   collection: string;
   mine: boolean;
+  /** Uses every work must allow (all of them, not any). */
+  rightsUse: RightsUse[];
   sort: string;
   page: number;
   view: CatalogueView;
 }
 
-const PASS_THROUGH = ['q', 'yearFrom', 'yearTo', 'collection', 'mine', 'sort', 'page', ...FACET_NAMES];
+const PASS_THROUGH = ['q', 'yearFrom', 'yearTo', 'collection', 'mine', 'sort', 'page', 'rights_use', ...FACET_NAMES];
 export const PAGE_SIZE = 24;
 
 /** Reads the catalogue state from a URL query. */
@@ -33,6 +40,7 @@ export function readCatalogueState(query: URLSearchParams): CatalogueState {
     yearTo: query.get('yearTo') ?? '',
     collection: query.get('collection') ?? '',
     mine: query.get('mine') === 'true',
+    rightsUse: RIGHTS_USES.filter((use) => query.getAll('rights_use').includes(use)),
     sort: query.get('sort') ?? '',
     page: Number.isInteger(page) && page > 0 ? page : 1,
     view: query.get('view') === 'list' ? 'list' : 'grid',
@@ -75,7 +83,13 @@ export function toggleFacetHref(query: URLSearchParams, facet: FacetName, value:
   return catalogueHref(query, { [facet]: next });
 }
 
+/** Adds or removes one reuse filter (rights_use). */
+export function toggleRightsUseHref(query: URLSearchParams, use: RightsUse): string {
+  const values = query.getAll('rights_use');
+  return catalogueHref(query, { rights_use: values.includes(use) ? values.filter((v) => v !== use) : [...values, use] });
+}
+
 /** How many filters are set (for the phone's "Filters (n)" button). */
 export function activeFilterCount(state: CatalogueState): number {
-  return FACET_NAMES.reduce((n, f) => n + state.facets[f].length, 0) + (state.yearFrom ? 1 : 0) + (state.yearTo ? 1 : 0) + (state.collection ? 1 : 0) + (state.mine ? 1 : 0);
+  return FACET_NAMES.reduce((n, f) => n + state.facets[f].length, 0) + (state.yearFrom ? 1 : 0) + (state.yearTo ? 1 : 0) + (state.collection ? 1 : 0) + (state.mine ? 1 : 0) + state.rightsUse.length;
 }

@@ -51,6 +51,8 @@ export const routes: RouteObject[] = [
           // Checking receipts and signing in are rarely the first page: loaded when visited, so the
           // home page and the catalogue do not carry their code (and the QR encoder) to every visitor.
           { path: 'verify', ...onDemand(() => import('./pages/VerifyPage').then((m) => m.VerifyPage)) },
+          // What a licence certificate's QR code opens: public, so anyone shown the certificate can check it.
+          { path: 'verify/grant/:id', ...onDemand(() => import('./pages/GrantStatusPage').then((m) => m.GrantStatusPage)) },
           { path: 'registry/certificates/:id', ...onDemand(() => import('./pages/CertificatePage').then((m) => m.CertificatePage)) },
           { path: 'login', ...onDemand(() => import('./pages/LoginPage').then((m) => m.LoginPage)) },
           // Online exhibitions: loaded when visited (the reader brings the Markdown renderer and the deep-zoom pane).
@@ -64,13 +66,24 @@ export const routes: RouteObject[] = [
 
           {
             element: <RequireRole roles={SIGNED_IN} />,
-            children: [{ path: 'account', ...onDemand(() => import('./pages/AccountPage').then((m) => m.AccountPage)) }],
+            children: [
+              { path: 'account', ...onDemand(() => import('./pages/AccountPage').then((m) => m.AccountPage)) },
+              // Licensing: ordering a licence, the orders (placed and, for right holders, to decide), licences held.
+              { path: 'works/:id/license', ...onDemand(() => import('./pages/LicenseOrderPage').then((m) => m.LicenseOrderPage)) },
+              { path: 'orders', ...onDemand(() => import('./pages/OrdersPage').then((m) => m.OrdersPage)) },
+              { path: 'grants', ...onDemand(() => import('./pages/GrantsPage').then((m) => m.GrantsPage)) },
+              { path: 'grants/:id', ...onDemand(() => import('./pages/GrantPage').then((m) => m.GrantPage)) },
+              // Royalty statements: a party's linked account sees its own; staff see every party, the trial balance and settlements.
+              { path: 'ledger', ...onDemand(() => import('./pages/LedgerPage').then((m) => m.LedgerPage)) },
+            ],
           },
           {
             element: <RequireRole roles={CONTRIBUTORS} />,
             children: [
               { path: 'upload', ...onDemand(() => import('./pages/UploadPage').then((m) => m.UploadPage)) },
               { path: 'scan', ...onDemand(() => import('./pages/ScanPage').then((m) => m.ScanPage)) },
+              // A work's licensing terms (public licence, offers, heritage elements, royalty split), for those who manage it.
+              { path: 'works/:id/terms', ...onDemand(() => import('./pages/TermsEditorPage').then((m) => m.TermsEditorPage)) },
               {
                 path: 'evidence',
                 children: [
@@ -94,6 +107,8 @@ export const routes: RouteObject[] = [
               { path: 'exhibitions/:slug/edit', ...onDemand(() => import('./pages/exhibitions/ExhibitionEditPage').then((m) => m.ExhibitionEditPage)) },
               { path: 'admin', ...onDemand(() => import('./pages/AdminPage').then((m) => m.AdminPage)) },
               { path: 'recommendations/curate', ...onDemand(() => import('./pages/RecommendCuratePage').then((m) => m.RecommendCuratePage)) },
+              { path: 'collections/:id/terms', ...onDemand(() => import('./pages/TermsEditorPage').then((m) => m.TermsEditorPage)) },
+              { path: 'heritage', ...onDemand(() => import('./pages/HeritagePage').then((m) => m.HeritagePage)) },
             ],
           },
 

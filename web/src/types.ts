@@ -131,3 +131,29 @@ export type HomeSettings = Schemas['HomeSettings'];
 
 // Registered bundles carry these texts in English; the client recognises them to translate them.
 export { EVIDENCE_METHOD_V1 } from '../../src/protect/evidence-method';
+
+/** Licensing (issue 14): GET /api/works/:id/terms — free uses, offers with prices, heritage rules, AI training. */
+export type WorkTerms = Schemas['WorkTerms'];
+/** A public licence, an offer, or a heritage element's rules, with its ODRL JSON-LD. */
+export type LicensePolicy = Schemas['LicensePolicy'];
+/** POST /api/license/check: the answer to "may I?", what it rests on and why. */
+export type LicenseCheck = Schemas['LicenseCheck'];
+export type LicenseDecision = Schemas['LicenseDecision'];
+export type LicenseDuty = Schemas['LicenseDuty'];
+export type LicenseOrder = Schemas['LicenseOrder'];
+export type LicenseGrant = Schemas['LicenseGrant'];
+/** GET /api/grants/:id/status: what a licence certificate's QR code opens. */
+export type LicenseGrantStatus = Schemas['LicenseGrantStatus'];
+export type Money = Schemas['Money'];
+
+/** Parties paid royalties (a person, an institution, a community fund). */
+export type LicenseParty = Schemas['LicenseParty'];
+/** GET/PUT /api/works/:id/royalty-split: shares in basis points summing to 10,000, versioned. */
+export type RoyaltySplit = Schemas['RoyaltySplit'];
+export type RoyaltySplitHistory = Schemas['RoyaltySplitHistory'];
+/** A heritage element whose rules (an ODRL Set) every work using it inherits. */
+export type HeritageElement = Schemas['HeritageElement'];
+/** GET /api/ledger/statements/:partyId: one party's statement for a period. */
+export type RoyaltyStatement = Schemas['RoyaltyStatement'];
+export type LedgerTrialBalance = Schemas['LedgerTrialBalance'];
+export type SettlementBatch = Schemas['SettlementBatch'];

@@ -15,6 +15,8 @@ import * as m0012 from './migrations/0012-place-facet.js';
 import * as m0013 from './migrations/0013-bulk-operations.js';
 import * as m0014 from './migrations/0014-search-fields.js';
 import * as m0015 from './migrations/0015-recommendations.js';
+import * as m0016 from './migrations/0016-license.js';
+import * as m0017 from './migrations/0017-reuse-flags.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -37,6 +39,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0013-bulk-operations': m0013,
   '0014-search-fields': m0014,
   '0015-recommendations': m0015,
+  '0016-license': m0016,
+  '0017-reuse-flags': m0017,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -87,6 +87,30 @@ export interface WorksTable {
   updated_at: string;
 }
 
+/** Discover's reuse flags of works whose terms go beyond their rights URI (written by license). */
+export interface WorkReuseFlagsTable {
+  work_seq: number;
+  /** 0: cleared (the rights URI decides again). */
+  active: number;
+  free_to_reuse: number;
+  licensable: number;
+  /** 1: AI training (text and data mining) allowed by the public licence. */
+  ai_training: number;
+  change_version: number;
+}
+
+/** What the works of a collection inherit, for the catalogue's reuse filters (written by license). */
+export interface CollectionReuseFlagsTable {
+  collection_id: string;
+  active: number;
+  /** 1: a public licence (the collection's or an ancestor's) replaces the works' rights URIs. */
+  has_licence: number;
+  free_to_reuse: number;
+  ai_training: number;
+  licensable: number;
+  change_version: number;
+}
+
 /** One row: a counter every work write increments, so readers can tell what changed since. */
 export interface CatalogueStateTable {
   id: number;
@@ -452,6 +476,155 @@ export interface RecommendationModelsTable {
   data: Uint8Array;
 }
 
+export interface LicensePartiesTable {
+  id: string;
+  /** 'person' | 'institution' | 'community' | 'estate' | 'organisation' */
+  kind: string;
+  name: string; // LangMap JSON
+  user_id: string | null;
+  contact: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface LicensePoliciesTable {
+  id: string;
+  /** 'public' (the free licence of a work or collection) | 'offer' | 'heritage' (rules a heritage element passes on) */
+  kind: string;
+  /** 'work' | 'collection' | 'heritage' */
+  target_type: string;
+  target_id: string;
+  title: string; // LangMap JSON
+  odrl: string; // ODRL JSON-LD as written
+  /** 'active' | 'withdrawn' */
+  status: string;
+  auto_approve: Generated<number>;
+  edition_size: number | null;
+  edition_used: Generated<number>;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HeritageElementsTable {
+  id: string;
+  name: string; // LangMap JSON
+  description: string | null; // LangMap JSON
+  custodian_party_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkHeritageElementsTable {
+  work_id: string;
+  element_id: string;
+}
+
+export interface RoyaltySplitsTable {
+  work_id: string;
+  version: number;
+  shares: string; // JSON [{ partyId, basisPoints, role }]
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface LicenseOrdersTable {
+  id: string;
+  work_id: string;
+  offer_id: string;
+  licensee_id: string;
+  licensee_name: string;
+  request: string; // JSON UseRequest
+  decision: string; // JSON: the engine's decision and the carve-outs at pricing time
+  price_minor: number | string;
+  currency: string;
+  copies: number;
+  /** 'requested' | 'approved' (invoice issued) | 'granted' | 'rejected' | 'cancelled' */
+  status: string;
+  invoice_number: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  note: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LicensePaymentsTable {
+  id: string;
+  order_id: string;
+  provider: string;
+  reference: string | null;
+  amount_minor: number | string;
+  currency: string;
+  confirmed_by: string | null;
+  confirmed_at: string;
+}
+
+export interface LicenseGrantsTable {
+  id: string;
+  order_id: string;
+  work_id: string;
+  licensee_id: string;
+  licensee_name: string;
+  agreement: string; // canonical JSON of the ODRL Agreement, exactly as hashed
+  agreement_sha256: string;
+  registration_id: string | null;
+  valid_from: string;
+  valid_until: string | null;
+  /** 'active' | 'revoked' (expiry is read from valid_until) */
+  status: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  revocation: string | null; // canonical JSON of the revocation notice, as hashed
+  revocation_sha256: string | null;
+  revocation_registration_id: string | null;
+  created_at: string;
+}
+
+export interface LedgerTransactionsTable {
+  id: string;
+  /** 'payment' | 'settlement' */
+  kind: string;
+  order_id: string | null;
+  batch_id: string | null;
+  work_id: string | null;
+  currency: string;
+  memo: string;
+  created_at: string;
+}
+
+export interface LedgerPostingsTable {
+  id: Generated<number>;
+  transaction_id: string;
+  /** Copied from the transaction, so statements read one range without a join. */
+  kind: string;
+  order_id: string | null;
+  work_id: string | null;
+  memo: string;
+  account: string;
+  party_id: string | null;
+  minor: number | string;
+  currency: string;
+  created_at: string;
+}
+
+export interface SettlementBatchesTable {
+  id: string;
+  currency: string;
+  period_to: string;
+  total_minor: number | string;
+  lines: string; // JSON [{ partyId, minor }]
+  document: string; // canonical JSON, exactly as hashed
+  sha256: string;
+  registration_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -461,6 +634,8 @@ export interface DB {
   collections: CollectionsTable;
   works: WorksTable;
   catalogue_state: CatalogueStateTable;
+  work_reuse_flags: WorkReuseFlagsTable;
+  collection_reuse_flags: CollectionReuseFlagsTable;
   work_metadata: WorkMetadataTable;
   work_files: WorkFilesTable;
   derivatives: DerivativesTable;
@@ -494,4 +669,15 @@ export interface DB {
   recommendation_signals: RecommendationSignalsTable;
   recommendation_picks: RecommendationPicksTable;
   recommendation_models: RecommendationModelsTable;
+  license_parties: LicensePartiesTable;
+  license_policies: LicensePoliciesTable;
+  heritage_elements: HeritageElementsTable;
+  work_heritage_elements: WorkHeritageElementsTable;
+  royalty_splits: RoyaltySplitsTable;
+  license_orders: LicenseOrdersTable;
+  license_payments: LicensePaymentsTable;
+  license_grants: LicenseGrantsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_postings: LedgerPostingsTable;
+  settlement_batches: SettlementBatchesTable;
 }

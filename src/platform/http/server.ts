@@ -37,6 +37,8 @@ export interface HttpParts {
   imageSources?: string[];
   /** API answers named in a preload header on the pages that fetch them first. */
   pagePreloads?: PagePreload[];
+  /** Extra headers for successful answers by URL (the license module's `tdm-reservation`); null for none. */
+  responseHeaders?: ((url: string) => Promise<Record<string, string> | null>)[];
 }
 
 /** The `Link` header of a page's HTML: the API answers its script will ask for first, or null. */
@@ -138,6 +140,12 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', contentSecurityPolicy);
+    }
+    if (reply.statusCode < 400 && request.method === 'GET') {
+      for (const source of parts.responseHeaders ?? []) {
+        const headers = await source(request.url).catch(() => null);
+        if (headers) for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+      }
     }
     return payload;
   });

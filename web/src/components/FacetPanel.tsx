@@ -1,11 +1,12 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router';
-import { catalogueHref, type CatalogueState } from '../catalogue-query';
+import { catalogueHref, toggleRightsUseHref, type CatalogueState } from '../catalogue-query';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { FACET_NAMES, type CataloguePage, type Collection, type FacetName, type Vocabulary } from '../types';
 import { CollectionOptions } from './CollectionOptions';
 import { FacetGroup } from './FacetGroup';
+import { RightsUseFilter } from './RightsUseFilter';
 import { YearRangeForm } from './YearRangeForm';
 
 interface Props {
@@ -14,13 +15,14 @@ interface Props {
   state: CatalogueState;
   query: URLSearchParams;
   facets: CataloguePage['facets'];
+  rightsUse?: CataloguePage['rightsUse'];
   vocabulary: Vocabulary | null;
   collections: Collection[];
   onToggle: (facet: FacetName, value: string) => void;
 }
 
 /** The filter sidebar: collections, "mine", year range and every facet the API counted. */
-export function FacetPanel({ id, open, state, query, facets, vocabulary, collections, onToggle }: Props) {
+export function FacetPanel({ id, open, state, query, facets, rightsUse, vocabulary, collections, onToggle }: Props) {
   const { t } = useI18n();
   const { user } = useSession();
   const collectionId = useId();
@@ -56,6 +58,7 @@ export function FacetPanel({ id, open, state, query, facets, vocabulary, collect
           <label htmlFor={mineId}>{t('catalogue.mine')}</label>
         </div>
       )}
+      <RightsUseFilter counts={rightsUse} selected={state.rightsUse} onToggle={(use) => refine(toggleRightsUseHref(query, use))} />
       <YearRangeForm from={state.yearFrom} to={state.yearTo} onApply={(from, to) => refine(catalogueHref(query, { yearFrom: from, yearTo: to }))} />
       {FACET_NAMES.map((facet) => (
         <FacetGroup key={facet} facet={facet} values={facets[facet] ?? []} selected={state.facets[facet]} vocabulary={vocabulary} onToggle={onToggle} />

@@ -36,6 +36,8 @@ const STAFF_NAV: NavEntry[] = [
   { to: '/scan', label: 'nav.scan', testId: 'nav-scan', roles: CONTRIBUTORS },
   { to: '/evidence', label: 'nav.evidence', testId: 'nav-evidence', roles: CONTRIBUTORS },
   { to: '/collections', label: 'nav.collections', testId: 'nav-collections', roles: STAFF },
+  { to: '/heritage', label: 'licenseAdmin.nav.heritage', testId: 'nav-heritage', roles: STAFF },
+  { to: '/ledger', label: 'licenseAdmin.nav.ledger', testId: 'nav-ledger', roles: STAFF },
   { to: '/admin', label: 'nav.admin', testId: 'nav-admin', roles: STAFF },
 ];
 
@@ -145,6 +147,20 @@ export function Header() {
             )}
           </div>
           <ul className="header-utils">
+            {user && (
+              <>
+                <li>
+                  <NavLink to="/orders" end data-testid="nav-orders">
+                    {t('license.nav.orders')}
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/grants" data-testid="nav-grants">
+                    {t('license.nav.grants')}
+                  </NavLink>
+                </li>
+              </>
+            )}
             {user && (
               <li>
                 <NavLink to="/account" end title={t('nav.signedInAs', { name: user.displayName || user.username })} data-testid="nav-account">

@@ -11,6 +11,8 @@ import enCommon from './en/common.json';
 import enExhibitions from './en/exhibitions.json';
 import enBulk from './en/bulk.json';
 import enHome from './en/home.json';
+import enLicense from './en/license.json';
+import enLicenseAdmin from './en/license-admin.json';
 import enProtect from './en/protect.json';
 import enRecommend from './en/recommend.json';
 import enRegistry from './en/registry.json';
@@ -25,6 +27,8 @@ import zhCommon from './zh-Hans/common.json';
 import zhExhibitions from './zh-Hans/exhibitions.json';
 import zhBulk from './zh-Hans/bulk.json';
 import zhHome from './zh-Hans/home.json';
+import zhLicense from './zh-Hans/license.json';
+import zhLicenseAdmin from './zh-Hans/license-admin.json';
 import zhProtect from './zh-Hans/protect.json';
 import zhRecommend from './zh-Hans/recommend.json';
 import zhRegistry from './zh-Hans/registry.json';
@@ -48,6 +52,8 @@ export const CATALOGUES = {
     exhibitions: enExhibitions,
     browse: enBrowse,
     recommend: enRecommend,
+    license: enLicense,
+    'license-admin': enLicenseAdmin,
     'server-errors': enServerErrors,
   },
   'zh-Hans': {
@@ -64,16 +70,18 @@ export const CATALOGUES = {
     exhibitions: zhExhibitions,
     browse: zhBrowse,
     recommend: zhRecommend,
+    license: zhLicense,
+    'license-admin': zhLicenseAdmin,
     'server-errors': zhServerErrors,
   },
 } as const;
 
-const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enServerErrors };
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enLicense, ...enLicenseAdmin, ...enServerErrors };
 
 /** Every message key, from the English catalogue. */
 export type MessageKey = keyof typeof en;
 
-const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhServerErrors };
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhLicense, ...zhLicenseAdmin, ...zhServerErrors };
 
 /** All messages of each interface language, keyed by message key. */
 export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

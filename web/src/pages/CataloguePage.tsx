@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { rememberCatalogueHref } from '../catalogue-return';
-import { activeFilterCount, apiQueryString, catalogueHref, catalogueSearchHref, readCatalogueState, toggleFacetHref, type CatalogueView } from '../catalogue-query';
+import { activeFilterCount, apiQueryString, catalogueHref, catalogueSearchHref, readCatalogueState, toggleFacetHref, toggleRightsUseHref, type CatalogueView } from '../catalogue-query';
 import { BulkActionBar } from '../components/bulk/BulkActionBar';
 import { useBulkSelection } from '../components/bulk/useBulkSelection';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -75,6 +75,7 @@ export function CataloguePage() {
     const to = state.yearTo ? formatYear(Number(state.yearTo)) : '…';
     chips.push({ key: 'years', label: `${t('years.legend')}: ${t('year.range', { from, to })}`, href: catalogueHref(query, { yearFrom: null, yearTo: null }) });
   }
+  for (const use of state.rightsUse) chips.push({ key: `rights_use:${use}`, label: t(`rightsUse.${use}`), href: toggleRightsUseHref(query, use) });
   if (state.mine) chips.push({ key: 'mine', label: t('catalogue.mine'), href: catalogueHref(query, { mine: null }) });
   if (state.collection) {
     const c = collections.find((x) => x.id === state.collection);
@@ -88,7 +89,7 @@ export function CataloguePage() {
       <button type="button" className="button filters-toggle" aria-expanded={filtersOpen} aria-controls={panelId} onClick={() => setFiltersOpen(!filtersOpen)}>
         {active > 0 ? t('catalogue.showFilters', { count: active }) : t('catalogue.filters')}
       </button>
-      <FacetPanel id={panelId} open={filtersOpen} state={state} query={query} facets={page?.facets ?? {}} vocabulary={vocabulary} collections={collections} onToggle={onToggle} />
+      <FacetPanel id={panelId} open={filtersOpen} state={state} query={query} facets={page?.facets ?? {}} rightsUse={page?.rightsUse} vocabulary={vocabulary} collections={collections} onToggle={onToggle} />
 
       <section className="results" aria-labelledby={`${panelId}-count`} aria-busy={result.loading}>
         <div className="results-bar">

@@ -19,6 +19,7 @@ import { MoreLikeThisRow } from '../components/recommend/MoreLikeThisRow';
 import { useWorkSignals } from '../components/recommend/use-work-signals';
 import { RelatedWorks } from '../components/work/RelatedWorks';
 import { ReuseRights } from '../components/work/ReuseRights';
+import { WorkRights } from '../components/license/WorkRights';
 import { WorkReadingText } from '../components/work/WorkReadingText';
 import { tabIds, WorkTabs } from '../components/work/WorkTabs';
 import { WorkTombstone } from '../components/work/WorkTombstone';
@@ -237,6 +238,7 @@ export function WorkPage() {
             {/* Not an <aside>: a complementary landmark inside <main> is an accessibility error. */}
             <div className="work-aside">
               <ReuseRights work={data} file={file} title={titleText} />
+              <WorkRights workId={data.id} />
             </div>
           </div>
           <RelatedWorks workId={data.id} vocabulary={vocabulary} userKey={user?.id ?? ''} />
@@ -283,6 +285,11 @@ export function WorkPage() {
           </section>
           <FileList files={data.files} />
           <AddFilesPanel workId={data.id} onAdded={work.reload} />
+          <p className="work-terms-link">
+            <Link to={`/works/${encodeURIComponent(data.id)}/terms`} data-testid="work-terms-link">
+              {t('licenseAdmin.work.termsLink')}
+            </Link>
+          </p>
           <RegistryPanel work={data} />
           <ProtectionPanel work={data} />
           <HistoryPanel work={data} userName={userName} onRestored={(next, from) => saved(next, t('history.restored', { version: from, current: next.version }))} />
