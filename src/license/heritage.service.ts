@@ -8,16 +8,10 @@ import type { heritageElementSchema } from './license.contract.js';
 import type { HeritageElementRow, LicenseRepository } from './license.repository.js';
 import { parsePolicy } from './policy/index.js';
 import { INSTITUTION_IRI, policyUid, type TermsService } from './terms.service.js';
+import { parseJson } from './stored-json.js';
 
 export type HeritageElementView = z.infer<typeof heritageElementSchema>;
 
-const parseJson = <T>(text: string | null, fallback: T): T => {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-};
 
 /**
  * Heritage elements (a Peking-opera mask pattern, a Miao embroidery motif): rules a curator writes

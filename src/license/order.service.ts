@@ -1,3 +1,4 @@
+import { auditActor, type AuditRecorder } from '../govern/audit.service.js';
 import { createHash } from 'node:crypto';
 import type { LangMap } from '../archive/metadata.schema.js';
 import type { WorkReader, WorkRow } from '../archive/work.repository.js';
@@ -10,7 +11,9 @@ import type { GrantRow, LicenseRepository, OrderRow } from './license.repository
 import { isKnownCurrency, MoneyError, toMinor } from './ledger/index.js';
 import { canonicalJson, parsePolicy, policyToJsonLd, priceOf, shareDuties, type Decision, type Policy } from './policy/index.js';
 import type { RoyaltyService } from './royalty.service.js';
-import { decideUnder, money, userIri, workIri, type TermsService, type UseRequestInput } from './terms.service.js';
+import { decideUnder } from './decide-under.js';
+import { money, userIri, workIri, type TermsService, type UseRequestInput } from './terms.service.js';
+import { parseJson } from './stored-json.js';
 
 export type OrderView = z.infer<typeof orderSchema>;
 export type GrantView = z.infer<typeof grantSchema>;
@@ -25,13 +28,6 @@ interface StoredDecision {
   carveOuts: { partyId: string; basisPoints: number; role?: string }[];
 }
 
-const parseJson = <T>(text: string | null, fallback: T): T => {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-};
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const titleOf = (metadata: string | undefined): LangMap => parseJson<{ title?: LangMap }>(metadata ?? null, {}).title ?? {};
 const partyIdOf = (uid: string | undefined) => (uid?.startsWith('urn:wenyuan:party:') ? uid.slice('urn:wenyuan:party:'.length) : null);
@@ -55,6 +51,8 @@ export class OrderService {
   constructor(
     private readonly deps: {
       repo: LicenseRepository;
+      /** Govern's audit trail (revocations are recorded there). */
+      audit?: AuditRecorder;
       works: WorkReader;
       terms: TermsService;
       royalties: RoyaltyService;
@@ -360,6 +358,8 @@ export class OrderService {
     const ok = await this.deps.repo.updateGrant(id, 'active', { status: 'revoked', revoked_at: now, revoked_by: actor.kind === 'user' ? actor.id : null, revoke_reason: reason, revocation: notice, revocation_sha256: sha256(notice) });
     if (!ok) throw CommonErrors.conflict(`grant ${id} was changed at the same moment`, { key: 'license.grant_state', params: { id, status: 'revoked' } });
     await this.register(id);
+    // Not awaited: the revocation is committed and goes into the transparency log itself.
+    this.deps.audit?.note({ actor: auditActor(actor), action: 'license.grant_revoke', target: { type: 'grant', id } });
     return this.grantView(actor, (await this.deps.repo.findGrant(id))!, work);
   }
 

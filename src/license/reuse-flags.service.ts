@@ -4,7 +4,8 @@ import type { ReuseFlagsService } from '../discover/reuse-flags.service.js';
 import type { CollectionReuseFlags, ReuseFlags } from '../discover/reuse-flags.js';
 import type { LicenseRepository } from './license.repository.js';
 import { parsePolicy, policyFromRightsUri, type Policy } from './policy/index.js';
-import { decideUnder, type TermsService, type WorkPolicies } from './terms.service.js';
+import { reuseFlagsUnder } from './decide-under.js';
+import type { TermsService, WorkPolicies } from './terms.service.js';
 
 /** Terms whose works' reuse flags must be worked out again. */
 export type TermsTarget = { type: 'work' | 'collection' | 'heritage'; id: string };
@@ -20,17 +21,6 @@ const parseJsonOrNull = (text: string): unknown => {
   }
 };
 
-/**
- * The reuse flags of a licence: free to reuse (reproduce, non-commercially), AI training (mine,
- * commercially) and licensable (offers), as a work's terms page says them (TermsService.termsOf).
- */
-export function reuseFlagsUnder(licence: Policy | null, heritage: readonly Policy[], offers: readonly Policy[], date: string): ReuseFlags {
-  return {
-    freeToReuse: licence ? decideUnder({ action: 'reproduce', purpose: ['non-commercial'], date }, licence, heritage).outcome !== 'deny' : false,
-    aiTraining: licence ? decideUnder({ action: 'tdm:mine', purpose: ['commercial'], date }, licence, heritage).outcome !== 'deny' : false,
-    licensable: offers.length > 0,
-  };
-}
 
 /** A work's reuse flags from all the policies that govern it. */
 export function reuseFlagsOf(policies: WorkPolicies, heritage: readonly Policy[], date: string): ReuseFlags {

@@ -1,3 +1,4 @@
+import { auditActor, type AuditRecorder } from '../govern/audit.service.js';
 import { createHash } from 'node:crypto';
 import type { LangMap } from '../archive/metadata.schema.js';
 import type { WorkReader } from '../archive/work.repository.js';
@@ -10,19 +11,13 @@ import type { Executor, LicenseRepository, PartyRow, SettlementRow } from './lic
 import { buildStatement, checkSplit, type Statement, isKnownCurrency, payableAccount, paymentPostings, settlementPostings, splitPayment, statementCsv, assertBalanced, type CarveOut, type Posting, type SplitShare } from './ledger/index.js';
 import { canonicalJson } from './policy/index.js';
 import { money } from './terms.service.js';
+import { parseJson } from './stored-json.js';
 
 export type PartyView = z.infer<typeof partySchema>;
 export type SplitView = z.infer<typeof splitSchema>;
 export type StatementView = z.infer<typeof statementSchema>;
 export type SettlementView = z.infer<typeof settlementSchema>;
 
-const parseJson = <T>(text: string | null, fallback: T): T => {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-};
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
@@ -31,7 +26,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * the statements and settlement batches read from it.
  */
 export class RoyaltyService {
-  constructor(private readonly deps: { repo: LicenseRepository; works: WorkReader; now: () => Date; registerDocument: (actor: Actor, sha256: string) => Promise<string | null>; actorOf: (userId: string) => Promise<Actor | null> }) {}
+  constructor(private readonly deps: { repo: LicenseRepository; works: WorkReader; now: () => Date; registerDocument: (actor: Actor, sha256: string) => Promise<string | null>; actorOf: (userId: string) => Promise<Actor | null>; audit?: AuditRecorder }) {}
 
   // Parties
 
@@ -196,6 +191,8 @@ export class RoyaltyService {
     });
     const registrationId = await this.deps.registerDocument(actor, batch.sha256).catch(() => null);
     if (registrationId) await this.deps.repo.setSettlementRegistration(id, registrationId);
+    // Not awaited: the money has moved; the batch's own hash is in the transparency log.
+    this.deps.audit?.note({ actor: auditActor(actor), action: 'license.settlement', target: { type: 'settlement', id }, details: { currency: input.currency, total: batch.total_minor } });
     return this.settlementView((await this.deps.repo.findSettlement(id))!);
   }
 

@@ -1,7 +1,8 @@
 import type { WorkReader } from '../archive/work.repository.js';
 import type { LicenseRepository } from './license.repository.js';
 import { policyFromRightsUri } from './policy/index.js';
-import { decideUnder, type TermsService } from './terms.service.js';
+import { reuseFlagsUnder } from './decide-under.js';
+import type { TermsService } from './terms.service.js';
 
 /** At most this many per-work exceptions in tdmrep.json; beyond it the per-response headers say it. */
 const MAX_EXCEPTIONS = 10_000;
@@ -32,7 +33,7 @@ export class TdmService {
     if (work && work.visibility === 'public') {
       const policies = await this.deps.terms.policiesOf(work);
       const licence = policies.publicLicence?.policy ?? policies.rightsLicence;
-      reserved = !licence || decideUnder({ action: 'tdm:mine', purpose: ['commercial'], date: this.deps.now().toISOString().slice(0, 10) }, licence, this.deps.terms.heritageRules(policies)).outcome === 'deny';
+      reserved = !reuseFlagsUnder(licence, this.deps.terms.heritageRules(policies), [], this.deps.now().toISOString().slice(0, 10)).aiTraining;
     }
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(workId, { reserved, until: now + CACHE_MS });
@@ -81,7 +82,7 @@ export class TdmService {
     const date = this.deps.now().toISOString().slice(0, 10);
     const freeUris = FREE_RIGHTS_CANDIDATES.filter((uri) => {
       const licence = policyFromRightsUri(uri, { uid: 'urn:wenyuan:probe', target: 'urn:wenyuan:probe' });
-      return licence && decideUnder({ action: 'tdm:mine', purpose: ['commercial'], date }, licence, []).outcome !== 'deny';
+      return reuseFlagsUnder(licence, [], [], date).aiTraining;
     });
     const ids = new Set(await this.deps.works.publicWorkIdsWithRights(freeUris, MAX_EXCEPTIONS));
     for (const id of await this.deps.repo.workIdsWithPolicy('public')) if (ids.size < MAX_EXCEPTIONS) ids.add(id);

@@ -9,7 +9,9 @@ import type { checkResultSchema, decisionSchema, dutySchema, offerSchema, termsS
 import { ACTION_NAMES, PURPOSE_NAMES } from './license.contract.js';
 import type { LicenseRepository, PolicyRow } from './license.repository.js';
 import { formatMinor } from './ledger/index.js';
-import { decide, parsePolicy, policyFromRightsUri, policyToJsonLd, priceOf, type Decision, type Duty, type Policy, type UseRequest } from './policy/index.js';
+import { parsePolicy, policyFromRightsUri, policyToJsonLd, priceOf, type Decision, type Duty, type Policy, type UseRequest } from './policy/index.js';
+import { parseJson } from './stored-json.js';
+import { decideUnder, reuseFlagsUnder } from './decide-under.js';
 
 export type PolicyView = z.infer<typeof offerSchema>;
 export type TermsView = z.infer<typeof termsSchema>;
@@ -42,24 +44,7 @@ export const workIri = (id: string) => `urn:wenyuan:work:${id}`;
 export const userIri = (id: string) => `urn:wenyuan:user:${id}`;
 export const INSTITUTION_IRI = 'urn:wenyuan:institution';
 
-const parseJson = <T>(text: string | null, fallback: T): T => {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-};
 
-/**
- * Decides a use under a policy and the heritage rules of the work: the heritage policies become the
- * policy's parents (ODRL inheritFrom), so their prohibitions, obligations and duties bind the answer.
- */
-export function decideUnder(request: UseRequest, policy: Policy, heritage: readonly Policy[]): Decision {
-  if (heritage.length === 0) return decide(request, policy);
-  const parents = heritage.map((p) => p.uid).filter((uid) => uid !== policy.uid && !(policy.inheritFrom ?? []).includes(uid));
-  return decide(request, { ...policy, inheritFrom: [...(policy.inheritFrom ?? []), ...parents] }, heritage);
-}
 
 /** Today as the engine's date (UTC). */
 const today = (now: Date) => now.toISOString().slice(0, 10);
@@ -159,9 +144,9 @@ export class TermsService {
       const custodian = h.custodian ? await this.deps.repo.findParty(h.custodian) : undefined;
       return { id: h.elementId, name: h.name, custodian: h.custodian, custodianName: custodian ? parseJson<LangMap>(custodian.name, {}) : null, rules: await Promise.all(h.rules.map((r) => this.policyView(r))) };
     }));
-    const tdmFree = licence ? decideUnder({ action: 'tdm:mine', purpose: ['commercial'], date }, licence, inherited).outcome !== 'deny' : false;
+    // The same rules as the catalogue's filters (reuseFlagsUnder), so the page and the filter agree.
+    const flags = reuseFlagsUnder(licence, inherited, policies.offers.map((o) => o.policy), date);
     const tdmOffer = policies.offers.some((o) => o.policy.permission.some((p) => p.action === 'tdm:mine' || p.action === 'use'));
-    const reuse = licence ? decideUnder({ action: 'reproduce', purpose: ['non-commercial'], date }, licence, inherited).outcome !== 'deny' : false;
     return {
       workId: work.id,
       rightsUri: work.rights_uri,
@@ -170,9 +155,9 @@ export class TermsService {
       freeUses,
       offers: offerViews,
       heritage,
-      aiTraining: tdmFree ? 'allowed' : tdmOffer ? 'licensable' : 'reserved',
-      licensable: offerViews.length > 0,
-      freeToReuse: reuse,
+      aiTraining: flags.aiTraining ? 'allowed' : tdmOffer ? 'licensable' : 'reserved',
+      licensable: flags.licensable,
+      freeToReuse: flags.freeToReuse,
     };
   }
 
