@@ -8,7 +8,8 @@ import { newId } from '../platform/ids.js';
 import type { z } from 'zod';
 import type { grantPublicStatusSchema, grantSchema, orderSchema } from './license.contract.js';
 import type { GrantRow, LicenseRepository, OrderRow } from './license.repository.js';
-import { isKnownCurrency, MoneyError, toMinor } from './ledger/index.js';
+import { formatMinor, isKnownCurrency, MoneyError, toMinor } from './ledger/index.js';
+import { BANK_TRANSFER, type ConfirmedPayment, type PaymentProvider } from './payment-port.js';
 import { canonicalJson, parsePolicy, policyToJsonLd, priceOf, shareDuties, type Decision, type Policy } from './policy/index.js';
 import type { RoyaltyService } from './royalty.service.js';
 import { decideUnder } from './decide-under.js';
@@ -200,15 +201,12 @@ export class OrderService {
   }
 
   /**
-   * The built-in payment port: someone who manages the work confirms that the invoice was paid (a
-   * bank transfer, as county centres work today). One transaction books the payment, the ledger and
-   * the grant; a second confirmation of the same invoice fails on the payment's unique order.
-   * An online provider plugs in here too: its webhook, verified, calls this with its own reference.
+   * The built-in payment provider's confirmation (`payment-port.ts`): someone who manages the work
+   * confirms that the invoice was paid by bank transfer, as county centres work today.
    */
-  async confirmPayment(actor: Actor, id: string, input: { amount: string; currency: string; reference?: string }, provider = 'bank-transfer'): Promise<OrderView> {
-    const { order, work } = await this.decidable(actor, id);
+  async confirmPayment(actor: Actor, id: string, input: { amount: string; currency: string; reference?: string }): Promise<OrderView> {
+    const { work } = await this.decidable(actor, id);
     if (!isKnownCurrency(input.currency)) throw CommonErrors.invalid(`${input.currency} is not a currency this ledger books`, { key: 'license.currency_unknown', params: { currency: input.currency } });
-    if (input.currency !== order.currency) throw CommonErrors.invalid(`the invoice is in ${order.currency}; there is no exchange rate for ${input.currency}`, { key: 'license.currency_no_rate', params: { currency: input.currency, offerCurrency: order.currency } });
     let amount: number;
     try {
       amount = toMinor(input.amount, input.currency);
@@ -216,12 +214,28 @@ export class OrderService {
       if (error instanceof MoneyError) throw CommonErrors.invalid(error.message, { key: 'license.amount_invalid', params: { amount: input.amount, currency: input.currency, reason: error.code } });
       throw error;
     }
-    const price = Number(order.price_minor);
-    if (amount !== price) throw CommonErrors.invalid(`the invoice asks ${money(price, order.currency).display} ${order.currency}, not ${input.amount}`, { key: 'license.amount_mismatch', params: { amount: input.amount, expected: money(price, order.currency).display, currency: order.currency } });
-    if (order.status === 'granted' || (await this.deps.repo.paymentOf(id))) throw CommonErrors.conflict(`invoice ${order.invoice_number ?? id} is already paid`, { key: 'license.already_paid', params: { id } });
-    const grantId = await this.grant(actor, order, work, { provider, reference: input.reference ?? null, amount });
-    await this.register(grantId);
+    await this.recordPayment(actor, BANK_TRANSFER, id, { amount, currency: input.currency, reference: input.reference ?? null });
     return this.orderView(actor, (await this.deps.repo.findOrder(id))!, work);
+  }
+
+  /**
+   * Books a payment reported by a provider (or confirmed by a person): the order must be approved and
+   * the amount and currency those of the invoice. One transaction writes the payment (unique per
+   * order: a second report changes nothing), the ledger and the grant; the grant then goes to the log.
+   */
+  async recordPayment(actor: Actor, provider: PaymentProvider, id: string, payment: ConfirmedPayment): Promise<void> {
+    const order = await this.deps.repo.findOrder(id);
+    const work = order ? await this.deps.works.findById(order.work_id) : undefined;
+    if (!order || !work) throw CommonErrors.notFound('order', { id });
+    if (payment.currency !== order.currency) throw CommonErrors.invalid(`the invoice is in ${order.currency}; there is no exchange rate for ${payment.currency}`, { key: 'license.currency_no_rate', params: { currency: payment.currency, offerCurrency: order.currency } });
+    const price = Number(order.price_minor);
+    if (payment.amount !== price) {
+      const paid = formatMinor(payment.amount, payment.currency);
+      throw CommonErrors.invalid(`the invoice asks ${money(price, order.currency).display} ${order.currency}, not ${paid}`, { key: 'license.amount_mismatch', params: { amount: paid, expected: money(price, order.currency).display, currency: order.currency } });
+    }
+    if (order.status === 'granted' || (await this.deps.repo.paymentOf(id))) throw CommonErrors.conflict(`invoice ${order.invoice_number ?? id} is already paid`, { key: 'license.already_paid', params: { id } });
+    const grantId = await this.grant(actor, order, work, { provider: provider.id, reference: payment.reference, amount: payment.amount });
+    await this.register(grantId);
   }
 
   private async grantFree(actor: Actor, orderId: string): Promise<void> {
