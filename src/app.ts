@@ -16,6 +16,7 @@ import { createLicenseModule, type LicenseServices } from './license/license.mod
 import type { ModuleParts } from './platform/module.js';
 import { createProtectModule, type ProtectServices } from './protect/protect.module.js';
 import { createPublishModule, type PublishServices } from './publish/publish.module.js';
+import { AuditAnchorer, firstActiveAdmin, registryAnchorCheck } from './registry/audit-anchor.js';
 import { createRegistryModule, type RegistryServices } from './registry/registry.module.js';
 import { createShowcaseModule, type ShowcaseServices } from './showcase/showcase.module.js';
 
@@ -33,6 +34,8 @@ export type App = {
   blobs: BlobStore;
   jobs: JobQueue;
   worker: Worker;
+  /** Registers the audit trail's head in the transparency log (every 10 minutes in the background). */
+  auditAnchorer: AuditAnchorer;
   /** What the HTTP server mounts: every module's routes and the authentication hook. */
   http: HttpParts;
   /** Starts the workers and every module's background loops (the `worker` and `all` roles). */
@@ -58,16 +61,21 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
 
   try {
     // The modules, lowest first; each takes only the ports and the services of modules below it.
-    const govern = createGovernModule({ database, config });
-    const instance = createInstanceModule({ database, blobs, config });
-    const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config, actorOf: (id) => govern.services.identity.getUser(id) });
+    const govern = createGovernModule({ database, config, keystore, ...(options.logger ? { onAuditError: (err: unknown) => options.logger?.error({ err }, 'audit record failed') } : {}) });
+    const audit = govern.services.audit;
+    const instance = createInstanceModule({ database, blobs, config, audit });
+    const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config, actorOf: (id) => govern.services.identity.getUser(id), audit });
     const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
     const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
     const license = createLicenseModule({ database, jobs, wakeWorkers, govern: govern.services, archive: archive.services, discover: discover.services, registry: registry.services, protect: protect.services, links: instance.services.links });
     const publish = createPublishModule({ database, blobs, jobs, wakeWorkers, archive: archive.services, instance: instance.services, registry: registry.services, protect: protect.services, config });
     const showcase = createShowcaseModule({ database, archive: archive.services, discover: discover.services, instance: instance.services, publish: publish.services, config });
-    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, license, publish, showcase];
+    // Govern sits below the registry, so the root joins them: the trail's head goes into the log.
+    const auditAnchorer = new AuditAnchorer(audit, registry.services.registry, firstActiveAdmin(govern.services.identity), { intervalMs: 10 * 60_000, ...(options.logger ? { onError: (err: unknown) => options.logger?.warn({ err: String(err) }, 'audit anchoring failed') } : {}) });
+    audit.setAnchorCheck(registryAnchorCheck(registry.services.registry));
+    const anchoring: ModuleParts<unknown> = { services: {}, background: { start: () => auditAnchorer.start(), stop: () => auditAnchorer.stop() } };
+    const modules: ModuleParts<unknown>[] = [govern, instance, archive, discover, registry, protect, license, publish, showcase, anchoring];
 
     for (const module of modules) for (const [kind, handler] of Object.entries(module.jobs ?? {})) worker.register(kind, handler);
     for (const module of modules) await module.init?.();
@@ -82,6 +90,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       blobs,
       jobs,
       worker,
+      auditAnchorer,
       ...govern.services,
       ...instanceServices,
       ...archiveServices,
@@ -113,6 +122,8 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       async close() {
         for (const module of [...modules].reverse()) await module.background?.stop();
         await worker.stop();
+        // Records noted but not yet committed are written before the database closes.
+        await audit.flush().catch(() => undefined);
         await database.close();
       },
     };

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../govern/audit.service.js';
 import type { Transaction } from 'kysely';
 import type { DisplayPixels } from '../media/image-probe.js';
 import type { BlobStore } from '../platform/blob-store.js';
@@ -37,6 +38,8 @@ export interface ArchivePorts {
   config: { maxUploadBytes: number; maxImagePixels: number; fixityIntervalHours: number; uploadQuotaBytes: number; staffUploadQuotaBytes: number; maxFilesPerUpload: number };
   /** Reads an account as it is now: a queued bulk operation stops when its author is disabled or loses the role. */
   actorOf: BulkActorLookup;
+  /** Govern's audit trail (visibility changes are recorded there). */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -99,7 +102,7 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
 
   const workRepository = new WorkRepository(database);
   const collections = new CollectionService(new CollectionRepository(database));
-  const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources, (actor, id) => collections.requireFilingAllowed(actor, id));
+  const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources, (actor, id) => collections.requireFilingAllowed(actor, id), ports.audit ?? null);
   const ingest = new IngestService(blobs, works, workRepository, config);
   const downloads = new DownloadPolicyService((collectionId) => collections.downloadPolicyOf(collectionId));
   const fixity = new FixityService(database, workRepository, blobs);

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { AuditRecorder } from '../govern/audit.service.js';
 import type { Actor } from '../govern/roles.js';
 import { canEditWork, canReadWork, hasRole, isStaff, CONTRIBUTOR_ROLES } from '../govern/roles.js';
 import type { DB } from '../platform/db/schema.js';
@@ -138,6 +139,8 @@ export class WorkService {
     private readonly eventSources: readonly WorkEventSource[] = [],
     /** Refuses a collection the actor may not file works into (collection.service: requireFilingAllowed). */
     private readonly requireFiling: CollectionFiling | null = null,
+    /** Where a change of visibility is recorded (govern's audit trail). */
+    private readonly audit: AuditRecorder | null = null,
   ) {}
 
   async create(actor: Actor, input: CreateWorkInput, hooks: WriteHooks = {}): Promise<Work> {
@@ -321,6 +324,8 @@ export class WorkService {
       await this.indexer.indexWork(trx, { seq: row.seq, metadata });
       await hooks.beforeCommit?.(trx, id, []);
     });
+    // Not awaited: the change is committed, and an error here would tell the editor it was not.
+    if (visibility !== row.visibility) this.audit?.note({ actor: actorId(actor) ?? 'system', action: 'work_visibility.change', target: { type: 'work', id }, details: { from: row.visibility, to: visibility, version } });
     return toWork((await this.repo.findById(id))!);
   }
 

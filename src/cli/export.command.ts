@@ -36,15 +36,18 @@ export function registerExportCommand(program: Command): void {
     const progress = progressPrinter();
     let report: BagReport;
     try {
-      report = await withApp(options, (app) =>
-        exportBag(app, CLI_ACTOR, {
+      report = await withApp(options, async (app) => {
+        const made = await exportBag(app, CLI_ACTOR, {
           ...(options.collection ? { collectionId: options.collection } : { workIds: options.work ?? [] }),
           outDir: options.out,
           includeDerivatives: Boolean(options.withDerivatives),
           ...(options.sourceOrganization ? { sourceOrganization: options.sourceOrganization } : {}),
           onProgress: progress.update,
-        }),
-      );
+        });
+        // Whoever holds the data directory acts as the instance itself: 'system'.
+        await app.audit.record({ actor: 'system', action: 'export.bag', target: options.collection ? { type: 'collection', id: options.collection } : { type: 'works', id: String(options.work?.length ?? 0) }, details: { works: made.works, files: made.files, bytes: made.bytes } });
+        return made;
+      });
     } catch (error) {
       progress.end();
       if (error instanceof AppError && error.code === 'fixity_failure') {

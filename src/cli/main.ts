@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.command.js';
+import { registerAuditCommands } from './audit.command.js';
 import { registerDoctorCommand } from './doctor.command.js';
 import { registerEvalCommands } from './eval.command.js';
 import { registerExportCommand } from './export.command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerProtectCommands(program);
   registerEvalCommands(program);
   registerLicenseCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

@@ -16,8 +16,22 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** onRequest hook: resolves the session cookie or bearer token into `request.actor`. */
-export function authenticate(identity: IdentityService) {
+/** What a session limited to enrolling in two-factor sign-in may still reach (route patterns). */
+export const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/instance', '/api/account/mfa', '/api/account/mfa/totp', '/api/account/mfa/totp/confirm']);
+
+/** The checks of strong sign-in on every session request (TwoFactorService, SessionService). */
+export interface SessionChecks {
+  mustEnrol(userId: string, role: Role): Promise<boolean>;
+  touch(token: string): Promise<void>;
+}
+
+/**
+ * onRequest hook: resolves the session cookie or bearer token into `request.actor`. With `checks`,
+ * a staff session the instance requires two-factor for, whose account has not enrolled, reaches
+ * only ENROLMENT_ROUTES (other API routes: 403; pages: as if signed out). Bearer tokens skip this:
+ * making one needs a full session, and a token is a random secret no password phishing reveals.
+ */
+export function authenticate(identity: IdentityService, checks?: SessionChecks) {
   return async (request: FastifyRequest): Promise<void> => {
     request.actor = ANONYMOUS;
     request.authVia = 'none';
@@ -36,6 +50,13 @@ export function authenticate(identity: IdentityService) {
       if (actor) {
         if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
           throw CommonErrors.forbidden(`state-changing requests from the browser must send the ${CSRF_HEADER} header`, { key: 'auth.csrf_header_missing', params: { header: CSRF_HEADER } });
+        }
+        if (checks && actor.kind === 'user') {
+          await checks.touch(cookie);
+          if (!ENROLMENT_ROUTES.has(request.routeOptions.url ?? '') && (await checks.mustEnrol(actor.id, actor.role))) {
+            if (!request.url.startsWith('/api/')) return;
+            throw CommonErrors.forbidden('this instance requires two-factor sign-in for your role: set it up under Account first', { key: 'auth.mfa_enrolment_required' });
+          }
         }
         request.actor = actor;
         request.authVia = 'session';

@@ -65,7 +65,7 @@ export class IdentityRepository {
    * SQLite writes one at a time), so a disable running at the same moment either sees this session
    * and ends it, or commits first and this one is refused — never a session that outlives it.
    */
-  async insertSessionIfActive(row: { token_hash: string; user_id: string; created_at: string; expires_at: string }): Promise<boolean> {
+  async insertSessionIfActive(row: { token_hash: string; user_id: string; created_at: string; expires_at: string; last_seen_at?: string | null; ip?: string | null; user_agent?: string | null }): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.lockActiveUser(trx, row.user_id))) return false;
       await trx.insertInto('sessions').values(row).execute();
@@ -87,8 +87,11 @@ export class IdentityRepository {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
-  async deleteSessionsOf(userId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  /** Ends the user's sessions, all but `keepTokenHash` when given. */
+  async deleteSessionsOf(userId: string, keepTokenHash?: string): Promise<void> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepTokenHash !== undefined) query = query.where('token_hash', '!=', keepTokenHash);
+    await query.execute();
   }
 
   async deleteExpiredSessions(now: string): Promise<void> {

@@ -5,24 +5,37 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { itemsOf, OK, okSchema } from '../platform/http/api-contract.js';
 import { apiTokenSchema, newApiTokenSchema, roleSchema, userSchema } from './identity.contract.js';
 import type { IdentityService } from './identity.service.js';
+import { mfaChallengeSchema } from './two-factor.contract.js';
+import { auditActor, type AuditRecorder } from './audit.service.js';
 
 const tags = ['accounts'];
 
 /** Sign-in, sessions, API tokens and (for admins) user management. */
-export function identityRoutes(api: Api, deps: { identity: IdentityService; secureCookies: boolean }): void {
+export function identityRoutes(api: Api, deps: { identity: IdentityService; secureCookies: boolean; audit?: AuditRecorder }): void {
   const { identity } = deps;
+  // Without a trail (tools, some tests) nothing is recorded.
+  const audit: AuditRecorder = deps.audit ?? { record: async () => undefined, note: () => undefined };
 
   api.post(
     '/auth/login',
     {
-      schema: { tags, body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }), response: { 200: z.object({ user: userSchema }) } },
+      schema: { tags, body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }), response: { 200: z.union([z.object({ user: userSchema }), mfaChallengeSchema]) } },
     },
     async (request, reply) => {
       try {
-        const { token, user, expiresAt } = await identity.login(request.body.username, request.body.password, { ip: request.ip });
+        const result = await identity.login(request.body.username, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        // Two-factor on: no session yet; the client sends the challenge and a code to /auth/login/mfa.
+        if ('challenge' in result) return { mfaRequired: true as const, challenge: result.challenge };
+        const { token, user, expiresAt } = result;
+        // Awaited before the cookie is set: a session nobody recorded is never handed out.
+        await audit.record({ actor: user.id, action: 'auth.sign_in', target: { type: 'user', id: user.id }, ip: request.ip });
         setSessionCookie(reply, token, expiresAt, deps.secureCookies);
         return { user };
       } catch (error) {
+        if (error instanceof AppError && (error.code === 'bad_credentials' || error.code === 'rate_limited')) {
+          const known = await identity.findByUsername(request.body.username).catch(() => null);
+          audit.note({ actor: 'anonymous', action: 'auth.sign_in_failed', target: { type: 'user', id: known?.id ?? '' }, outcome: 'failed', details: { reason: error.code }, ip: request.ip });
+        }
         if (error instanceof AppError && error.code === 'rate_limited' && typeof error.params?.retryAfterSeconds === 'number') reply.header('retry-after', String(error.params.retryAfterSeconds));
         throw error;
       }
@@ -32,6 +45,7 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
   api.post('/auth/logout', { schema: { tags, response: { 200: okSchema } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await identity.logout(token);
+    if (request.actor.kind === 'user') audit.note({ actor: request.actor.id, action: 'auth.sign_out', target: { type: 'user', id: request.actor.id }, ip: request.ip });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return OK;
   });
@@ -46,7 +60,9 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
     { preValidation: requireUser, schema: { tags, body: z.object({ current: z.string().max(1024), next: z.string().max(1024) }), response: { 200: okSchema } } },
     async (request) => {
       if (request.actor.kind !== 'user') throw CommonErrors.unauthenticated();
-      await identity.changePassword(request.actor.id, request.body.current, request.body.next);
+      // The session asking stays signed in; every other one of the account ends.
+      await identity.changePassword(request.actor.id, request.body.current, request.body.next, request.authVia === 'session' ? request.cookies[SESSION_COOKIE] : undefined);
+      await audit.record({ actor: request.actor.id, action: 'auth.password_change', target: { type: 'user', id: request.actor.id }, ip: request.ip });
       return OK;
     },
   );
@@ -61,13 +77,17 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
     { preValidation: requireUser, schema: { tags, body: z.object({ name: z.string().min(1).max(100) }), response: { 200: newApiTokenSchema } } },
     async (request) => {
       if (request.actor.kind !== 'user') throw CommonErrors.unauthenticated();
-      return identity.createApiToken(request.actor.id, request.body.name);
+      const created = await identity.createApiToken(request.actor.id, request.body.name);
+      // Awaited: if the record fails the secret is never shown, so the token cannot be used.
+      await audit.record({ actor: request.actor.id, action: 'token.create', target: { type: 'api_token', id: created.id }, ip: request.ip });
+      return created;
     },
   );
 
   api.delete('/auth/tokens/:id', { preValidation: requireUser, schema: { tags, params: z.object({ id: z.string().max(64) }), response: { 200: okSchema } } }, async (request) => {
     if (request.actor.kind !== 'user') throw CommonErrors.unauthenticated();
     await identity.revokeApiToken(request.actor.id, request.params.id);
+    audit.note({ actor: request.actor.id, action: 'token.revoke', target: { type: 'api_token', id: request.params.id }, ip: request.ip });
     return OK;
   });
 
@@ -88,6 +108,7 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
     },
     async (request, reply) => {
       const user = await identity.createUser(request.body);
+      await audit.record({ actor: auditActor(request.actor), action: 'user.create', target: { type: 'user', id: user.id }, details: { role: user.role }, ip: request.ip });
       return reply.status(201).send(user);
     },
   );
@@ -109,6 +130,16 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
         response: { 200: userSchema },
       },
     },
-    async (request) => identity.updateUser(request.params.id, request.body),
+    async (request) => {
+      const before = await identity.getUser(request.params.id);
+      const user = await identity.updateUser(request.params.id, request.body);
+      const target = { type: 'user', id: user.id };
+      const actor = auditActor(request.actor);
+      // Awaited: a change of power that went unrecorded is worse than an admin seeing an error and retrying.
+      if (user.role !== before.role) await audit.record({ actor, action: 'user.role_change', target, details: { from: before.role, to: user.role }, ip: request.ip });
+      if (user.disabled !== before.disabled) await audit.record({ actor, action: user.disabled ? 'user.disable' : 'user.enable', target, ip: request.ip });
+      if (request.body.password !== undefined) await audit.record({ actor, action: 'auth.password_change', target, details: { by: 'admin' }, ip: request.ip });
+      return user;
+    },
   );
 }

@@ -9,6 +9,21 @@ import { ROLES, type Actor, type Role } from './roles.js';
 
 export type { PublicUser };
 
+/** Who is signing in from where: the address feeds the throttle; both are shown in the owner's session list. */
+export interface SignInClient {
+  ip: string;
+  userAgent?: string | undefined;
+}
+
+/** The second factor as sign-in needs it (TwoFactorService); without it, passwords alone sign in. */
+export interface SecondFactorGate {
+  isEnabled(userId: string): Promise<boolean>;
+  createChallenge(userId: string): Promise<string>;
+}
+
+/** A right password opens a session, or (with two-factor on) yields a challenge for the second step. */
+export type LoginResult = { token: string; user: PublicUser; expiresAt: Date } | { mfaRequired: true; challenge: string };
+
 const USERNAME = /^[\p{L}\p{N}_.-]{2,64}$/u;
 
 /**
@@ -49,6 +64,7 @@ export class IdentityService {
     private readonly options: { sessionTtlHours: number },
     /** Sign-in throttling by account and client; without it (tools, tests) sign-in is not throttled. */
     private readonly throttle: SignInThrottle | null = null,
+    private readonly secondFactor: SecondFactorGate | null = null,
   ) {}
 
   async createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
@@ -83,21 +99,35 @@ export class IdentityService {
    * `client.ip` (the requester's address) puts the check behind the sign-in throttle: too many
    * failures answer rate_limited with the seconds to wait, before the password is even checked.
    */
-  async login(username: string, password: string, client?: { ip: string }): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
-    if (!this.throttle || !client) return this.checkAndOpenSession(username, password);
-    return this.throttle.guard(username, client.ip, () => this.checkAndOpenSession(username, password), (error) => error instanceof AppError && error.code === 'bad_credentials');
+  async login(username: string, password: string, client?: SignInClient): Promise<LoginResult> {
+    if (!this.throttle || !client) return this.checkAndOpenSession(username, password, client);
+    return this.throttle.guard(username, client.ip, () => this.checkAndOpenSession(username, password, client), (error) => error instanceof AppError && error.code === 'bad_credentials');
   }
 
-  private async checkAndOpenSession(username: string, password: string): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+  private async checkAndOpenSession(username: string, password: string, client?: SignInClient): Promise<LoginResult> {
     const row = await this.repo.findUserByUsername(username.trim().normalize('NFC'));
     // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
     const ok = row ? await verifyPassword(row.password_hash, password) : await verifyPassword(await getDummyHash(), password);
     if (!row || !ok || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
+    // Two-factor on: no session yet, only a short-lived challenge for the second step.
+    if (this.secondFactor && (await this.secondFactor.isEnabled(row.id))) return { mfaRequired: true, challenge: await this.secondFactor.createChallenge(row.id) };
+    return this.openSession(row, client);
+  }
+
+  /** Opens a session for an account whose sign-in has been checked (password, and second factor when on). */
+  async openSessionFor(userId: string, client?: SignInClient): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+    const row = await this.repo.findUserById(userId);
+    if (!row || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
+    return this.openSession(row, client);
+  }
+
+  private async openSession(row: UserRow, client?: SignInClient): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
     const token = newSecret('wys');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.options.sessionTtlHours * 3_600_000);
     // Disabled while the password was being checked: no session (re-enabling must not revive one).
-    if (!(await this.repo.insertSessionIfActive({ token_hash: tokenHash(token), user_id: row.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() }))) {
+    const seen = { last_seen_at: now.toISOString(), ip: client?.ip ?? null, user_agent: client?.userAgent?.slice(0, 400) ?? null };
+    if (!(await this.repo.insertSessionIfActive({ token_hash: tokenHash(token), user_id: row.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), ...seen }))) {
       throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
     }
     return { token, user: toPublicUser(row), expiresAt };
@@ -183,14 +213,21 @@ export class IdentityService {
     return this.getUser(id);
   }
 
-  async changePassword(id: string, current: string | null, next: string): Promise<void> {
+  /** Sets a new password and ends the account's sessions, all but `keepSessionToken` (the one asking) when given. */
+  async changePassword(id: string, current: string | null, next: string, keepSessionToken?: string): Promise<void> {
     const row = await this.repo.findUserById(id);
     if (!row) throw CommonErrors.notFound('user', { id });
     if (current !== null && !(await verifyPassword(row.password_hash, current))) throw new AppError('bad_credentials', 'current password is wrong', { key: 'auth.current_password_wrong' });
     const problem = passwordError(next);
     if (problem) throw problem;
     await this.repo.updateUser(id, { password_hash: await hashPassword(next) }, new Date().toISOString());
-    await this.repo.deleteSessionsOf(id);
+    await this.repo.deleteSessionsOf(id, keepSessionToken === undefined ? undefined : tokenHash(keepSessionToken));
+  }
+
+  /** Checks an account's password (turning two-factor off with it). */
+  async passwordMatches(id: string, password: string): Promise<boolean> {
+    const row = await this.repo.findUserById(id);
+    return row !== undefined && (await verifyPassword(row.password_hash, password));
   }
 }
 

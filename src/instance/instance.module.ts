@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../govern/audit.service.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import type { Database } from '../platform/db/database.js';
 import type { ModuleParts } from '../platform/module.js';
@@ -14,6 +15,8 @@ export interface InstancePorts {
    * proposes) and WENYUAN_MAP_TILE_URL / WENYUAN_MAP_ATTRIBUTION (the browse map's tiles).
    */
   config: InstanceConfig;
+  /** Govern's audit trail (settings changes are recorded there). */
+  audit?: AuditRecorder;
 }
 
 /** Where the registry plugs in, so this module never imports it. */
@@ -41,6 +44,6 @@ export function createInstanceModule(ports: InstancePorts): ModuleParts<Instance
       links: instance.links,
       extensions: { setRegistryKeyOrigin: (source) => instance.setRegistryKeyOrigin(source) },
     },
-    routes: (api) => instanceRoutes(api, { instance }),
+    routes: (api) => instanceRoutes(api, { instance, ...(ports.audit ? { audit: ports.audit } : {}) }),
   };
 }

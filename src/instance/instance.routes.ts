@@ -1,3 +1,4 @@
+import { auditActor, type AuditRecorder } from '../govern/audit.service.js';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../govern/http-auth.js';
@@ -23,8 +24,11 @@ async function uploadedLogo(request: FastifyRequest): Promise<Buffer> {
 }
 
 /** The instance's public identity, its logo, and (for admins) setup and later changes. */
-export function instanceRoutes(api: Api, deps: { instance: InstanceService }): void {
+export function instanceRoutes(api: Api, deps: { instance: InstanceService; audit?: AuditRecorder }): void {
   const { instance } = deps;
+  // Awaited: a settings change nobody can trace is worse than a retried save.
+  const recordChange = async (request: FastifyRequest, fields: string[]) =>
+    deps.audit?.record({ actor: auditActor(request.actor), action: 'settings.change', target: { type: 'instance', id: 'instance' }, details: { fields: fields.join(',') }, ip: request.ip });
   const admin = requireRole('admin');
 
   api.get(
@@ -51,7 +55,11 @@ export function instanceRoutes(api: Api, deps: { instance: InstanceService }): v
         response: { 200: instanceSettingsSchema },
       },
     },
-    async (request) => instance.configure(request.body),
+    async (request) => {
+      const settings = await instance.configure(request.body);
+      await recordChange(request, Object.keys(request.body).sort());
+      return settings;
+    },
   );
 
   api.put(
@@ -61,13 +69,21 @@ export function instanceRoutes(api: Api, deps: { instance: InstanceService }): v
       preHandler: admin,
       schema: { tags, description: `Replace the logo (admins): one PNG, JPEG or WebP image of at most ${LOGO_MAX_BYTES} bytes, as the multipart field \`file\`.`, response: { 200: instanceSettingsSchema } },
     },
-    async (request) => instance.setLogo(await uploadedLogo(request)),
+    async (request) => {
+      const settings = await instance.setLogo(await uploadedLogo(request));
+      await recordChange(request, ['logo']);
+      return settings;
+    },
   );
 
   api.delete(
     '/instance/logo',
     { preValidation: requireUser, preHandler: admin, schema: { tags, description: 'Remove the logo (admins).', response: { 200: instanceSettingsSchema } } },
-    async () => instance.removeLogo(),
+    async (request) => {
+      const settings = await instance.removeLogo();
+      await recordChange(request, ['logo']);
+      return settings;
+    },
   );
 
   api.get(

@@ -236,3 +236,8 @@ export const settlementSchema = z
   .meta({ id: 'SettlementBatch', description: 'One settlement run: what each party was paid; its document’s hash is registered in the transparency log.' });
 export const settlementListSchema = z.object({ items: z.array(settlementSchema) }).meta({ id: 'SettlementBatchList' });
 export const settlementInputSchema = z.object({ currency: currency.default('CNY'), periodTo: isoDate }).strict();
+
+/** W3C TDMRep's /.well-known/tdmrep.json: rules by location, the first that matches a path applies. */
+export const tdmRepSchema = z
+  .array(z.object({ location: z.string(), 'tdm-reservation': z.union([z.literal(0), z.literal(1)]), 'tdm-policy': z.string().optional() }))
+  .meta({ id: 'TdmRep', description: 'TDM Reservation Protocol rules: 1 = text and data mining reserved, 0 = allowed; tdm-policy links the licence offer.' });

@@ -10,6 +10,7 @@ import type { ProtectServices } from '../protect/protect.module.js';
 import type { RegistryServices } from '../registry/registry.module.js';
 import { HeritageService } from './heritage.service.js';
 import { LicenseRepository } from './license.repository.js';
+import { tdmRepSchema } from './license.contract.js';
 import { licenseRoutes } from './license.routes.js';
 import { OrderService } from './order.service.js';
 import { ReuseFlagsPublisher, type TermsTarget } from './reuse-flags.service.js';
@@ -27,7 +28,7 @@ export interface LicensePorts {
   database: Database;
   jobs: JobQueue;
   wakeWorkers: () => void;
-  govern: Pick<GovernServices, 'identity'>;
+  govern: Pick<GovernServices, 'identity' | 'audit'>;
   archive: Pick<ArchiveServices, 'workReader' | 'collections'>;
   /** The catalogue's reuse filters ("free to reuse", "licensable", "AI training allowed") follow terms. */
   discover: Pick<DiscoverServices, 'reuseFlags'>;
@@ -76,10 +77,11 @@ export function createLicenseModule(ports: LicensePorts): ModuleParts<LicenseSer
   const reuseFlags = new ReuseFlagsPublisher({ repo, terms, works, collections: archive.collections, flags: ports.discover.reuseFlags, now });
   reuseFlags.registerMapping();
   const heritage = new HeritageService({ repo, terms, works, now });
-  const royalties = new RoyaltyService({ repo, works, now, registerDocument, actorOf });
+  const royalties = new RoyaltyService({ repo, works, now, registerDocument, actorOf, audit: govern.audit });
   const tdm = new TdmService({ repo, works, terms, now, absolute: (path) => ports.links.absolute(path) });
   const orders = new OrderService({
     repo,
+    audit: govern.audit,
     works,
     terms,
     royalties,
@@ -112,7 +114,7 @@ export function createLicenseModule(ports: LicensePorts): ModuleParts<LicenseSer
         perMinute: 60,
         cors: true,
         routes: (api) => {
-          api.get('/tdmrep.json', { schema: { tags: ['license'], description: 'W3C TDMRep: which works may be mined (AI training); everything else is reserved.' } }, async (_request, reply) => {
+          api.get('/tdmrep.json', { schema: { tags: ['license'], description: 'W3C TDMRep: which works may be mined (AI training); everything else is reserved.', response: { 200: tdmRepSchema } } }, async (_request, reply) => {
             const policy = await ports.links.absolute('/api/license/tdm-policy');
             return reply.header('cache-control', 'public, max-age=300').send(await tdm.tdmrep(policy));
           });

@@ -373,7 +373,7 @@ export class OrderService {
     if (!ok) throw CommonErrors.conflict(`grant ${id} was changed at the same moment`, { key: 'license.grant_state', params: { id, status: 'revoked' } });
     await this.register(id);
     // Not awaited: the revocation is committed and goes into the transparency log itself.
-    this.deps.audit?.note({ actor: auditActor(actor), action: 'license.grant_revoke', target: { type: 'grant', id } });
+    this.deps.audit?.note({ actor: auditActor(actor), action: 'grant.revoke', target: { type: 'grant', id } });
     return this.grantView(actor, (await this.deps.repo.findGrant(id))!, work);
   }
 

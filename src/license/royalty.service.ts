@@ -192,7 +192,7 @@ export class RoyaltyService {
     const registrationId = await this.deps.registerDocument(actor, batch.sha256).catch(() => null);
     if (registrationId) await this.deps.repo.setSettlementRegistration(id, registrationId);
     // Not awaited: the money has moved; the batch's own hash is in the transparency log.
-    this.deps.audit?.note({ actor: auditActor(actor), action: 'license.settlement', target: { type: 'settlement', id }, details: { currency: input.currency, total: batch.total_minor } });
+    this.deps.audit?.note({ actor: auditActor(actor), action: 'settlement.run', target: { type: 'settlement', id }, details: { currency: input.currency, total: batch.total_minor } });
     return this.settlementView((await this.deps.repo.findSettlement(id))!);
   }
 

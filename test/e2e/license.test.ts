@@ -143,7 +143,7 @@ describe.runIf(browserPath && haveData)('licensing a work in a real browser', ()
     expect(await page.getByTestId('license-offer-price').innerText()).toBe('1200.00 CNY');
     expect(await page.getByTestId('license-offer-edition').innerText()).toMatch(/3 of 3/);
     const heritage = await page.getByTestId('license-heritage').innerText();
-    expect(heritage).toMatch(/Peking-opera mask: commercial use pays 5 % to the custodian community/);
+    expect(heritage).toMatch(/Peking-opera mask: commercial use pays 5 % to Mask Fund/);
     expect(heritage).toMatch(/No parody use/);
     expect(await page.getByTestId('license-ai').getAttribute('data-ai')).toBe('reserved');
     expect(await axeViolations(page), 'work page with its rights section').toEqual([]);

@@ -4,6 +4,8 @@ import { createTestContext, TEST_PUBLIC_URL, type TestContext } from '../support
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sessionIdOf, sessionTokenHash } from '../../src/govern/session.service.js';
+import { base32Decode, totpAt } from '../../src/govern/totp.js';
 import { createWork, makeUser, multipart, photoBytes, pngBytes, TEST_PASSWORD, uploadImage, type TestUser } from './route-helpers.js';
 
 /**
@@ -77,6 +79,14 @@ interface Case {
 }
 
 const LONG_ID = 'x'.repeat(65);
+
+/** Turns two-factor sign-in on for a user (through the service); returns the TOTP key. */
+async function enrolTotp(ctx: TestContext, user: TestUser): Promise<Buffer> {
+  const { secret } = await ctx.app.twoFactor.startEnrolment(user.id, user.username);
+  const key = base32Decode(secret);
+  await ctx.app.twoFactor.confirmEnrolment(user.id, totpAt(key, Date.now()));
+  return key;
+}
 const EVERYONE: ActorName[] = ACTORS;
 const CONTRIBUTORS: ActorName[] = ['admin', 'curator', 'creator', 'otherCreator'];
 /** Editing one work: admins, curators and the owning creator (`creator` owns the fixture works). */
@@ -223,6 +233,11 @@ function managedWork(fx: Fixture, who: TestUser): LicensableWork {
   return who === fx.users.otherCreator ? fx.license.otherWork : { id: fx.photoWork.id, offerId: fx.license.offerId };
 }
 
+/** A licensable work `who` does not own (a right holder does not order a licence of their own work). */
+function buyableWork(fx: Fixture, who: TestUser): LicensableWork {
+  return who === fx.users.creator ? fx.license.otherWork : { id: fx.photoWork.id, offerId: fx.license.offerId };
+}
+
 function isManager(fx: Fixture, who: TestUser): boolean {
   return MANAGERS.some((actor) => fx.users[actor] === who);
 }
@@ -348,7 +363,79 @@ const CASES: Case[] = [
     },
     ok: 200,
   },
+  // strong sign-in (two-factor, one's sessions)
+  {
+    route: 'POST /api/auth/login/mfa',
+    public: true,
+    invalid: () => ({ method: 'POST', url: '/api/auth/login/mfa', payload: { challenge: '' } }),
+    valid: async (_fx, _who, ctx) => {
+      const user = await makeUser(ctx, 'licensee', 'mfa');
+      const key = await enrolTotp(ctx, user);
+      const result = await ctx.app.identity.login(user.username, TEST_PASSWORD);
+      if (!('challenge' in result)) throw new Error('two-factor sign-in expected');
+      // The enrolment used this step; the next one (inside the ±1 window) is fresh.
+      return { method: 'POST', url: '/api/auth/login/mfa', payload: { challenge: result.challenge, code: totpAt(key, Date.now() + 30_000) } };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/account/mfa', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/account/mfa' }), ok: 200 },
+  {
+    route: 'POST /api/account/mfa/totp',
+    allow: EVERYONE,
+    invalid: null,
+    valid: async (_fx, who, ctx) => {
+      const fresh = await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'mfa');
+      return { method: 'POST', url: '/api/account/mfa/totp', headers: fresh.headers };
+    },
+    ok: 200,
+  },
+  {
+    route: 'POST /api/account/mfa/totp/confirm',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: '/api/account/mfa/totp/confirm', payload: { code: 'abc' } }),
+    valid: async (_fx, who, ctx) => {
+      const fresh = await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'mfa');
+      const { secret } = await ctx.app.twoFactor.startEnrolment(fresh.id, fresh.username);
+      return { method: 'POST', url: '/api/account/mfa/totp/confirm', headers: fresh.headers, payload: { code: totpAt(base32Decode(secret), Date.now()) } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/account/mfa/totp',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'DELETE', url: '/api/account/mfa/totp', payload: { code: 'abc' } }),
+    valid: async (_fx, who, ctx) => {
+      const fresh = await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'mfa');
+      await enrolTotp(ctx, fresh);
+      return { method: 'DELETE', url: '/api/account/mfa/totp', headers: fresh.headers, payload: { password: TEST_PASSWORD } };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/account/sessions', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/account/sessions' }), ok: 200 },
+  {
+    route: 'DELETE /api/account/sessions/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'DELETE', url: `/api/account/sessions/${LONG_ID}` }),
+    valid: async (_fx, who, ctx) => {
+      const user = await ctx.app.identity.getUser(who.id);
+      const session = await ctx.app.identity.openSessionFor(user.id);
+      return { method: 'DELETE', url: `/api/account/sessions/${sessionIdOf(sessionTokenHash(session.token))}` };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/security/two-factor-policy', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/security/two-factor-policy' }), ok: 200 },
+  {
+    route: 'PUT /api/security/two-factor-policy',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/security/two-factor-policy', payload: { roles: ['emperor'] } }),
+    valid: () => ({ method: 'PUT', url: '/api/security/two-factor-policy', payload: { roles: [] } }),
+    ok: 200,
+  },
   { route: 'GET /api/users', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/users' }), ok: 200 },
+  // the audit trail (admins only)
+  { route: 'GET /api/audit', allow: ['admin'], invalid: () => ({ method: 'GET', url: '/api/audit?limit=0' }), valid: () => ({ method: 'GET', url: '/api/audit?limit=5' }), ok: 200 },
+  { route: 'GET /api/audit/export.csv', allow: ['admin'], invalid: () => ({ method: 'GET', url: '/api/audit/export.csv?action=nope' }), valid: () => ({ method: 'GET', url: '/api/audit/export.csv?action=token.create' }), ok: 200 },
+  { route: 'GET /api/audit/verify', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/audit/verify' }), ok: 200 },
   {
     route: 'POST /api/users',
     allow: ['admin'],
@@ -937,14 +1024,17 @@ const CASES: Case[] = [
     route: 'POST /api/orders',
     allow: EVERYONE,
     invalid: (fx) => ({ method: 'POST', url: '/api/orders', payload: { workId: fx.photoWork.id, offerId: fx.license.offerId, request: { action: '' } } }),
-    valid: (fx) => ({ method: 'POST', url: '/api/orders', payload: { workId: fx.photoWork.id, offerId: fx.license.offerId, request: ORDER_REQUEST, licenseeName: 'Matrix Studio' } }),
+    valid: (fx, who) => {
+      const work = buyableWork(fx, who);
+      return { method: 'POST', url: '/api/orders', payload: { workId: work.id, offerId: work.offerId, request: ORDER_REQUEST, licenseeName: 'Matrix Studio' } };
+    },
     ok: 201,
   },
   {
     route: 'GET /api/orders/:id',
     allow: EVERYONE,
     invalid: () => ({ method: 'GET', url: `/api/orders/${LONG_ID}` }),
-    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/orders/${await placeOrder(ctx, who, managedWork(fx, fx.users.creator))}` }),
+    valid: async (fx, who, ctx) => ({ method: 'GET', url: `/api/orders/${await placeOrder(ctx, who, buyableWork(fx, who))}` }),
     ok: 200,
   },
   {
@@ -965,7 +1055,7 @@ const CASES: Case[] = [
     route: 'POST /api/orders/:id/cancel',
     allow: EVERYONE,
     invalid: () => ({ method: 'POST', url: `/api/orders/${LONG_ID}/cancel` }),
-    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await placeOrder(ctx, who, managedWork(fx, fx.users.creator))}/cancel` }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/orders/${await placeOrder(ctx, who, buyableWork(fx, who))}/cancel` }),
     ok: 200,
   },
   {

@@ -33,7 +33,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: components["schemas"]["User"];
-                        };
+                        } | components["schemas"]["MfaChallenge"];
                     };
                 };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
@@ -547,6 +547,676 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The audit trail, newest first, keyset-paginated. */
+        get: {
+            parameters: {
+                query?: {
+                    action?: components["schemas"]["AuditAction"];
+                    actor?: string;
+                    targetType?: string;
+                    targetId?: string;
+                    /** @description ISO time, inclusive. */
+                    since?: string;
+                    /** @description ISO time, exclusive. */
+                    until?: string;
+                    /** @description The `next` of the previous page. */
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every record matching the filter as CSV (newest first), with hashes. */
+        get: {
+            parameters: {
+                query?: {
+                    action?: components["schemas"]["AuditAction"];
+                    actor?: string;
+                    targetType?: string;
+                    targetId?: string;
+                    /** @description ISO time, inclusive. */
+                    since?: string;
+                    /** @description ISO time, exclusive. */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The trail as CSV. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Recomputes the chain and checks the newest anchor in the transparency log. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditVerifyReport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The second step of signing in when two-factor is on: the challenge from /auth/login and a code from the app, or a recovery code (used up). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge: string;
+                        code: string;
+                    } | {
+                        challenge: string;
+                        recoveryCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether two-factor sign-in is on, and whether the instance requires it of me. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorStatus"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start enrolling an authenticator app: the secret and its otpauth URI (for a QR code); pending until confirmed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TotpEnrolment"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Turn two-factor sign-in off, proven with a current code or the password. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code?: string;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm enrolment with a first code; answers the 10 recovery codes, shown this once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecoveryCodes"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My browser sessions; `current` marks the one asking. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AccountSession"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Sign one of my sessions out. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/two-factor-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which staff roles must use two-factor sign-in (admins). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorPolicy"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Require two-factor sign-in of admins (and optionally curators); those not enrolled can then only enrol. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorPolicyInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorPolicy"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/instance": {
@@ -6998,6 +7668,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TdmRep"];
+                    };
+                };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
                 "4XX": {
                     headers: {
@@ -7639,6 +8318,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountSession: {
+            id: string;
+            createdAt: string;
+            lastSeenAt: string | null;
+            expiresAt: string;
+            userAgent: string | null;
+            /** @description shown only to the owner */
+            ip: string | null;
+            /** @description the session making this request */
+            current: boolean;
+        };
         /** @description A described region of one of the work's images (a seal, an inscription, a colophon, damage). */
         Annotation: {
             id: string;
@@ -7669,6 +8359,54 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
             revoked: boolean;
+        };
+        /** @enum {string} */
+        AuditAction: "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.password_change" | "user.create" | "user.role_change" | "user.disable" | "user.enable" | "user.erase" | "token.create" | "token.revoke" | "work_visibility.change" | "export.bag" | "settings.change" | "key.use" | "review.decision" | "grant.revoke" | "settlement.run";
+        AuditPage: {
+            items: components["schemas"]["AuditRecord"][];
+            /** @description Pass as `before` for the next (older) page; null at the end. */
+            next: number | null;
+        };
+        AuditRecord: {
+            seq: number;
+            at: string;
+            /** @description A user id, "anonymous" or "system". */
+            actor: string;
+            action: string;
+            targetType: string;
+            targetId: string;
+            outcome: string;
+            /** @description Canonical JSON: the exact text the hash covers. */
+            details: string;
+            /** @description A keyed pseudonym of the client address, or empty. */
+            ip: string;
+            prevHash: string;
+            hash: string;
+        };
+        AuditVerifyReport: {
+            ok: boolean;
+            checked: number;
+            from: number;
+            head: {
+                seq: number;
+                hash: string;
+            };
+            firstBreak: {
+                seq: number;
+                /** @enum {string} */
+                reason: "hash_mismatch" | "prev_mismatch" | "missing" | "out_of_order";
+                message: string;
+            } | null;
+            anchor: {
+                /** @constant */
+                status: "none";
+            } | {
+                /** @enum {string} */
+                status: "matches" | "mismatch" | "not_in_log";
+                seq: number;
+                registrationId: string;
+                message: string;
+            };
         };
         BrowsePlaces: {
             /** @description Most works first; every place above a listed one is listed too (count 0 when no work names it alone). */
@@ -8430,6 +9168,12 @@ export interface components {
             type: "work" | "collection";
             id: string;
         };
+        MfaChallenge: {
+            /** @constant */
+            mfaRequired: true;
+            /** @description send with a code to /auth/login/mfa within 5 minutes; single use */
+            challenge: string;
+        };
         /** @description An amount in integer minor units (fen for CNY) and as a decimal string. */
         Money: {
             minor: number;
@@ -8649,6 +9393,10 @@ export interface components {
         RecommendationSignalResult: {
             /** @description false when the person has not consented (nothing was stored) or the work is not readable */
             recorded: boolean;
+        };
+        RecoveryCodes: {
+            /** @description shown this once; each signs in once */
+            recoveryCodes: string[];
         };
         /**
          * @description Who a registration is made as.
@@ -8881,6 +9629,12 @@ export interface components {
                 placeholder: string | null;
             } | null;
         };
+        /** @description TDM Reservation Protocol rules: 1 = text and data mining reserved, 0 = allowed; tdm-policy links the licence offer. */
+        TdmRep: {
+            location: string;
+            "tdm-reservation": 0 | 1;
+            "tdm-policy"?: string;
+        }[];
         Timeline: {
             /** @description Chronological (by first year; an enclosing dynasty before its parts). */
             dynasties: components["schemas"]["DynastyCount"][];
@@ -8888,6 +9642,12 @@ export interface components {
             undated: number;
             /** @description Readable works dated by years or centuries without a named dynasty. */
             otherDated: number;
+        };
+        TotpEnrolment: {
+            /** @description base32, for typing into the app */
+            secret: string;
+            /** @description otpauth:// URI, for a QR code */
+            uri: string;
         };
         TransformNote: {
             /** @enum {string} */
@@ -8900,6 +9660,20 @@ export interface components {
             /** @constant */
             code: "re_encoded";
             value: string;
+        };
+        TwoFactorPolicy: {
+            roles: ("admin" | "curator")[];
+        };
+        TwoFactorPolicyInput: {
+            roles: ("admin" | "curator")[];
+        };
+        TwoFactorStatus: {
+            enabled: boolean;
+            /** @description an enrolment waits for its first code */
+            pending: boolean;
+            recoveryCodesLeft: number;
+            /** @description the instance requires two-factor sign-in for this account's role */
+            required: boolean;
         };
         UploadBatch: {
             items: components["schemas"]["UploadItem"][];
@@ -9268,6 +10042,13 @@ export const pathsApiOrdersGetParametersQueryRoleValues: ReadonlyArray<Flattened
 export const pathsApiGrantsIdReceiptJsonGetParametersQueryOfValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/grants/{id}/receipt.json"]["get"]["parameters"]["query"]["of"]> = ["grant", "revocation"];
 export const pathsApiLedgerStatementsIdStatementCsvGetParametersQueryLangValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledger/statements/{id}/statement.csv"]["get"]["parameters"]["query"]["lang"]> = ["zh-Hans", "en"];
 export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["auth.sign_in", "auth.sign_in_failed", "auth.sign_out", "auth.password_change", "user.create", "user.role_change", "user.disable", "user.enable", "user.erase", "token.create", "token.revoke", "work_visibility.change", "export.bag", "settings.change", "key.use", "review.decision", "grant.revoke", "settlement.run"];
+export const auditVerifyReportFirstBreakAnyOf0ReasonValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["AuditVerifyReport"]["firstBreak"], {
+    reason: unknown;
+}>["reason"]> = ["hash_mismatch", "prev_mismatch", "missing", "out_of_order"];
+export const auditVerifyReportAnchorAnyOf1StatusValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["AuditVerifyReport"]["anchor"], {
+    status: unknown;
+}>["status"]> = ["matches", "mismatch", "not_in_log"];
 export const bulkActionOneOf1ModeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     mode: unknown;
 }>["mode"]> = ["add", "remove", "move"];
@@ -9325,6 +10106,8 @@ export const transformNoteOneOf0CodeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const transformNoteOneOf1CodeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["TransformNote"], {
     code: unknown;
 }>["code"]> = ["tilted", "overlay", "cropped", "bordered", "downscaled", "upscaled"];
+export const twoFactorPolicyRolesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TwoFactorPolicy"]["roles"]> = ["admin", "curator"];
+export const twoFactorPolicyInputRolesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TwoFactorPolicyInput"]["roles"]> = ["admin", "curator"];
 export const uploadItemOneOf0StatusValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["UploadItem"], {
     status: unknown;
 }>["status"]> = ["imported", "unchanged"];

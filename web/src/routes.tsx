@@ -96,7 +96,10 @@ export const routes: RouteObject[] = [
           {
             // First-run setup (admins are taken here until it is done), then the institution's settings.
             element: <RequireRole roles={ADMINS} />,
-            children: [{ path: 'setup', ...onDemand(() => import('./pages/SetupPage').then((m) => m.SetupPage)) }],
+            children: [
+              { path: 'setup', ...onDemand(() => import('./pages/SetupPage').then((m) => m.SetupPage)) },
+              { path: 'admin/audit', ...onDemand(() => import('./pages/AuditPage').then((m) => m.AuditPage)) },
+            ],
           },
           {
             element: <RequireRole roles={STAFF} />,

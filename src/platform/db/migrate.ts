@@ -17,6 +17,8 @@ import * as m0014 from './migrations/0014-search-fields.js';
 import * as m0015 from './migrations/0015-recommendations.js';
 import * as m0016 from './migrations/0016-license.js';
 import * as m0017 from './migrations/0017-reuse-flags.js';
+import * as m0018 from './migrations/0018-audit-trail.js';
+import * as m0019 from './migrations/0019-strong-sign-in.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -41,6 +43,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0015-recommendations': m0015,
   '0016-license': m0016,
   '0017-reuse-flags': m0017,
+  '0018-audit-trail': m0018,
+  '0019-strong-sign-in': m0019,
 };
 
 class StaticProvider implements MigrationProvider {

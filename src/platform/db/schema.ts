@@ -21,6 +21,31 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  last_seen_at: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** A TOTP secret, sealed with the keystore's key; unconfirmed while enrolment waits for a first code. */
+export interface UserTotpTable {
+  user_id: string;
+  secret_sealed: string;
+  confirmed_at: string | null;
+  last_step: number | null;
+  created_at: string;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: string | null;
+}
+
+/** Between a right password and the second factor: single-use, short-lived. */
+export interface MfaChallengesTable {
+  challenge_hash: string;
+  user_id: string;
+  expires_at: string;
 }
 
 export interface ApiTokensTable {
@@ -625,9 +650,42 @@ export interface SettlementBatchesTable {
   created_at: string;
 }
 
+/** Govern's hash-chained audit trail (see govern/audit-chain.ts for what the hash covers). */
+export interface AuditRecordsTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  outcome: string;
+  details: string;
+  ip: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditStateTable {
+  id: number;
+  seq: number;
+  hash: string;
+  updated_at: string;
+}
+
+export interface AuditAnchorsTable {
+  seq: number;
+  hash: string;
+  document_sha256: string;
+  registration_id: string;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
   login_throttle: LoginThrottleTable;
   api_tokens: ApiTokensTable;
   blobs: BlobsTable;
@@ -680,4 +738,7 @@ export interface DB {
   ledger_transactions: LedgerTransactionsTable;
   ledger_postings: LedgerPostingsTable;
   settlement_batches: SettlementBatchesTable;
+  audit_records: AuditRecordsTable;
+  audit_state: AuditStateTable;
+  audit_anchors: AuditAnchorsTable;
 }

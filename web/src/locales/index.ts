@@ -5,6 +5,7 @@
  */
 import enAccount from './en/account.json';
 import enAdmin from './en/admin.json';
+import enAudit from './en/audit.json';
 import enBrowse from './en/browse.json';
 import enCatalogue from './en/catalogue.json';
 import enCommon from './en/common.json';
@@ -16,11 +17,13 @@ import enLicenseAdmin from './en/license-admin.json';
 import enProtect from './en/protect.json';
 import enRecommend from './en/recommend.json';
 import enRegistry from './en/registry.json';
+import enSecurity from './en/security.json';
 import enServerErrors from './en/server-errors.json';
 import enSetup from './en/setup.json';
 import enWork from './en/work.json';
 import zhAccount from './zh-Hans/account.json';
 import zhAdmin from './zh-Hans/admin.json';
+import zhAudit from './zh-Hans/audit.json';
 import zhBrowse from './zh-Hans/browse.json';
 import zhCatalogue from './zh-Hans/catalogue.json';
 import zhCommon from './zh-Hans/common.json';
@@ -32,6 +35,7 @@ import zhLicenseAdmin from './zh-Hans/license-admin.json';
 import zhProtect from './zh-Hans/protect.json';
 import zhRecommend from './zh-Hans/recommend.json';
 import zhRegistry from './zh-Hans/registry.json';
+import zhSecurity from './zh-Hans/security.json';
 import zhServerErrors from './zh-Hans/server-errors.json';
 import zhSetup from './zh-Hans/setup.json';
 import zhWork from './zh-Hans/work.json';
@@ -43,6 +47,7 @@ export const CATALOGUES = {
     catalogue: enCatalogue,
     work: enWork,
     admin: enAdmin,
+    audit: enAudit,
     account: enAccount,
     registry: enRegistry,
     protect: enProtect,
@@ -54,6 +59,7 @@ export const CATALOGUES = {
     recommend: enRecommend,
     license: enLicense,
     'license-admin': enLicenseAdmin,
+    security: enSecurity,
     'server-errors': enServerErrors,
   },
   'zh-Hans': {
@@ -61,6 +67,7 @@ export const CATALOGUES = {
     catalogue: zhCatalogue,
     work: zhWork,
     admin: zhAdmin,
+    audit: zhAudit,
     account: zhAccount,
     registry: zhRegistry,
     protect: zhProtect,
@@ -72,16 +79,17 @@ export const CATALOGUES = {
     recommend: zhRecommend,
     license: zhLicense,
     'license-admin': zhLicenseAdmin,
+    security: zhSecurity,
     'server-errors': zhServerErrors,
   },
 } as const;
 
-const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enLicense, ...enLicenseAdmin, ...enServerErrors };
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAudit, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enLicense, ...enLicenseAdmin, ...enSecurity, ...enServerErrors };
 
 /** Every message key, from the English catalogue. */
 export type MessageKey = keyof typeof en;
 
-const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhLicense, ...zhLicenseAdmin, ...zhServerErrors };
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAudit, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhLicense, ...zhLicenseAdmin, ...zhSecurity, ...zhServerErrors };
 
 /** All messages of each interface language, keyed by message key. */
 export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

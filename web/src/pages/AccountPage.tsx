@@ -1,12 +1,15 @@
 import { PasswordSection } from '../components/account/PasswordSection';
+import { SessionsSection } from '../components/account/SessionsSection';
 import { TokensSection } from '../components/account/TokensSection';
+import { TwoFactorPolicySection } from '../components/account/TwoFactorPolicySection';
+import { TwoFactorSection } from '../components/account/TwoFactorSection';
 import { UploadUsageRow } from '../components/account/UploadUsageRow';
 import { ConsentSection } from '../components/recommend/ConsentSection';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
 import { useSession } from '../session';
 
-/** The signed-in user's own page: who they are, recommendations consent, API tokens, password. */
+/** The signed-in user's own page: who they are, two-factor sign-in, sessions, recommendations consent, API tokens, password. */
 export function AccountPage() {
   return <Account />;
 }
@@ -34,6 +37,9 @@ function Account() {
         </div>
         {(user.role === 'admin' || user.role === 'curator' || user.role === 'creator') && <UploadUsageRow />}
       </dl>
+      <TwoFactorSection />
+      <SessionsSection />
+      {user.role === 'admin' && <TwoFactorPolicySection />}
       <ConsentSection />
       <TokensSection />
       <PasswordSection />

@@ -41,6 +41,13 @@ function AdminSections() {
           </Link>
         </p>
       )}
+      {admin && (
+        <p>
+          <Link to="/admin/audit" data-testid="admin-audit-link">
+            {t('audit.link')}
+          </Link>
+        </p>
+      )}
       <p>
         <Link to="/recommendations/curate" data-testid="admin-recommend-link">
           {t('recommend.curate.link')}
