@@ -7,4 +7,4 @@ export type { Decision, RuleRef, UseRequest } from './evaluate.js';
 export { policyFromRightsUri } from './rights-uri.js';
 export { MixedCurrencyError, priceOf, shareDuties } from './price.js';
 export { canonicalJson } from './canonical-json.js';
-export { CURRENCY_DECIMALS, JSON_LD_CONTEXT, PROFILE_IRI, actionIncludes, currencyOf, normalizeTerritory } from './vocabulary.js';
+export { JSON_LD_CONTEXT, PROFILE_IRI, actionIncludes, currencyOf, normalizeTerritory } from './vocabulary.js';

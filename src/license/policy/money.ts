@@ -1,36 +1,25 @@
-// Exact decimal ↔ integer minor units. Money never passes through floating point: JSON-LD amounts are
-// parsed as decimal strings and checked against the currency's ISO 4217 minor unit.
-import { CURRENCY_DECIMALS } from './vocabulary.js';
+// Money in policies: amounts and percentages as integers, through the ledger's one decimal parser and
+// currency table (a policy cannot price in a currency the ledger could not book).
+import { formatMinor, isKnownCurrency, toMinor } from '../ledger/money.js';
 
 /** Integer minor units of a decimal amount, or an error code (`bad_amount`, `unknown_currency`). */
 export function toMinorUnits(value: string | number, currency: string): { ok: true; minor: number } | { ok: false; code: 'bad_amount' | 'unknown_currency' } {
-  const decimals = CURRENCY_DECIMALS[currency];
-  if (decimals === undefined) return { ok: false, code: 'unknown_currency' };
-  const parsed = parseDecimal(value, decimals);
-  return parsed === null ? { ok: false, code: 'bad_amount' } : { ok: true, minor: parsed };
+  if (!isKnownCurrency(currency)) return { ok: false, code: 'unknown_currency' };
+  try {
+    return { ok: true, minor: toMinor(value, currency) };
+  } catch {
+    return { ok: false, code: 'bad_amount' };
+  }
 }
 
 /** Basis points (500 = 5 %) of a percentage written with at most two decimals, or null when outside 0–100. */
 export function toBasisPoints(value: string | number): number | null {
-  const parsed = parseDecimal(value, 2);
-  return parsed === null || parsed > 10_000 ? null : parsed;
+  // A percentage has two decimals, as a currency with a minor unit of 2 does: the same exact parser.
+  const parsed = toMinorUnits(value, 'CNY');
+  return !parsed.ok || parsed.minor > 10_000 ? null : parsed.minor;
 }
 
 /** The decimal string of integer minor units (`12000`, CNY → `"120.00"`). */
 export function formatMinorUnits(minor: number, currency: string): string {
-  const decimals = CURRENCY_DECIMALS[currency] ?? 2;
-  if (decimals === 0) return String(minor);
-  const digits = String(minor).padStart(decimals + 1, '0');
-  return `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
-}
-
-// A non-negative decimal with at most `decimals` fraction digits, scaled to an integer; null otherwise.
-function parseDecimal(value: string | number, decimals: number): number | null {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) return null;
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > decimals) return null;
-  const scaled = Number(match[1]!) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  return Number.isSafeInteger(scaled) ? scaled : null;
+  return formatMinor(minor, currency);
 }

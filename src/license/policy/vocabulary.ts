@@ -2,6 +2,7 @@
 // lists, currencies and territories. Kept apart from parsing so the engine and the UI read the same lists.
 
 /** IRI of the Wenyuan ODRL profile (the `wy:` prefix of exported JSON-LD). */
+import { isKnownCurrency } from '../ledger/money.js';
 export const PROFILE_IRI = 'https://wenyuan.dev/odrl/profile/1';
 export const ODRL_NS = 'http://www.w3.org/ns/odrl/2/';
 export const TDM_NS = 'http://www.w3.org/ns/tdmrep#';
@@ -105,9 +106,6 @@ export function stripPrefix(value: string): string {
 }
 
 /** ISO 4217 minor units (decimals) of the currencies the platform accepts. */
-export const CURRENCY_DECIMALS: Readonly<Record<string, number>> = {
-  CNY: 2, HKD: 2, TWD: 2, MOP: 2, USD: 2, EUR: 2, GBP: 2, CHF: 2, CAD: 2, AUD: 2, SGD: 2, JPY: 0, KRW: 0,
-};
 // Units written as IRIs: IPTC's ISO 4217 scheme, and DBpedia as in the W3C ODRL examples.
 const CURRENCY_IRIS: Readonly<Record<string, string>> = {
   'http://dbpedia.org/resource/Euro': 'EUR',
@@ -122,7 +120,7 @@ const CURRENCY_IRIS: Readonly<Record<string, string>> = {
 export function currencyOf(unit: string): string | null {
   const mapped = CURRENCY_IRIS[unit];
   const code = mapped ?? (unit.startsWith('http://cvx.iptc.org/iso4217a/') ? unit.slice('http://cvx.iptc.org/iso4217a/'.length) : unit);
-  return code in CURRENCY_DECIMALS ? code : null;
+  return isKnownCurrency(code) ? code : null;
 }
 
 const ALPHA2 = new Set(

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, receiptUrl, verifyPath } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -13,6 +13,7 @@ import { receiptFacts, type ReceiptFacts } from '../registry';
 import { useSession } from '../session';
 import type { Receipt } from '../types';
 import { useApi } from '../use-api';
+import { CertificateRow } from '../components/CertificateRow';
 
 const LANG_LABELS = { 'zh-Hans': '中文', en: 'English' } as const;
 
@@ -21,17 +22,6 @@ interface LaterCheckpoint {
   treeSize: number;
   rootHashHex: string;
   consistencyBundle: string;
-}
-
-function Row({ label, children, mono = false, testId }: { label: string; children: ReactNode; mono?: boolean; testId?: string }) {
-  return (
-    <div className="certificate-row">
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono break' : undefined} data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
 }
 
 /** The title of the registered work, when the reader may see the work. */
@@ -70,43 +60,43 @@ function Certificate({ receipt, facts, later }: { receipt: Receipt; facts: Recei
       </header>
       <div className="certificate-body">
         <dl className="certificate-facts">
-          <Row label={t('certificate.work')}>{receipt.work.id ? <WorkTitle workId={receipt.work.id} /> : <span className="muted">{t('certificate.workHidden')}</span>}</Row>
-          <Row label={t('certificate.content')} mono testId="certificate-content">
+          <CertificateRow label={t('certificate.work')}>{receipt.work.id ? <WorkTitle workId={receipt.work.id} /> : <span className="muted">{t('certificate.workHidden')}</span>}</CertificateRow>
+          <CertificateRow label={t('certificate.content')} mono testId="certificate-content">
             {facts.entry.contentSha256 ?? receipt.opening?.contentSha256 ?? <span className="muted">{t('certificate.sealed')}</span>}
-          </Row>
-          <Row label={t('certificate.registrant')} mono>
+          </CertificateRow>
+          <CertificateRow label={t('certificate.registrant')} mono>
             {facts.entry.registrant}
-          </Row>
-          <Row label={t('certificate.role')}>{t(roleKey)}</Row>
-          <Row label={t('certificate.accepted')}>
+          </CertificateRow>
+          <CertificateRow label={t('certificate.role')}>{t(roleKey)}</CertificateRow>
+          <CertificateRow label={t('certificate.accepted')}>
             <time dateTime={accepted.toISOString()}>{t('certificate.acceptedAt', { local: new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'long' }).format(accepted), utc: accepted.toISOString().replace('.000Z', 'Z') })}</time>
-          </Row>
+          </CertificateRow>
           {(facts.entry.termsSha256 ?? receipt.opening?.termsSha256) && (
-            <Row label={t('certificate.terms')} mono>
+            <CertificateRow label={t('certificate.terms')} mono>
               {facts.entry.termsSha256 ?? receipt.opening?.termsSha256}
-            </Row>
+            </CertificateRow>
           )}
-          <Row label={t('certificate.index')} testId="certificate-index">
+          <CertificateRow label={t('certificate.index')} testId="certificate-index">
             {formatNumber(receipt.index)}
-          </Row>
-          <Row label={t('certificate.treeSize')}>{formatNumber(facts.checkpoint.size)}</Row>
-          <Row label={t('certificate.origin')} mono>
+          </CertificateRow>
+          <CertificateRow label={t('certificate.treeSize')}>{formatNumber(facts.checkpoint.size)}</CertificateRow>
+          <CertificateRow label={t('certificate.origin')} mono>
             {facts.checkpoint.origin}
-          </Row>
-          <Row label={t('certificate.root')} mono>
+          </CertificateRow>
+          <CertificateRow label={t('certificate.root')} mono>
             {facts.rootHashHex}
-          </Row>
-          <Row label={t('certificate.registrationId')} mono>
+          </CertificateRow>
+          <CertificateRow label={t('certificate.registrationId')} mono>
             {receipt.registrationId}
-          </Row>
+          </CertificateRow>
           {later && (
-            <Row label={t('certificate.later')} testId="certificate-later">
+            <CertificateRow label={t('certificate.later')} testId="certificate-later">
               {t('certificate.laterText', { size: formatNumber(later.treeSize) })}{' '}
               <span className="mono break">{later.rootHashHex}</span>{' '}
               <a className="no-print" href={later.consistencyBundle} download={`wenyuan-consistency-${facts.checkpoint.size}-${later.treeSize}.json`}>
                 {t('certificate.laterBundle')}
               </a>
-            </Row>
+            </CertificateRow>
           )}
         </dl>
         <figure className="certificate-qr">

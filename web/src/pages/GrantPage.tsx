@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api';
 import { saveBlob } from '../download';
@@ -16,6 +16,7 @@ import { useSession } from '../session';
 import type { LicenseGrant } from '../types';
 import { useApi } from '../use-api';
 import '../styles/license.css';
+import { CertificateRow } from '../components/CertificateRow';
 
 const LANG_LABELS = { 'zh-Hans': '中文', en: 'English' } as const;
 
@@ -26,17 +27,6 @@ const STATE_KEYS: Record<LicenseGrant['state'], MessageKey> = {
   revoked: 'license.state.revoked',
   'not-yet-valid': 'license.state.notYetValid',
 };
-
-function Row({ label, children, mono = false, testId }: { label: string; children: ReactNode; mono?: boolean; testId?: string }) {
-  return (
-    <div className="certificate-row">
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono break' : undefined} data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 /** What the agreement permits, in words, and what the heritage rules it carries forbid. */
 function Permitted({ agreement }: { agreement: Record<string, unknown> }) {
@@ -187,29 +177,29 @@ export function GrantPage() {
         </header>
         <div className="certificate-body">
           <dl className="certificate-facts">
-            <Row label={t('license.grant.work')}>
+            <CertificateRow label={t('license.grant.work')}>
               <Link to={`/works/${encodeURIComponent(g.workId)}`}>{pick(g.workTitle) ?? g.workId}</Link>
-            </Row>
-            <Row label={t('license.grant.licensee')} testId="grant-licensee">
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.licensee')} testId="grant-licensee">
               {g.licenseeName}
-            </Row>
-            <Row label={t('license.grant.permitted')}>{agreement.data ? <Permitted agreement={agreement.data} /> : agreement.error ? errorText(agreement.error, i18n) : t('common.loading')}</Row>
-            <Row label={t('license.grant.validity')}>
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.permitted')}>{agreement.data ? <Permitted agreement={agreement.data} /> : agreement.error ? errorText(agreement.error, i18n) : t('common.loading')}</CertificateRow>
+            <CertificateRow label={t('license.grant.validity')}>
               {g.validUntil ? t('license.grant.validFromUntil', { from: formatDateTime(g.validFrom), until: formatDateTime(g.validUntil) }) : t('license.grant.validFrom', { from: formatDateTime(g.validFrom) })}
-            </Row>
-            <Row label={t('license.grant.state')} testId="grant-state">
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.state')} testId="grant-state">
               {t(STATE_KEYS[g.state])}
               {g.revokeReason ? ` — ${g.revokeReason}` : ''}
-            </Row>
-            <Row label={t('license.grant.sha256')} mono testId="grant-sha256">
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.sha256')} mono testId="grant-sha256">
               {g.agreementSha256}
-            </Row>
-            <Row label={t('license.grant.registrationId')} mono>
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.registrationId')} mono>
               {g.registrationId ?? t('license.grant.receiptPending')}
-            </Row>
-            <Row label={t('license.grant.grantId')} mono>
+            </CertificateRow>
+            <CertificateRow label={t('license.grant.grantId')} mono>
               {g.id}
-            </Row>
+            </CertificateRow>
           </dl>
           <figure className="certificate-qr">
             <QrCode text={statusUrl} label={t('license.grant.qr')} />

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { certificatePath } from '../api';
-import { CURRENCY_DECIMALS } from '../../../src/license/policy/vocabulary';
+import { CURRENCY_MINOR_UNITS } from '../../../src/license/ledger/money';
+import { OFFER_CURRENCIES } from '../components/license-admin/offer-builder';
 import { ErrorMessage, errorText } from '../components/ErrorMessage';
 import { licenseAdminApi } from '../components/license-admin/license-admin-api';
 import { LedgerStatement } from '../components/license-admin/LedgerStatement';
@@ -14,7 +15,7 @@ import type { LedgerTrialBalance, SettlementBatch } from '../types';
 import { useApi } from '../use-api';
 import '../styles/license-admin.css';
 
-const amount = (minor: number, currency: string) => `${minorToDecimal(minor, CURRENCY_DECIMALS[currency] ?? 2)} ${currency}`;
+const amount = (minor: number, currency: string) => `${minorToDecimal(minor, CURRENCY_MINOR_UNITS[currency] ?? 2)} ${currency}`;
 
 /**
  * /ledger: royalty statements per party and month (CSV in the reader's language, printable); for
@@ -150,7 +151,7 @@ function Settlements() {
         <div className="field">
           <label htmlFor={`${id}-currency`}>{t('licenseAdmin.ledger.currency')}</label>
           <select id={`${id}-currency`} value={currency} onChange={(e) => setCurrency(e.target.value)}>
-            {Object.keys(CURRENCY_DECIMALS).map((c) => (
+            {OFFER_CURRENCIES.map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { CURRENCY_DECIMALS } from '../../../../src/license/policy/vocabulary';
+import { OFFER_CURRENCIES } from './offer-builder';
 import { useI18n } from '../../i18n';
 import type { LicenseParty, RoyaltyStatement } from '../../types';
 import { ErrorMessage } from '../ErrorMessage';
@@ -9,7 +9,7 @@ import { licenseAdminApi, statementCsvUrl } from './license-admin-api';
 import { PartyName } from './RoyaltySplitEditor';
 import { monthPeriod } from './royalty-split';
 
-const CURRENCIES = Object.keys(CURRENCY_DECIMALS);
+const CURRENCIES = OFFER_CURRENCIES;
 
 /** This month as the month picker writes it (YYYY-MM), in the reader's time zone. */
 function thisMonth(): string {

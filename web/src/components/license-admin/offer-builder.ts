@@ -3,7 +3,8 @@
 // ODRL gives each rule one action: every ticked action becomes a permission carrying the same
 // constraints and duties. A stored offer the form cannot express (logical constraints, other operators,
 // prohibitions) reads back as null: the page then shows its JSON-LD without offering to edit it.
-import { CURRENCY_DECIMALS, JSON_LD_CONTEXT, MEDIA, PURPOSES, currencyOf, normalizeTerritory } from '../../../../src/license/policy/vocabulary';
+import { CURRENCY_MINOR_UNITS } from '../../../../src/license/ledger/money';
+import { JSON_LD_CONTEXT, MEDIA, PURPOSES, currencyOf, normalizeTerritory } from '../../../../src/license/policy/vocabulary';
 import { actionOf, isJson, listOf, simpleConstraint, type Json, type SimpleConstraint } from './odrl-read';
 
 /** The actions the form offers (ODRL common vocabulary, plus TDMRep's text-and-data mining for AI training). */
@@ -12,7 +13,8 @@ export type OfferAction = (typeof OFFER_ACTIONS)[number];
 export const OFFER_PURPOSES = PURPOSES;
 export const OFFER_MEDIA = MEDIA;
 /** Currencies a price may be set in (those the ledger knows). */
-export const OFFER_CURRENCIES = Object.keys(CURRENCY_DECIMALS);
+/** The currencies the forms offer first (the ledger books more: `CURRENCY_MINOR_UNITS`). */
+export const OFFER_CURRENCIES: readonly string[] = ['CNY', 'HKD', 'TWD', 'MOP', 'USD', 'EUR', 'GBP', 'CHF', 'CAD', 'AUD', 'SGD', 'JPY', 'KRW'];
 
 export interface OfferDraft {
   titleZh: string;
@@ -70,7 +72,7 @@ const POSITIVE_INT = /^[1-9]\d{0,9}$/;
 
 /** True when `price` is a non-negative amount with no more decimals than the currency has. */
 export function isValidPrice(price: string, currency: string): boolean {
-  const decimals = CURRENCY_DECIMALS[currency];
+  const decimals = CURRENCY_MINOR_UNITS[currency];
   if (decimals === undefined) return false;
   const m = /^(\d{1,15})(?:\.(\d+))?$/.exec(price.trim());
   return m !== null && (m[2] === undefined || m[2].length <= decimals);
@@ -98,7 +100,7 @@ function oneOrAny(leftOperand: string, values: readonly string[]): Json {
 
 /** The amount written with the currency's decimals (`1200` → `1200.00` in CNY). */
 export function formatAmount(price: string, currency: string): string {
-  const decimals = CURRENCY_DECIMALS[currency] ?? 2;
+  const decimals = CURRENCY_MINOR_UNITS[currency] ?? 2;
   const [whole = '0', fraction = ''] = price.trim().split('.');
   const digits = whole.replace(/^0+(?=\d)/, '');
   return decimals === 0 ? digits : `${digits}.${fraction.padEnd(decimals, '0')}`;
