@@ -1,7 +1,8 @@
-import { createElement, createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { createElement, createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { createIntl, createIntlCache, RawIntlProvider, type IntlShape } from 'react-intl';
 import { pickEntry, pickLang, type UiLang } from './lang';
-import { MESSAGES, type MessageKey } from './locales';
+import type { MessageKey } from './locales';
+import { lazyLoaded, loadLazyMessages, messagesOf, onMessagesLoaded, setCurrentLang } from './locales/runtime';
 
 export type { MessageKey } from './locales';
 
@@ -66,7 +67,7 @@ const cache = createIntlCache();
 
 /** Builds `t` and the formatters of one language over a FormatJS `intl` object. */
 export function makeI18n(lang: UiLang, setLang: (lang: UiLang) => void): { i18n: I18n; intl: IntlShape } {
-  const messages: Record<string, string> = MESSAGES[lang];
+  const messages = messagesOf(lang);
   const intl = createIntl({ locale: lang, defaultLocale: 'en', messages }, cache);
   const has = (key: string): key is MessageKey => Object.hasOwn(messages, key);
   // An unknown key (from data) comes back as itself, so callers can fall back to the raw value.
@@ -107,19 +108,31 @@ export function makeI18n(lang: UiLang, setLang: (lang: UiLang) => void): { i18n:
 /** Holds the interface language; keeps localStorage and `<html lang>` (and so the fonts) in step with it. */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<UiLang>(initialLang);
+  // Bumped when a language's lazy namespaces arrive, so text shown as a fallback meanwhile is redrawn.
+  const [messagesVersion, setMessagesVersion] = useState(0);
   const setLang = useCallback((next: UiLang) => {
-    setLangState(next);
     try {
       window.localStorage.setItem(STORAGE_KEY, next);
     } catch {
       // Not persisted; the choice still holds for this page.
     }
+    // A page already open may need the other language's lazy namespaces: switch once they are in.
+    if (lazyLoaded(next)) setLangState(next);
+    else void loadLazyMessages(next).then(() => setLangState(next));
   }, []);
   // Before paint, so the first frame already uses the language's fonts (styles.css, :lang()).
   useLayoutEffect(() => {
     document.documentElement.lang = lang;
+    setCurrentLang(lang);
   }, [lang]);
-  const value = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
+  useEffect(() => onMessagesLoaded(() => setMessagesVersion((v) => v + 1)), []);
+  // The rest of the catalogue (server errors, staff pages) once the first page has been drawn.
+  useEffect(() => {
+    const timer = window.setTimeout(() => void loadLazyMessages(lang), 1500);
+    return () => window.clearTimeout(timer);
+  }, [lang]);
+  // messagesVersion only forces a new formatter over the grown table.
+  const value = useMemo(() => makeI18n(lang, setLang), [lang, setLang, messagesVersion]);
   return createElement(I18nContext.Provider, { value }, createElement(RawIntlProvider, { value: value.intl }, children));
 }
 

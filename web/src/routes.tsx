@@ -3,6 +3,8 @@ import type { RouteObject } from 'react-router';
 import { Loading } from './components/Loading';
 import { RequireRole } from './components/RequireRole';
 import { SiteLayout } from './components/SiteLayout';
+import { initialLang } from './i18n';
+import { currentLang, loadLazyMessages } from './locales/runtime';
 import { CataloguePage } from './pages/CataloguePage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -24,7 +26,8 @@ const ADMINS: readonly Role[] = ['admin'];
  */
 const onDemand = (load: () => Promise<ComponentType>): Pick<RouteObject, 'HydrateFallback' | 'lazy'> => ({
   HydrateFallback: Loading,
-  lazy: { Component: load },
+  // With the reader's lazy namespaces (fetched in parallel, once), so the page never shows a key.
+  lazy: { Component: () => Promise.all([load(), loadLazyMessages(currentLang() ?? initialLang())]).then(([component]) => component) },
 });
 
 /**

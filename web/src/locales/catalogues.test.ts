@@ -14,7 +14,10 @@ import {
 } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import { makeI18n, type MessageKey } from '../i18n';
+import { EAGER_NAMESPACES } from './eager';
 import { CATALOGUES } from './index';
+import { NAMESPACES as LAZY_EN } from './lazy-en';
+import { NAMESPACES as LAZY_ZH } from './lazy-zh-Hans';
 
 /**
  * The message catalogues (web/src/locales/<lang>/<namespace>.json) against each other and against
@@ -54,6 +57,12 @@ function argumentsOf(elements: MessageFormatElement[], into = new Set<string>())
 }
 
 describe('message catalogues', () => {
+  it('every namespace ships once: in the entry script, or in the lazy chunk of each language', () => {
+    const eager: readonly string[] = EAGER_NAMESPACES;
+    expect([...eager, ...LAZY_EN].sort()).toEqual([...NAMESPACES].sort());
+    expect([...LAZY_ZH].sort()).toEqual([...LAZY_EN].sort());
+  });
+
   it.each(NAMESPACES)('%s: every key is in both languages', (ns) => {
     const [first, ...others] = LANGS;
     const keys = Object.keys(catalogue(first!, ns)).sort();
