@@ -122,6 +122,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
       async close() {
         for (const module of [...modules].reverse()) await module.background?.stop();
         await worker.stop();
+        for (const module of [...modules].reverse()) await module.close?.();
         // Records noted but not yet committed are written before the database closes.
         await audit.flush().catch(() => undefined);
         await database.close();

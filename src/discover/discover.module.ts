@@ -86,6 +86,7 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
         await recommender.rebuild();
       },
     },
+    close: () => suggestions.close(),
     // An index built by an older tokenizer is rebuilt in the background; search keeps working meanwhile.
     init: async () => {
       await synonyms.seed();

@@ -1,6 +1,6 @@
-import { parseStoredMetadata } from '../archive/metadata.schema.js';
 import { isStaff, type Actor } from '../govern/roles.js';
-import { SuggestIndex, SuggestIndexBuilder, suggestKey, type Suggestion } from './suggest-index.js';
+import { suggestKey, type Suggestion } from './suggest-index.js';
+import { SuggestThread } from './suggest-thread.js';
 import type { SuggestRepository } from './suggest.repository.js';
 
 /** Works read per batch while building; the event loop runs between batches. */
@@ -8,8 +8,8 @@ const BUILD_BATCH = 500;
 /** A burst of edits (an import) waits this long after the first change, so it costs one rebuild, not one per work. */
 const REBUILD_DELAY_MS = 1_000;
 /**
- * Rebuilds start at most this often: a build at 100,000 works takes seconds of CPU (its final sort
- * holds the event loop for a second or two), and a new label can wait; visibility never waits.
+ * Rebuilds start at most this often: a build at 100,000 works takes seconds of CPU (in the index's
+ * own thread, but a core all the same), and a new label can wait; visibility never waits.
  */
 const REBUILD_INTERVAL_MS = 30_000;
 
@@ -26,28 +26,27 @@ export type { Suggestion };
  * out of suggestions at once. The
  * labels themselves (a new work, an edited title) are rebuilt in the background, off the request
  * path, a second after the catalogue changes (at most every 30 seconds); until then a new work is
- * not yet suggested.
+ * not yet suggested. The index lives in a worker thread (`suggest.worker.ts`): building, sorting
+ * and lookups never hold the event loop; this side reads the database and forwards.
  */
 export class SuggestService {
-  private index: SuggestIndex | null = null;
-  private building: Promise<SuggestIndex> | null = null;
+  private readonly thread = new SuggestThread();
+  /** The thread generation whose index answers (−1: none yet). */
+  private indexGeneration = -1;
+  private building: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
   private lastBuildAt = 0;
   /** The catalogue version up to which every write has been read. */
   private seen = -1;
   private syncing: Promise<void> | null = null;
-  /** Works whose visibility was written since the answering index was built (true: public now). */
-  private changed = new Map<number, boolean>();
-  /** The same, since the build under way started: the next index's `changed`. */
-  private changedDuringBuild: Map<number, boolean> | null = null;
 
   constructor(private readonly repository: SuggestRepository) {}
 
   /** Builds the index now, so the first visitor to type does not wait for it. */
   async warm(): Promise<void> {
     await this.sync();
-    if (!this.index) await this.build();
+    if (!this.hasIndex()) await this.build();
   }
 
   /** Rebuilds the labels now (tests and benchmarks; the service does it by itself after changes). */
@@ -61,18 +60,33 @@ export class SuggestService {
   async suggest(actor: Actor, typed: string, limit: number): Promise<Suggestion[]> {
     if (!suggestKey(typed)) return [];
     await this.sync();
-    const index = this.index ?? (await this.build());
-    const staff = isStaff(actor);
-    return index.suggest(typed, limit, { staff, changed: this.changed });
+    for (let attempt = 0; ; attempt++) {
+      if (!this.hasIndex()) await this.build();
+      const answer = await this.thread.call({ type: 'suggest', typed, limit, staff: isStaff(actor) });
+      // Answered by a thread started since (the old one died): it has no index yet — build, ask again once.
+      if (this.hasIndex() || attempt > 0) return answer.suggestions ?? [];
+    }
   }
 
-  /** Reads the works written since the last look: their visibility now, and a rebuild to come when labels may have changed. */
+  /** Stops the index's thread (the app's close). */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.thread.close();
+  }
+
+  /** Whether the running thread holds an index (a thread that died took its index with it). */
+  private hasIndex(): boolean {
+    return this.thread.alive && this.indexGeneration === this.thread.generation;
+  }
+
+  /** Reads the works written since the last look: their visibility now (to the thread), and a rebuild to come when labels may have changed. */
   private async sync(): Promise<void> {
     while (this.syncing) await this.syncing;
     const current = await this.repository.version();
     if (current <= this.seen) return;
     // The first look: no index yet, so nothing to correct; the first build reads what is there now.
-    if (this.seen < 0 && !this.index && !this.building) {
+    if (this.seen < 0 && !this.hasIndex() && !this.building) {
       this.seen = current;
       return;
     }
@@ -80,12 +94,8 @@ export class SuggestService {
       for (;;) {
         const rows = await this.repository.changedSince(this.seen, 10_000);
         if (rows.length === 0) break;
-        for (const row of rows) {
-          const isPublic = row.visibility === 'public';
-          this.changed.set(row.seq, isPublic);
-          this.changedDuringBuild?.set(row.seq, isPublic);
-          this.seen = Math.max(this.seen, row.changeVersion);
-        }
+        this.thread.send({ type: 'visibility', changes: rows.map((row) => [row.seq, row.visibility === 'public']) });
+        for (const row of rows) this.seen = Math.max(this.seen, row.changeVersion);
       }
       // Versions are taken in commit order: everything up to `current` has been read.
       this.seen = Math.max(this.seen, current);
@@ -98,7 +108,7 @@ export class SuggestService {
 
   private scheduleRebuild(): void {
     this.dirty = true;
-    if (this.timer || this.building || !this.index) return;
+    if (this.timer || this.building || !this.hasIndex()) return;
     const wait = Math.max(REBUILD_DELAY_MS, this.lastBuildAt + REBUILD_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -108,36 +118,32 @@ export class SuggestService {
     this.timer.unref();
   }
 
-  /** Reads every work's titles, creators and places into a new index, which then answers (one build at a time). */
-  private build(): Promise<SuggestIndex> {
+  /** Streams every work's row to the thread, which builds a new index and then answers with it (one build at a time). */
+  private build(): Promise<void> {
     if (this.building) return this.building;
     this.dirty = false;
     this.lastBuildAt = Date.now();
-    const changedDuringBuild = new Map<number, boolean>();
-    this.changedDuringBuild = changedDuringBuild;
     this.building = (async () => {
-      const builder = new SuggestIndexBuilder();
+      // Visibility changes sent from here on reach the new index too (the thread keeps them for it).
+      this.thread.send({ type: 'begin' });
+      const generation = this.thread.generation;
+      // One batch in the thread while the next is read: the queue never holds the whole catalogue.
+      let inThread: Promise<unknown> = Promise.resolve();
       for (let after = 0; ; ) {
         const rows = await this.repository.batch(after, BUILD_BATCH);
+        await inThread;
         if (rows.length === 0) break;
-        for (const row of rows) {
-          const metadata = parseStoredMetadata(row.metadata);
-          builder.add({ seq: row.seq, id: row.id, isPublic: row.visibility === 'public', title: metadata.title, creators: metadata.creators.map((c) => c.name), place: metadata.place });
-        }
+        inThread = this.thread.call({ type: 'rows', rows });
         after = rows[rows.length - 1]!.seq;
-        // Let requests in between batches.
-        await new Promise((resolve) => setImmediate(resolve));
       }
-      const index = builder.build();
-      // The build read every work at some moment after it started; what was written since then is applied on top.
-      this.index = index;
-      this.changed = changedDuringBuild;
-      return index;
+      await this.thread.call({ type: 'end' });
+      // A thread that died mid-build lost the rows: the answer came from no index of ours.
+      if (this.thread.generation !== generation) throw new Error('the suggestion thread restarted during a build');
+      this.indexGeneration = generation;
     })().finally(() => {
       this.building = null;
-      this.changedDuringBuild = null;
       // Changes that arrived while building get their own rebuild.
-      if (this.dirty && this.index) this.scheduleRebuild();
+      if (this.dirty && this.hasIndex()) this.scheduleRebuild();
     });
     return this.building;
   }

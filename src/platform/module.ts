@@ -45,6 +45,8 @@ export interface ModuleParts<Services> {
   jobs?: Record<string, JobHandler>;
   /** Once, after every module is built (e.g. enqueue a backfill an upgrade needs). */
   init?: () => Promise<void>;
+  /** Releases what the module holds in every role (its worker threads), when the app closes. */
+  close?: () => Promise<void> | void;
   /** Loops that run only where background work runs (`serve --role worker` or `all`). */
   background?: { start(): Promise<void> | void; stop(): Promise<void> | void };
 }

@@ -147,6 +147,12 @@ describe.each(await testDialects())('search snippets and suggestions (%s)', (dia
     expect((await suggest('zygo')).map((i) => i.label)).toEqual(['Zygote studies']);
   });
 
+  it('rebuilds in a fresh thread when the index thread dies (a private work stays hidden)', async () => {
+    await ctx.app.suggestions.close();
+    expect((await suggest('trav')).map((i) => i.label)).toContain('Travelers among Mountains and Streams');
+    expect(JSON.stringify(await suggest('secret'))).not.toMatch(/secret/i);
+  });
+
   it('answers blank or absurd input with nothing, and refuses bad parameters with 400', async () => {
     for (const q of ['', '   ', '!!!', '🙂🙂', '\u0000', '%', '*', '"', '(', 'a'.repeat(200)]) expect(await suggest(q), JSON.stringify(q)).toEqual([]);
     for (const url of ['/api/search/suggest?q=' + 'a'.repeat(201), '/api/search/suggest?q=a&limit=0', '/api/search/suggest?q=a&limit=21', '/api/search/suggest?q=a&limit=x']) {
