@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Dependencies point down (docs/architecture.md): platform < govern, media < instance < archive <
 // discover, registry < protect < publish < showcase < app.ts and the CLI. A module may import only the modules below it.
 // The instance (name, public URL, log origin) sits low so that every feature can read it.
-const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'license', 'publish', 'showcase'];
+const FEATURES = ['govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'license', 'publish', 'showcase', 'privacy', 'review', 'transfer'];
 const BELOW = {
   platform: [],
   govern: ['platform'],
@@ -14,9 +14,12 @@ const BELOW = {
   discover: ['platform', 'govern', 'media', 'instance', 'archive'],
   registry: ['platform', 'govern', 'instance', 'archive'],
   protect: ['platform', 'govern', 'media', 'instance', 'archive', 'registry'],
-  license: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect'],
+  license: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'transfer'],
   publish: ['platform', 'govern', 'media', 'instance', 'archive', 'registry', 'protect'],
   showcase: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'publish'],
+  transfer: ['platform', 'govern', 'media', 'instance', 'archive'],
+  privacy: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect', 'license'],
+  review: ['platform', 'govern', 'media', 'instance', 'archive', 'discover', 'registry', 'protect'],
 };
 const layerPatterns = (module) => {
   const forbidden = [...FEATURES, 'cli'].filter((m) => m !== module && !BELOW[module].includes(m));

@@ -37,8 +37,8 @@ export function syntheticMetadata(i: number) {
   });
 }
 
-/** Inserts `count` works owned by `ownerId` (90% public), indexed for search; returns the seconds it took. */
-export async function seedCatalogue(app: App, ownerId: string, count: number): Promise<number> {
+/** Inserts `count` works owned by `ownerId` (90% public), indexed for search unless told not to; returns the seconds it took. */
+export async function seedCatalogue(app: App, ownerId: string, count: number, options: { searchIndex?: boolean } = {}): Promise<number> {
   const index = new SearchIndex(app.database);
   const seedStart = performance.now();
   const BATCH = 1000;
@@ -48,7 +48,7 @@ export async function seedCatalogue(app: App, ownerId: string, count: number): P
         const metadata = syntheticMetadata(i);
         const now = new Date().toISOString();
         const row = await app.workRepository.insertWork(trx, { id: newId(), source_key: null, collection_id: null, owner_id: ownerId, visibility: rand() < 0.9 ? 'public' : 'private', work_type: 'record', metadata: JSON.stringify(metadata), version: 1, ...facetColumns(metadata), primary_file_sha256: null, created_at: now, updated_at: now });
-        await index.indexWork(trx, { seq: Number(row.seq), metadata });
+        if (options.searchIndex ?? true) await index.indexWork(trx, { seq: Number(row.seq), metadata });
       }
     });
   }

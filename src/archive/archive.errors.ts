@@ -18,6 +18,7 @@ export const ARCHIVE_ERROR_KEYS = errorKeys({
   'work.version_conflict': ['id', 'expected', 'current'],
   'work.changed_meanwhile': ['id', 'expected'],
   'collection.manage_forbidden': [],
+  'data_class.forbidden': [],
   'collection.nested_in_itself': [],
   'collection.too_deep': ['max'],
   /** A creator tried to file a work into a curated collection that is not theirs and not open to contributions. */

@@ -13,19 +13,23 @@ import { bulkOperationRoutes } from './bulk-operation.routes.js';
 import { BULK_JOB, BulkOperationService, type BulkActorLookup } from './bulk-operation.service.js';
 import { CollectionRepository } from './collection.repository.js';
 import { collectionRoutes } from './collection.routes.js';
+import { DataClassRepository } from './data-class.repository.js';
+import { dataClassRoutes } from './data-class.routes.js';
+import { DataClassService } from './data-class.service.js';
 import { CollectionService } from './collection.service.js';
 import { displayDerivativeHandler } from './display-copy.job.js';
 import { DownloadPolicyService } from './download-policy.js';
 import { fileRoutes } from './file.routes.js';
 import { FixityService } from './fixity.service.js';
 import { IngestService } from './ingest.service.js';
+import { ArchivePersonalData, type WorkRemover } from './personal-data.repository.js';
 import type { WorkMetadata } from './metadata.schema.js';
 import { uploadRoutes } from './upload.routes.js';
 import { vocabularyRoutes } from './vocabulary.routes.js';
 import { WorkRepository, type WorkReader } from './work.repository.js';
 import { PLACE_FACET_JOB, PlaceFacetRefresh } from './place-facet.job.js';
-import { workRoutes, type IiifLinkSource } from './work.routes.js';
-import { DISPLAY_JOB, WorkService, type WorkEventSource, type WorkIndexer } from './work.service.js';
+import { workRoutes, type IiifLinkSource, type ReviewStatusSource } from './work.routes.js';
+import { DISPLAY_JOB, WorkService, type PublicationGate, type WorkEventSource, type WorkIndexer } from './work.service.js';
 
 export const FIXITY_JOB = 'archive.fixity';
 
@@ -60,6 +64,12 @@ export interface ArchiveExtensions {
   addEventSource(source: WorkEventSource): void;
   /** The publish module's IIIF links (manifest, image services), shown in every work's JSON. */
   setIiifLinks(source: IiifLinkSource): void;
+  /** The review module's gate: a work a creator makes public may have to wait for review. */
+  setPublicationGate(gate: PublicationGate): void;
+  /** Where a work stands in review, shown to those who manage it in the work's JSON. */
+  setReviewStatus(source: ReviewStatusSource): void;
+  /** Modules with rows about works, told in the deleting transaction when works go (an erased person's). */
+  addWorkRemover(remover: WorkRemover): void;
 }
 
 export interface ArchiveServices {
@@ -70,6 +80,8 @@ export interface ArchiveServices {
   workRepository: WorkRepository;
   ingest: IngestService;
   collections: CollectionService;
+  /** Data classification of works and collections (read by the transfer rules). */
+  dataClasses: DataClassService;
   /** What readers may download of a work (its rights, overridden per collection and work). */
   downloads: DownloadPolicyService;
   fixity: FixityService;
@@ -85,14 +97,19 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   const indexers: WorkIndexer[] = [];
   const imageJobs: string[] = [DISPLAY_JOB];
   const eventSources: WorkEventSource[] = [];
+  const workRemovers: WorkRemover[] = [];
   let displayMarker: DisplayMarker | null = null;
   let iiifLinks: IiifLinkSource | null = null;
+  let reviewStatus: ReviewStatusSource | null = null;
   const extensions: ArchiveExtensions = {
     addIndexer: (indexer) => void indexers.push(indexer),
     addImageJob: (kind) => void (imageJobs.includes(kind) || imageJobs.push(kind)),
     setDisplayMarker: (mark) => void (displayMarker = mark),
     addEventSource: (source) => void eventSources.push(source),
     setIiifLinks: (source) => void (iiifLinks = source),
+    setPublicationGate: (gate) => works.setPublicationGate(gate),
+    setReviewStatus: (source) => void (reviewStatus = source),
+    addWorkRemover: (remover) => void workRemovers.push(remover),
   };
   const allIndexers: WorkIndexer = {
     async indexWork(trx: Transaction<DB>, work: { seq: number; metadata: WorkMetadata }) {
@@ -102,6 +119,7 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
 
   const workRepository = new WorkRepository(database);
   const collections = new CollectionService(new CollectionRepository(database));
+  const dataClasses = new DataClassService(new DataClassRepository(database), ports.audit ?? null);
   const works = new WorkService(workRepository, jobs, allIndexers, imageJobs, eventSources, (actor, id) => collections.requireFilingAllowed(actor, id), ports.audit ?? null);
   const ingest = new IngestService(blobs, works, workRepository, config);
   const downloads = new DownloadPolicyService((collectionId) => collections.downloadPolicyOf(collectionId));
@@ -115,12 +133,14 @@ export function createArchiveModule(ports: ArchivePorts): ModuleParts<ArchiveSer
   return {
     // A work's page asks for the work first: named with the page so it arrives with the script.
     pagePreloads: [{ page: /^\/works\/([^/]+)$/, api: (m) => `/api/works/${encodeURIComponent(decodeURIComponent(m[1]!))}` }],
-    services: { works, workReader: workRepository, workRepository, ingest, collections, downloads, fixity, blobSweep, bulk, extensions },
+    services: { works, workReader: workRepository, workRepository, ingest, collections, dataClasses, downloads, fixity, blobSweep, bulk, extensions },
+    personalData: new ArchivePersonalData(database, workRemovers),
     routes: (api) => {
-      workRoutes(api, { works, downloads, iiifLinks: () => iiifLinks });
+      workRoutes(api, { works, downloads, iiifLinks: () => iiifLinks, reviewStatus: () => reviewStatus });
       uploadRoutes(api, { ingest, works, collections, wakeWorkers: ports.wakeWorkers, maxUploadBytes: config.maxUploadBytes, maxFilesPerUpload: config.maxFilesPerUpload });
       fileRoutes(api, { works, downloads, blobs });
       collectionRoutes(api, { collections });
+      dataClassRoutes(api, { dataClasses });
       vocabularyRoutes(api);
       bulkOperationRoutes(api, { bulk });
       adminArchiveRoutes(api, { jobs, fixity, requestFixityAudit, wakeWorkers: ports.wakeWorkers });

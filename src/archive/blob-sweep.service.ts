@@ -55,7 +55,7 @@ export class BlobSweepService {
     if (batch.length > 0) await flush();
     if (!options.dryRun) {
       // Partial uploads whose writer died or that are past the age cap.
-      const temporaries = this.blobs.removeStaleTemporaries?.() ?? { removed: 0, freedBytes: 0 };
+      const temporaries = (await this.blobs.removeStaleTemporaries?.()) ?? { removed: 0, freedBytes: 0 };
       report.temporariesRemoved = temporaries.removed;
       report.freedBytes += temporaries.freedBytes;
     }

@@ -100,6 +100,7 @@ export class CollectionService {
       updated_at: now,
       download_policy: null,
       open_to_contributions: input.openToContributions ? 1 : 0,
+      data_class: 'public',
     };
     await this.repo.insert(row);
     return toCollection(row);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { WorkRepository } from './work.repository.js';
-import type { BlobStore } from '../platform/blob-store.js';
+import { BlobTooLargeForLocalError, type BlobStore } from '../platform/blob-store.js';
 import { PermanentJobError, type JobHandler } from '../platform/jobs/worker.js';
 import { DisplayRenderError, makeDisplayImage, makePlaceholder, type DisplayPixels } from '../media/image-probe.js';
 
@@ -24,16 +24,16 @@ export function displayDerivativeHandler(deps: {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) throw new PermanentJobError('bad payload for media.display');
     const { sha256 } = parsed.data;
-    const local = deps.blobs.localPath(sha256);
-    if (!local || !(await deps.blobs.has(sha256))) throw new PermanentJobError(`blob ${sha256} is missing from the store`);
+    if (!(await deps.blobs.has(sha256))) throw new PermanentJobError(`blob ${sha256} is missing from the store`);
     let display;
     try {
       // One decode feeds the display copy and its watermark.
       const mark = deps.marker?.();
-      display = await makeDisplayImage(local, deps.maxImagePixels, mark ? (pixels) => mark(sha256, pixels) : undefined);
+      display = await deps.blobs.withLocalFile(sha256, (local) => makeDisplayImage(local, deps.maxImagePixels, mark ? (pixels) => mark(sha256, pixels) : undefined));
     } catch (error) {
       // An undecodable image stays so; a failure while marking (the database, say) is worth a retry.
       if (error instanceof DisplayRenderError) throw new PermanentJobError(`cannot render ${sha256}: ${error.message}`);
+      if (error instanceof BlobTooLargeForLocalError) throw new PermanentJobError(`cannot render ${sha256}: ${error.message}`);
       throw error;
     }
     const stored = await deps.blobs.putBuffer(display.data, { durable: false });

@@ -3,6 +3,7 @@ import type { Actor } from '../govern/roles.js';
 import type { BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { Api } from '../platform/http/api.js';
+import { parseByteRange } from '../platform/http/byte-range.js';
 import { mediaResponse } from '../platform/http/api-contract.js';
 import { fileAccess, type DownloadPolicyService } from './download-policy.js';
 import type { WorkService } from './work.service.js';
@@ -26,7 +27,17 @@ export function fileRoutes(api: Api, deps: { works: WorkService; downloads: Down
     return { work, file, canEdit, derivatives: derivatives.filter((d) => d.source_sha256 === sha256) };
   };
 
-  api.get('/works/:id/files/:sha256', { schema: { tags, params, response: { 200: mediaResponse('The original file: inline when browsers show its type safely, otherwise as an attachment.', ['*/*']) } } }, async (request, reply) => {
+  api.get('/works/:id/files/:sha256', {
+    schema: {
+      tags, params,
+      response: {
+        200: mediaResponse('The original file: inline when browsers show its type safely, otherwise as an attachment.', ['*/*']),
+        206: mediaResponse('One byte range of the file (a `Range: bytes=…` request, as players seeking in audio and video send).', ['*/*']),
+        302: z.null().describe('With an S3 store and direct downloads on: a short-lived presigned URL of the attachment (Location).'),
+        416: z.null().describe('The asked range starts past the end of the file (Content-Range: bytes */size).'),
+      },
+    },
+  }, async (request, reply) => {
     const { work, file, canEdit, derivatives } = await resolve(request.actor, request.params.id, request.params.sha256);
     // The master follows the work's download policy for those who do not manage it (its display copy stays viewable).
     const { policy } = await downloads.forWork(work);
@@ -38,14 +49,29 @@ export function fileRoutes(api: Api, deps: { works: WorkService; downloads: Down
     if (access.master === 'inline' && !inline) throw new AppError('download_restricted', `the original of this file is not offered for download (policy: ${policy})`, { key: 'file.download_restricted', params: { policy } });
     // Shared caches may keep it only when anyone would get it: not a manager's copy that visitors are refused.
     const forAnyone = work.visibility === 'public' && fileAccess(policy, false, facts).master !== 'denied';
+    const range = parseByteRange(request.headers.range, file.size);
+    // An S3 store may hand downloads (attachments, so no page of that origin runs) to a presigned URL.
+    if (!inline && range === null && blobs.directUrl) {
+      const url = await blobs.directUrl(file.sha256, { fileName: file.original_name, mediaType: 'application/octet-stream', inline: false });
+      if (url) return reply.header('cache-control', 'private, no-store').redirect(url, 302);
+    }
     reply
       .type(inline ? file.media_type : 'application/octet-stream')
-      .header('content-length', String(file.size))
+      .header('accept-ranges', 'bytes')
       .header('etag', `"${file.sha256}"`)
       .header('cache-control', forAnyone ? 'public, max-age=3600' : 'private, no-store')
       .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.original_name)}`)
       .header('content-security-policy', "default-src 'none'; sandbox");
-    return reply.send(blobs.open(file.sha256));
+    // Ranges let players seek in audio and video (and viewers read parts) without the whole file.
+    if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${file.size}`).send();
+    if (range) {
+      return reply
+        .code(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
+        .header('content-length', String(range.end - range.start + 1))
+        .send(blobs.openRange(file.sha256, range.start, range.end));
+    }
+    return reply.header('content-length', String(file.size)).send(blobs.open(file.sha256));
   });
 
   api.get(

@@ -4,7 +4,7 @@ import { canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { cleanFileName, titleFromFileName } from '../media/file-name.js';
 import { sniffFile, RENDERABLE_IMAGES, unreadableFileError } from '../media/file-kind.js';
 import { probeImage } from '../media/image-probe.js';
-import { BlobTooLargeError, type BlobStore, type StagedBlob } from '../platform/blob-store.js';
+import { BlobTooLargeError, BlobTooLargeForLocalError, type BlobStore, type StagedBlob } from '../platform/blob-store.js';
 import { AppError, CommonErrors, notice, type Notice } from '../platform/errors.js';
 import type { WorkMetadataInput } from './metadata.schema.js';
 import type { WorkRepository } from './work.repository.js';
@@ -166,14 +166,26 @@ export class IngestService {
   }
 
   /** Checks a stored blob and builds what the archive records about it (type, size, thumbnail). */
-  async prepare(sha256: string, size: number, name: string, head?: Buffer, stagedPath?: string): Promise<{ file: StoredFileInput; warnings: string[]; notices: Notice[] }> {
-    const local = stagedPath ?? this.blobs.localPath(sha256);
-    if (!local) throw new Error('blob store has no local path; remote stores stage to a temp file first');
+  async prepare(sha256: string, size: number, name: string, head?: Buffer, stagedPath?: string | null): Promise<{ file: StoredFileInput; warnings: string[]; notices: Notice[] }> {
+    if (stagedPath) return this.prepareFile(sha256, size, name, head, stagedPath);
+    if (stagedPath === undefined) {
+      try {
+        // A remote store copies the blob to a bounded temporary file; the local store lends its own.
+        return await this.blobs.withLocalFile(sha256, (file) => this.prepareFile(sha256, size, name, head, file));
+      } catch (error) {
+        if (!(error instanceof BlobTooLargeForLocalError)) throw error;
+      }
+    }
+    // Larger than a remote store's local bound: typed from its first bytes, stored unrendered.
+    return this.prepareFile(sha256, size, name, head, null);
+  }
+
+  private async prepareFile(sha256: string, size: number, name: string, head: Buffer | undefined, local: string | null): Promise<{ file: StoredFileInput; warnings: string[]; notices: Notice[] }> {
     const type = await sniffFile(local, name, head);
     if (type.unreadable) throw unreadableFileError(name, type);
     const notices: Notice[] = type.mismatch ? [type.mismatch] : [];
     const file: StoredFileInput = { sha256, originalName: name, mediaType: type.mediaType, kind: type.kind, size };
-    if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType)) {
+    if (type.kind === 'image' && RENDERABLE_IMAGES.has(type.mediaType) && local) {
       const image = await probeImage(local, this.limits.maxImagePixels);
       const thumb = await this.blobs.putBuffer(image.thumbnail.data, { durable: false });
       file.width = image.width;

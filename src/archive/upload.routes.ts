@@ -108,6 +108,7 @@ export function uploadRoutes(api: Api, deps: { ingest: IngestService; works: Wor
   api.post(
     '/uploads',
     {
+      config: { upload: true },
       preValidation: requireUser,
       preHandler: requireRole('admin', 'curator', 'creator'),
       schema: { tags, description: `Upload one or many files (multipart/form-data, fields \`visibility\` and \`collectionId\` before the files). Each file becomes a work; the same file uploaded again by the same user (even at the same instant) answers \`unchanged\` with the existing work. At most WENYUAN_MAX_FILES_PER_UPLOAD files per request (default 1,000): later ones are listed as failed (\`upload.too_many_files\`), not saved; past ten times that the request is not read further, \`complete\` is false and \`stopped\` says why.`, response: { 200: uploadBatchSchema } },
@@ -120,7 +121,7 @@ export function uploadRoutes(api: Api, deps: { ingest: IngestService; works: Wor
 
   api.post(
     '/works/:id/files',
-    { preValidation: requireUser, schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), description: 'Attach files to an existing work.', response: { 200: uploadResultSchema } } },
+    { config: { upload: true }, preValidation: requireUser, schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), description: 'Attach files to an existing work.', response: { 200: uploadResultSchema } } },
     async (request) => {
       const params = request.params as { id: string };
       const work = await works.get(request.actor, params.id);

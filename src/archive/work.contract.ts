@@ -95,6 +95,19 @@ export const workFileSchema = z
   })
   .meta({ id: 'WorkFile' });
 
+/** Where a work stands in review (the review module), for those who manage it. */
+export const workReviewSchema = z
+  .object({
+    itemId: z.string(),
+    state: z.enum(['pending', 'approved', 'rejected', 'changes_requested', 'appealed']).describe('pending: waiting for a reviewer (the work stays private meanwhile); appealed: an appeal waits.'),
+    reasonCode: z.string().nullable(),
+    reasonText: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    appealUntil: z.string().nullable().describe('Until when the decision may be appealed (null: it may not).'),
+  })
+  .meta({ id: 'WorkReview' });
+export type WorkReview = z.infer<typeof workReviewSchema>;
+
 export const workDetailSchema = z
   .object({
     id: z.string(),
@@ -112,6 +125,7 @@ export const workDetailSchema = z
     download: z.object({ policy: downloadPolicySchema, source: policySourceSchema }).describe('The policy in force and where it comes from.'),
     files: z.array(workFileSchema),
     iiif: z.object({ manifest: z.string().describe('IIIF Presentation 3.0 manifest URL (absolute), for any IIIF viewer.') }).nullable().describe('The work\'s IIIF manifest, or null when it has no image.'),
+    review: workReviewSchema.nullable().optional().describe('For those who manage the work, when review decides its publication: the latest submission. A write that asked to make the work public answers `pending` while it waits.'),
   })
   .meta({ id: 'WorkDetail' });
 

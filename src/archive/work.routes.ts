@@ -4,11 +4,13 @@ import { requireUser } from '../govern/http-auth.js';
 import type { Api } from '../platform/http/api.js';
 import type { DownloadPolicyService } from './download-policy.js';
 import { itemsOf } from '../platform/http/api-contract.js';
-import { downloadPolicySchema, visibilitySchema, workDetailSchema, workEventSchema, workVersionDetailSchema, workVersionSchema } from './work.contract.js';
+import { type WorkReview, downloadPolicySchema, visibilitySchema, workDetailSchema, workEventSchema, workVersionDetailSchema, workVersionSchema } from './work.contract.js';
 import { presentWork, type IiifLinks } from './work.presenter.js';
 
 /** Makes a work's IIIF links (the publish module plugs it in); `origin` stands in while no public URL is set. */
 export type IiifLinkSource = (workId: string, origin: string) => Promise<IiifLinks>;
+/** Where a work stands in review (the review module plugs it in); asked only for those who manage the work. */
+export type ReviewStatusSource = (workId: string) => Promise<WorkReview | null>;
 import type { WorkService } from './work.service.js';
 
 const tags = ['works'];
@@ -18,12 +20,14 @@ const visibility = visibilitySchema;
 const metadataInput = z.record(z.string(), z.unknown()).describe('Work metadata; see WorkMetadata in docs/metadata.md');
 
 /** Reading, describing, versioning and restoring works. */
-export function workRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService; iiifLinks: () => IiifLinkSource | null }): void {
+export function workRoutes(api: Api, deps: { works: WorkService; downloads: DownloadPolicyService; iiifLinks: () => IiifLinkSource | null; reviewStatus?: () => ReviewStatusSource | null }): void {
   const { works, downloads } = deps;
   const detail = async (request: FastifyRequest, id: string) => {
-    const { work, files, derivatives } = await works.withFiles(request.actor, id);
+    const { work, files, derivatives, canEdit } = await works.withFiles(request.actor, id);
     const iiif = (await deps.iiifLinks()?.(work.id, `${request.protocol}://${request.host}`)) ?? null;
-    return presentWork(request.actor, work, files, derivatives, await downloads.forWork(work), iiif);
+    const source = canEdit ? (deps.reviewStatus?.() ?? null) : null;
+    const presented = presentWork(request.actor, work, files, derivatives, await downloads.forWork(work), iiif);
+    return source ? { ...presented, review: await source(work.id) } : presented;
   };
 
   api.get('/works/:id', { schema: { tags, params: idParams, response: { 200: workDetailSchema } } }, async (request) => detail(request, request.params.id));

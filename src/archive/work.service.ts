@@ -64,6 +64,30 @@ export interface WorkIndexer {
 
 export const DISPLAY_JOB = 'media.display';
 
+/** A request to make a work public, as the publication gate sees it. */
+export interface PublicationRequest {
+  actor: Actor;
+  workId: string;
+  ownerId: string | null;
+  collectionId: string | null;
+}
+
+/** What the gate answers when a work must wait: written once the work's row is in, in the same transaction. */
+export interface PublicationHold {
+  record(trx: Transaction<DB>): Promise<void>;
+  /** After the commit (audit, waking the workers). */
+  committed(): void;
+}
+
+/**
+ * Decides, inside the work's own transaction, whether a work may become public now (null) or must
+ * wait for review (the review module plugs it in through ArchiveExtensions.setPublicationGate).
+ * The work then stays private and the hold records the submission in the same transaction.
+ */
+export interface PublicationGate {
+  intercept(trx: Transaction<DB>, request: PublicationRequest): Promise<PublicationHold | null>;
+}
+
 /** One line of a work's event log (work.contract.ts). */
 export type { WorkEvent };
 
@@ -87,6 +111,8 @@ export interface Work {
   updatedAt: string;
   /** The work's own download policy (null: its collection's, else its rights' default). */
   downloadPolicy: DownloadPolicy | null;
+  /** Set by a write that asked for publication and was held for review (the work stayed private). */
+  reviewPending?: true;
 }
 
 export function toWork(row: WorkRow): Work {
@@ -143,6 +169,18 @@ export class WorkService {
     private readonly audit: AuditRecorder | null = null,
   ) {}
 
+  private gate: PublicationGate | null = null;
+
+  /** Plugged in by the review module (ArchiveExtensions.setPublicationGate). */
+  setPublicationGate(gate: PublicationGate): void {
+    this.gate = gate;
+  }
+
+  /** Asks the gate, inside the write's transaction, whether making the work public must wait (staff never wait: the gate decides that too). */
+  private async holdFor(trx: Transaction<DB>, request: PublicationRequest): Promise<PublicationHold | null> {
+    return this.gate ? this.gate.intercept(trx, request) : null;
+  }
+
   async create(actor: Actor, input: CreateWorkInput, hooks: WriteHooks = {}): Promise<Work> {
     if (!hasRole(actor, CONTRIBUTOR_ROLES) || actor.kind !== 'user') throw CommonErrors.forbidden('only admins, curators and creators can add works', { key: 'work.create_forbidden' });
     const metadata = validateMetadata(input.metadata);
@@ -152,8 +190,11 @@ export class WorkService {
     const files = input.files ?? [];
     const now = new Date().toISOString();
     const id = newId();
-    const visibility = input.visibility ?? 'private';
-    return this.repo.transaction(async (trx) => {
+    let visibility = input.visibility ?? 'private';
+    let hold: PublicationHold | null = null;
+    const created = await this.repo.transaction(async (trx) => {
+      hold = visibility === 'public' ? await this.holdFor(trx, { actor, workId: id, ownerId: actor.id, collectionId: input.collectionId ?? null }) : null;
+      if (hold) visibility = 'private';
       const row = await this.repo.insertWork(trx, {
         id,
         source_key: input.sourceKey ?? null,
@@ -182,9 +223,13 @@ export class WorkService {
       });
       await this.repo.insertEvent(trx, { work_id: id, type: 'created', actor_id: actor.id, at: now, detail: JSON.stringify({ files: files.map((f) => f.sha256), sourceKey: input.sourceKey ?? null }) });
       await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+      await (hold as PublicationHold | null)?.record(trx);
       await hooks.beforeCommit?.(trx, id, files.map((f) => f.sha256));
       return toWork(row);
     });
+    if (!hold) return created;
+    (hold as PublicationHold).committed();
+    return { ...created, reviewPending: true };
   }
 
   /** Adds files to an existing work (a new version is not needed: files are content, not description). */
@@ -286,7 +331,7 @@ export class WorkService {
     const before = parseStoredMetadata(row.metadata);
     const metadata = input.metadata ? validateMetadata(input.metadata) : before;
     if (input.metadata) await this.checkAnnotations(id, metadata);
-    const visibility = input.visibility ?? (row.visibility as Visibility);
+    let visibility = input.visibility ?? (row.visibility as Visibility);
     const collectionId = input.collectionId === undefined ? row.collection_id : input.collectionId;
     const fields = changedFields(before, metadata);
     if (visibility !== row.visibility) fields.push('visibility');
@@ -298,7 +343,22 @@ export class WorkService {
     if (collectionId && collectionId !== row.collection_id) await this.requireFiling?.(actor, collectionId);
     const now = new Date().toISOString();
     const version = row.version + 1;
+    let hold: PublicationHold | null = null;
+    let wrote = true;
     await this.repo.transaction(async (trx) => {
+      if (visibility === 'public' && row.visibility !== 'public') {
+        hold = await this.holdFor(trx, { actor, workId: id, ownerId: row.owner_id, collectionId });
+        if (hold) {
+          // The work stays private; the rest of the edit is written as usual.
+          visibility = 'private';
+          fields.splice(fields.indexOf('visibility'), 1);
+          if (fields.length === 0) {
+            wrote = false;
+            await (hold as PublicationHold).record(trx);
+            return;
+          }
+        }
+      }
       const ok = await this.repo.updateWork(trx, id, row.version, {
         metadata: JSON.stringify(metadata),
         visibility,
@@ -322,11 +382,32 @@ export class WorkService {
       });
       await this.repo.insertEvent(trx, { work_id: id, type: 'edited', actor_id: actorId(actor), at: now, detail: JSON.stringify({ version, fields }) });
       await this.indexer.indexWork(trx, { seq: row.seq, metadata });
+      await (hold as PublicationHold | null)?.record(trx);
       await hooks.beforeCommit?.(trx, id, []);
     });
+    if (hold) (hold as PublicationHold).committed();
+    if (!wrote) return { ...toWork(row), reviewPending: true };
     // Not awaited: the change is committed, and an error here would tell the editor it was not.
     if (visibility !== row.visibility) this.audit?.note({ actor: actorId(actor) ?? 'system', action: 'work_visibility.change', target: { type: 'work', id }, details: { from: row.visibility, to: visibility, version } });
-    return toWork((await this.repo.findById(id))!);
+    const updated = toWork((await this.repo.findById(id))!);
+    return hold ? { ...updated, reviewPending: true } : updated;
+  }
+
+  /**
+   * Sets a work's visibility on a review's decision (approval publishes, an upheld report
+   * unpublishes), inside the review's own transaction, as a new version noting why. Never gated;
+   * the caller records the change in the audit trail once committed. False when the work is missing or already has that visibility.
+   */
+  async setVisibilityByReview(trx: Transaction<DB>, id: string, visibility: Visibility, by: { reviewerId: string; note: string }): Promise<boolean> {
+    const row = await this.repo.findById(id, trx);
+    if (!row || row.visibility === visibility) return false;
+    const now = new Date().toISOString();
+    const version = row.version + 1;
+    const ok = await this.repo.updateWork(trx, id, row.version, { visibility, version, updated_at: now });
+    if (!ok) throw versionConflict(id, -1, row.version);
+    await this.repo.insertVersion(trx, { work_id: id, version, metadata: row.metadata, visibility, collection_id: row.collection_id, changed_by: by.reviewerId, changed_at: now, changed_fields: JSON.stringify(['visibility']), note: by.note });
+    await this.repo.insertEvent(trx, { work_id: id, type: 'edited', actor_id: by.reviewerId, at: now, detail: JSON.stringify({ version, fields: ['visibility'] }) });
+    return true;
   }
 
   async versions(actor: Actor, id: string): Promise<WorkVersion[]> {

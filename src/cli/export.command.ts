@@ -14,6 +14,8 @@ interface ExportOptions {
   out: string;
   withDerivatives?: boolean;
   sourceOrganization?: string;
+  to?: string;
+  assessment?: string;
   json?: boolean;
   dataDir?: string;
   databaseUrl?: string;
@@ -30,6 +32,8 @@ export function registerExportCommand(program: Command): void {
       .requiredOption('--out <dir>', 'directory to create for the bag (must not exist or be empty)')
       .option('--with-derivatives', 'also export derivatives such as thumbnails')
       .option('--source-organization <name>', 'Source-Organization written to bag-info.txt')
+      .option('--to <country>', 'where the bag is going (ISO 3166-1 alpha-2, e.g. DE); checked against the transfer rules. Default CN: the bag stays in mainland China', 'CN')
+      .option('--assessment <id>', 'the approved risk assessment that covers a transfer the rules send to assessment')
       .option('--json', 'print the report as one JSON object'),
   ).action(async (options: ExportOptions) => {
     if (Boolean(options.collection) === Boolean(options.work?.length)) throw CommonErrors.invalid('give either --collection <id> or --work <id>… (exactly one of them)', { key: 'export.selection' });
@@ -37,6 +41,8 @@ export function registerExportCommand(program: Command): void {
     let report: BagReport;
     try {
       report = await withApp(options, async (app) => {
+        // The transfer rules first: a refused or unassessed export writes nothing (the decision is logged either way).
+        await app.transfers.gate.check({ path: 'bag_export', destination: options.to ?? 'CN', subject: options.collection ? { collectionId: options.collection } : { workIds: options.work ?? [] }, assessmentId: options.assessment ?? null, actor: 'system' });
         const made = await exportBag(app, CLI_ACTOR, {
           ...(options.collection ? { collectionId: options.collection } : { workIds: options.work ?? [] }),
           outDir: options.out,

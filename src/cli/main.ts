@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.command.js';
 import { registerAuditCommands } from './audit.command.js';
+import { registerBlobsCommands } from './blobs.command.js';
+import { registerBackupCommands } from './backup.command.js';
 import { registerDoctorCommand } from './doctor.command.js';
 import { registerEvalCommands } from './eval.command.js';
 import { registerExportCommand } from './export.command.js';
@@ -8,11 +10,14 @@ import { registerFixityCommand } from './fixity.command.js';
 import { registerGcCommand } from './gc.command.js';
 import { registerImportCommand } from './import.command.js';
 import { registerLicenseCommands } from './license.command.js';
+import { registerPrivacyCommands } from './privacy.command.js';
 import { registerProtectCommands } from './protect.command.js';
 import { registerRegistryCommands } from './registry.command.js';
 import { registerReindexCommand } from './reindex.command.js';
+import { registerReviewCommands } from './review.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSetupCommand } from './setup.command.js';
+import { registerTransferCommands } from './transfer.command.js';
 import { registerWitnessCommand } from './witness.command.js';
 
 /** Builds the `wenyuan` command line. */
@@ -23,6 +28,7 @@ export function buildProgram(): Command {
   registerSetupCommand(program);
   registerAdminCommands(program);
   registerFixityCommand(program);
+  registerBlobsCommands(program);
   registerExportCommand(program);
   registerReindexCommand(program);
   registerGcCommand(program);
@@ -33,7 +39,11 @@ export function buildProgram(): Command {
   registerProtectCommands(program);
   registerEvalCommands(program);
   registerLicenseCommands(program);
+  registerReviewCommands(program);
   registerAuditCommands(program);
+  registerPrivacyCommands(program);
+  registerTransferCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

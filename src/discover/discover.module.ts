@@ -10,6 +10,7 @@ import { bulkSelectionRoutes } from './bulk-selection.routes.js';
 import { CatalogueRepository } from './catalogue.repository.js';
 import { catalogueRoutes } from './catalogue.routes.js';
 import { CatalogueService } from './catalogue.service.js';
+import { DiscoverPersonalData } from './personal-data.repository.js';
 import { RecommendRepository } from './recommend/recommend.repository.js';
 import { recommendRoutes } from './recommend/recommend.routes.js';
 import { buildModelOffThread } from './recommend/recommender-build.js';
@@ -58,7 +59,11 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const searchIndex = new SearchIndex(database);
   archive.extensions.addIndexer(searchIndex);
   // Up to 64 searches wait for a slot: about a second's worth at broad-search speed; the next get 503 + Retry-After.
-  const reuseFlags = new ReuseFlagsService(new ReuseFlagsRepository(database));
+  const reuseFlagsRepository = new ReuseFlagsRepository(database);
+  const reuseFlags = new ReuseFlagsService(reuseFlagsRepository);
+  // Deleted works (an erased person's) leave the index, the reuse flags and the recommender's rows.
+  const personalData = new DiscoverPersonalData(database, searchIndex, reuseFlagsRepository);
+  archive.extensions.addWorkRemover(personalData);
   const catalogueRepository = new CatalogueRepository(database, (uri) => reuseFlags.maskOfRights(uri));
   const synonyms = new SynonymsService(new SynonymsRepository(database));
   const catalogue = new CatalogueService(catalogueRepository, archive.workReader, new Admission(ports.concurrentSearches, 64), new SearchPlanner(catalogueRepository), synonyms);
@@ -69,6 +74,7 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   const suggestions = new SuggestService(new SuggestRepository(database));
   return {
     services: { catalogue, searchIndex, synonyms, related, suggestions, recommender, reuseFlags },
+    personalData,
     routes: (api) => {
       catalogueRoutes(api, { catalogue, collections: archive.collections });
       bulkSelectionRoutes(api, { catalogue, archive });

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Database } from '../platform/db/database.js';
+import type { DB } from '../platform/db/schema.js';
 import type { CollectionReuseFlags, ReuseFlags } from './reuse-flags.js';
 
 /** The only SQL over `work_reuse_flags`: license's per-work answers, versioned with the catalogue. */
@@ -29,6 +31,11 @@ export class ReuseFlagsRepository {
           .execute();
       }
     });
+  }
+
+  /** Deletes the flags of deleted works (an erased person's), in the deleting transaction. */
+  async removeWorks(trx: Transaction<DB>, workSeqs: readonly number[]): Promise<void> {
+    if (workSeqs.length > 0) await trx.deleteFrom('work_reuse_flags').where('work_seq', 'in', [...workSeqs]).execute();
   }
 
   /** Writes (or with null clears) what the works of collections inherit, taking the next catalogue version. */

@@ -66,6 +66,13 @@ export class SearchIndex implements WorkIndexer {
     }
   }
 
+  /** Removes deleted works from the index (an erased person's, through the archive's work removers), in the deleting transaction. */
+  async removeWorks(trx: Transaction<DB>, seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    if (this.database.dialect === 'postgres') await trx.deleteFrom('search_documents').where('work_seq', 'in', seqs).execute();
+    else await sql`DELETE FROM search_fts WHERE rowid IN (${sql.join(seqs)})`.execute(trx);
+  }
+
   /** True when the stored index was built by another tokenizer version (and there are works). */
   async needsRebuild(): Promise<boolean> {
     const row = await this.database.db.selectFrom('settings').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();

@@ -14,6 +14,9 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in_failed',
   'auth.sign_out',
   'auth.password_change',
+  'auth.passkey_add',
+  'auth.passkey_remove',
+  'auth.two_factor_reset',
   'user.create',
   'user.role_change',
   'user.disable',
@@ -26,8 +29,18 @@ export const AUDIT_ACTIONS = [
   'settings.change',
   'key.use',
   'review.decision',
+  'review.submit',
+  'review.claim',
+  'review.appeal',
+  'review.report',
+  'review.case_decision',
   'grant.revoke',
   'settlement.run',
+  'consent.change',
+  'export.personal',
+  'data_class.change',
+  'data_transfer.decision',
+  'transfer_assessment.decision',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -17,7 +17,7 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What a session limited to enrolling in two-factor sign-in may still reach (route patterns). */
-export const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/instance', '/api/account/mfa', '/api/account/mfa/totp', '/api/account/mfa/totp/confirm']);
+export const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/instance', '/api/account/mfa', '/api/account/mfa/totp', '/api/account/mfa/totp/confirm', '/api/account/passkeys', '/api/account/passkeys/options']);
 
 /** The checks of strong sign-in on every session request (TwoFactorService, SessionService). */
 export interface SessionChecks {
@@ -35,6 +35,7 @@ export function authenticate(identity: IdentityService, checks?: SessionChecks) 
   return async (request: FastifyRequest): Promise<void> => {
     request.actor = ANONYMOUS;
     request.authVia = 'none';
+    if (request.routeOptions.config?.noAuthentication) return;
     const header = request.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);

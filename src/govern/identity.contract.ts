@@ -15,8 +15,12 @@ export const userSchema = z
     disabled: z.boolean(),
     preferredLang: z.string().nullable().describe('The interface language the user chose, or null to follow the browser.'),
     createdAt: z.string(),
+    country: z.string().nullable().describe('ISO 3166-1 alpha-2 code of where the account (a licensee, a partner) is; cross-border transfer rules check it.'),
   })
   .meta({ id: 'User' });
+
+/** A country as accounts carry it: ISO 3166-1 alpha-2, upper case (null clears it). */
+export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as CN, DE or US');
 export type PublicUser = z.infer<typeof userSchema>;
 
 export const apiTokenSchema = z

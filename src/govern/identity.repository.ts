@@ -44,7 +44,7 @@ export class IdentityRepository {
     return Number(row.n);
   }
 
-  async updateUser(id: string, changes: Partial<Pick<UserRow, 'role' | 'disabled' | 'display_name' | 'password_hash' | 'preferred_lang'>>, now: string): Promise<void> {
+  async updateUser(id: string, changes: Partial<Pick<UserRow, 'role' | 'disabled' | 'display_name' | 'password_hash' | 'preferred_lang' | 'country'>>, now: string): Promise<void> {
     await this.db.updateTable('users').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
   }
 
@@ -52,7 +52,7 @@ export class IdentityRepository {
    * Disables an account and, in the same transaction, revokes every API token it holds and ends
    * its sessions: enabling it again later gives back the account, not the old credentials.
    */
-  async disableUser(id: string, changes: Partial<Pick<UserRow, 'role' | 'display_name'>>, now: string): Promise<void> {
+  async disableUser(id: string, changes: Partial<Pick<UserRow, 'role' | 'display_name' | 'country'>>, now: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ ...changes, disabled: 1, updated_at: now }).where('id', '=', id).execute();
       await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();

@@ -3,7 +3,7 @@ import { requireRole, requireUser, setSessionCookie, SESSION_COOKIE } from './ht
 import type { Api } from '../platform/http/api.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import { itemsOf, OK, okSchema } from '../platform/http/api-contract.js';
-import { apiTokenSchema, newApiTokenSchema, roleSchema, userSchema } from './identity.contract.js';
+import { apiTokenSchema, countrySchema, newApiTokenSchema, roleSchema, userSchema } from './identity.contract.js';
 import type { IdentityService } from './identity.service.js';
 import { mfaChallengeSchema } from './two-factor.contract.js';
 import { auditActor, type AuditRecorder } from './audit.service.js';
@@ -25,7 +25,7 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
       try {
         const result = await identity.login(request.body.username, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
         // Two-factor on: no session yet; the client sends the challenge and a code to /auth/login/mfa.
-        if ('challenge' in result) return { mfaRequired: true as const, challenge: result.challenge };
+        if ('challenge' in result) return { mfaRequired: true as const, challenge: result.challenge, factors: result.factors };
         const { token, user, expiresAt } = result;
         // Awaited before the cookie is set: a session nobody recorded is never handed out.
         await audit.record({ actor: user.id, action: 'auth.sign_in', target: { type: 'user', id: user.id }, ip: request.ip });
@@ -54,6 +54,16 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
     if (request.actor.kind !== 'user') return { user: null };
     return { user: await identity.getUser(request.actor.id) };
   });
+
+  // Where a person is (a licensee, a partner): cross-border transfer rules check it before a licensed copy leaves.
+  api.put(
+    '/auth/country',
+    { preValidation: requireUser, schema: { tags, body: z.object({ country: countrySchema.nullable() }), response: { 200: userSchema } } },
+    async (request) => {
+      if (request.actor.kind !== 'user') throw CommonErrors.unauthenticated();
+      return identity.updateUser(request.actor.id, { country: request.body.country });
+    },
+  );
 
   api.post(
     '/auth/password',
@@ -126,6 +136,7 @@ export function identityRoutes(api: Api, deps: { identity: IdentityService; secu
           disabled: z.boolean().optional(),
           displayName: z.string().min(1).max(200).optional(),
           password: z.string().max(1024).optional().describe('sets a new password and signs the user out everywhere'),
+          country: countrySchema.nullable().optional().describe('where the account is (ISO 3166-1 alpha-2); null clears it'),
         }),
         response: { 200: userSchema },
       },

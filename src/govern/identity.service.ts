@@ -15,14 +15,18 @@ export interface SignInClient {
   userAgent?: string | undefined;
 }
 
-/** The second factor as sign-in needs it (TwoFactorService); without it, passwords alone sign in. */
+/** The second factors an account can prove: a code from an authenticator app, a passkey. */
+export type SecondFactorKind = 'totp' | 'passkey';
+
+/** The second factor as sign-in needs it (TwoFactorService and passkeys); without it, passwords alone sign in. */
 export interface SecondFactorGate {
-  isEnabled(userId: string): Promise<boolean>;
+  /** The account's second factors; none: the password alone signs in. */
+  factorsOf(userId: string): Promise<SecondFactorKind[]>;
   createChallenge(userId: string): Promise<string>;
 }
 
-/** A right password opens a session, or (with two-factor on) yields a challenge for the second step. */
-export type LoginResult = { token: string; user: PublicUser; expiresAt: Date } | { mfaRequired: true; challenge: string };
+/** A right password opens a session, or (with a second factor) yields a challenge for the second step. */
+export type LoginResult = { token: string; user: PublicUser; expiresAt: Date } | { mfaRequired: true; challenge: string; factors: SecondFactorKind[] };
 
 const USERNAME = /^[\p{L}\p{N}_.-]{2,64}$/u;
 
@@ -50,6 +54,7 @@ export function toPublicUser(row: UserRow): PublicUser {
     disabled: row.disabled === 1,
     preferredLang: row.preferred_lang,
     createdAt: row.created_at,
+    country: row.country ?? null,
   };
 }
 
@@ -85,6 +90,7 @@ export class IdentityService {
       preferred_lang: null,
       created_at: now,
       updated_at: now,
+      country: null,
     };
     await this.repo.insertUser(row);
     return toPublicUser(row);
@@ -110,7 +116,8 @@ export class IdentityService {
     const ok = row ? await verifyPassword(row.password_hash, password) : await verifyPassword(await getDummyHash(), password);
     if (!row || !ok || row.disabled === 1) throw new AppError('bad_credentials', 'wrong username or password', { key: 'auth.bad_credentials' });
     // Two-factor on: no session yet, only a short-lived challenge for the second step.
-    if (this.secondFactor && (await this.secondFactor.isEnabled(row.id))) return { mfaRequired: true, challenge: await this.secondFactor.createChallenge(row.id) };
+    const factors = this.secondFactor ? await this.secondFactor.factorsOf(row.id) : [];
+    if (this.secondFactor && factors.length > 0) return { mfaRequired: true, challenge: await this.secondFactor.createChallenge(row.id), factors };
     return this.openSession(row, client);
   }
 
@@ -195,7 +202,7 @@ export class IdentityService {
   }
 
   /** Admin change of role or disabled flag; refuses to remove the last active admin. */
-  async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string; password?: string }): Promise<PublicUser> {
+  async updateUser(id: string, changes: { role?: Role; disabled?: boolean; displayName?: string; password?: string; country?: string | null }): Promise<PublicUser> {
     const row = await this.repo.findUserById(id);
     if (!row) throw CommonErrors.notFound('user', { id });
     // Check everything before changing anything, so a bad password does not leave half an update.
@@ -203,7 +210,7 @@ export class IdentityService {
     if (badPassword) throw badPassword;
     const losesAdmin = row.role === 'admin' && row.disabled === 0 && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
     if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) throw CommonErrors.conflict('cannot remove the last active admin', { key: 'user.last_admin' });
-    const fields = { ...(changes.role ? { role: changes.role } : {}), ...(changes.displayName ? { display_name: changes.displayName.trim() } : {}) };
+    const fields = { ...(changes.role ? { role: changes.role } : {}), ...(changes.displayName ? { display_name: changes.displayName.trim() } : {}), ...(changes.country !== undefined ? { country: changes.country } : {}) };
     const now = new Date().toISOString();
     // Disabling revokes the account's API tokens for good (re-enabling must not revive them).
     if (changes.disabled === true) await this.repo.disableUser(id, fields, now);
@@ -222,6 +229,11 @@ export class IdentityService {
     if (problem) throw problem;
     await this.repo.updateUser(id, { password_hash: await hashPassword(next) }, new Date().toISOString());
     await this.repo.deleteSessionsOf(id, keepSessionToken === undefined ? undefined : tokenHash(keepSessionToken));
+  }
+
+  /** Ends every session of an account (an admin's reset of its second factors). */
+  async endSessionsOf(id: string): Promise<void> {
+    await this.repo.deleteSessionsOf(id);
   }
 
   /** Checks an account's password (turning two-factor off with it). */

@@ -7,6 +7,7 @@ export const twoFactorStatusSchema = z
     pending: z.boolean().describe('an enrolment waits for its first code'),
     recoveryCodesLeft: z.number().int(),
     required: z.boolean().describe("the instance requires two-factor sign-in for this account's role"),
+    hasPasskey: z.boolean().describe('a passkey is registered: it satisfies the requirement too'),
   })
   .meta({ id: 'TwoFactorStatus' });
 
@@ -17,7 +18,11 @@ export const totpEnrolmentSchema = z
 export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()).describe('shown this once; each signs in once') }).meta({ id: 'RecoveryCodes' });
 
 export const mfaChallengeSchema = z
-  .object({ mfaRequired: z.literal(true), challenge: z.string().describe('send with a code to /auth/login/mfa within 5 minutes; single use') })
+  .object({
+    mfaRequired: z.literal(true),
+    challenge: z.string().describe('send with a code to /auth/login/mfa, or with a passkey answer to /auth/passkey, within 5 minutes; single use'),
+    factors: z.array(z.enum(['totp', 'passkey'])).describe('the second factors this account can use'),
+  })
   .meta({ id: 'MfaChallenge' });
 
 export const accountSessionSchema = z

@@ -17,7 +17,10 @@ const code = z.string().regex(/^\s*\d{3}\s*\d{3}\s*$/, 'must be the 6 digits the
 const recoveryCode = z.string().min(8).max(32);
 
 /** Two-factor sign-in (second step, enrolment, turning off), one's own sessions, and the admins' rule of who must use two-factor. */
-export function twoFactorRoutes(api: Api, deps: { identity: IdentityService; twoFactor: TwoFactorService; secondStep: SecondStepSignIn; sessions: SessionService; secureCookies: boolean; audit?: AuditRecorder }): void {
+export function twoFactorRoutes(
+  api: Api,
+  deps: { identity: IdentityService; twoFactor: TwoFactorService; secondStep: SecondStepSignIn; sessions: SessionService; secureCookies: boolean; audit?: AuditRecorder; passkeys?: { hasPasskey(userId: string): Promise<boolean> } },
+): void {
   const { identity, twoFactor, secondStep, sessions } = deps;
   const audit: AuditRecorder = deps.audit ?? { record: async () => undefined, note: () => undefined };
   const userId = (actor: { kind: string; id?: string }): string => {
@@ -58,7 +61,7 @@ export function twoFactorRoutes(api: Api, deps: { identity: IdentityService; two
     const id = userId(request.actor);
     const status = await twoFactor.status(id);
     const role = request.actor.kind === 'user' ? request.actor.role : null;
-    return { ...status, required: role !== null && (await twoFactor.requiredRoles()).includes(role) };
+    return { ...status, required: role !== null && (await twoFactor.requiredRoles()).includes(role), hasPasskey: (await deps.passkeys?.hasPasskey(id)) ?? false };
   });
 
   api.post(

@@ -123,6 +123,11 @@ export class TwoFactorService {
     await this.repo.deleteTotp(userId);
   }
 
+  /** Removes the app's secret and the recovery codes, whatever their state (an admin's reset after a lost phone). */
+  async reset(userId: string): Promise<void> {
+    await this.repo.deleteTotp(userId);
+  }
+
   /** A single-use challenge for the second step of signing in; it alone opens no session. */
   async createChallenge(userId: string): Promise<string> {
     const challenge = newSecret('wyc');

@@ -8,6 +8,7 @@ import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { ModuleParts } from '../platform/module.js';
 import type { ProtectServices } from '../protect/protect.module.js';
 import type { RegistryServices } from '../registry/registry.module.js';
+import type { TransferServices } from '../transfer/transfer.module.js';
 import { HeritageService } from './heritage.service.js';
 import { LicenseRepository } from './license.repository.js';
 import { tdmRepSchema } from './license.contract.js';
@@ -18,6 +19,7 @@ import { RoyaltyService } from './royalty.service.js';
 import { TdmService } from './tdm.service.js';
 import { TermsService } from './terms.service.js';
 import './license.errors.js';
+import { LicensePersonalData } from './personal-data.repository.js';
 
 /** Puts grants, revocations and settlement batches into the transparency log when the first try could not. */
 export const LICENSE_REGISTER_JOB = 'license.register';
@@ -29,12 +31,14 @@ export interface LicensePorts {
   jobs: JobQueue;
   wakeWorkers: () => void;
   govern: Pick<GovernServices, 'identity' | 'audit'>;
-  archive: Pick<ArchiveServices, 'workReader' | 'collections'>;
+  archive: Pick<ArchiveServices, 'workReader' | 'collections' | 'extensions'>;
   /** The catalogue's reuse filters ("free to reuse", "licensable", "AI training allowed") follow terms. */
   discover: Pick<DiscoverServices, 'reuseFlags'>;
   registry: Pick<RegistryServices, 'registry'>;
   protect: Pick<ProtectServices, 'watermarkCopies' | 'scans'>;
   links: PublicLinks;
+  /** Cross-border transfer rules: a licensed copy leaves for the licensee's country only if they allow it. */
+  transfer?: TransferServices;
   /** The clock (tests move it to see grants expire). */
   now?: () => Date;
 }
@@ -96,7 +100,11 @@ export function createLicenseModule(ports: LicensePorts): ModuleParts<LicenseSer
       const user = await govern.identity.getUser(id).catch(() => null);
       return user ? user.displayName || user.username : id;
     },
-    makeCopy: (input) => protect.watermarkCopies.issueUnderGrant(input),
+    makeCopy: async (input) => {
+      // Refused or unassessed: the grant stays valid, but no copy leaves (the decision is logged).
+      await ports.transfer?.transfers.licensedCopies.check({ workId: input.workId, licenseeUserId: input.licenseeUserId, actor: input.issuedBy });
+      return protect.watermarkCopies.issueUnderGrant(input);
+    },
     scheduleRegistration: async () => {
       await ports.jobs.enqueue(database.db, LICENSE_REGISTER_JOB, {}, { dedupeKey: LICENSE_REGISTER_JOB, runAt: new Date(Date.now() + 60_000) });
       ports.wakeWorkers();
@@ -104,9 +112,13 @@ export function createLicenseModule(ports: LicensePorts): ModuleParts<LicenseSer
   });
   // A scan that decodes a licensed copy says whether its grant is valid, expired or revoked.
   protect.scans.setCopyStatus((reference) => orders.stateOfReference(reference));
+  // A licensed work is never deleted with an erased person's works; a deleted one's terms and splits go with it.
+  const personalData = new LicensePersonalData(database);
+  archive.extensions.addWorkRemover(personalData);
 
   return {
     services: { terms, heritage, orders, royalties, tdm, licenseRepository: repo },
+    personalData,
     routes: (api) => licenseRoutes(api, { terms, heritage, orders, royalties, tdm }),
     mounts: [
       {

@@ -75,11 +75,11 @@ export function unreadableFileError(originalName: string, type: Pick<SniffedType
   return new AppError('corrupt_file', type.unreadable ?? `name ends in ${ext} but the content is not a readable ${kind} file`, { key: 'file.unreadable', params: { ext, kind } });
 }
 
-export async function sniffFile(filePath: string, originalName: string, head?: Buffer): Promise<SniffedType> {
+export async function sniffFile(filePath: string | null, originalName: string, head?: Buffer): Promise<SniffedType> {
   const ext = path.extname(originalName).toLowerCase();
   const claimed = EXTENSION_KINDS[ext];
   // The head captured while storing usually suffices; only unknown ones are read again in full.
-  const detected = (head ? await fileTypeFromBuffer(head) : undefined) ?? (await fileTypeFromFile(filePath));
+  const detected = (head ? await fileTypeFromBuffer(head) : undefined) ?? (filePath ? await fileTypeFromFile(filePath) : undefined);
   if (detected) {
     const kind = kindOfMediaType(detected.mime);
     const mismatch =

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { AppError } from './errors.js';
 import { newId } from './ids.js';
 
 /** Content-addressed storage: the key of every blob is derived from its sha256, never from a path. */
@@ -25,16 +26,32 @@ export interface BlobStore {
   putBuffer(data: Buffer, options?: { durable?: boolean }): Promise<StoredBlob>;
   has(sha256: string): Promise<boolean>;
   open(sha256: string): Readable;
+  /** Bytes `start` to `end` (both inclusive) of a blob, for HTTP Range requests (IIIF, audio, video). */
+  openRange(sha256: string, start: number, end: number): Readable;
   read(sha256: string): Promise<Buffer>;
   size(sha256: string): Promise<number | null>;
   /** When the blob was stored (ms since epoch), or null when it is missing. */
   storedAt(sha256: string): Promise<number | null>;
-  /** A local file path for libraries that need one (sharp reads files faster than streams). */
+  /**
+   * The blob's own file, for libraries that need one (sharp reads files faster than streams);
+   * null for a remote store: use withLocalFile then.
+   */
   localPath(sha256: string): string | null;
+  /**
+   * Runs `fn` with a local file holding the blob: the store's own file when it has one (no copy),
+   * else a temporary copy, refused above the store's bound (`BlobTooLargeForLocalError`) and
+   * deleted when `fn` settles. Rejects like `size()` finds it missing (`BlobMissingError`).
+   */
+  withLocalFile<T>(sha256: string, fn: (file: string) => Promise<T>): Promise<T>;
+  /**
+   * A short-lived URL a browser may fetch the blob from directly (a presigned S3 GET), or null when
+   * the store offers none or the instance did not allow them.
+   */
+  directUrl?(sha256: string, options: { fileName: string; mediaType: string; inline: boolean }): Promise<string | null>;
   list(): AsyncIterable<string>;
   remove(sha256: string): Promise<void>;
   /** Deletes temporary files whose writer is gone or that are older than the age cap (see LocalDiskBlobStore). */
-  removeStaleTemporaries?(): { removed: number; freedBytes: number };
+  removeStaleTemporaries?(): { removed: number; freedBytes: number } | Promise<{ removed: number; freedBytes: number }>;
 }
 
 export interface StoredBlob {
@@ -51,8 +68,11 @@ export interface StagedBlob {
   sha256: string;
   size: number;
   head: Buffer;
-  /** A local file holding the bytes until commit or discard. */
-  path: string;
+  /**
+   * A local file holding the bytes until commit or discard; null when a remote store streamed
+   * them past its local bound (the bytes are then only in the remote staging object).
+   */
+  path: string | null;
   /** True when identical content was already stored; commit() then only checks it is still there. */
   existed: boolean;
   /** fsyncs the staged bytes; call it before a transaction so that commit() inside it is quick. */
@@ -69,7 +89,27 @@ export class BlobTooLargeError extends Error {
   }
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
+/** The blob is not in the store. `code` is ENOENT, as a local file's read error's. */
+export class BlobMissingError extends Error {
+  readonly code = 'ENOENT';
+  constructor(readonly sha256: string) {
+    super(`blob ${sha256} is not in the store`);
+  }
+}
+
+/**
+ * A remote blob is larger than the local temporary copy the store may make of it: what needs a
+ * file (decoding an image) is refused (422) rather than filling the disk.
+ */
+export class BlobTooLargeForLocalError extends AppError<'image_too_large.local_copy'> {
+  constructor(readonly sha256: string, readonly size: number, readonly maxBytes: number) {
+    super('image_too_large', `blob ${sha256} (${size} bytes) is larger than the ${maxBytes} bytes allowed for a local temporary copy (WENYUAN_BLOB_TEMP_MAX_BYTES)`, {
+      key: 'image_too_large.local_copy', params: { sizeBytes: size, maxBytes },
+    });
+  }
+}
+
+export const SHA256 = /^[0-9a-f]{64}$/;
 /**
  * Names of the temporary files this process is writing now, across every store it opened (a
  * second store on the same folder, as the CLI or a test opens, must spare the first one's).
@@ -107,36 +147,15 @@ export class LocalDiskBlobStore implements BlobStore {
    * in a container), and any older than the age cap. Returns how many files and bytes went.
    */
   removeStaleTemporaries(now = Date.now()): { removed: number; freedBytes: number } {
-    const report = { removed: 0, freedBytes: 0 };
-    const ownFiles = OWN_TEMPORARIES;
-    for (const name of fs.readdirSync(this.tmpDir)) {
-      if (!name.endsWith('.part')) continue;
-      const file = path.join(this.tmpDir, name);
-      try {
-        const stat = fs.statSync(file);
-        const pid = Number(/^(\d+)\./.exec(name)?.[1] ?? Number.NaN);
-        const writerGone = Number.isNaN(pid) ? now - stat.mtimeMs > 3_600_000 : pid === process.pid ? !ownFiles.has(name) : !processAlive(pid);
-        if (writerGone || now - stat.mtimeMs > this.maxTemporaryAgeMs) {
-          fs.rmSync(file, { force: true });
-          report.removed++;
-          report.freedBytes += stat.size;
-        }
-      } catch {
-        // gone already
-      }
-    }
-    return report;
+    return removeStaleParts(this.tmpDir, this.maxTemporaryAgeMs, now);
   }
 
   private newTemporary(): string {
-    const name = `${process.pid}.${newId()}.part`;
-    OWN_TEMPORARIES.add(name);
-    return path.join(this.tmpDir, name);
+    return newTemporaryFile(this.tmpDir);
   }
 
-  private async dropTemporary(tmp: string): Promise<void> {
-    await fsp.rm(tmp, { force: true });
-    OWN_TEMPORARIES.delete(path.basename(tmp));
+  private dropTemporary(tmp: string): Promise<void> {
+    return dropTemporaryFile(tmp);
   }
 
   async put(source: Readable, options: { maxBytes?: number } = {}): Promise<StoredBlob> {
@@ -204,7 +223,7 @@ export class LocalDiskBlobStore implements BlobStore {
         if (committed) return committed;
         await sync();
         committed = await this.commit(tmp, sha256, size, true);
-        OWN_TEMPORARIES.delete(path.basename(tmp));
+        releaseTemporaryFile(tmp);
         return committed;
       },
       discard: async () => {
@@ -260,8 +279,18 @@ export class LocalDiskBlobStore implements BlobStore {
     return fs.createReadStream(this.pathOf(sha256));
   }
 
+  openRange(sha256: string, start: number, end: number): Readable {
+    return fs.createReadStream(this.pathOf(sha256), { start, end });
+  }
+
   read(sha256: string): Promise<Buffer> {
     return fsp.readFile(this.pathOf(sha256));
+  }
+
+  async withLocalFile<T>(sha256: string, fn: (file: string) => Promise<T>): Promise<T> {
+    const file = this.pathOf(sha256);
+    if (!(await exists(file))) throw new BlobMissingError(sha256);
+    return fn(file);
   }
 
   async storedAt(sha256: string): Promise<number | null> {
@@ -302,6 +331,50 @@ export class LocalDiskBlobStore implements BlobStore {
   private pathOf(sha256: string): string {
     return path.join(this.root, blobKey(sha256));
   }
+}
+
+/**
+ * Deletes the `.part` files in `dir` of processes that are gone (killed mid-upload): every one whose
+ * pid is not running, or is this process's own (left by an earlier run that had the same pid, as in
+ * a container), and any older than `maxAgeMs`. Returns how many files and bytes went.
+ */
+export function removeStaleParts(dir: string, maxAgeMs: number, now = Date.now()): { removed: number; freedBytes: number } {
+  const report = { removed: 0, freedBytes: 0 };
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith('.part')) continue;
+    const file = path.join(dir, name);
+    try {
+      const stat = fs.statSync(file);
+      const pid = Number(/^(\d+)\./.exec(name)?.[1] ?? Number.NaN);
+      const writerGone = Number.isNaN(pid) ? now - stat.mtimeMs > 3_600_000 : pid === process.pid ? !OWN_TEMPORARIES.has(name) : !processAlive(pid);
+      if (writerGone || now - stat.mtimeMs > maxAgeMs) {
+        fs.rmSync(file, { force: true });
+        report.removed++;
+        report.freedBytes += stat.size;
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return report;
+}
+
+/** A new temporary file name in `dir` (`<pid>.<id>.part`), marked as this process's own until dropped. */
+export function newTemporaryFile(dir: string): string {
+  const name = `${process.pid}.${newId()}.part`;
+  OWN_TEMPORARIES.add(name);
+  return path.join(dir, name);
+}
+
+/** Deletes a temporary file made by newTemporaryFile. */
+export async function dropTemporaryFile(tmp: string): Promise<void> {
+  await fsp.rm(tmp, { force: true });
+  OWN_TEMPORARIES.delete(path.basename(tmp));
+}
+
+/** Forgets a temporary file that was renamed into place. */
+export function releaseTemporaryFile(tmp: string): void {
+  OWN_TEMPORARIES.delete(path.basename(tmp));
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parsePublicUrl, registryOriginProblem } from './public-url.js';
+import { parseS3Url } from './s3-location.js';
 
 /** Everything the process reads from its environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -120,6 +121,26 @@ export const configSchema = z.object({
   /** Catalogue searches one visitor may make per minute (they cost the most); 0 = no limit. */
   searchRateLimitPerMinute: z.coerce.number().int().min(0).default(120),
   /**
+   * Searches one IP address may make per minute, whoever is signed in there: a signed-in attacker
+   * cannot escape the per-account count by rotating addresses, nor many accounts share one address
+   * past this; a classroom behind one NAT is not one account. 0 = no limit.
+   */
+  searchRateLimitPerIpPerMinute: z.coerce.number().int().min(0).default(1200),
+  /** Upload requests one account (anonymous: one IP address) may make per minute; 0 = no limit. */
+  uploadRateLimitPerMinute: z.coerce.number().int().min(0).default(60),
+  /** Upload requests one IP address may make per minute, whoever is signed in there; 0 = no limit. */
+  uploadRateLimitPerIpPerMinute: z.coerce.number().int().min(0).default(600),
+  /**
+   * Redis the rate limits count in, shared by every API process of a fleet (`redis://host:6379/0`,
+   * `rediss://…` for TLS). Empty (the default): each process counts in its own memory, right for one
+   * machine. Unreachable: requests pass unlimited, with a logged warning, until it is back.
+   */
+  redisUrl: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || /^rediss?:\/\/\S+$/.test(s), 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0')
+    .default(''),
+  /**
    * Threads (SQLite) or connections (PostgreSQL) that run heavy reads — search, ranking, facet
    * loads — off the event loop. 0 runs them on the main connection (tests, tiny machines).
    */
@@ -146,6 +167,50 @@ export const configSchema = z.object({
     .default(''),
   /** The credit the tile server requires, shown in the map's corner (`© OpenStreetMap contributors`). */
   mapAttribution: z.string().trim().max(500).default(''),
+  /**
+   * Where notification emails go out: `smtp://user:pass@host:587` or `smtps://…` (nodemailer's
+   * URL form). Empty (the default): no email is sent, and nothing fails for want of it.
+   */
+  smtpUrl: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || /^smtps?:\/\/[^\s]+$/.test(s), 'must be an smtp:// or smtps:// URL')
+    .default(''),
+  /**
+   * Bearer token Prometheus must send for /metrics. Empty (the default): only a scraper on this
+   * machine connecting directly (not through a proxy) is answered.
+   */
+  metricsToken: z.string().trim().max(200).default(''),
+  /**
+   * Where blobs live: empty (the default) = `<dataDir>/blobs` on local disk; or an S3-compatible
+   * bucket, `s3://bucket/prefix?endpoint=https://…&region=…&forcePathStyle=1` (AWS S3, MinIO, Ceph
+   * RGW, Garage, OSS, COS). Credentials: the two variables below, else the standard AWS chain.
+   */
+  blobStore: z
+    .string()
+    .trim()
+    .superRefine((s, ctx) => {
+      if (s === '') return;
+      const parsed = parseS3Url(s);
+      if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    })
+    .default(''),
+  s3AccessKeyId: z.string().trim().default(''),
+  s3SecretAccessKey: z.string().trim().default(''),
+  /** Attempts per S3 request (exponential backoff between them) before it fails as 503. */
+  s3MaxAttempts: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * Largest local temporary copy of a remote blob (bytes; default 1 GiB): images up to it are
+   * decoded from a temporary file, larger ones are stored unrendered, never copied whole to disk.
+   */
+  blobTempMaxBytes: z.coerce.number().int().min(1024 * 1024).default(1024 ** 3),
+  /**
+   * With an S3 store, originals that a visitor may download are served by a redirect to a presigned
+   * URL valid this many seconds (the bytes then bypass this server); 0 (the default) = always proxied.
+   */
+  blobDirectDownloadSeconds: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(0),
+  /** The sender of notification emails. */
+  mailFrom: z.string().trim().max(200).default('Wenyuan <no-reply@localhost>'),
   secureCookies: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
     .transform((v) => v === true || v === 'true' || v === '1')
@@ -178,12 +243,25 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustedProxies: 'WENYUAN_TRUSTED_PROXIES',
   rateLimitPerMinute: 'WENYUAN_RATE_LIMIT_PER_MINUTE',
   searchRateLimitPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_MINUTE',
+  searchRateLimitPerIpPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE',
+  uploadRateLimitPerMinute: 'WENYUAN_UPLOAD_RATE_LIMIT_PER_MINUTE',
+  uploadRateLimitPerIpPerMinute: 'WENYUAN_UPLOAD_RATE_LIMIT_PER_IP_PER_MINUTE',
+  redisUrl: 'WENYUAN_REDIS_URL',
   readWorkers: 'WENYUAN_READ_WORKERS',
   readTimeoutMs: 'WENYUAN_READ_TIMEOUT_MS',
   iiifCacheMb: 'WENYUAN_IIIF_CACHE_MB',
   iiifRateLimitPerMinute: 'WENYUAN_IIIF_RATE_LIMIT_PER_MINUTE',
   mapTileUrl: 'WENYUAN_MAP_TILE_URL',
   mapAttribution: 'WENYUAN_MAP_ATTRIBUTION',
+  smtpUrl: 'WENYUAN_SMTP_URL',
+  mailFrom: 'WENYUAN_MAIL_FROM',
+  metricsToken: 'WENYUAN_METRICS_TOKEN',
+  blobStore: 'WENYUAN_BLOB_STORE',
+  s3AccessKeyId: 'WENYUAN_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'WENYUAN_S3_SECRET_ACCESS_KEY',
+  s3MaxAttempts: 'WENYUAN_S3_MAX_ATTEMPTS',
+  blobTempMaxBytes: 'WENYUAN_BLOB_TEMP_MAX_BYTES',
+  blobDirectDownloadSeconds: 'WENYUAN_BLOB_DIRECT_DOWNLOAD_SECONDS',
 };
 
 /**

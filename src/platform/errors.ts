@@ -45,6 +45,12 @@ export const PLATFORM_ERROR_KEYS = errorKeys({
   'rate_limited.requests': ['retryAfterSeconds'],
   'busy.queue_full': ['retryAfterSeconds'],
   'busy.query_timeout': ['seconds'],
+  // The object store (S3) cannot be reached: the request may be tried again shortly.
+  'blob_store_unavailable.unreachable': ['retryAfterSeconds'],
+  // A file in a remote (S3) store too large for the local copy that decoding it needs (WENYUAN_BLOB_TEMP_MAX_BYTES).
+  'image_too_large.local_copy': ['sizeBytes', 'maxBytes'],
+  // /metrics: only a scraper on this machine, or one with the configured token.
+  'forbidden.metrics': [],
   // One per zod issue code, for each field of an `invalid_input.fields` error (its `details`).
   'validation.invalid_type': ['field', 'expected'],
   'validation.too_small': ['field', 'origin', 'minimum', 'inclusive'],

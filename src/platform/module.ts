@@ -1,5 +1,6 @@
 import type { RoutePlugin } from './http/api.js';
 import type { JobHandler } from './jobs/worker.js';
+import type { PersonalDataSource } from './personal-data.js';
 
 /**
  * An API answer a page will ask for as soon as its script runs: the server names it in a `Link:
@@ -47,6 +48,8 @@ export interface ModuleParts<Services> {
   init?: () => Promise<void>;
   /** Releases what the module holds in every role (its worker threads), when the app closes. */
   close?: () => Promise<void> | void;
+  /** What the module keeps about a person: its part of the privacy module's export, erasure and retention. */
+  personalData?: PersonalDataSource;
   /** Loops that run only where background work runs (`serve --role worker` or `all`). */
   background?: { start(): Promise<void> | void; stop(): Promise<void> | void };
 }

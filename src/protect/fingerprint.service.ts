@@ -1,6 +1,6 @@
 import type { WorkReader } from '../archive/work.repository.js';
 import { canReadWork, type Actor } from '../govern/roles.js';
-import type { BlobStore } from '../platform/blob-store.js';
+import { BlobTooLargeForLocalError, type BlobStore } from '../platform/blob-store.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { registryFingerprints, type ImageFingerprint } from './fingerprint.js';
@@ -44,15 +44,18 @@ export class FingerprintService {
    * fingerprint (too small, flat, undecodable): those are recorded, not retried.
    */
   async fingerprintBlob(sha256: string): Promise<NewFingerprintRow> {
-    const file = this.blobs.localPath(sha256);
-    if (!file || !(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`, { key: 'not_found.blob', params: { sha256 } });
+    if (!(await this.blobs.has(sha256))) throw new AppError('not_found', `blob ${sha256} is missing from the store`, { key: 'not_found.blob', params: { sha256 } });
     let fingerprint: ImageFingerprint;
     const now = new Date().toISOString();
     try {
-      const task = { file, maxPixels: this.options.maxImagePixels };
-      fingerprint = await (this.options.fingerprint ? this.options.fingerprint(task) : protectPool.fingerprint(task));
+      // A remote store lends a bounded temporary copy; a blob above the bound is an error worth retrying after raising it.
+      fingerprint = await this.blobs.withLocalFile(sha256, (file) => {
+        const task = { file, maxPixels: this.options.maxImagePixels };
+        return this.options.fingerprint ? this.options.fingerprint(task) : protectPool.fingerprint(task);
+      });
     } catch (error) {
-      if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
+      // Larger than a remote store's local bound: recorded like an undecodable image, not retried.
+      if (!(error instanceof BlobTooLargeForLocalError) && (!(error instanceof AppError) || !REFUSALS.has(error.code))) throw error;
       const refused = { sha256, status: 'unsupported' as const, reason: error.message, pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: null, width: null, height: null, pages: null, created_at: now };
       await this.repo.upsert(refused);
       return refused;

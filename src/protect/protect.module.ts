@@ -16,6 +16,7 @@ import { FingerprintIndex } from './fingerprint-index.js';
 import { FingerprintRepository } from './fingerprint.repository.js';
 import { FINGERPRINT_JOB, FingerprintService } from './fingerprint.service.js';
 import { protectRoutes } from './protect.routes.js';
+import { ProtectPersonalData } from './personal-data.repository.js';
 import { ScanService } from './scan.service.js';
 import { WatermarkCopyService } from './watermark-copies.js';
 import { watermarkKey } from './watermark-key.js';
@@ -99,6 +100,7 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
 
   return {
     services: { fingerprints, fingerprintRepository, fingerprintIndex, scans, watermarkCopies, evidence },
+    personalData: new ProtectPersonalData(database),
     routes: (api) => protectRoutes(api, { scans, evidence, fingerprints, watermarkCopies, blobs, maxUploadBytes: config.maxUploadBytes }),
     jobs: {
       [FINGERPRINT_JOB]: async (payload) => {

@@ -6,7 +6,7 @@ import type { Actor } from '../govern/roles.js';
 import { canReadWork, CONTRIBUTOR_ROLES, hasRole } from '../govern/roles.js';
 import { AppError, CommonErrors, notice, type Notice } from '../platform/errors.js';
 import type { RegistryReader } from '../registry/registry.repository.js';
-import type { BlobStore } from '../platform/blob-store.js';
+import { BlobMissingError, BlobTooLargeForLocalError, type BlobStore } from '../platform/blob-store.js';
 import type { PublicLinks } from '../platform/public-url.js';
 import { canSeeCopy } from './copy-access.js';
 import { BLOCK_AGREEMENT_THRESHOLD, blockAgreement, lumaGrid } from './block-check.js';
@@ -169,13 +169,13 @@ export class ScanService {
   /** The stored image as a 64 × 64 grid, from its thumbnail when it has one (small and already decoded once). */
   private async storedGrid(sha256: string): Promise<Float32Array | null> {
     const thumbnail = (await this.deps.works.derivativesOf([sha256])).find((d) => d.name === 'thumbnail');
-    const source = thumbnail && (await this.deps.blobs.has(thumbnail.sha256)) ? await this.deps.blobs.read(thumbnail.sha256) : this.deps.blobs.localPath(sha256);
-    if (!source) return null;
+    const thumb = thumbnail && (await this.deps.blobs.has(thumbnail.sha256)) ? await this.deps.blobs.read(thumbnail.sha256) : null;
     try {
-      const image = await readImageForHashing(source, { maxPixels: this.deps.maxImagePixels, minSide: 8 });
+      const read = (source: Buffer | string) => readImageForHashing(source, { maxPixels: this.deps.maxImagePixels, minSide: 8 });
+      const image = thumb ? await read(thumb) : await this.deps.blobs.withLocalFile(sha256, read);
       return lumaGrid(image.luma, image.width, image.height);
     } catch (error) {
-      if (error instanceof AppError) return null;
+      if (error instanceof AppError || error instanceof BlobMissingError || error instanceof BlobTooLargeForLocalError) return null;
       throw error;
     }
   }

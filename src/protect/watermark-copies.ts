@@ -133,8 +133,7 @@ export class WatermarkCopyService {
     who: Pick<WatermarkCopyRow, 'recipient_id' | 'recipient_name' | 'purpose' | 'reference' | 'issued_by'>, maxSide: number | null = null): Promise<IssuedCopy> {
     const file = sha256 ? await this.deps.works.findFile(sha256) : undefined;
     if (!sha256 || !file || file.kind !== 'image') throw new AppError('invalid_input', `work ${workId} has no image to make a watermarked copy of`, { key: 'copy.no_image', params: { id: workId } });
-    const local = this.deps.blobs.localPath(sha256);
-    if (!local) throw new AppError('not_found', `the file of work ${workId} is missing from the store`, { key: 'not_found.work_blob', params: { id: workId } });
+    if (!(await this.deps.blobs.has(sha256))) throw new AppError('not_found', `the file of work ${workId} is missing from the store`, { key: 'not_found.work_blob', params: { id: workId } });
     const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {
       work_id: workId,
       source_sha256: sha256,
@@ -144,11 +143,13 @@ export class WatermarkCopyService {
     });
     let marked: Awaited<ReturnType<typeof embedWatermark>>;
     try {
-      const source = maxSide
-        ? await withDecodeBudget(local, { shrinkTo: maxSide, maxPixels: this.deps.maxImagePixels }, () =>
-          sharp(local, { limitInputPixels: this.deps.maxImagePixels }).autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).png().toBuffer())
-        : local;
-      marked = await embedWatermark(source, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
+      marked = await this.deps.blobs.withLocalFile(sha256, async (local) => {
+        const source = maxSide
+          ? await withDecodeBudget(local, { shrinkTo: maxSide, maxPixels: this.deps.maxImagePixels }, () =>
+            sharp(local, { limitInputPixels: this.deps.maxImagePixels }).autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).png().toBuffer())
+          : local;
+        return embedWatermark(source, { key: this.deps.watermarkKey(), payload: serialToPayload(serial), format: 'jpeg', quality: 92, maxPixels: this.deps.maxImagePixels });
+      });
     } catch (error) {
       await this.deps.repo.deleteCopy(serial); // nothing left the archive: the record would name a copy that never existed
       throw error;

@@ -45,6 +45,8 @@ export interface ResolvedImage {
   pyramid: boolean;
   pyramidVariant?: PyramidVariant;
   scaleFactors?: number[];
+  /** A blob of a remote (S3) store the source file is copied from for each render (source.file is then empty). */
+  remoteBlob?: string;
 }
 
 /**
@@ -111,21 +113,20 @@ export class IiifImageService {
     }
     if (variant === 'original') {
       const path = this.deps.blobs.localPath(file.sha256);
-      if (!path) throw notFound();
       return {
         identifier: identifier!, workId, sha256: file.sha256, width: file.width, height: file.height,
-        source: { kind: 'original', file: path, width: file.width, height: file.height, maxPixels: this.deps.maxImagePixels },
-        sourceKey: `o:${file.sha256}`, shared: shared && policy === 'master', pyramid: false,
+        source: { kind: 'original', file: path ?? '', width: file.width, height: file.height, maxPixels: this.deps.maxImagePixels },
+        sourceKey: `o:${file.sha256}`, shared: shared && policy === 'master', pyramid: false, ...(path ? {} : { remoteBlob: file.sha256 }),
       };
     }
     const display = derivatives.find((d) => d.source_sha256 === file.sha256 && d.name === 'display');
-    const path = display ? this.deps.blobs.localPath(display.sha256) : null;
     // Being made by its job: come back soon (503 + Retry-After), rather than a 404 a viewer would keep.
-    if (!display || !path) throw new AppError('busy', `the image ${identifier} is still being prepared`, { key: 'iiif.image_not_ready', params: { identifier: identifier!, retryAfterSeconds: 30 } });
+    if (!display) throw new AppError('busy', `the image ${identifier} is still being prepared`, { key: 'iiif.image_not_ready', params: { identifier: identifier!, retryAfterSeconds: 30 } });
+    const path = this.deps.blobs.localPath(display.sha256);
     return {
       identifier: identifier!, workId, sha256: file.sha256, width: display.width, height: display.height,
-      source: { kind: 'original', file: path, width: display.width, height: display.height, maxPixels: this.deps.maxImagePixels },
-      sourceKey: `d:${display.sha256}`, shared: isPublic && !canEdit, pyramid: false,
+      source: { kind: 'original', file: path ?? '', width: display.width, height: display.height, maxPixels: this.deps.maxImagePixels },
+      sourceKey: `d:${display.sha256}`, shared: isPublic && !canEdit, pyramid: false, ...(path ? {} : { remoteBlob: display.sha256 }),
     };
   }
 
@@ -166,6 +167,11 @@ export class IiifImageService {
     // Renders beyond what the machine does at once wait in a short queue; past it, 503 + Retry-After.
     const rendered = await this.deps.admission.run(async () => {
       try {
+        // A remote store's blob is copied to a bounded temporary file for the render (pyramids, the large images, stay local).
+        if (image.remoteBlob && image.source.kind === 'original') {
+          const source = image.source;
+          return await this.deps.blobs.withLocalFile(image.remoteBlob, (file) => renderImageRequest({ ...source, file }, request));
+        }
         return await renderImageRequest(image.source, request);
       } catch (error) {
         if (!image.pyramid) throw error;
@@ -173,9 +179,8 @@ export class IiifImageService {
         await this.deps.pyramids.broken(image.sha256, image.pyramidVariant);
         this.deps.cache.forget(`${image.sourceKey}/`);
         this.anonymous.clear();
-        const original = this.deps.blobs.localPath(image.sha256);
-        if (!original) throw error;
-        return renderImageRequest({ kind: 'original', file: original, width: image.width, height: image.height, maxPixels: this.deps.maxImagePixels }, request);
+        return this.deps.blobs.withLocalFile(image.sha256, (original) =>
+          renderImageRequest({ kind: 'original', file: original, width: image.width, height: image.height, maxPixels: this.deps.maxImagePixels }, request));
       }
     });
     const entry = { data: rendered.data, mediaType: rendered.mediaType, etag: etagOf(image, canonical) };

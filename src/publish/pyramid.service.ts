@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { withDecodeBudget } from '../media/decode-budget.js';
-import type { BlobStore } from '../platform/blob-store.js';
+import { BlobMissingError, BlobTooLargeForLocalError, type BlobStore } from '../platform/blob-store.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { Database } from '../platform/db/database.js';
 import { PermanentJobError } from '../platform/jobs/worker.js';
@@ -92,8 +92,17 @@ export class PyramidService {
 
   /** The job: builds the pyramids of a stored image (original, and public when marking) when it is large enough to need them. */
   async build(sourceSha256: string): Promise<'built' | 'not_needed' | 'present'> {
-    const input = this.deps.blobs.localPath(sourceSha256);
-    if (!input || !fs.existsSync(input)) throw new PermanentJobError(`image ${sourceSha256} is not in the blob store`);
+    try {
+      // The local store's own file; a remote store's bounded temporary copy for the build.
+      return await this.deps.blobs.withLocalFile(sourceSha256, (input) => this.buildFrom(sourceSha256, input));
+    } catch (error) {
+      if (error instanceof BlobMissingError) throw new PermanentJobError(`image ${sourceSha256} is not in the blob store`);
+      if (error instanceof BlobTooLargeForLocalError) throw new PermanentJobError(error.message);
+      throw error;
+    }
+  }
+
+  private async buildFrom(sourceSha256: string, input: string): Promise<'built' | 'not_needed' | 'present'> {
     const meta = await sharp(input, { limitInputPixels: false }).metadata().catch(() => null);
     const width = meta?.autoOrient?.width ?? meta?.width ?? 0;
     const height = meta?.autoOrient?.height ?? meta?.height ?? 0;

@@ -77,6 +77,8 @@ export const registryHealthSchema = z
     checkpoints: z.number().int(),
     pending: z.number().int(),
     rejected: z.number().int().describe('Pending rows the sequencer refused: written into the database without a registration request.'),
+    lastCheckpointAt: z.string().nullable().describe('When the latest checkpoint was signed (ISO 8601), or null before the first.'),
+    oldestPendingAt: z.string().nullable().describe('When the oldest registration still waiting to be sequenced arrived, or null when none waits.'),
   })
   .meta({ id: 'RegistryHealth' });
 export type RegistryHealth = z.infer<typeof registryHealthSchema>;

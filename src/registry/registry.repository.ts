@@ -102,11 +102,13 @@ export class RegistryRepository {
     await this.deletePending(trx, rows.map((r) => r.row.id));
   }
 
-  /** Row counts for the registry's health: checkpoints and refused pending rows. */
-  async counts(): Promise<{ checkpoints: number; rejected: number }> {
-    const c = await this.db.selectFrom('registry_checkpoints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  /** Row counts for the registry's health: checkpoints (and the latest one's time), refused pending rows, the oldest waiting row. */
+  async counts(): Promise<{ checkpoints: number; rejected: number; lastCheckpointAt: string | null; oldestPendingAt: string | null }> {
+    const c = await this.db.selectFrom('registry_checkpoints').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('created_at').as('last')]).executeTakeFirstOrThrow();
     const r = await this.db.selectFrom('registry_rejected').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { checkpoints: Number(c.n), rejected: Number(r.n) };
+    const p = await this.db.selectFrom('registry_pending').select((eb) => eb.fn.min('created_at').as('oldest')).executeTakeFirstOrThrow();
+    const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+    return { checkpoints: Number(c.n), rejected: Number(r.n), lastCheckpointAt: iso(c.last), oldestPendingAt: iso(p.oldest) };
   }
 
   rejected(): Promise<Selectable<DB['registry_rejected']>[]> {
@@ -135,6 +137,32 @@ export class RegistryRepository {
     if (this.database.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirstOrThrow();
     return { size: Number(row.size), rootHash: row.root_hash };
+  }
+
+  /**
+   * Takes or renews the sequencer's lease for `holder` until `until`: granted when nobody holds it,
+   * `holder` already does, or the holder's lease ran out (it died). One conditional UPDATE, so two
+   * processes asking at once cannot both get it.
+   */
+  async takeSequencerLease(holder: string, now: Date, until: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('registry_state')
+      .set({ sequencer_holder: holder, sequencer_lease_until: until.toISOString() })
+      .where('id', '=', 1)
+      .where((eb) => eb.or([eb('sequencer_holder', 'is', null), eb('sequencer_holder', '=', holder), eb('sequencer_lease_until', '<', now.toISOString())]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Gives the lease up (a clean stop), so another worker takes over without waiting for it to run out. */
+  async releaseSequencerLease(holder: string): Promise<void> {
+    await this.db.updateTable('registry_state').set({ sequencer_holder: null, sequencer_lease_until: null }).where('id', '=', 1).where('sequencer_holder', '=', holder).execute();
+  }
+
+  /** Who holds the sequencer's lease and until when (null: nobody). */
+  async sequencerLease(): Promise<{ holder: string; until: string } | null> {
+    const row = await this.db.selectFrom('registry_state').select(['sequencer_holder', 'sequencer_lease_until']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return row.sequencer_holder && row.sequencer_lease_until ? { holder: row.sequencer_holder, until: row.sequencer_lease_until } : null;
   }
 
   async state(): Promise<{ size: number; rootHash: string }> {

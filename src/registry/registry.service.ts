@@ -164,7 +164,7 @@ export class RegistryService {
   async health(): Promise<RegistryHealth> {
     const witnesses = this.hooks.witnesses ?? { count: 0, quorum: 0 };
     const [state, counts, pending] = await Promise.all([this.repo.state(), this.repo.counts(), this.repo.countPending()]);
-    return { witnesses: witnesses.count, quorum: witnesses.quorum, rollbackDetectable: witnesses.count > 0, treeSize: state.size, checkpoints: counts.checkpoints, pending, rejected: counts.rejected };
+    return { witnesses: witnesses.count, quorum: witnesses.quorum, rollbackDetectable: witnesses.count > 0, treeSize: state.size, checkpoints: counts.checkpoints, pending, rejected: counts.rejected, lastCheckpointAt: counts.lastCheckpointAt, oldestPendingAt: counts.oldestPendingAt };
   }
 
   /** The answer to a repeated request: the registration it made before, marked as existing. */

@@ -35,20 +35,21 @@ export interface RunningServer {
 /**
  * Starts the built server (`node bin/wenyuan.js serve`) on a free port with a fresh data dir, set up
  * (`wenyuan setup`: a test institution, the server's own address as public URL) unless
- * `options.setup` is false, for tests of the first run itself.
+ * `options.setup` is false, for tests of the first run itself. `options.host` names the server in its
+ * public URL and `url` (default 127.0.0.1): passkeys need `localhost`, as browsers refuse an IP address as RP ID.
  */
-export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-e2e-')), options: { setup?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-e2e-')), options: { setup?: boolean; host?: string } = {}): Promise<RunningServer> {
   if (!fs.existsSync('dist/cli/main.js') || !fs.existsSync('web/dist/index.html')) throw new Error('run `npm run build` before the end-to-end tests');
   const port = await freePort();
   if (options.setup !== false) {
-    const setup = cli(dataDir, ['setup', '--institution-zh', '端到端测试馆', '--institution-en', 'End-to-end Test Museum', '--public-url', `http://127.0.0.1:${port}`]);
+    const setup = cli(dataDir, ['setup', '--institution-zh', '端到端测试馆', '--institution-en', 'End-to-end Test Museum', '--public-url', `http://${options.host ?? '127.0.0.1'}:${port}`]);
     if (setup.status !== 0) throw new Error(`wenyuan setup failed:\n${setup.stdout}${setup.stderr}`);
   }
   const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

@@ -69,7 +69,7 @@ describe.each(await testDialects())('strong sign-in (%s)', (dialect) => {
     const { secret } = start.json() as { secret: string };
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     const status = await ctx.server.inject({ method: 'GET', url: '/api/account/mfa', headers: as(cookie) });
-    expect(status.json()).toEqual({ enabled: false, pending: true, recoveryCodesLeft: 0, required: false });
+    expect(status.json()).toEqual({ enabled: false, pending: true, recoveryCodesLeft: 0, required: false, hasPasskey: false });
     const stored = await ctx.app.database.db.selectFrom('user_totp').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
     expect(stored.secret_sealed).not.toContain(secret);
 

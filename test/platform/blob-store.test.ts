@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobTooLargeError, LocalDiskBlobStore, blobKey, HEAD_BYTES } from '../../src/platform/blob-store.js';
+import { blobStoreContract } from './blob-store.contract.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -29,6 +30,17 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   for await (const item of iterable) out.push(item);
   return out;
 }
+
+describe('LocalDiskBlobStore: the shared blob store contract', () => {
+  blobStoreContract(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-blobs-'));
+    return {
+      store: new LocalDiskBlobStore(root),
+      leftovers: async () => fs.readdirSync(path.join(root, 'tmp')),
+      close: async () => fs.rmSync(root, { recursive: true, force: true }),
+    };
+  });
+});
 
 describe('LocalDiskBlobStore', () => {
   let root: string;
@@ -170,9 +182,9 @@ describe('LocalDiskBlobStore', () => {
     const staged = await store.stage(chunked(data));
     expect(staged).toMatchObject({ sha256: sha(data), size: data.length, existed: false });
     expect(await store.has(staged.sha256)).toBe(false);
-    expect(Buffer.compare(fs.readFileSync(staged.path), data)).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(staged.path!), data)).toBe(0);
     await staged.discard();
-    expect(fs.existsSync(staged.path)).toBe(false);
+    expect(fs.existsSync(staged.path!)).toBe(false);
     expect(filesUnder(root)).toEqual([]);
 
     const kept = await store.stage(chunked(data));

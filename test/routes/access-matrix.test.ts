@@ -6,6 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { sessionIdOf, sessionTokenHash } from '../../src/govern/session.service.js';
 import { base32Decode, totpAt } from '../../src/govern/totp.js';
+import { ANONYMOUS } from '../../src/govern/roles.js';
+import { DEFAULT_REVIEW_SETTINGS } from '../../src/review/review-settings.service.js';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { SoftAuthenticator, type CeremonyOptions } from '../support/soft-authenticator.js';
 import { createWork, makeUser, multipart, photoBytes, pngBytes, TEST_PASSWORD, uploadImage, type TestUser } from './route-helpers.js';
 
 /**
@@ -79,6 +83,17 @@ interface Case {
 }
 
 const LONG_ID = 'x'.repeat(65);
+
+const passkeyAuthenticator = () => new SoftAuthenticator({ origin: TEST_PUBLIC_URL, rpId: new URL(TEST_PUBLIC_URL).hostname });
+
+/** Registers a passkey for a user (through the service); returns the authenticator holding it. */
+async function registerPasskey(ctx: TestContext, userId: string): Promise<{ authenticator: SoftAuthenticator; passkeyId: string }> {
+  const user = await ctx.app.identity.getUser(userId);
+  const authenticator = passkeyAuthenticator();
+  const options = await ctx.app.passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName });
+  const passkey = await ctx.app.passkeys.register(user.id, 'matrix', authenticator.create(options as CeremonyOptions) as unknown as RegistrationResponseJSON);
+  return { authenticator, passkeyId: passkey.id };
+}
 
 /** Turns two-factor sign-in on for a user (through the service); returns the TOTP key. */
 async function enrolTotp(ctx: TestContext, user: TestUser): Promise<Buffer> {
@@ -278,8 +293,46 @@ function ownParty(ctx: TestContext, fx: Fixture, who: TestUser): Promise<string>
   return party;
 }
 
+const REVIEWERS: ActorName[] = ['admin', 'curator', 'reviewer'];
+/** A fresh report case (on a fresh public work of the curator's), so each allowed actor claims or decides its own. */
+async function freshCase(ctx: TestContext, fx: Fixture): Promise<string> {
+  const work = await createWork(ctx, fx.users.curator.headers, { title: { en: `Reported ${++seed}` } }, { visibility: 'public' });
+  return (await ctx.app.review.report(ANONYMOUS, work.id, { reasonCode: 'other' }, '198.51.100.7')).caseId;
+}
+/** A case `who` holds (reviewers), or any case (the role guard refuses the others first). */
+async function caseHeldBy(ctx: TestContext, fx: Fixture, who: TestUser): Promise<string> {
+  const id = await freshCase(ctx, fx);
+  const user = await ctx.app.identity.getUser(who.id);
+  if (REVIEWERS.includes(user.role as ActorName)) await ctx.app.review.claim({ kind: 'user', id: who.id, username: who.username, role: user.role }, id);
+  return id;
+}
+/** A rejected submission of `who` (written directly: licensees and reviewers own no works, yet the route is theirs too). */
+async function rejectedSubmissionOf(ctx: TestContext, fx: Fixture, who: TestUser): Promise<string> {
+  const work = await createWork(ctx, fx.users.curator.headers, { title: { en: `Held ${++seed}` } });
+  const id = `matrix-appeal-${++seed}`;
+  const now = new Date().toISOString();
+  await ctx.app.database.db
+    .insertInto('review_items')
+    .values({ id, kind: 'submission', work_id: work.id, submitter_id: who.id, state: 'decided', stage: 'first', opened_at: now, stage_opened_at: now, claimed_by: null, claim_expires_at: null, decision: 'rejected', decided_by: fx.users.reviewer.id, decided_at: now, reason_code: 'other', reason_text: null, first_decided_by: fx.users.reviewer.id, appeal_text: null, appealed_at: null, report_count: 0, checks_state: 'done', updated_at: now })
+    .execute();
+  return id;
+}
+
+const TRANSFER_STAFF: ActorName[] = ['admin', 'curator', 'reviewer'];
+/** A transfer risk assessment's form, for the fixture's collection. */
+const assessmentForm = (fx: Fixture) => ({ destination: 'DE', dataClasses: ['internal'], scope: { type: 'collection', ids: [fx.collection.id] }, purpose: 'loan', recipient: 'museum', volume: 'one collection', safeguards: 'encrypted' });
+/** A pending assessment submitted by the curator (so an admin may approve it). */
+async function freshAssessment(ctx: TestContext, fx: Fixture): Promise<string> {
+  const curator = { kind: 'user' as const, id: fx.users.curator.id, username: fx.users.curator.username, role: 'curator' as const };
+  return (await ctx.app.transfers.assessments.submit(curator, assessmentForm(fx) as Parameters<typeof ctx.app.transfers.assessments.submit>[1])).id;
+}
+
 const CASES: Case[] = [
   { route: 'GET /api/health', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/health' }), ok: 200 },
+  // Operators' probes: no identity is resolved; /metrics answers a scraper on this machine (inject connects over loopback) or one with the token.
+  { route: 'GET /healthz', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/healthz' }), ok: 200 },
+  { route: 'GET /readyz', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/readyz' }), ok: 200 },
+  { route: 'GET /metrics', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/metrics' }), ok: 200 },
 
   // the instance's identity (the test context is set up; its log key exists, so the origin is left out)
   { route: 'GET /api/instance', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/instance' }), ok: 200 },
@@ -432,10 +485,150 @@ const CASES: Case[] = [
     ok: 200,
   },
   { route: 'GET /api/users', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/users' }), ok: 200 },
+  // passkeys (WebAuthn, with a software authenticator) and the admins' reset of someone's second factors
+  { route: 'GET /api/account/passkeys', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/account/passkeys' }), ok: 200 },
+  { route: 'POST /api/account/passkeys/options', allow: EVERYONE, invalid: null, valid: () => ({ method: 'POST', url: '/api/account/passkeys/options' }), ok: 200 },
+  {
+    route: 'POST /api/account/passkeys',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: '/api/account/passkeys', payload: { name: '' } }),
+    valid: async (_fx, who, ctx) => {
+      const user = await ctx.app.identity.getUser(who.id);
+      const options = await ctx.app.passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName });
+      return { method: 'POST', url: '/api/account/passkeys', payload: { name: 'matrix', response: passkeyAuthenticator().create(options as CeremonyOptions) } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'PATCH /api/account/passkeys/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'PATCH', url: `/api/account/passkeys/${LONG_ID}`, payload: { name: 'x' } }),
+    valid: async (_fx, who, ctx) => ({ method: 'PATCH', url: `/api/account/passkeys/${(await registerPasskey(ctx, who.id)).passkeyId}`, payload: { name: 'renamed' } }),
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/account/passkeys/:id',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'DELETE', url: `/api/account/passkeys/${LONG_ID}` }),
+    valid: async (_fx, who, ctx) => ({ method: 'DELETE', url: `/api/account/passkeys/${(await registerPasskey(ctx, who.id)).passkeyId}` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/auth/passkey/options',
+    public: true,
+    invalid: () => ({ method: 'POST', url: '/api/auth/passkey/options', payload: { challenge: '' } }),
+    valid: () => ({ method: 'POST', url: '/api/auth/passkey/options' }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/auth/passkey',
+    public: true,
+    invalid: () => ({ method: 'POST', url: '/api/auth/passkey', payload: { response: {} } }),
+    valid: async (_fx, _who, ctx) => {
+      const user = await makeUser(ctx, 'licensee', 'passkey');
+      const { authenticator } = await registerPasskey(ctx, user.id);
+      const options = await ctx.app.passkeys.signInOptions(null);
+      return { method: 'POST', url: '/api/auth/passkey', payload: { response: authenticator.get(options as CeremonyOptions) } };
+    },
+    ok: 200,
+  },
+  {
+    route: 'POST /api/users/:id/two-factor/reset',
+    allow: ['admin'],
+    invalid: () => ({ method: 'POST', url: `/api/users/${LONG_ID}/two-factor/reset` }),
+    valid: async (_fx, _who, ctx) => ({ method: 'POST', url: `/api/users/${(await makeUser(ctx, 'curator', 'reset')).id}/two-factor/reset` }),
+    ok: 200,
+  },
+  // privacy: the notice, one's consents, exports and erasure (always one's own; fresh users where it changes them)
+  { route: 'GET /api/privacy/notice', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/privacy/notice' }), ok: 200 },
+  {
+    route: 'PUT /api/privacy/notice',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/privacy/notice', payload: { text: { 'not a tag!': 'x' } } }),
+    valid: () => ({ method: 'PUT', url: '/api/privacy/notice', payload: { text: null } }),
+    ok: 200,
+  },
+  { route: 'GET /api/privacy/consents', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/privacy/consents' }), ok: 200 },
+  {
+    route: 'PUT /api/privacy/consents',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'PUT', url: '/api/privacy/consents', payload: { noticeVersion: 0, consents: { sell: true } } }),
+    valid: async (_fx, _who, ctx) => ({ method: 'PUT', url: '/api/privacy/consents', payload: { noticeVersion: (await ctx.app.consents.notice()).version, consents: { analytics: true } } }),
+    ok: 200,
+  },
+  { route: 'GET /api/privacy/exports', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/privacy/exports' }), ok: 200 },
+  {
+    route: 'POST /api/privacy/exports',
+    allow: EVERYONE,
+    invalid: null,
+    valid: async (_fx, who, ctx) => ({ method: 'POST', url: '/api/privacy/exports', headers: (await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'export')).headers }),
+    ok: 202,
+  },
+  {
+    route: 'GET /api/privacy/exports/:id/download',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'GET', url: `/api/privacy/exports/${LONG_ID}/download` }),
+    valid: async (_fx, who, ctx) => {
+      const fresh = await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'export');
+      const made = await ctx.app.personalExports.request(fresh.id, fresh.id);
+      await ctx.app.worker.drain(['privacy.export']);
+      return { method: 'GET', url: `/api/privacy/exports/${made.id}/download`, headers: fresh.headers };
+    },
+    ok: 200,
+  },
+  { route: 'GET /api/privacy/erasure', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/privacy/erasure' }), ok: 200 },
+  {
+    route: 'POST /api/privacy/erasure',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: '/api/privacy/erasure', payload: { password: '' } }),
+    valid: async (_fx, who, ctx) => ({ method: 'POST', url: '/api/privacy/erasure', headers: (await makeUser(ctx, (await ctx.app.identity.getUser(who.id)).role, 'erase')).headers, payload: { password: TEST_PASSWORD } }),
+    ok: 202,
+  },
+  {
+    route: 'POST /api/privacy/users/:id/erasure',
+    allow: ['admin'],
+    invalid: () => ({ method: 'POST', url: `/api/privacy/users/${LONG_ID}/erasure`, payload: { password: TEST_PASSWORD } }),
+    valid: async (_fx, _who, ctx) => ({ method: 'POST', url: `/api/privacy/users/${(await makeUser(ctx, 'licensee', 'erase')).id}/erasure`, payload: { password: TEST_PASSWORD } }),
+    ok: 202,
+  },
+  { route: 'GET /api/privacy/settings', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/privacy/settings' }), ok: 200 },
+  {
+    route: 'PUT /api/privacy/settings',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/privacy/settings', payload: { erasureWorks: 'burn' } }),
+    valid: () => ({ method: 'PUT', url: '/api/privacy/settings', payload: { retention: { workEventsDays: 0 } } }),
+    ok: 200,
+  },
+  { route: 'POST /api/privacy/retention/run', allow: ['admin'], invalid: null, valid: () => ({ method: 'POST', url: '/api/privacy/retention/run' }), ok: 200 },
   // the audit trail (admins only)
   { route: 'GET /api/audit', allow: ['admin'], invalid: () => ({ method: 'GET', url: '/api/audit?limit=0' }), valid: () => ({ method: 'GET', url: '/api/audit?limit=5' }), ok: 200 },
   { route: 'GET /api/audit/export.csv', allow: ['admin'], invalid: () => ({ method: 'GET', url: '/api/audit/export.csv?action=nope' }), valid: () => ({ method: 'GET', url: '/api/audit/export.csv?action=token.create' }), ok: 200 },
   { route: 'GET /api/audit/verify', allow: ['admin'], invalid: null, valid: () => ({ method: 'GET', url: '/api/audit/verify' }), ok: 200 },
+  // cross-border transfers (issue 15 item 4): staff read, admins and curators send and assess, admins rule and approve
+  { route: 'PUT /api/auth/country', allow: EVERYONE, invalid: () => ({ method: 'PUT', url: '/api/auth/country', payload: { country: 'usa' } }), valid: () => ({ method: 'PUT', url: '/api/auth/country', payload: { country: 'CN' } }), ok: 200 },
+  { route: 'GET /api/works/:id/data-class', allow: TRANSFER_STAFF, invalid: () => ({ method: 'GET', url: `/api/works/${LONG_ID}/data-class` }), valid: (fx) => ({ method: 'GET', url: `/api/works/${fx.publicWork.id}/data-class` }), ok: 200 },
+  { route: 'PUT /api/works/:id/data-class', allow: ['admin', 'curator'], invalid: (fx) => ({ method: 'PUT', url: `/api/works/${fx.publicWork.id}/data-class`, payload: { dataClass: 'secret' } }), valid: (fx) => ({ method: 'PUT', url: `/api/works/${fx.publicWork.id}/data-class`, payload: { dataClass: 'public' } }), ok: 200 },
+  { route: 'GET /api/collections/:id/data-class', allow: TRANSFER_STAFF, invalid: () => ({ method: 'GET', url: `/api/collections/${LONG_ID}/data-class` }), valid: (fx) => ({ method: 'GET', url: `/api/collections/${fx.collection.id}/data-class` }), ok: 200 },
+  { route: 'PUT /api/collections/:id/data-class', allow: ['admin', 'curator'], invalid: (fx) => ({ method: 'PUT', url: `/api/collections/${fx.collection.id}/data-class`, payload: { dataClass: 'secret' } }), valid: (fx) => ({ method: 'PUT', url: `/api/collections/${fx.collection.id}/data-class`, payload: { dataClass: 'public' } }), ok: 200 },
+  { route: 'GET /api/transfers/rules', allow: TRANSFER_STAFF, invalid: null, valid: () => ({ method: 'GET', url: '/api/transfers/rules' }), ok: 200 },
+  { route: 'PUT /api/transfers/rules', allow: ['admin'], invalid: () => ({ method: 'PUT', url: '/api/transfers/rules', payload: { items: 'all' } }), valid: async (_fx, _who, ctx) => ({ method: 'PUT', url: '/api/transfers/rules', payload: { items: await ctx.app.transfers.rules.rules() } }), ok: 200 },
+  { route: 'GET /api/transfers/classes', allow: TRANSFER_STAFF, invalid: null, valid: () => ({ method: 'GET', url: '/api/transfers/classes' }), ok: 200 },
+  { route: 'PUT /api/transfers/classes', allow: ['admin'], invalid: () => ({ method: 'PUT', url: '/api/transfers/classes', payload: { items: [{ dataClass: 'secret' }] } }), valid: () => ({ method: 'PUT', url: '/api/transfers/classes', payload: { items: [{ dataClass: 'public', label: { 'zh-Hans': '公开数据', en: 'Public' } }] } }), ok: 200 },
+  { route: 'POST /api/transfers/check', allow: TRANSFER_STAFF, invalid: () => ({ method: 'POST', url: '/api/transfers/check', payload: { destination: 5 } }), valid: (fx) => ({ method: 'POST', url: '/api/transfers/check', payload: { destination: 'DE', collectionId: fx.collection.id } }), ok: 200 },
+  { route: 'GET /api/transfers/assessments', allow: TRANSFER_STAFF, invalid: () => ({ method: 'GET', url: '/api/transfers/assessments?status=nope' }), valid: () => ({ method: 'GET', url: '/api/transfers/assessments' }), ok: 200 },
+  { route: 'GET /api/transfers/assessments/:id', allow: TRANSFER_STAFF, invalid: () => ({ method: 'GET', url: `/api/transfers/assessments/${LONG_ID}` }), valid: async (fx, _who, ctx) => ({ method: 'GET', url: `/api/transfers/assessments/${await freshAssessment(ctx, fx)}` }), ok: 200 },
+  { route: 'POST /api/transfers/assessments', allow: ['admin', 'curator'], invalid: () => ({ method: 'POST', url: '/api/transfers/assessments', payload: { destination: 'DE' } }), valid: (fx) => ({ method: 'POST', url: '/api/transfers/assessments', payload: assessmentForm(fx) }), ok: 201 },
+  { route: 'POST /api/transfers/assessments/:id/approve', allow: ['admin'], invalid: () => ({ method: 'POST', url: `/api/transfers/assessments/${LONG_ID}/approve` }), valid: async (fx, _who, ctx) => ({ method: 'POST', url: `/api/transfers/assessments/${await freshAssessment(ctx, fx)}/approve` }), ok: 200 },
+  { route: 'POST /api/transfers/assessments/:id/reject', allow: ['admin'], invalid: () => ({ method: 'POST', url: `/api/transfers/assessments/${LONG_ID}/reject` }), valid: async (fx, _who, ctx) => ({ method: 'POST', url: `/api/transfers/assessments/${await freshAssessment(ctx, fx)}/reject`, payload: { note: 'no' } }), ok: 200 },
+  { route: 'GET /api/transfers/decisions', allow: TRANSFER_STAFF, invalid: () => ({ method: 'GET', url: '/api/transfers/decisions?limit=0' }), valid: () => ({ method: 'GET', url: '/api/transfers/decisions' }), ok: 200 },
+  { route: 'POST /api/transfers/exports', allow: ['admin', 'curator'], invalid: () => ({ method: 'POST', url: '/api/transfers/exports', payload: { destination: 5 } }), valid: (fx) => ({ method: 'POST', url: '/api/transfers/exports', payload: { destination: 'CN', collectionId: fx.collection.id } }), ok: 201 },
+  {
+    route: 'GET /api/transfers/exports/:id/download',
+    allow: ['admin', 'curator'],
+    invalid: () => ({ method: 'GET', url: `/api/transfers/exports/${LONG_ID}/download` }),
+    valid: async (fx, _who, ctx) => ({ method: 'GET', url: (await ctx.app.transfers.exports.create({ kind: 'user', id: fx.users.curator.id, username: fx.users.curator.username, role: 'curator' }, { subject: { collectionId: fx.collection.id }, destination: 'CN' })).downloadUrl }),
+    ok: 200,
+  },
   {
     route: 'POST /api/users',
     allow: ['admin'],
@@ -1147,6 +1340,54 @@ const CASES: Case[] = [
     },
     ok: 201,
   },
+  // the review queue (src/review): reviewers work the queue, admins set it up, submitters appeal, anyone reports
+  { route: 'GET /api/review/items', allow: REVIEWERS, invalid: () => ({ method: 'GET', url: '/api/review/items?kind=poem' }), valid: () => ({ method: 'GET', url: '/api/review/items?kind=report' }), ok: 200 },
+  { route: 'GET /api/review/items/:id', allow: REVIEWERS, invalid: () => ({ method: 'GET', url: `/api/review/items/${LONG_ID}` }), valid: async (fx, _who, ctx) => ({ method: 'GET', url: `/api/review/items/${await freshCase(ctx, fx)}` }), ok: 200 },
+  { route: 'POST /api/review/items/:id/claim', allow: REVIEWERS, invalid: () => ({ method: 'POST', url: `/api/review/items/${LONG_ID}/claim` }), valid: async (fx, _who, ctx) => ({ method: 'POST', url: `/api/review/items/${await freshCase(ctx, fx)}/claim` }), ok: 200 },
+  { route: 'POST /api/review/items/:id/release', allow: REVIEWERS, invalid: () => ({ method: 'POST', url: `/api/review/items/${LONG_ID}/release` }), valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/review/items/${await caseHeldBy(ctx, fx, who)}/release` }), ok: 200 },
+  {
+    route: 'POST /api/review/items/:id/decision',
+    allow: REVIEWERS,
+    invalid: () => ({ method: 'POST', url: `/api/review/items/${LONG_ID}/decision`, payload: { decision: 'maybe' } }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/review/items/${await caseHeldBy(ctx, fx, who)}/decision`, payload: { decision: 'dismissed' } }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/review/items/:id/appeal',
+    allow: EVERYONE,
+    invalid: () => ({ method: 'POST', url: `/api/review/items/${LONG_ID}/appeal`, payload: { text: '' } }),
+    valid: async (fx, who, ctx) => ({ method: 'POST', url: `/api/review/items/${await rejectedSubmissionOf(ctx, fx, who)}/appeal`, payload: { text: 'Please look again' } }),
+    ok: 200,
+  },
+  { route: 'GET /api/review/mine', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/review/mine' }), ok: 200 },
+  {
+    route: 'POST /api/works/:id/reports',
+    public: true,
+    invalid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/reports`, payload: { reasonCode: '' } }),
+    valid: (fx) => ({ method: 'POST', url: `/api/works/${fx.publicWork.id}/reports`, payload: { reasonCode: 'privacy', details: 'matrix' } }),
+    ok: 201,
+  },
+  { route: 'GET /api/review/workload', allow: REVIEWERS, invalid: null, valid: () => ({ method: 'GET', url: '/api/review/workload' }), ok: 200 },
+  { route: 'GET /api/review/settings', allow: REVIEWERS, invalid: null, valid: () => ({ method: 'GET', url: '/api/review/settings' }), ok: 200 },
+  {
+    route: 'PUT /api/review/settings',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/review/settings', payload: { ...DEFAULT_REVIEW_SETTINGS, policy: 'everything' } }),
+    valid: () => ({ method: 'PUT', url: '/api/review/settings', payload: DEFAULT_REVIEW_SETTINGS }),
+    ok: 200,
+  },
+  { route: 'GET /api/review/reasons', public: true, invalid: null, valid: () => ({ method: 'GET', url: '/api/review/reasons' }), ok: 200 },
+  {
+    route: 'PUT /api/review/reasons/:code',
+    allow: ['admin'],
+    invalid: () => ({ method: 'PUT', url: '/api/review/reasons/Bad Code', payload: { label: { 'zh-Hans': '坏', en: 'Bad' }, appliesTo: 'both' } }),
+    valid: () => ({ method: 'PUT', url: `/api/review/reasons/matrix_${++seed}`, payload: { label: { 'zh-Hans': '矩阵', en: 'Matrix' }, appliesTo: 'report' } }),
+    ok: 200,
+  },
+  { route: 'GET /api/notifications', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/notifications' }), ok: 200 },
+  { route: 'POST /api/notifications/read', allow: EVERYONE, invalid: () => ({ method: 'POST', url: '/api/notifications/read', payload: { ids: 'all' } }), valid: () => ({ method: 'POST', url: '/api/notifications/read', payload: {} }), ok: 200 },
+  { route: 'GET /api/notifications/email', allow: EVERYONE, invalid: null, valid: () => ({ method: 'GET', url: '/api/notifications/email' }), ok: 200 },
+  { route: 'PUT /api/notifications/email', allow: EVERYONE, invalid: () => ({ method: 'PUT', url: '/api/notifications/email', payload: { email: 'not an address' } }), valid: () => ({ method: 'PUT', url: '/api/notifications/email', payload: { email: 'someone@example.org' } }), ok: 200 },
 ];
 
 /** The OpenAPI UI and document: public, served by @fastify/swagger-ui. */

@@ -170,6 +170,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/country": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        country: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password": {
         parameters: {
             query?: never;
@@ -514,6 +573,8 @@ export interface paths {
                         displayName?: string;
                         /** @description sets a new password and signs the user out everywhere */
                         password?: string;
+                        /** @description where the account is (ISO 3166-1 alpha-2); null clears it */
+                        country?: string | null;
                     };
                 };
             };
@@ -1213,6 +1274,442 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My passkeys. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Passkey"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Finish registering a passkey with the browser's answer and a name for it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        response: components["schemas"]["PasskeyRegistrationResponse"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Passkey"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start registering a passkey: the options for navigator.credentials.create (a single-use challenge, 5 minutes). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasskeyOptions"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Remove one of my passkeys (refused for the last second factor when the instance requires one for my role). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Rename one of my passkeys. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Passkey"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/auth/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start signing in with a passkey: with `challenge` (from /auth/login), as the second step with one of that account's passkeys; without, passwordless with a discoverable passkey. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge?: string | null;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasskeyOptions"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Sign in with the browser's passkey answer: with `challenge`, as the second step after the password; without, passwordless. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge?: string | null;
+                        response: components["schemas"]["PasskeyAuthenticationResponse"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/two-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reset someone's second factors after a lost device (admins, not their own): removes the authenticator app, recovery codes and passkeys, and signs them out everywhere. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2158,6 +2655,29 @@ export interface paths {
                         "*/*": string;
                     };
                 };
+                /** @description One byte range of the file (a `Range: bytes=…` request, as players seeking in audio and video send). */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": string;
+                    };
+                };
+                /** @description With an S3 store and direct downloads on: a short-lived presigned URL of the attachment (Location). */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The asked range starts past the end of the file (Content-Range: bytes *\/size). */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
                 "4XX": {
                     headers: {
@@ -2463,6 +2983,206 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/works/{id}/data-class": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dataClass: components["schemas"]["DataClass"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/{id}/data-class": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dataClass: components["schemas"]["DataClass"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassView"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/vocabulary": {
@@ -2919,6 +3639,776 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["FixityReport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The transfer rules and the contradictions among them (the strictest wins). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferRules"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Replaces every rule at once; answers with the contradictions. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description keep an existing rule’s id */
+                            id?: string;
+                            destination: string;
+                            dataClass: ("public" | "internal" | "important" | "core") | "*";
+                            outcome: components["schemas"]["TransferOutcome"];
+                            note?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferRules"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The labels of the data classes (zh-Hans, en). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassLabels"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DataClassLabelInput"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataClassLabels"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What would happen if these works or this collection went to this destination (nothing is logged). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        collectionId?: string | null;
+                        workIds?: string[] | null;
+                        /** @description ISO 3166-1 alpha-2 code (CN, DE, US, HK …), optionally with a subdivision (CN-11) */
+                        destination: string;
+                        assessmentId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            destination: string;
+                            domestic: boolean;
+                            outcome: components["schemas"]["TransferOutcome"];
+                            classes: {
+                                /** @enum {string} */
+                                dataClass: "public" | "internal" | "important" | "core";
+                                outcome: components["schemas"]["TransferOutcome"];
+                                ruleIds: string[];
+                            }[];
+                            ruleIds: string[];
+                            /** @description The classes an approved assessment must cover. */
+                            needsAssessment: ("public" | "internal" | "important" | "core")[];
+                            /** @description How many works the transfer sends. */
+                            works: number;
+                            /** @description The approved assessment that covers it, when one was given or found. */
+                            assessmentId: string | null;
+                            problem: {
+                                code: string;
+                                key: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                                message: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["TransferAssessment"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Submits a risk assessment for an admin to approve. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 3166-1 alpha-2 code (CN, DE, US, HK …), optionally with a subdivision (CN-11) */
+                        destination: string;
+                        dataClasses: ("public" | "internal" | "important" | "core")[];
+                        scope: {
+                            /** @enum {string} */
+                            type: "collection" | "works";
+                            ids: string[];
+                        };
+                        purpose: string;
+                        recipient: string;
+                        volume: string;
+                        safeguards: string;
+                        notes?: {
+                            "zh-Hans"?: string;
+                            en?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferAssessment"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/assessments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferAssessment"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/assessments/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approves a pending assessment (another admin than the submitter, unless there is only one). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expiresAt?: string | null;
+                        note?: string | null;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferAssessment"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/assessments/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferAssessment"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every transfer decision, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    path?: components["schemas"]["TransferPath"];
+                    destination?: string;
+                    outcome?: components["schemas"]["TransferOutcome"];
+                    since?: string;
+                    until?: string;
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["TransferDecisionRecord"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Checks the transfer, then writes a BagIt bag of the collection or works as a tar to download. Refused or unassessed transfers write nothing (and are logged). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        collectionId?: string | null;
+                        workIds?: string[] | null;
+                        /** @description ISO 3166-1 alpha-2 code (CN, DE, US, HK …), optionally with a subdivision (CN-11) */
+                        destination: string;
+                        assessmentId?: string | null;
+                        withDerivatives?: boolean | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferExport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bag as a tar file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-tar": string;
                     };
                 };
                 /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
@@ -7269,6 +8759,962 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/review/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A page of the review queue: open items oldest first (decided: newest first), by keyset (`after` = the previous page’s `next`). */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "submission" | "report";
+                    state?: "open" | "decided";
+                    stage?: "first" | "appeal";
+                    /** @description Only items I hold */
+                    mine?: "1";
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewQueuePage"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/items/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Takes the item for 30 minutes; another reviewer's unexpired claim answers 409 review.claimed_by_other. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/items/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/items/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Submissions: approved (the work becomes public), rejected, changes_requested. Cases: dismissed, unpublished (the work becomes private). Needs your claim; rejections need a reason from the list. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: components["schemas"]["ReviewDecision"];
+                        reasonCode?: string | null;
+                        reasonText?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/items/{id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The submitter appeals a rejection or a request for changes, once, within the instance’s appeal period; another reviewer decides it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My submissions, newest first, with their checks, decisions and appeal deadlines. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReviewItem"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Anyone reports a public work (a reason from the list, details). Reports of a work while its case is open join that case. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reasonCode: string;
+                        details?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewReportAnswer"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewWorkload"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewSettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description What waits for review (policy, collections), the appeal period, and the automatic checks’ terms, rules and limits. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReviewSettingsInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewSettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The reasons reviewers and reporters choose from (retired ones included, flagged). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReviewReason"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/reasons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Adds or edits a reason (retire it rather than delete: old decisions keep naming it). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label: {
+                            "zh-Hans": string;
+                            en: string;
+                        };
+                        /** @enum {string} */
+                        appliesTo: "decision" | "report" | "both";
+                        retired?: boolean | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewReason"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My latest 50 notifications, newest first, and how many are unread. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationList"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Omit to mark every notification read. */
+                        ids?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationEmail"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Where notifications are emailed (null: nowhere). Mail goes out only when the instance has SMTP configured. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationEmail"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exhibitions": {
         parameters: {
             query?: never;
@@ -7645,6 +10091,681 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The privacy notice in force: its version and text per language (null: the built-in text). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PrivacyNotice"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Publishes a new version of the notice (admins). Everyone’s consents given under older versions are asked again. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: {
+                            [key: string]: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PrivacyNotice"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your decision for each purpose, when, and under which notice version. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Consents"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Records your decisions under the notice version you read (409 privacy.notice_changed when a newer one is in force). Only ever your own: there is no way to name another person. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the version of the notice the person read (409 privacy.notice_changed when not the current one) */
+                        noticeVersion: number;
+                        consents: {
+                            recommendations?: boolean;
+                            analytics?: boolean;
+                            email?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Consents"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your data exports, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PersonalExport"][];
+                        };
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Starts an export of everything about you (a zip, made in the background). 409 privacy.export_running while one is being made. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonalExport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The zip, once: afterwards 410 privacy.export_downloaded; after seven days 410 privacy.export_expired. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export as a zip. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What erasing your account would do with your works, and an erasure under way. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErasureState"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Erases your account (password again). Signs you out everywhere at once; the rest runs in the background. 409 privacy.last_admin for the only active admin, privacy.erasure_running when asked twice. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description your own password, again */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erasure"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/users/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Erases another account (admins; the admin’s own password again). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description your own password, again */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erasure"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Retention periods, the erased person’s works policy, and the last retention run (admins). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PrivacySettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** @description Changes retention periods or the works policy (admins). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retention?: {
+                            recommendationSignalsDays?: number;
+                            workEventsDays?: number;
+                            exportsDays?: number;
+                            finishedJobsDays?: number;
+                        };
+                        /** @enum {string} */
+                        erasureWorks?: "transfer" | "delete";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PrivacySettings"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/retention/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Applies the retention rules now (admins; a background job does it daily). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionReport"];
+                    };
+                };
+                /** @description Refused: the error code says why (401 sign in, 403 not allowed, 404 not found or hidden, 409 conflict…). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The server failed; its log has the details. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8361,7 +11482,7 @@ export interface components {
             revoked: boolean;
         };
         /** @enum {string} */
-        AuditAction: "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.password_change" | "user.create" | "user.role_change" | "user.disable" | "user.enable" | "user.erase" | "token.create" | "token.revoke" | "work_visibility.change" | "export.bag" | "settings.change" | "key.use" | "review.decision" | "grant.revoke" | "settlement.run";
+        AuditAction: "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.password_change" | "auth.passkey_add" | "auth.passkey_remove" | "auth.two_factor_reset" | "user.create" | "user.role_change" | "user.disable" | "user.enable" | "user.erase" | "token.create" | "token.revoke" | "work_visibility.change" | "export.bag" | "settings.change" | "key.use" | "review.decision" | "review.submit" | "review.claim" | "review.appeal" | "review.report" | "review.case_decision" | "grant.revoke" | "settlement.run" | "consent.change" | "export.personal" | "data_class.change" | "data_transfer.decision" | "transfer_assessment.decision";
         AuditPage: {
             items: components["schemas"]["AuditRecord"][];
             /** @description Pass as `before` for the next (older) page; null at the end. */
@@ -8556,6 +11677,27 @@ export interface components {
             /** @description Creators may file their own works here (admins and curators always may, and a collection’s owner). */
             openToContributions: boolean;
         };
+        /**
+         * @description recommendations: personalised recommendations; analytics: usage analytics; email: email from the instance
+         * @enum {string}
+         */
+        ConsentPurpose: "recommendations" | "analytics" | "email";
+        ConsentState: {
+            purpose: components["schemas"]["ConsentPurpose"];
+            granted: boolean;
+            /** @description when decided; null: never asked */
+            at: string | null;
+            /** @description the notice version the decision was made under */
+            noticeVersion: number | null;
+            /** @description decided under the current notice (false: ask again) */
+            current: boolean;
+        };
+        Consents: {
+            noticeVersion: number;
+            /** @description some purpose was never decided, or under an older notice */
+            needsReview: boolean;
+            consents: components["schemas"]["ConsentState"][];
+        };
         ConsistencyBundle: {
             /** @constant */
             type: "wenyuan.registry.consistency/v1";
@@ -8589,6 +11731,37 @@ export interface components {
         /** @enum {string} */
         CreatorRole: "artist" | "author" | "calligrapher" | "maker" | "performer" | "composer" | "photographer" | "designer" | "attributed" | "after" | "workshop" | "other";
         /**
+         * @description Data classification (China’s Data Security Law): public, internal, important data, core data.
+         * @enum {string}
+         */
+        DataClass: "public" | "internal" | "important" | "core";
+        DataClassLabel: {
+            /** @enum {string} */
+            dataClass: "public" | "internal" | "important" | "core";
+            label: {
+                "zh-Hans": string;
+                en: string;
+            };
+        };
+        DataClassLabelInput: {
+            /** @enum {string} */
+            dataClass: "public" | "internal" | "important" | "core";
+            label: {
+                "zh-Hans": string;
+                en: string;
+            };
+        };
+        DataClassLabels: {
+            items: components["schemas"]["DataClassLabel"][];
+        };
+        DataClassView: {
+            own: components["schemas"]["DataClass"];
+            /** @description The class in force: the strictest of its own and every collection above it. */
+            effective: components["schemas"]["DataClass"];
+            /** @description The collection whose class is in force, when stricter than its own. */
+            inheritedFrom: string | null;
+        };
+        /**
          * @description What people who do not manage a work may download: the master, the display copy, or nothing.
          * @enum {string}
          */
@@ -8608,6 +11781,26 @@ export interface components {
             /** @description Readable works whose period is this dynasty (its parts are counted under their own keys). */
             count: number;
             reigns: components["schemas"]["ReignCount"][];
+        };
+        Erasure: {
+            userId: string;
+            /** @enum {string} */
+            status: "running" | "done";
+            /** @enum {string} */
+            worksPolicy: "transfer" | "delete";
+            step: number;
+            steps: number;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        ErasureState: {
+            /**
+             * @description what erasing your account would do with your works
+             * @enum {string}
+             */
+            worksPolicy: "transfer" | "delete";
+            /** @description an erasure under way (or done) */
+            erasure: components["schemas"]["Erasure"] | null;
         };
         /** @description What went wrong: a code, an English message and a translatable key with parameters. */
         ErrorBody: {
@@ -9171,8 +12364,10 @@ export interface components {
         MfaChallenge: {
             /** @constant */
             mfaRequired: true;
-            /** @description send with a code to /auth/login/mfa within 5 minutes; single use */
+            /** @description send with a code to /auth/login/mfa, or with a passkey answer to /auth/passkey, within 5 minutes; single use */
             challenge: string;
+            /** @description the second factors this account can use */
+            factors: ("totp" | "passkey")[];
         };
         /** @description An amount in integer minor units (fen for CNY) and as a decimal string. */
         Money: {
@@ -9245,9 +12440,82 @@ export interface components {
             /** @description English, for logs, scripts and the CLI. */
             message: string;
         };
+        Notification: {
+            id: string;
+            /** @description review.decision, review.case_decision */
+            kind: string;
+            params: components["schemas"]["ErrorParams"];
+            createdAt: string;
+            readAt: string | null;
+        };
+        NotificationEmail: {
+            email: string | null;
+            mailConfigured: boolean;
+        };
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+            unread: number;
+        };
         Ok: {
             /** @constant */
             ok: true;
+        };
+        Passkey: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+        };
+        PasskeyAuthenticationResponse: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: "public-key";
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            response: {
+                clientDataJSON: string;
+                authenticatorData: string;
+                signature: string;
+                userHandle?: string;
+            };
+        };
+        PasskeyOptions: {
+            /** @description PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON */
+            options: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyRegistrationResponse: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: "public-key";
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            response: {
+                clientDataJSON: string;
+                attestationObject: string;
+                transports?: ("ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb")[];
+            };
+        };
+        PersonalExport: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "downloaded" | "expired" | "failed";
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description a ready export can be downloaded once until then */
+            expiresAt: string | null;
+            downloadedAt: string | null;
+            bytes: number | null;
+            sha256: string | null;
         };
         PlaceCount: {
             /** @description Gazetteer key (/works?place=<key>; a province also finds its prefectures). */
@@ -9266,6 +12534,23 @@ export interface components {
         };
         /** @enum {string} */
         PlaceLevel: "country" | "province" | "prefecture";
+        PrivacyNotice: {
+            version: number;
+            /** @description The notice per language tag (Markdown); null: the built-in notice of the web interface. */
+            text: {
+                [key: string]: string;
+            } | null;
+            updatedAt: string | null;
+        };
+        PrivacySettings: {
+            retention: components["schemas"]["RetentionRules"];
+            /**
+             * @description what happens to an erased person's works: the institution keeps them, or they are deleted
+             * @enum {string}
+             */
+            erasureWorks: "transfer" | "delete";
+            lastRun: components["schemas"]["RetentionReport"] | null;
+        };
         Receipt: {
             /** @constant */
             type: "wenyuan.registry.receipt/v1";
@@ -9442,6 +12727,10 @@ export interface components {
             pending: number;
             /** @description Pending rows the sequencer refused: written into the database without a registration request. */
             rejected: number;
+            /** @description When the latest checkpoint was signed (ISO 8601), or null before the first. */
+            lastCheckpointAt: string | null;
+            /** @description When the oldest registration still waiting to be sequenced arrived, or null when none waits. */
+            oldestPendingAt: string | null;
         };
         ReignCount: {
             /** @description Simplified Chinese name. */
@@ -9461,6 +12750,168 @@ export interface components {
             period: string | null;
             /** @description Works sharing its subjects, medium or industry category, the most alike first; none repeated from the rows above. */
             moreLikeThis: components["schemas"]["WorkSummary"][];
+        };
+        RetentionReport: {
+            recommendationSignals: number;
+            workEvents: number;
+            sessions: number;
+            loginThrottle: number;
+            exports: number;
+            jobs: number;
+            ranAt: string;
+        };
+        /** @description Days each kind of record is kept; 0 keeps it for ever. The audit trail is never deleted (a hash chain). */
+        RetentionRules: {
+            recommendationSignalsDays: number;
+            workEventsDays: number;
+            exportsDays: number;
+            finishedJobsDays: number;
+        };
+        ReviewCheck: {
+            /** @description files, metadata, terms, fingerprint, watermark, or rule.<id> for the instance’s own rules */
+            code: string;
+            /** @enum {string} */
+            outcome: "pass" | "warn" | "fail";
+            params: components["schemas"]["ErrorParams"];
+            checkedAt: string;
+        };
+        /** @enum {string} */
+        ReviewDecision: "approved" | "rejected" | "changes_requested" | "dismissed" | "unpublished";
+        ReviewItem: {
+            id: string;
+            kind: components["schemas"]["ReviewKind"];
+            workId: string;
+            /** @description The work’s title by language. */
+            workTitle: {
+                [key: string]: string;
+            } | null;
+            workVisibility: ("private" | "public") | null;
+            submitterId: string | null;
+            submitterName: string | null;
+            /** @enum {string} */
+            state: "open" | "decided";
+            /** @enum {string} */
+            stage: "first" | "appeal";
+            openedAt: string;
+            stageOpenedAt: string;
+            /** @description The reviewer holding the item while the claim lasts (null: free). */
+            claimedBy: string | null;
+            claimedByName: string | null;
+            claimExpiresAt: string | null;
+            decision: components["schemas"]["ReviewDecision"] | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            reasonCode: string | null;
+            reasonText: string | null;
+            /** @description Who made the decision an appeal is against: someone else decides the appeal. */
+            firstDecidedBy: string | null;
+            appealText: string | null;
+            appealedAt: string | null;
+            /** @description Until when the submitter may appeal (null: they may not). */
+            appealUntil: string | null;
+            reportCount: number;
+            /** @enum {string} */
+            checksState: "pending" | "done" | "none";
+            checks: components["schemas"]["ReviewCheck"][];
+            /** @description What reporters said (a case; at most the latest 50). */
+            reports: components["schemas"]["ReviewReport"][];
+        };
+        /** @enum {string} */
+        ReviewKind: "submission" | "report";
+        ReviewQueuePage: {
+            items: components["schemas"]["ReviewItem"][];
+            /** @description Pass as `after` for the next page (null: last page). */
+            next: string | null;
+        };
+        ReviewReason: {
+            code: string;
+            label: {
+                "zh-Hans": string;
+                en: string;
+            };
+            /** @enum {string} */
+            appliesTo: "decision" | "report" | "both";
+            retired: boolean;
+        };
+        ReviewReport: {
+            reasonCode: string;
+            details: string;
+            createdAt: string;
+        };
+        ReviewReportAnswer: {
+            caseId: string;
+            /** @description True when the report joined a case already open for the work. */
+            merged: boolean;
+        };
+        ReviewSettings: {
+            /**
+             * @description none: nothing waits; creators: every creator’s publication waits; collections: only works in the listed collections
+             * @enum {string}
+             */
+            policy: "none" | "creators" | "collections";
+            collections: string[];
+            appealDays: number;
+            terms: {
+                term: string;
+                /** @enum {string} */
+                outcome: "warn" | "fail";
+            }[];
+            rules: {
+                id: string;
+                field: string;
+                contains: string;
+                /** @enum {string} */
+                outcome: "warn" | "fail";
+            }[];
+            fileKinds: string[];
+            maxFileBytes: number;
+            requiredFields: string[];
+        };
+        ReviewSettingsInput: {
+            /**
+             * @description none: nothing waits; creators: every creator’s publication waits; collections: only works in the listed collections
+             * @enum {string}
+             */
+            policy: "none" | "creators" | "collections";
+            collections: string[];
+            appealDays: number;
+            terms: {
+                term: string;
+                /** @enum {string} */
+                outcome: "warn" | "fail";
+            }[];
+            rules: {
+                id: string;
+                field: string;
+                contains: string;
+                /** @enum {string} */
+                outcome: "warn" | "fail";
+            }[];
+            fileKinds: string[];
+            maxFileBytes: number;
+            requiredFields: string[];
+        };
+        ReviewWorkload: {
+            open: {
+                submissions: number;
+                appeals: number;
+                reports: number;
+            };
+            oldestOpenAt: string | null;
+            medianOpenAgeSeconds: number | null;
+            /** @description Decisions per reviewer in the last 30 days. */
+            decisions: {
+                reviewerId: string;
+                name: string | null;
+                count: number;
+            }[];
+            /** @description From a stage opening to its decision, over the last 30 days. */
+            medianDecisionSeconds: number | null;
+            appeals: {
+                decided: number;
+                overturned: number;
+                rate: number | null;
+            };
         };
         /** @enum {string} */
         Role: "admin" | "curator" | "reviewer" | "creator" | "licensee";
@@ -9649,6 +13100,109 @@ export interface components {
             /** @description otpauth:// URI, for a QR code */
             uri: string;
         };
+        TransferAssessment: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            destination: string;
+            dataClasses: ("public" | "internal" | "important" | "core")[];
+            scope: {
+                /** @enum {string} */
+                type: "collection" | "works";
+                ids: string[];
+            };
+            purpose: string;
+            recipient: string;
+            volume: string;
+            safeguards: string;
+            /** @description Free text in zh-Hans and en. */
+            notes: {
+                [key: string]: string;
+            } | null;
+            submittedBy: string;
+            submittedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            expiresAt: string | null;
+            expired: boolean;
+        };
+        /** @description A rule looser than a rule covering all it covers: it has no effect (the strictest wins). */
+        TransferContradiction: {
+            ruleId: string;
+            overriddenBy: string;
+            outcome: components["schemas"]["TransferOutcome"];
+            effective: components["schemas"]["TransferOutcome"];
+        };
+        TransferDecision: {
+            destination: string;
+            domestic: boolean;
+            outcome: components["schemas"]["TransferOutcome"];
+            classes: {
+                /** @enum {string} */
+                dataClass: "public" | "internal" | "important" | "core";
+                outcome: components["schemas"]["TransferOutcome"];
+                ruleIds: string[];
+            }[];
+            ruleIds: string[];
+            /** @description The classes an approved assessment must cover. */
+            needsAssessment: ("public" | "internal" | "important" | "core")[];
+            /** @description How many works the transfer sends. */
+            works: number;
+            /** @description The approved assessment that covers it, when one was given or found. */
+            assessmentId: string | null;
+        };
+        TransferDecisionRecord: {
+            id: string;
+            at: string;
+            path: components["schemas"]["TransferPath"];
+            destination: string;
+            dataClasses: ("public" | "internal" | "important" | "core")[];
+            outcome: components["schemas"]["TransferOutcome"];
+            proceeded: boolean;
+            /** @description Why it did not proceed (the error key), when it did not. */
+            reason: string | null;
+            rules: {
+                id: string;
+                destination: string;
+                dataClass: string;
+                outcome: string;
+            }[];
+            assessmentId: string | null;
+            actor: string;
+            subjectType: string;
+            subjectId: string;
+        };
+        TransferExport: {
+            id: string;
+            decision: components["schemas"]["TransferDecision"];
+            works: number;
+            bytes: number;
+            fileName: string;
+            downloadUrl: string;
+        };
+        /**
+         * @description allow; assess (needs an approved risk assessment); refuse.
+         * @enum {string}
+         */
+        TransferOutcome: "allow" | "assess" | "refuse";
+        /**
+         * @description Where data leaves: the CLI export, the staff export download, a licensed copy, federation harvesting (not built yet).
+         * @enum {string}
+         */
+        TransferPath: "bag_export" | "api_export" | "licensed_copy" | "harvest";
+        TransferRule: {
+            id: string;
+            /** @description CN (mainland China, domestic), an ISO 3166-1 alpha-2 code, or * (any destination outside the mainland) */
+            destination: string;
+            dataClass: ("public" | "internal" | "important" | "core") | "*";
+            outcome: components["schemas"]["TransferOutcome"];
+            note: string | null;
+        };
+        TransferRules: {
+            items: components["schemas"]["TransferRule"][];
+            contradictions: components["schemas"]["TransferContradiction"][];
+        };
         TransformNote: {
             /** @enum {string} */
             code: "identical" | "turned_cw" | "turned_180" | "turned_ccw" | "flipped" | "mirrored" | "transposed" | "framed_plain" | "proportions_changed" | "stretched" | "resaved_same" | "resaved_edited";
@@ -9674,6 +13228,8 @@ export interface components {
             recoveryCodesLeft: number;
             /** @description the instance requires two-factor sign-in for this account's role */
             required: boolean;
+            /** @description a passkey is registered: it satisfies the requirement too */
+            hasPasskey: boolean;
         };
         UploadBatch: {
             items: components["schemas"]["UploadItem"][];
@@ -9759,6 +13315,8 @@ export interface components {
             /** @description The interface language the user chose, or null to follow the browser. */
             preferredLang: string | null;
             createdAt: string;
+            /** @description ISO 3166-1 alpha-2 code of where the account (a licensee, a partner) is; cross-border transfer rules check it. */
+            country: string | null;
         };
         /**
          * @description How the images of a multi-image work are read (IIIF viewingDirection): a handscroll is right-to-left.
@@ -9843,6 +13401,8 @@ export interface components {
                 /** @description IIIF Presentation 3.0 manifest URL (absolute), for any IIIF viewer. */
                 manifest: string;
             } | null;
+            /** @description For those who manage the work, when review decides its publication: the latest submission. A write that asked to make the work public answers `pending` while it waits. */
+            review?: components["schemas"]["WorkReview"] | null;
         };
         WorkEvent: {
             type: string;
@@ -9943,6 +13503,19 @@ export interface components {
                 text: components["schemas"]["LangMap"];
             }[];
         };
+        WorkReview: {
+            itemId: string;
+            /**
+             * @description pending: waiting for a reviewer (the work stays private meanwhile); appealed: an appeal waits.
+             * @enum {string}
+             */
+            state: "pending" | "approved" | "rejected" | "changes_requested" | "appealed";
+            reasonCode: string | null;
+            reasonText: string | null;
+            decidedAt: string | null;
+            /** @description Until when the decision may be appealed (null: it may not). */
+            appealUntil: string | null;
+        };
         WorkSummary: {
             id: string;
             title: components["schemas"]["LangMap"];
@@ -10030,6 +13603,13 @@ export const pathsApiWorksGetParametersQuerySortValues: ReadonlyArray<FlattenedD
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersQueryDownloadValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["query"]["download"]> = ["1"];
 export const pathsApiWorksIdFilesSha256DerivativeGetParametersPathDerivativeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/{id}/files/{sha256}/{derivative}"]["get"]["parameters"]["path"]["derivative"]> = ["thumbnail", "display"];
 export const pathsApiAdminJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/admin/jobs"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "dead"];
+export const pathsApiTransfersRulesPutRequestBodyContentApplicationJsonItemsDataClassAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/rules"]["put"]["requestBody"]["content"]["application/json"]["items"]["dataClass"]> = ["public", "internal", "important", "core"];
+export const pathsApiTransfersRulesPutRequestBodyContentApplicationJsonItemsDataClassAnyOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/rules"]["put"]["requestBody"]["content"]["application/json"]["items"]["dataClass"]> = ["*"];
+export const pathsApiTransfersCheckPostResponses200ContentApplicationJsonClassesDataClassValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/check"]["post"]["responses"]["200"]["content"]["application/json"]["classes"]["dataClass"]> = ["public", "internal", "important", "core"];
+export const pathsApiTransfersCheckPostResponses200ContentApplicationJsonNeedsAssessmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/check"]["post"]["responses"]["200"]["content"]["application/json"]["needsAssessment"]> = ["public", "internal", "important", "core"];
+export const pathsApiTransfersAssessmentsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/assessments"]["get"]["parameters"]["query"]["status"]> = ["pending", "approved", "rejected"];
+export const pathsApiTransfersAssessmentsPostRequestBodyContentApplicationJsonDataClassesValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/assessments"]["post"]["requestBody"]["content"]["application/json"]["dataClasses"]> = ["public", "internal", "important", "core"];
+export const pathsApiTransfersAssessmentsPostRequestBodyContentApplicationJsonScopeTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/transfers/assessments"]["post"]["requestBody"]["content"]["application/json"]["scope"]["type"]> = ["collection", "works"];
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["mine"]> = ["true", "false"];
 export const pathsApiWorksBulkPostRequestBodyContentApplicationJsonQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/works/bulk"]["post"]["requestBody"]["content"]["application/json"]["query"]["sort"]> = ["relevance", "title", "date", "newest"];
 export const pathsApiRecommendationsGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/recommendations"]["get"]["parameters"]["query"]["mode"]> = ["personal", "general"];
@@ -10041,8 +13621,14 @@ export const pathsApiOrdersGetParametersQueryStatusValues: ReadonlyArray<Flatten
 export const pathsApiOrdersGetParametersQueryRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/orders"]["get"]["parameters"]["query"]["role"]> = ["licensee", "right-holder"];
 export const pathsApiGrantsIdReceiptJsonGetParametersQueryOfValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/grants/{id}/receipt.json"]["get"]["parameters"]["query"]["of"]> = ["grant", "revocation"];
 export const pathsApiLedgerStatementsIdStatementCsvGetParametersQueryLangValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledger/statements/{id}/statement.csv"]["get"]["parameters"]["query"]["lang"]> = ["zh-Hans", "en"];
+export const pathsApiReviewItemsGetParametersQueryKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/review/items"]["get"]["parameters"]["query"]["kind"]> = ["submission", "report"];
+export const pathsApiReviewItemsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/review/items"]["get"]["parameters"]["query"]["state"]> = ["open", "decided"];
+export const pathsApiReviewItemsGetParametersQueryStageValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/review/items"]["get"]["parameters"]["query"]["stage"]> = ["first", "appeal"];
+export const pathsApiReviewItemsGetParametersQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/review/items"]["get"]["parameters"]["query"]["mine"]> = ["1"];
+export const pathsApiReviewReasonsCodePutRequestBodyContentApplicationJsonAppliesToValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/review/reasons/{code}"]["put"]["requestBody"]["content"]["application/json"]["appliesTo"]> = ["decision", "report", "both"];
+export const pathsApiPrivacySettingsPutRequestBodyContentApplicationJsonErasureWorksValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/privacy/settings"]["put"]["requestBody"]["content"]["application/json"]["erasureWorks"]> = ["transfer", "delete"];
 export const annotationTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnnotationType"]> = ["seal", "inscription", "colophon", "signature", "damage", "note"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["auth.sign_in", "auth.sign_in_failed", "auth.sign_out", "auth.password_change", "user.create", "user.role_change", "user.disable", "user.enable", "user.erase", "token.create", "token.revoke", "work_visibility.change", "export.bag", "settings.change", "key.use", "review.decision", "grant.revoke", "settlement.run"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["auth.sign_in", "auth.sign_in_failed", "auth.sign_out", "auth.password_change", "auth.passkey_add", "auth.passkey_remove", "auth.two_factor_reset", "user.create", "user.role_change", "user.disable", "user.enable", "user.erase", "token.create", "token.revoke", "work_visibility.change", "export.bag", "settings.change", "key.use", "review.decision", "review.submit", "review.claim", "review.appeal", "review.report", "review.case_decision", "grant.revoke", "settlement.run", "consent.change", "export.personal", "data_class.change", "data_transfer.decision", "transfer_assessment.decision"];
 export const auditVerifyReportFirstBreakAnyOf0ReasonValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["AuditVerifyReport"]["firstBreak"], {
     reason: unknown;
 }>["reason"]> = ["hash_mismatch", "prev_mismatch", "missing", "out_of_order"];
@@ -10061,10 +13647,17 @@ export const bulkOperationStatusValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const bulkProblemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkProblem"]["status"]> = ["skipped", "failed"];
 export const cataloguePageSortedByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["sortedBy"]> = ["relevance", "title", "date", "newest"];
 export const cataloguePageRightsUseValueValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CataloguePage"]["rightsUse"]["value"]> = ["free", "licensable", "ai"];
+export const consentPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentPurpose"]> = ["recommendations", "analytics", "email"];
 export const copyRecordPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyRecord"]["purpose"]> = ["download", "licence", "public"];
 export const creatorRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatorRole"]> = ["artist", "author", "calligrapher", "maker", "performer", "composer", "photographer", "designer", "attributed", "after", "workshop", "other"];
+export const dataClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DataClass"]> = ["public", "internal", "important", "core"];
+export const dataClassLabelDataClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DataClassLabel"]["dataClass"]> = ["public", "internal", "important", "core"];
+export const dataClassLabelInputDataClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DataClassLabelInput"]["dataClass"]> = ["public", "internal", "important", "core"];
 export const downloadPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicy"]> = ["master", "display", "none"];
 export const downloadPolicySourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DownloadPolicySource"]> = ["work", "collection", "rights"];
+export const erasureStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Erasure"]["status"]> = ["running", "done"];
+export const erasureWorksPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Erasure"]["worksPolicy"]> = ["transfer", "delete"];
+export const erasureStateWorksPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErasureState"]["worksPolicy"]> = ["transfer", "delete"];
 export const exhibitionProblemReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExhibitionProblem"]["reason"]> = ["private", "missing", "no-file", "region-outside"];
 export const exhibitionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExhibitionStatus"]> = ["draft", "published"];
 export const facetNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FacetName"]> = ["industry", "heritage", "period", "medium", "institution", "rights", "type", "visibility", "place"];
@@ -10084,7 +13677,13 @@ export const licensePartyKindValues: ReadonlyArray<FlattenedDeepRequired<compone
 export const licensePolicyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicensePolicy"]["kind"]> = ["public", "offer", "heritage"];
 export const licensePolicyStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicensePolicy"]["status"]> = ["active", "withdrawn"];
 export const licenseTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LicenseTarget"]["type"]> = ["work", "collection"];
+export const mfaChallengeFactorsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MfaChallenge"]["factors"]> = ["totp", "passkey"];
+export const passkeyAuthenticationResponseAuthenticatorAttachmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PasskeyAuthenticationResponse"]["authenticatorAttachment"]> = ["platform", "cross-platform"];
+export const passkeyRegistrationResponseAuthenticatorAttachmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PasskeyRegistrationResponse"]["authenticatorAttachment"]> = ["platform", "cross-platform"];
+export const passkeyRegistrationResponseResponseTransportsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PasskeyRegistrationResponse"]["response"]["transports"]> = ["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"];
+export const personalExportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PersonalExport"]["status"]> = ["queued", "running", "ready", "downloaded", "expired", "failed"];
 export const placeLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlaceLevel"]> = ["country", "province", "prefecture"];
+export const privacySettingsErasureWorksValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PrivacySettings"]["erasureWorks"]> = ["transfer", "delete"];
 export const recommendationCuratorViewModelMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["model"]["method"]> = ["ease", "item-knn", "content-only"];
 export const recommendationCuratorViewExposureCategorySharesFacetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationCuratorView"]["exposure"]["categoryShares"]["facet"]> = ["industry", "heritage"];
 export const recommendationFeedModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationFeed"]["mode"]> = ["personal", "general"];
@@ -10096,10 +13695,33 @@ export const recommendationReasonOneOf5FacetValues: ReadonlyArray<Extract<Flatte
 }>["facet"]> = ["industry", "heritage"];
 export const recommendationSignalKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RecommendationSignal"]["kind"]> = ["view", "dwell", "zoom", "favourite", "play", "download", "license", "not_interested"];
 export const registrantRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegistrantRole"]> = ["author", "right-holder", "institution"];
+export const reviewCheckOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewCheck"]["outcome"]> = ["pass", "warn", "fail"];
+export const reviewDecisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewDecision"]> = ["approved", "rejected", "changes_requested", "dismissed", "unpublished"];
+export const reviewItemWorkVisibilityAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewItem"]["workVisibility"]> = ["private", "public"];
+export const reviewItemStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewItem"]["state"]> = ["open", "decided"];
+export const reviewItemStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewItem"]["stage"]> = ["first", "appeal"];
+export const reviewItemChecksStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewItem"]["checksState"]> = ["pending", "done", "none"];
+export const reviewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewKind"]> = ["submission", "report"];
+export const reviewReasonAppliesToValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewReason"]["appliesTo"]> = ["decision", "report", "both"];
+export const reviewSettingsPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettings"]["policy"]> = ["none", "creators", "collections"];
+export const reviewSettingsTermsOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettings"]["terms"]["outcome"]> = ["warn", "fail"];
+export const reviewSettingsRulesOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettings"]["rules"]["outcome"]> = ["warn", "fail"];
+export const reviewSettingsInputPolicyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettingsInput"]["policy"]> = ["none", "creators", "collections"];
+export const reviewSettingsInputTermsOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettingsInput"]["terms"]["outcome"]> = ["warn", "fail"];
+export const reviewSettingsInputRulesOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewSettingsInput"]["rules"]["outcome"]> = ["warn", "fail"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "curator", "reviewer", "creator", "licensee"];
 export const scanStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ScanStatus"]> = ["matched", "no_match", "unmatchable", "error"];
 export const searchSnippetFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSnippet"]["field"]> = ["title", "creator", "inscription", "annotation", "subject", "description", "place", "medium", "date", "institution", "provenance", "inventoryNumber"];
 export const searchSuggestionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSuggestion"]["kind"]> = ["title", "creator", "place"];
+export const transferAssessmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["status"]> = ["pending", "approved", "rejected"];
+export const transferAssessmentDataClassesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["dataClasses"]> = ["public", "internal", "important", "core"];
+export const transferAssessmentScopeTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["scope"]["type"]> = ["collection", "works"];
+export const transferDecisionClassesDataClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferDecision"]["classes"]["dataClass"]> = ["public", "internal", "important", "core"];
+export const transferDecisionNeedsAssessmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferDecision"]["needsAssessment"]> = ["public", "internal", "important", "core"];
+export const transferDecisionRecordDataClassesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferDecisionRecord"]["dataClasses"]> = ["public", "internal", "important", "core"];
+export const transferOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferOutcome"]> = ["allow", "assess", "refuse"];
+export const transferPathValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferPath"]> = ["bag_export", "api_export", "licensed_copy", "harvest"];
+export const transferRuleDataClassAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferRule"]["dataClass"]> = ["public", "internal", "important", "core"];
 export const transformNoteOneOf0CodeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["TransformNote"], {
     code: unknown;
 }>["code"]> = ["identical", "turned_cw", "turned_180", "turned_ccw", "flipped", "mirrored", "transposed", "framed_plain", "proportions_changed", "stretched", "resaved_same", "resaved_edited"];
@@ -10117,6 +13739,7 @@ export const workFileDownloadAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDe
     kind: unknown;
 }>["kind"]> = ["master", "display"];
 export const workFingerprintStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkFingerprint"]["status"]> = ["ok", "low_quality", "unsupported", "pending", "none"];
+export const workReviewStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkReview"]["state"]> = ["pending", "approved", "rejected", "changes_requested", "appealed"];
 export const workTermsPublicLicenceSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["publicLicenceSource"]> = ["policy", "collection", "rights-statement", "none"];
 export const workTermsFreeUsesOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["freeUses"]["outcome"]> = ["permit", "deny", "permit-with-duties"];
 export const workTermsAiTrainingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WorkTerms"]["aiTraining"]> = ["allowed", "licensable", "reserved"];

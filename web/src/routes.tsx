@@ -19,6 +19,8 @@ const CONTRIBUTORS: readonly Role[] = ['admin', 'curator', 'creator'];
 const STAFF: readonly Role[] = ['admin', 'curator'];
 /** People who set up the instance. */
 const ADMINS: readonly Role[] = ['admin'];
+/** People who review what is published. */
+const REVIEWERS: readonly Role[] = ['admin', 'curator', 'reviewer'];
 
 /**
  * A page that is downloaded when first visited, so that the public never loads what only signed-in
@@ -65,6 +67,7 @@ export const routes: RouteObject[] = [
           { path: 'browse/time', ...onDemand(() => import('./pages/BrowseTimelinePage').then((m) => m.BrowseTimelinePage)) },
           { path: 'browse/map', ...onDemand(() => import('./pages/BrowseMapPage').then((m) => m.BrowseMapPage)) },
           // Recommendations (personal with consent, the same for everyone otherwise): loaded when visited.
+          { path: 'privacy', ...onDemand(() => import('./pages/PrivacyNoticePage').then((m) => m.PrivacyNoticePage)) },
           { path: 'for-you', ...onDemand(() => import('./pages/ForYouPage').then((m) => m.ForYouPage)) },
 
           {
@@ -78,6 +81,18 @@ export const routes: RouteObject[] = [
               { path: 'grants/:id', ...onDemand(() => import('./pages/GrantPage').then((m) => m.GrantPage)) },
               // Royalty statements: a party's linked account sees its own; staff see every party, the trial balance and settlements.
               { path: 'ledger', ...onDemand(() => import('./pages/LedgerPage').then((m) => m.LedgerPage)) },
+              // Review: one's submissions (and appeals) and notifications.
+              { path: 'submissions', ...onDemand(() => import('./pages/review/MySubmissionsPage').then((m) => m.MySubmissionsPage)) },
+              { path: 'notifications', ...onDemand(() => import('./pages/review/NotificationsPage').then((m) => m.NotificationsPage)) },
+            ],
+          },
+          {
+            // The review queue, its workload figures and (admins) its settings.
+            element: <RequireRole roles={REVIEWERS} />,
+            children: [
+              { path: 'review', ...onDemand(() => import('./pages/review/ReviewQueuePage').then((m) => m.ReviewQueuePage)) },
+              { path: 'review/items/:id', ...onDemand(() => import('./pages/review/ReviewItemPage').then((m) => m.ReviewItemPage)) },
+              { path: 'review/workload', ...onDemand(() => import('./pages/review/ReviewWorkloadPage').then((m) => m.ReviewWorkloadPage)) },
             ],
           },
           {
@@ -102,6 +117,8 @@ export const routes: RouteObject[] = [
             children: [
               { path: 'setup', ...onDemand(() => import('./pages/SetupPage').then((m) => m.SetupPage)) },
               { path: 'admin/audit', ...onDemand(() => import('./pages/AuditPage').then((m) => m.AuditPage)) },
+              { path: 'review/settings', ...onDemand(() => import('./pages/review/ReviewSettingsPage').then((m) => m.ReviewSettingsPage)) },
+              { path: 'admin/privacy', ...onDemand(() => import('./pages/PrivacyAdminPage').then((m) => m.PrivacyAdminPage)) },
             ],
           },
           {
@@ -115,6 +132,11 @@ export const routes: RouteObject[] = [
               { path: 'recommendations/curate', ...onDemand(() => import('./pages/RecommendCuratePage').then((m) => m.RecommendCuratePage)) },
               { path: 'collections/:id/terms', ...onDemand(() => import('./pages/TermsEditorPage').then((m) => m.TermsEditorPage)) },
               { path: 'heritage', ...onDemand(() => import('./pages/HeritagePage').then((m) => m.HeritagePage)) },
+              // Cross-border transfers: rules and labels, the export form, risk assessments, the decision log.
+              { path: 'admin/transfers', ...onDemand(() => import('./pages/TransfersPage').then((m) => m.TransfersPage)) },
+              { path: 'admin/transfers/export', ...onDemand(() => import('./pages/TransferExportPage').then((m) => m.TransferExportPage)) },
+              { path: 'admin/transfers/assessments', ...onDemand(() => import('./pages/TransferAssessmentsPage').then((m) => m.TransferAssessmentsPage)) },
+              { path: 'admin/transfers/log', ...onDemand(() => import('./pages/TransferLogPage').then((m) => m.TransferLogPage)) },
             ],
           },
 

@@ -25,8 +25,26 @@ export interface Database {
   read: Kysely<DB>;
   /** The first column of a possibly huge read (100,000 ids) as numbers, without a row object each. */
   readInts(query: CompiledQuery): Promise<ArrayLike<number>>;
+  /** How busy each connection pool is now (`write`, `read`): for the metrics. */
+  pools(): PoolUse[];
   close(): Promise<void>;
 }
+
+/** One pool's connections (or SQLite read threads): in use, in all, and callers waiting for one. */
+export interface PoolUse {
+  pool: 'write' | 'read';
+  busy: number;
+  size: number;
+  waiting: number;
+}
+
+/** A pg pool's use. */
+function pgUse(pool: 'write' | 'read', p: pg.Pool, max: number): PoolUse {
+  return { pool, busy: p.totalCount - p.idleCount, size: max, waiting: p.waitingCount };
+}
+
+/** SQLite's one writing connection: no pool to measure, so it reports as one connection. */
+const SQLITE_WRITER: PoolUse = { pool: 'write', busy: 0, size: 1, waiting: 0 };
 
 export interface DatabaseOptions {
   /** SQLite: worker threads for `read` (0 = reads on the main connection). PostgreSQL: connections of the read pool. */
@@ -77,7 +95,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     // An in-memory database cannot be opened by a second connection: its reads stay on the main one.
     if (readWorkers === 0 || target.file === ':memory:') {
       const readInts = async (query: CompiledQuery) => (await db.executeQuery<Record<string, unknown>>(query)).rows.map((row) => Number(Object.values(row)[0]));
-      return { db, dialect: 'sqlite', durable, read: db, readInts, close: () => db.destroy() };
+      return { db, dialect: 'sqlite', durable, read: db, readInts, pools: () => [SQLITE_WRITER], close: () => db.destroy() };
     }
     const pool = new SqliteReadPool({ file: path.resolve(target.file), size: readWorkers, timeoutMs: readTimeoutMs });
     const read = new Kysely<DB>({ dialect: readPoolDialect(pool) });
@@ -87,6 +105,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
       durable,
       read,
       readInts: (query) => pool.ints(query.sql, query.parameters),
+      pools: () => [SQLITE_WRITER, { pool: 'read', ...pool.use() }],
       close: async () => {
         await read.destroy();
         await db.destroy();
@@ -100,7 +119,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   if (readWorkers === 0) {
     const readInts = async (query: CompiledQuery) => (await db.executeQuery<Record<string, unknown>>(query)).rows.map((row) => Number(Object.values(row)[0]));
-    return { db, dialect: 'postgres', durable: (fn) => fn(db), read: db, readInts, close: () => db.destroy() };
+    return { db, dialect: 'postgres', durable: (fn) => fn(db), read: db, readInts, pools: () => [pgUse('write', pool, 10)], close: () => db.destroy() };
   }
   // Heavy reads get their own connections, so a crowd of searches cannot take the connections that
   // sign-in and uploads need, and the server stops any of them that runs past the limit.
@@ -123,6 +142,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     durable: (fn) => fn(db),
     read,
     readInts,
+    pools: () => [pgUse('write', pool, 10), pgUse('read', readPool, readWorkers)],
     close: async () => {
       await read.destroy();
       await db.destroy();

@@ -19,6 +19,11 @@ import * as m0016 from './migrations/0016-license.js';
 import * as m0017 from './migrations/0017-reuse-flags.js';
 import * as m0018 from './migrations/0018-audit-trail.js';
 import * as m0019 from './migrations/0019-strong-sign-in.js';
+import * as m0020 from './migrations/0020-review.js';
+import * as m0021 from './migrations/0021-privacy.js';
+import * as m0022 from './migrations/0022-transfer.js';
+import * as m0023 from './migrations/0023-passkeys.js';
+import * as m0025 from './migrations/0025-sequencer-lease.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -45,6 +50,11 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0017-reuse-flags': m0017,
   '0018-audit-trail': m0018,
   '0019-strong-sign-in': m0019,
+  '0020-review': m0020,
+  '0021-privacy': m0021,
+  '0022-transfer': m0022,
+  '0023-passkeys': m0023,
+  '0025-sequencer-lease': m0025,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -56,6 +66,11 @@ class StaticProvider implements MigrationProvider {
     }
     return out;
   }
+}
+
+/** Every migration of this release, for a Kysely Migrator (the doctor lists those not applied). */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return new StaticProvider(dialect);
 }
 
 /** Brings the schema up to date. Kysely's migrator holds a lock table, so concurrent starts are safe. */

@@ -118,6 +118,11 @@ export class SqliteReadPool {
     return (await this.submit(sql, params, 'ints')).ints ?? new Float64Array(0);
   }
 
+  /** Threads busy with a query, threads in all, and queries waiting for one (the metrics' pool use). */
+  use(): { busy: number; size: number; waiting: number } {
+    return { busy: this.slots.filter((slot) => slot?.task).length, size: this.slots.length, waiting: this.queue.length };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error('the read pool is closed'));

@@ -14,6 +14,8 @@ export interface UsersTable {
   preferred_lang: string | null;
   created_at: string;
   updated_at: string;
+  /** ISO 3166-1 alpha-2 (or subdivision) of a licensee or partner, for cross-border transfer rules (0022). */
+  country: string | null;
 }
 
 export interface SessionsTable {
@@ -48,6 +50,27 @@ export interface MfaChallengesTable {
   expires_at: string;
 }
 
+export interface UserPasskeysTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface PasskeyChallengesTable {
+  challenge_hash: string;
+  purpose: string;
+  user_id: string | null;
+  mfa_challenge_hash: string | null;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface ApiTokensTable {
   id: string;
   user_id: string;
@@ -78,6 +101,8 @@ export interface CollectionsTable {
   download_policy: string | null;
   /** 1: creators may file their works here (staff always may; the collection's owner too). */
   open_to_contributions: Generated<number>;
+  /** 'public' | 'internal' | 'important' | 'core' (0022, transfer rules). */
+  data_class: Generated<string>;
 }
 
 export interface WorksTable {
@@ -110,6 +135,8 @@ export interface WorksTable {
   download_policy: string | null;
   created_at: string;
   updated_at: string;
+  /** 'public' | 'internal' | 'important' | 'core' (0022, transfer rules). */
+  data_class: Generated<string>;
 }
 
 /** Discover's reuse flags of works whose terms go beyond their rights URI (written by license). */
@@ -259,6 +286,8 @@ export interface RegistryStateTable {
   size: number;
   root_hash: string; // base64, as in checkpoints
   updated_at: string;
+  sequencer_holder: string | null; // the process extending the log now (0025)
+  sequencer_lease_until: string | null; // ISO time its lease runs out
 }
 
 export interface RegistrantKeysTable {
@@ -680,12 +709,92 @@ export interface AuditAnchorsTable {
   created_at: string;
 }
 
+/** The review queue (src/review): a submission awaiting publication, or a case opened by reports. */
+export interface ReviewItemsTable {
+  id: string;
+  kind: string;
+  work_id: string;
+  submitter_id: string | null;
+  state: string;
+  stage: string;
+  opened_at: string;
+  stage_opened_at: string;
+  claimed_by: string | null;
+  claim_expires_at: string | null;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason_code: string | null;
+  reason_text: string | null;
+  first_decided_by: string | null;
+  appeal_text: string | null;
+  appealed_at: string | null;
+  report_count: number;
+  checks_state: string;
+  updated_at: string;
+}
+
+export interface ReviewDecisionsTable {
+  id: string;
+  item_id: string;
+  stage: string;
+  reviewer_id: string;
+  decision: string;
+  reason_code: string | null;
+  reason_text: string | null;
+  stage_opened_at: string;
+  decided_at: string;
+}
+
+export interface ReviewChecksTable {
+  item_id: string;
+  code: string;
+  outcome: string;
+  params: string; // JSON
+  checked_at: string;
+}
+
+export interface ReviewReportsTable {
+  id: string;
+  item_id: string;
+  reason_code: string;
+  details: string;
+  reporter_key: string;
+  created_at: string;
+}
+
+export interface ReviewReasonsTable {
+  code: string;
+  label_zh: string;
+  label_en: string;
+  applies_to: string;
+  position: number;
+  retired: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  params: string; // JSON
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationAddressesTable {
+  user_id: string;
+  email: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
+  user_passkeys: UserPasskeysTable;
+  passkey_challenges: PasskeyChallengesTable;
   login_throttle: LoginThrottleTable;
   api_tokens: ApiTokensTable;
   blobs: BlobsTable;
@@ -741,4 +850,111 @@ export interface DB {
   audit_records: AuditRecordsTable;
   audit_state: AuditStateTable;
   audit_anchors: AuditAnchorsTable;
+  review_items: ReviewItemsTable;
+  review_decisions: ReviewDecisionsTable;
+  review_checks: ReviewChecksTable;
+  review_reports: ReviewReportsTable;
+  review_reasons: ReviewReasonsTable;
+  notifications: NotificationsTable;
+  notification_addresses: NotificationAddressesTable;
+  consent_records: ConsentRecordsTable;
+  personal_exports: PersonalExportsTable;
+  user_erasures: UserErasuresTable;
+  transfer_rules: TransferRulesTable;
+  transfer_assessments: TransferAssessmentsTable;
+  transfer_decisions: TransferDecisionsTable;
+  transfer_exports: TransferExportsTable;
+}
+
+/** Cross-border transfer rules (0022): destination × data class → allow | assess | refuse. */
+export interface TransferRulesTable {
+  id: string;
+  position: number;
+  destination: string;
+  data_class: string;
+  outcome: string;
+  note: string | null;
+  created_at: string;
+}
+
+export interface TransferAssessmentsTable {
+  id: string;
+  status: string;
+  destination: string;
+  data_classes: string; // JSON array
+  scope_type: string;
+  scope_ids: string; // JSON array
+  purpose: string;
+  recipient: string;
+  volume: string;
+  safeguards: string;
+  notes: string | null; // LangMap JSON
+  submitted_by: string;
+  submitted_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  expires_at: string | null;
+}
+
+export interface TransferDecisionsTable {
+  id: string;
+  at: string;
+  path: string;
+  destination: string;
+  data_classes: string; // JSON array
+  outcome: string;
+  proceeded: number;
+  rules: string; // JSON array of the deciding rules
+  reason: string | null;
+  assessment_id: string | null;
+  actor: string;
+  subject_type: string;
+  subject_id: string;
+}
+
+export interface TransferExportsTable {
+  id: string;
+  decision_id: string;
+  file_name: string;
+  bytes: number;
+  works: number;
+  created_by: string;
+  created_at: string;
+}
+
+/** A person's decision about one purpose (privacy module, 0021): append-only; the latest per purpose stands. */
+export interface ConsentRecordsTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  granted: number;
+  notice_version: number | null;
+  at: string;
+}
+
+/** An export of everything about a person (0021): made by a job, downloadable once. */
+export interface PersonalExportsTable {
+  id: string;
+  user_id: string;
+  requested_by: string;
+  status: string;
+  bytes: number | null;
+  sha256: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  downloaded_at: string | null;
+  expires_at: string | null;
+}
+
+/** An erasure of a person (0021): a durable job advances `step` until `done`. */
+export interface UserErasuresTable {
+  user_id: string;
+  requested_by: string;
+  status: string;
+  works_policy: string;
+  step: number;
+  created_at: string;
+  finished_at: string | null;
 }

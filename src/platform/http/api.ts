@@ -14,5 +14,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route runs heavy reads (search): it gets the tighter search rate limit. */
     heavyRead?: boolean;
+    /** Probes and /metrics: no caller identity is resolved (a scraper's bearer token is not an API token). */
+    noAuthentication?: boolean;
+    /** The route takes uploads: it is limited per account and per IP address (the upload rate limits). */
+    upload?: boolean;
   }
 }

@@ -13,6 +13,8 @@ export const ERROR_STATUS: Record<string, number> = {
   // The instance has no settled identity yet (registry origin, public URL): an admin must finish setup.
   setup_required: 409,
   version_conflict: 409,
+  // Was there and is no more (a personal export downloaded once, or expired).
+  gone: 410,
   payload_too_large: 413,
   quota_exceeded: 413,
   image_too_large: 422,
@@ -23,6 +25,8 @@ export const ERROR_STATUS: Record<string, number> = {
   rate_limited: 429,
   // The server is at capacity for heavy reads; the answer carries Retry-After.
   busy: 503,
+  // The S3 blob store is unreachable; jobs retry, requests may be tried again (Retry-After).
+  blob_store_unavailable: 503,
   note_malformed: 400,
   note_unverified: 403,
   key_malformed: 400,

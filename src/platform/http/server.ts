@@ -10,10 +10,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
 import type { Mount, PagePreload } from '../module.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
 import type { RequestHook, RoutePlugin } from './api.js';
 import { answerBadResponse, isBadResponse } from './bad-response.js';
 import { statusForCode } from './error-status.js';
 import { guardJsonBodies } from './json-body.js';
+import { registerOperability, requestIdOf, type Operability } from './operability.js';
 import { declareErrorResponses, openApiOptions } from './openapi.js';
 
 export type Server = FastifyInstance;
@@ -30,7 +32,14 @@ export interface HttpParts {
   /** Proxies whose X-Forwarded-For names the visitor (addresses, CIDRs, keywords); empty: none. */
   trustedProxies?: string[];
   /** Requests per minute per visitor (user, else IP); 0 = unlimited. Routes marked `heavyRead` get `searchPerMinute`. */
-  rateLimits?: { perMinute: number; searchPerMinute: number };
+  rateLimits?: { perMinute: number; searchPerMinute: number; searchPerIpPerMinute?: number; uploadPerMinute?: number; uploadPerIpPerMinute?: number };
+  /**
+   * Where every limiter counts (WENYUAN_REDIS_URL), shared by a fleet's API processes; absent: in this
+   * process's memory (one machine). Unreachable: requests pass unlimited (fail open) with a logged warning.
+   */
+  rateLimitStore?: RateLimitStore | null;
+  /** The account a request is made by (after `authenticate`), or null: search and upload limits count both it and the IP address. */
+  accountOf?: (request: FastifyRequest) => string | null;
   /** Who a request counts against for rate limits (after `authenticate`): an account, else the IP address. */
   visitorKey?: (request: FastifyRequest) => string;
   /** Other origins the web UI may load images from (the map's tile server), added to the CSP's img-src. */
@@ -39,6 +48,8 @@ export interface HttpParts {
   pagePreloads?: PagePreload[];
   /** Extra headers for successful answers by URL (the license module's `tdm-reservation`); null for none. */
   responseHeaders?: ((url: string) => Promise<Record<string, string> | null>)[];
+  /** `/healthz`, `/readyz`, `/metrics` and request timing; absent: none of them. */
+  operability?: Operability;
 }
 
 /** The `Link` header of a page's HTML: the API answers its script will ask for first, or null. */
@@ -77,6 +88,8 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   const openToAll = (parts.mounts ?? []).filter((m) => m.cors).map((m) => `${m.prefix}/`);
   const server = Fastify({
     logger: options.logger ?? false,
+    // The proxy's x-request-id when it sent one, so its access log and ours name the same request.
+    genReqId: requestIdOf,
     bodyLimit: 2 * 1024 * 1024,
     // Only the listed proxies may say who the visitor is; anyone else's X-Forwarded-For is ignored.
     trustProxy: parts.trustedProxies && parts.trustedProxies.length > 0 ? parts.trustedProxies : false,
@@ -150,10 +163,15 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     return payload;
   });
 
+  if (parts.operability) registerOperability(server, parts.operability);
+  // Connected before the first request, so the first minute's requests are counted too (or, Redis
+  // away, the server starts anyway and lets requests through until it is back).
+  await parts.rateLimitStore?.connect();
+
   await server.register(
     async (scope) => {
       scope.addHook('onRoute', declareErrorResponses);
-      await registerRateLimits(scope, parts.rateLimits, parts.visitorKey ?? ((request) => `ip:${request.ip}`));
+      await registerRateLimits(scope, parts.rateLimits, parts.visitorKey ?? ((request) => `ip:${request.ip}`), parts.accountOf, { store: parts.rateLimitStore ?? null, nameSpace: 'api' });
       const api = scope.withTypeProvider<ZodTypeProvider>();
       api.get('/health', { schema: { hide: true }, config: { rateLimit: false } }, async () => ({ ok: true }));
       for (const routes of parts.routes) routes(api);
@@ -164,7 +182,7 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
     await server.register(
       async (scope) => {
         scope.addHook('onRoute', declareErrorResponses);
-        await registerRateLimits(scope, { perMinute: mount.perMinute, searchPerMinute: 0 }, parts.visitorKey ?? ((request) => `ip:${request.ip}`));
+        await registerRateLimits(scope, { perMinute: mount.perMinute, searchPerMinute: 0 }, parts.visitorKey ?? ((request) => `ip:${request.ip}`), undefined, { store: parts.rateLimitStore ?? null, nameSpace: mount.prefix });
         mount.routes(scope.withTypeProvider<ZodTypeProvider>());
       },
       { prefix: mount.prefix },
@@ -211,16 +229,31 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
  * Per-visitor limits on the API: a signed-in user is counted by account (so a museum behind one
  * NAT is not one visitor), anyone else by IP address (see trustedProxies). Checked before the body
  * is read, so a flood costs no parsing. Routes marked `heavyRead` (search) have their own, tighter
- * count. Counts live in this process: a fleet behind a load balancer divides them by its size.
+ * count. Counts live in this process, or with `shared.store` in Redis, where every API process of a
+ * fleet adds to the same count (keys under `wenyuan:rl:<nameSpace>:`, one space per scope so the IIIF
+ * mount's visitors are not the API's).
  */
-async function registerRateLimits(scope: FastifyInstance, limits: HttpParts['rateLimits'], visitorKey: (request: FastifyRequest) => string): Promise<void> {
-  if (!limits || (limits.perMinute === 0 && limits.searchPerMinute === 0)) return;
+async function registerRateLimits(
+  scope: FastifyInstance,
+  limits: HttpParts['rateLimits'],
+  visitorKey: (request: FastifyRequest) => string,
+  accountOf: (request: FastifyRequest) => string | null = () => null,
+  shared: { store: RateLimitStore | null; nameSpace: string } = { store: null, nameSpace: 'api' },
+): Promise<void> {
+  if (!limits || [limits.perMinute, limits.searchPerMinute, limits.searchPerIpPerMinute, limits.uploadPerMinute, limits.uploadPerIpPerMinute].every((n) => !n)) return;
   const timeWindow = 60_000;
   // Runs before the plugin's own onRoute hook, which reads the per-route config.
   scope.addHook('onRoute', (route) => {
-    if (route.config?.heavyRead && limits.searchPerMinute > 0 && route.config.rateLimit === undefined) {
-      route.config = { ...route.config, rateLimit: { max: limits.searchPerMinute, timeWindow } };
-    }
+    if (route.config?.rateLimit !== undefined) return;
+    const kind = route.config?.upload ? 'upload' : route.config?.heavyRead ? 'search' : null;
+    if (!kind) return;
+    const perAccount = (kind === 'upload' ? limits.uploadPerMinute : limits.searchPerMinute) ?? 0;
+    const perIp = (kind === 'upload' ? limits.uploadPerIpPerMinute : limits.searchPerIpPerMinute) ?? 0;
+    if (perAccount === 0 && perIp === 0) return;
+    // Counted twice instead of once by visitor: by account and by address (see accountAndAddressLimit).
+    route.config = { ...route.config, rateLimit: false };
+    const hook = accountAndAddressLimit(scope, kind, { perAccount, perIp, timeWindow }, accountOf);
+    route.preParsing = [...(Array.isArray(route.preParsing) ? route.preParsing : route.preParsing ? [route.preParsing] : []), hook];
   });
   await scope.register(fastifyRateLimit, {
     global: limits.perMinute > 0,
@@ -229,10 +262,49 @@ async function registerRateLimits(scope: FastifyInstance, limits: HttpParts['rat
     hook: 'preParsing',
     // Bounded memory however many addresses a flood comes from.
     cache: 10_000,
+    ...(shared.store ? { redis: shared.store.client, nameSpace: `wenyuan:rl:${shared.nameSpace}:` } : {}),
+    // The shared store away or slow (its commands time out): the request passes (fail open) rather
+    // than waits or fails; the store logs the outage. Limits are a brake, not a lock: sign-in
+    // throttling, quotas and permissions live in the database and hold regardless.
+    skipOnError: true,
     keyGenerator: visitorKey,
     errorResponseBuilder: (_request, context) => {
       const retryAfterSeconds = Math.max(1, Math.ceil(context.ttl / 1000));
       return new AppError('rate_limited', `too many requests: wait ${retryAfterSeconds} s`, { key: 'rate_limited.requests', params: { retryAfterSeconds } });
     },
   });
+}
+
+/**
+ * The limits of searches and uploads: one count per account (anonymous visitors: per address) and
+ * one per IP address, whoever is signed in there. A signed-in attacker cannot escape the first by
+ * rotating addresses, nor a crowd of accounts the second by sharing one; a classroom behind one NAT
+ * is many accounts, each with its own count, under the address's larger one.
+ */
+function accountAndAddressLimit(
+  scope: FastifyInstance,
+  kind: string,
+  limits: { perAccount: number; perIp: number; timeWindow: number },
+  accountOf: (request: FastifyRequest) => string | null,
+) {
+  type Check = ReturnType<FastifyInstance['createRateLimit']>;
+  // Made on first use: the plugin's decorator exists once it is registered, after this hook is added.
+  let checks: Check[] | null = null;
+  const make = (): Check[] => [
+    ...(limits.perAccount > 0
+      ? [scope.createRateLimit({ max: limits.perAccount, timeWindow: limits.timeWindow, keyGenerator: (request) => { const account = accountOf(request); return account ? `${kind}:account:${account}` : `${kind}:anonymous:${request.ip}`; } })]
+      : []),
+    ...(limits.perIp > 0 ? [scope.createRateLimit({ max: limits.perIp, timeWindow: limits.timeWindow, keyGenerator: (request) => `${kind}:ip:${request.ip}` })] : []),
+  ];
+  return async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+    checks ??= make();
+    for (const check of checks) {
+      const result = await check(request);
+      if (!result.isAllowed && result.isExceeded) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(result.ttl / 1000));
+        throw new AppError('rate_limited', `too many requests: wait ${retryAfterSeconds} s`, { key: 'rate_limited.requests', params: { retryAfterSeconds } });
+      }
+    }
+    return payload;
+  };
 }

@@ -169,6 +169,30 @@ export class JobQueue {
     return out;
   }
 
+  /**
+   * Jobs not done, by kind and status, with the age of the oldest one ready to run (queued and due)
+   * in seconds: what the metrics page reports as queue depth and age.
+   */
+  async depthByKind(now = new Date()): Promise<{ kind: string; status: 'queued' | 'running' | 'dead'; count: number; oldestDueSeconds: number }[]> {
+    const rows = await this.database.db
+      .selectFrom('jobs')
+      .select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('run_at').as('oldest')])
+      .where('status', 'in', ['queued', 'running', 'dead'])
+      .groupBy(['kind', 'status'])
+      .execute();
+    return rows.map((row) => {
+      const oldest = row.oldest === null ? NaN : new Date(row.oldest as string | Date).getTime();
+      const due = row.status === 'queued' && Number.isFinite(oldest) ? Math.max(0, (now.getTime() - oldest) / 1000) : 0;
+      return { kind: row.kind, status: row.status as 'queued' | 'running' | 'dead', count: Number(row.n), oldestDueSeconds: due };
+    });
+  }
+
+  /** Deletes finished jobs (done or dead) that finished before `cutoff` (retention: their payloads may name people's ids and files). */
+  async purgeFinishedBefore(cutoff: string): Promise<number> {
+    const result = await this.database.db.deleteFrom('jobs').where('status', 'in', ['done', 'dead']).where('finished_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Number of jobs still to do (queued or running). */
   async pending(kinds?: string[]): Promise<number> {
     let query = this.database.db.selectFrom('jobs').where('status', 'in', ['queued', 'running']);

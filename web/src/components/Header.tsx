@@ -7,6 +7,7 @@ import type { Role } from '../types';
 import { CloseIcon, MenuIcon, SearchIcon } from './icons';
 import { InstitutionBrand } from './InstitutionBrand';
 import { LangSwitch } from './LangSwitch';
+import { NotificationBell } from './review/NotificationBell';
 import { SearchForm } from './SearchForm';
 
 interface NavEntry {
@@ -29,6 +30,7 @@ const PUBLIC_NAV: NavEntry[] = [
 
 const CONTRIBUTORS: Role[] = ['admin', 'curator', 'creator'];
 const STAFF: Role[] = ['admin', 'curator'];
+const REVIEWERS: Role[] = ['admin', 'curator', 'reviewer'];
 
 /** The tools of those who run the archive, in a row (a section of the menu on phones) of their own. */
 const STAFF_NAV: NavEntry[] = [
@@ -39,6 +41,8 @@ const STAFF_NAV: NavEntry[] = [
   { to: '/heritage', label: 'licenseAdmin.nav.heritage', testId: 'nav-heritage', roles: STAFF },
   { to: '/ledger', label: 'licenseAdmin.nav.ledger', testId: 'nav-ledger', roles: STAFF },
   { to: '/admin', label: 'nav.admin', testId: 'nav-admin', roles: STAFF },
+  { to: '/review', label: 'review.nav.queue', testId: 'nav-review', roles: REVIEWERS },
+  { to: '/submissions', label: 'review.nav.submissions', testId: 'nav-submissions', roles: ['creator'] },
 ];
 
 /**
@@ -160,6 +164,11 @@ export function Header() {
                   </NavLink>
                 </li>
               </>
+            )}
+            {user && (
+              <li>
+                <NotificationBell userId={user.id} />
+              </li>
             )}
             {user && (
               <li>

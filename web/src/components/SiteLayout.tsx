@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { Outlet, ScrollRestoration, useLocation } from 'react-router';
+import { Link, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { themeProperties } from '../contrast';
 import { useI18n } from '../i18n';
 import { useInstance, useInstitutionName } from '../instance';
@@ -61,7 +61,7 @@ export function SiteLayout() {
           </p>
         )}
         <p>
-          {t('site.footer')} <a href="/api/docs">{t('site.apiDocs')}</a>
+          {t('site.footer')} <a href="/api/docs">{t('site.apiDocs')}</a> · <Link to="/privacy">{t('site.privacy')}</Link>
         </p>
       </footer>
       <ScrollRestoration />

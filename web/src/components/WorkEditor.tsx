@@ -13,6 +13,7 @@ import { errorText } from './ErrorMessage';
 import { withViewingDirection } from './IiifSources';
 import { IiifViewingDirectionField } from './IiifViewingDirectionField';
 import { LangMapFields } from './LangMapFields';
+import { DataClassField } from './transfer/DataClassField';
 
 interface Props {
   work: WorkDetail;
@@ -205,6 +206,7 @@ export function WorkEditor({ work, vocabulary, collections, onSaved, onCancel, o
             </select>
           </div>
         )}
+        <DataClassField target={{ type: 'work', id: work.id }} />
       </fieldset>
 
       <div className="field">

@@ -14,13 +14,16 @@ import enBulk from './en/bulk.json';
 import enHome from './en/home.json';
 import enLicense from './en/license.json';
 import enLicenseAdmin from './en/license-admin.json';
+import enPrivacy from './en/privacy.json';
 import enProtect from './en/protect.json';
 import enRecommend from './en/recommend.json';
 import enRegistry from './en/registry.json';
+import enReview from './en/review.json';
 import enSecurity from './en/security.json';
 import enServerErrors from './en/server-errors.json';
 import enSetup from './en/setup.json';
 import enWork from './en/work.json';
+import enTransfer from './en/transfer.json';
 import zhAccount from './zh-Hans/account.json';
 import zhAdmin from './zh-Hans/admin.json';
 import zhAudit from './zh-Hans/audit.json';
@@ -32,13 +35,16 @@ import zhBulk from './zh-Hans/bulk.json';
 import zhHome from './zh-Hans/home.json';
 import zhLicense from './zh-Hans/license.json';
 import zhLicenseAdmin from './zh-Hans/license-admin.json';
+import zhPrivacy from './zh-Hans/privacy.json';
 import zhProtect from './zh-Hans/protect.json';
 import zhRecommend from './zh-Hans/recommend.json';
 import zhRegistry from './zh-Hans/registry.json';
+import zhReview from './zh-Hans/review.json';
 import zhSecurity from './zh-Hans/security.json';
 import zhServerErrors from './zh-Hans/server-errors.json';
 import zhSetup from './zh-Hans/setup.json';
 import zhWork from './zh-Hans/work.json';
+import zhTransfer from './zh-Hans/transfer.json';
 
 /** Each language's catalogue, namespace by namespace (the tests compare them file by file). */
 export const CATALOGUES = {
@@ -61,6 +67,9 @@ export const CATALOGUES = {
     'license-admin': enLicenseAdmin,
     security: enSecurity,
     'server-errors': enServerErrors,
+    privacy: enPrivacy,
+    review: enReview,
+    transfer: enTransfer,
   },
   'zh-Hans': {
     common: zhCommon,
@@ -81,15 +90,18 @@ export const CATALOGUES = {
     'license-admin': zhLicenseAdmin,
     security: zhSecurity,
     'server-errors': zhServerErrors,
+    privacy: zhPrivacy,
+    review: zhReview,
+    transfer: zhTransfer,
   },
 } as const;
 
-const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAudit, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enLicense, ...enLicenseAdmin, ...enSecurity, ...enServerErrors };
+const en = { ...enCommon, ...enCatalogue, ...enWork, ...enAdmin, ...enAudit, ...enAccount, ...enRegistry, ...enProtect, ...enSetup, ...enHome, ...enBulk, ...enExhibitions, ...enBrowse, ...enRecommend, ...enLicense, ...enLicenseAdmin, ...enSecurity, ...enServerErrors, ...enPrivacy, ...enReview, ...enTransfer };
 
 /** Every message key, from the English catalogue. */
 export type MessageKey = keyof typeof en;
 
-const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAudit, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhLicense, ...zhLicenseAdmin, ...zhSecurity, ...zhServerErrors };
+const zhHans: Record<MessageKey, string> = { ...zhCommon, ...zhCatalogue, ...zhWork, ...zhAdmin, ...zhAudit, ...zhAccount, ...zhRegistry, ...zhProtect, ...zhSetup, ...zhHome, ...zhBulk, ...zhExhibitions, ...zhBrowse, ...zhRecommend, ...zhLicense, ...zhLicenseAdmin, ...zhSecurity, ...zhServerErrors, ...zhPrivacy, ...zhReview, ...zhTransfer };
 
 /** All messages of each interface language, keyed by message key. */
 export const MESSAGES: { en: Record<MessageKey, string>; 'zh-Hans': Record<MessageKey, string> } = { en, 'zh-Hans': zhHans };

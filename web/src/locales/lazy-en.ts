@@ -12,8 +12,11 @@ import enRegistry from './en/registry.json';
 import enBrowse from './en/browse.json';
 import enAccount from './en/account.json';
 import enLicenseAdmin from './en/license-admin.json';
+import enPrivacy from './en/privacy.json';
+import enReview from './en/review.json';
+import enTransfer from './en/transfer.json';
 
 /** The namespaces in this chunk. */
-export const NAMESPACES = ['server-errors', 'admin', 'audit', 'security', 'setup', 'protect', 'registry', 'browse', 'account', 'license-admin'];
+export const NAMESPACES = ['server-errors', 'admin', 'audit', 'security', 'setup', 'protect', 'registry', 'browse', 'account', 'license-admin', 'privacy', 'review', 'transfer'];
 
-export const MESSAGES: Record<string, string> = { ...enServerErrors, ...enAdmin, ...enAudit, ...enSecurity, ...enSetup, ...enProtect, ...enRegistry, ...enBrowse, ...enAccount, ...enLicenseAdmin };
+export const MESSAGES: Record<string, string> = { ...enServerErrors, ...enAdmin, ...enAudit, ...enSecurity, ...enSetup, ...enProtect, ...enRegistry, ...enBrowse, ...enAccount, ...enLicenseAdmin, ...enPrivacy, ...enReview, ...enTransfer };

@@ -12,8 +12,11 @@ import zhRegistry from './zh-Hans/registry.json';
 import zhBrowse from './zh-Hans/browse.json';
 import zhAccount from './zh-Hans/account.json';
 import zhLicenseAdmin from './zh-Hans/license-admin.json';
+import zhPrivacy from './zh-Hans/privacy.json';
+import zhReview from './zh-Hans/review.json';
+import zhTransfer from './zh-Hans/transfer.json';
 
 /** The namespaces in this chunk. */
-export const NAMESPACES = ['server-errors', 'admin', 'audit', 'security', 'setup', 'protect', 'registry', 'browse', 'account', 'license-admin'];
+export const NAMESPACES = ['server-errors', 'admin', 'audit', 'security', 'setup', 'protect', 'registry', 'browse', 'account', 'license-admin', 'privacy', 'review', 'transfer'];
 
-export const MESSAGES: Record<string, string> = { ...zhServerErrors, ...zhAdmin, ...zhAudit, ...zhSecurity, ...zhSetup, ...zhProtect, ...zhRegistry, ...zhBrowse, ...zhAccount, ...zhLicenseAdmin };
+export const MESSAGES: Record<string, string> = { ...zhServerErrors, ...zhAdmin, ...zhAudit, ...zhSecurity, ...zhSetup, ...zhProtect, ...zhRegistry, ...zhBrowse, ...zhAccount, ...zhLicenseAdmin, ...zhPrivacy, ...zhReview, ...zhTransfer };

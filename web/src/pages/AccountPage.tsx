@@ -1,9 +1,12 @@
+import { PasskeysSection } from '../components/account/PasskeysSection';
 import { PasswordSection } from '../components/account/PasswordSection';
 import { SessionsSection } from '../components/account/SessionsSection';
 import { TokensSection } from '../components/account/TokensSection';
 import { TwoFactorPolicySection } from '../components/account/TwoFactorPolicySection';
 import { TwoFactorSection } from '../components/account/TwoFactorSection';
 import { UploadUsageRow } from '../components/account/UploadUsageRow';
+import { PrivacySection } from '../components/privacy/PrivacySection';
+import { AccountCountrySection } from '../components/transfer/AccountCountrySection';
 import { ConsentSection } from '../components/recommend/ConsentSection';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
@@ -38,11 +41,14 @@ function Account() {
         {(user.role === 'admin' || user.role === 'curator' || user.role === 'creator') && <UploadUsageRow />}
       </dl>
       <TwoFactorSection />
+      <PasskeysSection />
       <SessionsSection />
       {user.role === 'admin' && <TwoFactorPolicySection />}
       <ConsentSection />
       <TokensSection />
       <PasswordSection />
+      <PrivacySection />
+      <AccountCountrySection />
     </div>
   );
 }

@@ -48,6 +48,18 @@ function AdminSections() {
           </Link>
         </p>
       )}
+      {admin && (
+        <p>
+          <Link to="/admin/privacy" data-testid="admin-privacy-link">
+            {t('privacy.admin.link')}
+          </Link>
+        </p>
+      )}
+      <p>
+        <Link to="/admin/transfers" data-testid="admin-transfers-link">
+          {t('transfer.link')}
+        </Link>
+      </p>
       <p>
         <Link to="/recommendations/curate" data-testid="admin-recommend-link">
           {t('recommend.curate.link')}

@@ -11,12 +11,21 @@ import { useApi } from '../use-api';
 const ACTIONS = [
   'auth.sign_in', 'auth.sign_in_failed', 'auth.sign_out', 'auth.password_change', 'user.create', 'user.role_change', 'user.disable', 'user.enable', 'user.erase',
   'token.create', 'token.revoke', 'work_visibility.change', 'export.bag', 'settings.change', 'key.use', 'review.decision', 'grant.revoke', 'settlement.run',
+  'review.submit', 'review.claim', 'review.appeal', 'review.report', 'review.case_decision',
+  'consent.change', 'export.personal',
+  'data_class.change', 'data_transfer.decision', 'transfer_assessment.decision',
+  'auth.passkey_add', 'auth.passkey_remove', 'auth.two_factor_reset',
 ] as const;
 
 /** `/admin/audit`: the hash-chained audit trail for admins: filters in the URL, newest first, CSV export, chain check. */
 export function AuditPage() {
-  const { t, formatDateTime } = useI18n();
+  const { t, has, formatDateTime } = useI18n();
   const [params, setParams] = useSearchParams();
+  // Each action in words; a code this page does not know yet (a newer server) stays as it is.
+  const actionLabel = (code: string) => {
+    const key = `audit.action.${code}`;
+    return has(key) ? t(key) : code;
+  };
   const filter: AuditFilter = {
     ...(params.get('action') ? { action: params.get('action')! } : {}),
     ...(params.get('actor') ? { actor: params.get('actor')! } : {}),
@@ -78,7 +87,7 @@ export function AuditPage() {
             <option value="">{t('audit.filter.anyAction')}</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {actionLabel(a)}
               </option>
             ))}
           </select>
@@ -136,7 +145,9 @@ export function AuditPage() {
                   <td data-label={t('audit.col.at')}>
                     <time dateTime={r.at}>{formatDateTime(r.at)}</time>
                   </td>
-                  <td className="mono" data-label={t('audit.col.action')}>{r.action}</td>
+                  <td data-label={t('audit.col.action')}>
+                    {actionLabel(r.action)} <span className="mono muted">{r.action}</span>
+                  </td>
                   <td className="mono break" data-label={t('audit.col.actor')}>{r.actor}</td>
                   <td className="mono break" data-label={t('audit.col.target')}>{r.targetId ? `${r.targetType}:${r.targetId}` : r.targetType}</td>
                   <td data-label={t('audit.col.outcome')}>{r.outcome}</td>

@@ -6,6 +6,7 @@ import { buildCollectionTree, collectionAncestry, subtreeIds } from '../collecti
 import { CollectionForm } from '../components/collections/CollectionForm';
 import { CollectionTree } from '../components/collections/CollectionTree';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { DataClassField } from '../components/transfer/DataClassField';
 import { Loading } from '../components/Loading';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
@@ -124,6 +125,7 @@ function CollectionManager() {
                     </button>
                   </div>
                   <CollectionForm key={selected.id} collection={selected} collections={items} testIdPrefix="collection-edit" submitLabel={t('edit.save')} onSaved={saved} />
+                  <DataClassField key={`class-${selected.id}`} target={{ type: 'collection', id: selected.id }} />
                 </>
               ) : (
                 <>

@@ -1,10 +1,11 @@
+import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api';
 import { errorText } from '../components/ErrorMessage';
 import { useI18n } from '../i18n';
 import { usePageTitle } from '../instance';
-import { securityApi } from '../security-api';
+import { isCeremonyAbandoned, securityApi, type MfaChallenge } from '../security-api';
 import { useSession } from '../session';
 import type { User } from '../types';
 
@@ -13,7 +14,10 @@ function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }
 
-/** Username and password sign-in, then a code when two-factor is on; the server sets an httpOnly session cookie. */
+/**
+ * Username and password sign-in, then a code or a passkey when the account has a second factor; or
+ * a passkey alone. The server sets an httpOnly session cookie.
+ */
 export function LoginPage() {
   const { t } = useI18n();
   const { setUser } = useSession();
@@ -28,6 +32,8 @@ export function LoginPage() {
   const [now, setNow] = useState(() => Date.now());
   // Set when the password was right and the account asks for a second factor.
   const [challenge, setChallenge] = useState<string | null>(null);
+  const [factors, setFactors] = useState<MfaChallenge['factors']>([]);
+  const passkeysSupported = browserSupportsWebAuthn();
   const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -50,7 +56,7 @@ export function LoginPage() {
     let next = safeNext(params.get('next'));
     // Staff the instance requires two-factor of, not enrolled yet: the account page is all they can use.
     const status = await securityApi.status().catch(() => null);
-    if (status?.required && !status.enabled) next = '/account';
+    if (status?.required && !status.enabled && !status.hasPasskey) next = '/account';
     setUser(user);
     navigate(next, { replace: true });
   };
@@ -76,6 +82,7 @@ export function LoginPage() {
       const answer = await securityApi.login(username.trim(), password);
       if ('challenge' in answer) {
         setChallenge(answer.challenge);
+        setFactors(answer.factors);
         requestAnimationFrame(() => codeRef.current?.focus());
       } else await signedIn(answer.user);
     } catch (e) {
@@ -100,53 +107,84 @@ export function LoginPage() {
     }
   };
 
+  // A passkey: as the second step (with the password step's challenge), or alone from the first page.
+  const withPasskey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await securityApi.signInWithPasskey(challenge ?? undefined);
+      await signedIn(user);
+    } catch (e) {
+      if (challenge && e instanceof ApiError && e.key === 'auth.mfa_challenge_invalid') setChallenge(null);
+      setError(isCeremonyAbandoned(e) ? t('passkeys.abandoned') : errorText(e, t));
+      requestAnimationFrame(() => errorRef.current?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (challenge) {
+    const hasTotp = factors.includes('totp');
     return (
       <div className="page-narrow">
         <h1>{t('loginMfa.heading')}</h1>
-        <p className="muted">{t('loginMfa.intro')}</p>
+        <p className="muted">{hasTotp ? t('loginMfa.intro') : t('loginMfa.passkeyIntro')}</p>
         {error && (
           <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} id={`${id}-error`} data-testid="login-error">
             {error}
           </p>
         )}
-        <form onSubmit={submit} className="form-stack">
-          <div className="field">
-            <label htmlFor={`${id}-code`}>{useRecovery ? t('loginMfa.recoveryCode') : t('loginMfa.code')}</label>
-            <input
-              id={`${id}-code`}
-              ref={codeRef}
-              data-testid="login-code"
-              name={useRecovery ? 'recovery-code' : 'one-time-code'}
-              autoComplete="one-time-code"
-              inputMode={useRecovery ? 'text' : 'numeric'}
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              maxLength={useRecovery ? 32 : 8}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              aria-describedby={error ? `${id}-error` : undefined}
-            />
-          </div>
-          <button type="submit" className="button button-primary" data-testid="login-code-submit" disabled={busy || waitSeconds > 0}>
-            {busy ? t('login.busy') : waitSeconds > 0 ? t('login.retryIn', { seconds: waitSeconds }) : t('loginMfa.submit')}
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setUseRecovery(!useRecovery);
-              setCode('');
-              requestAnimationFrame(() => codeRef.current?.focus());
-            }}
-          >
-            {useRecovery ? t('loginMfa.useCode') : t('loginMfa.useRecovery')}
-          </button>
+        {factors.includes('passkey') && (
+          <p>
+            <button type="button" className={hasTotp ? 'button' : 'button button-primary'} data-testid="login-mfa-passkey" onClick={() => void withPasskey()} disabled={busy || waitSeconds > 0 || !passkeysSupported}>
+              {t('loginMfa.usePasskey')}
+            </button>
+          </p>
+        )}
+        {!hasTotp && (
           <button type="button" className="button" onClick={restart}>
             {t('loginMfa.restart')}
           </button>
-        </form>
+        )}
+        {hasTotp && (
+          <form onSubmit={submit} className="form-stack">
+            <div className="field">
+              <label htmlFor={`${id}-code`}>{useRecovery ? t('loginMfa.recoveryCode') : t('loginMfa.code')}</label>
+              <input
+                id={`${id}-code`}
+                ref={codeRef}
+                data-testid="login-code"
+                name={useRecovery ? 'recovery-code' : 'one-time-code'}
+                autoComplete="one-time-code"
+                inputMode={useRecovery ? 'text' : 'numeric'}
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+                maxLength={useRecovery ? 32 : 8}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                aria-describedby={error ? `${id}-error` : undefined}
+              />
+            </div>
+            <button type="submit" className="button button-primary" data-testid="login-code-submit" disabled={busy || waitSeconds > 0}>
+              {busy ? t('login.busy') : waitSeconds > 0 ? t('login.retryIn', { seconds: waitSeconds }) : t('loginMfa.submit')}
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setUseRecovery(!useRecovery);
+                setCode('');
+                requestAnimationFrame(() => codeRef.current?.focus());
+              }}
+            >
+              {useRecovery ? t('loginMfa.useCode') : t('loginMfa.useRecovery')}
+            </button>
+            <button type="button" className="button" onClick={restart}>
+              {t('loginMfa.restart')}
+            </button>
+          </form>
+        )}
       </div>
     );
   }
@@ -195,6 +233,13 @@ export function LoginPage() {
           {busy ? t('login.busy') : waitSeconds > 0 ? t('login.retryIn', { seconds: waitSeconds }) : t('login.submit')}
         </button>
       </form>
+      {passkeysSupported && (
+        <p>
+          <button type="button" className="button" data-testid="login-passkey" onClick={() => void withPasskey()} disabled={busy || waitSeconds > 0}>
+            {t('loginPasskey.button')}
+          </button>
+        </p>
+      )}
     </div>
   );
 }

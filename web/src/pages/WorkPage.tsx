@@ -10,6 +10,8 @@ import { FileList } from '../components/FileList';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { ProtectionPanel } from '../components/protect/ProtectionPanel';
 import { RegistryPanel } from '../components/RegistryPanel';
+import { ReportWorkButton } from '../components/review/ReportWorkButton';
+import { WorkReviewNotice } from '../components/review/WorkReviewNotice';
 import { Loading } from '../components/Loading';
 import { WorkEditor } from '../components/WorkEditor';
 import { WorkMedia } from '../components/WorkMedia';
@@ -211,6 +213,7 @@ export function WorkPage() {
       <p role="status" className={status ? 'notice notice-success' : 'visually-hidden'}>
         {status}
       </p>
+      {data.canEdit && <WorkReviewNotice review={data.review} />}
 
       {data.canEdit && (
         <WorkTabs<Tab>
@@ -239,6 +242,7 @@ export function WorkPage() {
             <div className="work-aside">
               <ReuseRights work={data} file={file} title={titleText} />
               <WorkRights workId={data.id} />
+              {data.visibility === 'public' && !data.canEdit && <ReportWorkButton workId={data.id} />}
             </div>
           </div>
           <RelatedWorks workId={data.id} vocabulary={vocabulary} userKey={user?.id ?? ''} />

@@ -80,7 +80,7 @@ export function TwoFactorSection() {
       </p>
       {status.error ? <ErrorMessage error={status.error} onRetry={status.reload} /> : null}
       {!data && status.loading && <Loading />}
-      {data && data.required && !data.enabled && <p className="notice notice-warning">{t('twoFactor.required')}</p>}
+      {data && data.required && !data.enabled && !data.hasPasskey && <p className="notice notice-warning">{t('twoFactor.required')}</p>}
       {recoveryCodes && (
         <div className="notice notice-success" role="status" data-testid="recovery-codes">
           <h3>{t('twoFactor.recoveryHeading')}</h3>

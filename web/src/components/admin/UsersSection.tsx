@@ -6,6 +6,8 @@ import { ROLES, type Role, type User } from '../../types';
 import { useApi } from '../../use-api';
 import { ErrorMessage, errorText } from '../ErrorMessage';
 import { Loading } from '../Loading';
+import { UserCountryCell } from '../transfer/UserCountryCell';
+import { ResetTwoFactorButton } from './ResetTwoFactorButton';
 
 /** Users table with role and disabled controls, and a form to add a user. */
 export function UsersSection() {
@@ -63,6 +65,8 @@ export function UsersSection() {
                 <th scope="col">{t('users.role')}</th>
                 <th scope="col">{t('users.disabled')}</th>
                 <th scope="col">{t('users.createdAt')}</th>
+                <th scope="col">{t('transfer.country.heading')}</th>
+                <th scope="col">{t('resetTwoFactor.column')}</th>
               </tr>
             </thead>
             <tbody>
@@ -87,6 +91,12 @@ export function UsersSection() {
                   </td>
                   <td data-label={t('users.createdAt')}>
                     <time dateTime={u.createdAt}>{formatDateTime(u.createdAt)}</time>
+                  </td>
+                  <td data-label={t('transfer.country.heading')}>
+                    <UserCountryCell user={u} onDone={setMessage} />
+                  </td>
+                  <td data-label={t('resetTwoFactor.column')}>
+                    <ResetTwoFactorButton user={u} isMe={me?.id === u.id} onDone={setMessage} />
                   </td>
                 </tr>
               ))}
