@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/platform/config.js';
-import { machine, peakRssMiB, tempDir } from './support.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { machine, peakRssMiB, tempDir } from '../support.js';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
