@@ -3,7 +3,7 @@
 // Seeds one creator with --works works (one --file-kb original each, through the archive service),
 // --events work events and as many recommendation signals, then times the export zip (what the
 // `privacy.export` job and `wenyuan privacy export` write) and checks its size and peak memory.
-// Run: npm run bench:govern-privacy -- --events 10000 --works 100 --file-kb 2048 [--database-url postgres://…]
+// Run: npm run bench:govern-privacy -- --events 10000 --works 100 --file-kb 2048 [--database-url postgres://…/an_empty_database]
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
