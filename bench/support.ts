@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 /** Folder of the shared test data (read in place, never copied). */
 export const SHARED_DATA = path.resolve(process.env.WENYUAN_SHARED_DATA ?? '../shared/data');
@@ -50,3 +51,32 @@ export async function mapLimit<T>(items: T[], concurrency: number, fn: (item: T)
     }),
   );
 }
+
+/**
+ * A fresh PostgreSQL database for one benchmark run (dropped by `drop`), made through the admin URL
+ * (BENCH_POSTGRES_URL, default the local server's `postgres` database); null when no server answers.
+ */
+export async function postgresDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `${prefix}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+

@@ -9,48 +9,24 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import { chainRecord, canonicalDetails, type AuditRecord } from '../../src/govern/audit-chain.js';
 import { AuditRepository } from '../../src/govern/audit.repository.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { newId } from '../../src/platform/ids.js';
-import { machine, peakRssMiB, tempDir } from '../support.js';
+import { machine, peakRssMiB, tempDir, postgresDatabase } from '../support.js';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5_000);
 const BURST = Number(process.env.BENCH_BURST ?? 100_000);
 const VERIFY_RECORDS = Number(process.env.BENCH_VERIFY_RECORDS ?? 1_000_000);
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 console.log(`machine: ${machine()}`);
 
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  const name = `wy_bench_audit_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 for (const dialect of DIALECTS) {
   const dataDir = tempDir('wenyuan-bench-audit-');
-  const pgDb = dialect === 'postgres' ? await postgresDatabase() : null;
+  const pgDb = dialect === 'postgres' ? await postgresDatabase('wy_bench_audit') : null;
   if (dialect === 'postgres' && !pgDb) {
     console.log('postgres: unreachable, skipped');
     continue;

@@ -7,43 +7,19 @@
 // Run: npm run bench:govern-review   (BENCH_DIALECTS=sqlite,postgres)
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { buildServer } from '../../src/platform/http/server.js';
 import { newId } from '../../src/platform/ids.js';
 import { seedCatalogue } from '../seed-catalogue.js';
-import { machine, peakRssMiB, percentile, tempDir } from '../support.js';
+import { machine, peakRssMiB, percentile, tempDir, postgresDatabase } from '../support.js';
 
 const WORKS = Number(process.env.BENCH_WORKS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 console.log(`machine: ${machine()}`);
 
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  const name = `wy_bench_review_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 /** One open item per work, opened a second apart (oldest first), every tenth a report case. */
 async function seedQueue(app: App, creatorId: string): Promise<void> {
@@ -86,7 +62,7 @@ async function timed(rounds: number, ask: (round: number) => Promise<void>): Pro
 
 for (const dialect of DIALECTS) {
   const dataDir = tempDir('wy-bench-review-');
-  const database = dialect === 'postgres' ? await postgresDatabase() : null;
+  const database = dialect === 'postgres' ? await postgresDatabase('wy_bench_review') : null;
   if (dialect === 'postgres' && !database) {
     console.log('postgres: no server reachable, skipped');
     continue;

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const BIN = path.resolve('bin/wenyuan.js');
 
@@ -14,7 +15,8 @@ export function cli(dataDir: string, args: string[], input?: string): { stdout: 
   return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -98,4 +100,20 @@ export async function tearDown(browser: Browser | undefined, server: RunningServ
   await browser?.close();
   await server?.stop();
   if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
+
+/** A JSON API call as a signed-in browser makes it (session cookie + CSRF header); fails the test on a non-2xx answer. */
+export type Caller = <T>(method: string, url: string, body?: unknown) => Promise<T>;
+
+/** Signs `username` in through the API and returns a caller with that session. */
+export async function apiAs(server: Pick<RunningServer, 'url'>, username: string, password: string): Promise<Caller> {
+  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1' }, body: JSON.stringify({ username, password }) });
+  expect(login.ok, `login ${username}`).toBe(true);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${server.url}${url}`, { method, headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await res.text();
+    expect(res.ok, `${method} ${url}: ${res.status} ${text}`).toBe(true);
+    return (text ? JSON.parse(text) : null) as T;
+  };
 }

@@ -3,24 +3,13 @@ import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { CHROMIUM_ARGS, chromiumPath, cli, signIn, startServer, tearDown, type RunningServer } from './server-process.js';
+import { CHROMIUM_ARGS, chromiumPath, cli, signIn, startServer, tearDown, type RunningServer, apiAs as loginAs } from './server-process.js';
 
 const browserPath = chromiumPath();
 const PASSWORD = 'transfer-e2e-password-123';
 
-type Caller = <T>(method: string, url: string, body?: unknown) => Promise<T>;
 
-async function apiAs(server: RunningServer, username: string): Promise<Caller> {
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  expect(login.ok, `login ${username}`).toBe(true);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${url}`, { method, headers: { 'content-type': 'application/json', 'x-wenyuan-csrf': '1', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await res.text();
-    expect(res.ok, `${method} ${url}: ${res.status} ${text}`).toBe(true);
-    return (text ? JSON.parse(text) : null) as T;
-  };
-}
+const apiAs = (server: RunningServer, username: string) => loginAs(server, username, PASSWORD);
 
 /**
  * The cross-border journey in Chromium: an admin classifies a collection, an export of its core data

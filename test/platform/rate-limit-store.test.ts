@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../e2e/server-process.js';
 import { checkRateLimitStore } from '../../src/cli/doctor-checks.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { openRateLimitStore } from '../../src/platform/rate-limit-store.js';
@@ -70,7 +71,7 @@ describe('rate limits in a shared store', () => {
   });
 
   it('Redis refusing connections: requests pass at once (fail open) and one warning is logged', async () => {
-    const closedPort = await unusedPort();
+    const closedPort = await freePort();
     const ctx = await createTestContext('sqlite', { redisUrl: `redis://127.0.0.1:${closedPort}`, rateLimitPerMinute: 2 });
     contexts.push(ctx);
     const started = Date.now();
@@ -110,7 +111,7 @@ describe('wenyuan doctor: the rate-limit store', () => {
   const config = (redisUrl: string) => loadConfig({ dataDir: '/tmp/wenyuan-doctor-unused', redisUrl }, {});
   it('says where limits are counted, and warns (not fails) when Redis does not answer', async () => {
     expect(await checkRateLimitStore(config(''))).toMatchObject({ level: 'ok', detail: { en: expect.stringMatching(/each process/) } });
-    const away = await checkRateLimitStore(config(`redis://127.0.0.1:${await unusedPort()}`));
+    const away = await checkRateLimitStore(config(`redis://127.0.0.1:${await freePort()}`));
     expect(away).toMatchObject({ level: 'warn', fix: { en: expect.stringMatching(/WENYUAN_REDIS_URL/) } });
     if (haveRedis) expect(await checkRateLimitStore(config(TEST_REDIS_URL))).toMatchObject({ level: 'ok', detail: { en: expect.stringMatching(/shared/) } });
   });
@@ -120,13 +121,3 @@ describe('wenyuan doctor: the rate-limit store', () => {
   });
 });
 
-async function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
