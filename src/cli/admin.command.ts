@@ -45,4 +45,20 @@ export function registerAdminCommands(program: Command): void {
       console.log(`created ${created.role} "${created.username}" (${created.id})`);
     });
   });
+
+  // The way back for someone who lost their phone and recovery codes — also the only one for a sole
+  // administrator, whom the web interface cannot reset (an admin may not reset their own account there).
+  addInstanceOptions(user.command('reset-two-factor <username>').description("remove a person's authenticator app, recovery codes and passkeys, and sign them out everywhere")).action(
+    async (username: string, options: { dataDir?: string; databaseUrl?: string }) => {
+      await withApp(options, async (app) => {
+        const found = await app.identity.findByUsername(username);
+        if (!found) throw new Error(`no user "${username}"`);
+        await app.twoFactor.reset(found.id);
+        await app.passkeys.removeAll(found.id);
+        await app.identity.endSessionsOf(found.id);
+        await app.audit.record({ actor: 'system', action: 'auth.two_factor_reset', target: { type: 'user', id: found.id }, details: { via: 'cli' } });
+        console.log(`two-factor sign-in of "${found.username}" reset: authenticator app, recovery codes and passkeys removed, every session ended; they sign in with their password and may enrol again`);
+      });
+    },
+  );
 }
