@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
 import { createWork, makeUser, multipart, photoBytes, type TestUser } from '../routes/route-helpers.js';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
@@ -123,6 +127,25 @@ describe.each(await testDialects())('review queue (%s)', (dialect) => {
     await ctx.app.audit.flush();
     const records = (await call('GET', '/api/audit?action=settings.change', admin)).json();
     expect(records.items.some((r: { targetId: string }) => r.targetId === 'review')).toBe(true);
+  });
+
+  it('says so when an import asked to publish a creator’s works that the policy holds for review', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'wy-review-import-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'held.png'), await sharp(await photoBytes(23, 320, 240)).png().toBuffer());
+      const run = await runCli(['import', folder, '--visibility', 'public', '--as', creator.username, '--json'], ctx);
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as { visibility: { private: number; public: number }; items: { status: string; visibility?: string; warnings?: string[]; workId?: string }[] };
+      expect(report.visibility).toEqual({ private: 1, public: 0 });
+      const item = report.items.find((i) => i.status === 'imported')!;
+      expect(item.visibility).toBe('private');
+      expect(item.warnings?.join(' ')).toMatch(/reviewer/);
+      expect((await ctx.app.workRepository.findById(item.workId!))?.visibility).toBe('private');
+      // Out of the queue again, so the workload figures below count only their own items.
+      await ctx.app.database.db.deleteFrom('review_items').where('work_id', '=', item.workId!).execute();
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('holds a creator’s publication for review: the work stays private and enters the queue', async () => {

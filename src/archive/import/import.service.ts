@@ -167,7 +167,10 @@ export class ImportService {
       if (result.sha256 !== sha256) warnings.push('the file changed while it was being imported; the stored copy is the later one');
       // Unchanged only when another import archived the same content a moment ago.
       if (result.status === 'unchanged') return this.applyVisibility(actor, request, state, { item, workId: result.workId, sha256: result.sha256 });
-      return { item, status: 'imported', workId: result.workId, sha256: result.sha256, visibility, ...(warnings.length > 0 ? { warnings } : {}) };
+      // The instance's review policy may hold a creator's "public" until a reviewer approves it: report what is so.
+      const now = visibility === 'public' ? (((await this.deps.repo.findById(result.workId))?.visibility as Visibility | undefined) ?? visibility) : visibility;
+      if (now !== visibility) warnings.push(AWAITS_REVIEW);
+      return { item, status: 'imported', workId: result.workId, sha256: result.sha256, visibility: now, ...(warnings.length > 0 ? { warnings } : {}) };
     });
   }
 
@@ -188,12 +191,16 @@ export class ImportService {
       if (!canEditWork(actor, row)) {
         return failed(item, `${item}: already archived in work ${workId}, which is ${current}; you may not change its visibility to ${wanted} (its owner, a curator or an admin can)`);
       }
-      if (!request.dryRun) await this.deps.works.update(actor, workId, { expectedVersion: row.version, visibility: wanted, note: `visibility set to ${wanted} by the import of ${item}` });
+      const updated = request.dryRun ? null : await this.deps.works.update(actor, workId, { expectedVersion: row.version, visibility: wanted, note: `visibility set to ${wanted} by the import of ${item}` });
       state.visibilityChanged.add(workId);
+      if (updated?.reviewPending) return { ...found, status: 'unchanged', visibility: current, warnings: [AWAITS_REVIEW] };
       return { ...found, status: 'updated', visibility: wanted, changes: [`visibility ${current} → ${wanted}`] };
     });
   }
 }
+
+/** Said of a work the import asked to make public that the review policy keeps private until a reviewer approves it. */
+const AWAITS_REVIEW = 'kept private until a reviewer approves it (the instance reviews what creators publish)';
 
 async function* folderJobs(folder: string): AsyncGenerator<FolderJob> {
   let seq = 0;
