@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ROLES, type Role } from '../govern/roles.js';
 import { addInstanceOptions, withApp } from './context.js';
 import { promptNewPassword } from './password-prompt.js';
+import { resetSecondFactors } from '../govern/second-factor-reset.js';
 
 /** The new account's password: all of stdin with --password-stdin or when stdin is not a terminal, else a prompt. */
 async function readPassword(fromStdin: boolean): Promise<string> {
@@ -53,9 +54,7 @@ export function registerAdminCommands(program: Command): void {
       await withApp(options, async (app) => {
         const found = await app.identity.findByUsername(username);
         if (!found) throw new Error(`no user "${username}"`);
-        await app.twoFactor.reset(found.id);
-        await app.passkeys.removeAll(found.id);
-        await app.identity.endSessionsOf(found.id);
+        await resetSecondFactors(app, found.id);
         await app.audit.record({ actor: 'system', action: 'auth.two_factor_reset', target: { type: 'user', id: found.id }, details: { via: 'cli' } });
         console.log(`two-factor sign-in of "${found.username}" reset: authenticator app, recovery codes and passkeys removed, every session ended; they sign in with their password and may enrol again`);
       });

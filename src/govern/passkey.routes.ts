@@ -7,6 +7,7 @@ import { AppError, CommonErrors } from '../platform/errors.js';
 import { itemsOf, OK, okSchema } from '../platform/http/api-contract.js';
 import { userSchema } from './identity.contract.js';
 import type { IdentityService } from './identity.service.js';
+import { resetSecondFactors } from './second-factor-reset.js';
 import { auditActor, type AuditRecorder } from './audit.service.js';
 import { passkeyAuthenticationSchema, passkeyOptionsSchema, passkeyRegistrationSchema, passkeySchema } from './passkey.contract.js';
 import { PASSKEY_NAME_MAX, type PasskeyService } from './passkey.service.js';
@@ -154,10 +155,7 @@ export function passkeyRoutes(
       const actor = me(request);
       const target = request.params.id;
       if (target === actor.id) throw CommonErrors.forbidden('you cannot reset your own two-factor sign-in; another admin can', { key: 'user.two_factor_reset_self' });
-      await identity.getUser(target);
-      await twoFactor.reset(target);
-      await passkeys.removeAll(target);
-      await identity.endSessionsOf(target);
+      await resetSecondFactors({ identity, twoFactor, passkeys }, target);
       await audit.record({ actor: auditActor(request.actor), action: 'auth.two_factor_reset', target: { type: 'user', id: target }, ip: request.ip });
       return OK;
     },
