@@ -72,7 +72,7 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
   if (rateLimitStore) metrics.addCollector({ name: 'wenyuan_rate_limit_store_up', help: 'Whether the shared rate-limit store (Redis) answers: 0 = requests pass unlimited', labels: [], read: async () => [{ labels: {}, value: rateLimitStore.up() ? 1 : 0 }] });
   const keystore = new KeyStore(path.join(config.dataDir, 'keys'));
   const jobs = new JobQueue(database);
-  const worker = new Worker(jobs, { concurrency: config.workerConcurrency, ...(options.logger ? { logger: options.logger } : {}) });
+  const worker = new Worker(jobs, { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseSeconds * 1000, ...(options.logger ? { logger: options.logger } : {}) });
   const wakeWorkers = () => worker.poke();
 
   try {
@@ -83,9 +83,9 @@ export async function createApp(config: Config, options: { logger?: WorkerLogger
     // Passkeys are bound to the site at the public URL (govern sits below instance, so the root joins them).
     govern.services.passkeys.setRelyingParty(async () => relyingPartyOf(await instance.services.links.publicUrl()));
     const archive = createArchiveModule({ database, blobs, jobs, wakeWorkers, config, actorOf: (id) => govern.services.identity.getUser(id), audit });
-    const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2) });
+    const discover = createDiscoverModule({ database, jobs, archive: archive.services, concurrentSearches: Math.max(2, config.readWorkers * 2), facetCounts: facetCountsOf(config, database), suggestMaxTitles: config.suggestMaxTitles });
     const registry = await createRegistryModule({ database, keystore, archive: archive.services, instance: instance.services, config, ...(options.logger ? { logger: options.logger } : {}) });
-    const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config });
+    const protect = createProtectModule({ database, blobs, jobs, keystore, govern: govern.services, archive: archive.services, registry: registry.services, links: instance.services.links, config, ...(options.logger ? { logger: options.logger } : {}) });
     const transfer = createTransferModule({ database, blobs, dataDir: config.dataDir, archive: archive.services, govern: govern.services });
     const license = createLicenseModule({ database, jobs, wakeWorkers, govern: govern.services, archive: archive.services, discover: discover.services, registry: registry.services, protect: protect.services, links: instance.services.links, transfer: transfer.services });
     const review = createReviewModule({
@@ -225,4 +225,11 @@ function addOperationalGauges(metrics: Metrics, from: { database: Database; jobs
       return [{ labels: {}, value: oldest ? Math.max(0, (Date.now() - Date.parse(oldest)) / 1000) : 0 }];
     },
   });
+}
+
+/** `auto` counts facets in memory on SQLite and in the database on PostgreSQL (config.ts, `facetCounts`). */
+function facetCountsOf(config: Config, database: Database): 'memory' | 'database' {
+  if (config.facetCounts === 'database' && database.dialect !== 'postgres') throw new Error('WENYUAN_FACET_COUNTS=database needs PostgreSQL (WENYUAN_DATABASE_URL=postgres://…); SQLite counts in memory');
+  if (config.facetCounts === 'auto') return database.dialect === 'postgres' ? 'database' : 'memory';
+  return config.facetCounts;
 }

@@ -105,6 +105,8 @@ export class ArchivePersonalData implements PersonalDataSource {
       const kept = new Set<string>();
       if (works.length > 0) for (const remover of this.removers) for (const id of (await remover.mustKeep?.(trx, works.map((w) => w.id))) ?? []) kept.add(id);
       const doomed = works.filter((w) => !kept.has(w.id));
+      // One catalogue version for the whole erasure, taken before the writes as every work write does.
+      const version = works.length > 0 ? await this.nextCatalogueVersion(trx) : undefined;
       for (let i = 0; i < doomed.length; i += CHUNK) {
         const chunk = doomed.slice(i, i + CHUNK);
         for (const remover of this.removers) await remover.remove(trx, chunk);
@@ -113,15 +115,27 @@ export class ArchivePersonalData implements PersonalDataSource {
         await trx.deleteFrom('work_events').where('work_id', 'in', ids).execute();
         await trx.deleteFrom('work_versions').where('work_id', 'in', ids).execute();
         await trx.deleteFrom('works').where('id', 'in', ids).execute();
+        // Readers following works.change_version never see a deleted row: a tombstone tells them
+        // (discover's facet index, suggestions). Pruning old ones is left to the retention job.
+        await trx.insertInto('work_tombstones').values(chunk.map((w) => ({ seq: w.seq, change_version: version! }))).execute();
       }
-      if (doomed.length > 0) await trx.updateTable('catalogue_state').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
-      await this.transferRest(trx, userId, now);
+      await this.transferRest(trx, userId, now, version);
       return { deleted: doomed.length, kept: works.length - doomed.length };
     });
   }
 
-  private async transferRest(trx: Transaction<DB>, userId: string, now: string): Promise<number> {
-    const result = await trx.updateTable('works').set({ owner_id: null, updated_at: now }).where('owner_id', '=', userId).executeTakeFirst();
+  /** The next catalogue version, in commit order: the row stays locked until the transaction ends (as work.repository.ts). */
+  private async nextCatalogueVersion(trx: Transaction<DB>): Promise<number> {
+    const row = await trx.updateTable('catalogue_state').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).returning('version').executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  /** `version`: the catalogue version the caller took already, if it did. */
+  private async transferRest(trx: Transaction<DB>, userId: string, now: string, version?: number): Promise<number> {
+    // A change of owner is a change of works: readers following change_version see it (the facet index's owner column).
+    const owns = version === undefined && (await trx.selectFrom('works').select('seq').where('owner_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
+    const change_version = version ?? (owns ? await this.nextCatalogueVersion(trx) : undefined);
+    const result = change_version === undefined ? { numUpdatedRows: 0n } : await trx.updateTable('works').set({ owner_id: null, updated_at: now, change_version }).where('owner_id', '=', userId).executeTakeFirst();
     await trx.updateTable('collections').set({ owner_id: null }).where('owner_id', '=', userId).execute();
     await trx.deleteFrom('upload_keys').where('owner_id', '=', userId).execute();
     return Number(result.numUpdatedRows);

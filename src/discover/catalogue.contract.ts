@@ -45,6 +45,10 @@ export const cataloguePageSchema = z
       .array(z.object({ value: z.enum(RIGHTS_USES), count: z.number().int() }))
       .optional()
       .describe('How many of the matching works allow each use (the `rights_use` filter): free to reuse, licensable (an offer), AI training allowed.'),
+    approximate: z
+      .boolean()
+      .optional()
+      .describe('True when `total`, the facet counts and `rightsUse` are estimates: on a PostgreSQL instance counting in the database, a selection of more than 5,000 works is counted on a 1-in-32 sample of the catalogue.'),
   })
   .meta({ id: 'CataloguePage' });
 

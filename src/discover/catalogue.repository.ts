@@ -6,8 +6,9 @@ import type { DB, WorksTable } from '../platform/db/schema.js';
 import type { Selectable } from 'kysely';
 import type { Match } from './search-query.js';
 import { FacetIndex, SeqSet } from './facet-index.js';
+import { SAMPLE_EVERY, SqlFacetCounter, type SqlFacetCountQuery } from './facet-counts-sql.js';
 import { FACETS, type FacetName } from './facets.js';
-import { USE_BITS, USE_COLUMNS, requiredMask, type RightsUse } from './reuse-flags.js';
+import { RIGHTS_USES, USE_BITS, USE_COLUMNS, requiredMask, type RightsUse } from './reuse-flags.js';
 
 export { FACETS, type FacetName } from './facets.js';
 
@@ -43,6 +44,8 @@ export interface CatalogueResult {
   facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
   /** How many matching works allow each use. */
   rightsUse: { value: RightsUse; count: number }[];
+  /** Whether the total and counts are estimates (a broad selection counted by the database's sample). */
+  approximate: boolean;
 }
 
 type WorksEb = ExpressionBuilder<DB, 'works'>;
@@ -55,26 +58,31 @@ type ReuseUris = { use: RightsUse; uris: string[] }[];
 
 /** The only SQL behind browsing and search: access rule, filters, full-text match, facets. */
 export class CatalogueRepository {
-  private readonly facetIndex: FacetIndex;
+  /** Facet counts from this process's memory (every work's facet columns) or from the database. */
+  private readonly counter: { kind: 'memory'; index: FacetIndex } | { kind: 'database'; sql: SqlFacetCounter };
 
   constructor(
     private readonly database: Database,
     /** The reuse bits of a rights URI (reuse-flags.service.ts). */
     private readonly maskOfRights: (rightsUri: string | null) => number = () => 0,
+    facetCounts: 'memory' | 'database' = 'memory',
   ) {
-    this.facetIndex = new FacetIndex(database, maskOfRights);
+    this.counter = facetCounts === 'database' ? { kind: 'database', sql: new SqlFacetCounter(database, maskOfRights) } : { kind: 'memory', index: new FacetIndex(database, maskOfRights) };
   }
 
-  /** The rights URIs allowing each chosen use, from the facet index's list of the URIs works hold. */
+  /** The rights URIs allowing each chosen use, from the list of the URIs works hold. */
   private async reuseUris(uses: readonly RightsUse[] | undefined): Promise<ReuseUris> {
     if (!uses || uses.length === 0) return [];
-    const values = await this.facetIndex.rightsValues();
+    const values = this.counter.kind === 'memory' ? await this.counter.index.rightsValues() : await this.counter.sql.rightsValues();
     return [...new Set(uses)].map((use) => ({ use, uris: values.filter((uri) => (this.maskOfRights(uri) & USE_BITS[use]) !== 0) }));
   }
 
-  /** The condition of a query: the access rule, the text match, the year range, collections, owner, facet and reuse filters. */
-  private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris): (eb: WorksEb) => Expression<SqlBool> {
-    const matchSql = this.matchSql(query.match);
+  /**
+   * The condition of a query: the access rule, the text match, the year range, collections, owner,
+   * facet and reuse filters (all but `except`'s filter: a facet's own counts leave it out).
+   */
+  private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris, except?: FacetName, sampled = false): (eb: WorksEb) => Expression<SqlBool> {
+    const matchSql = this.matchSql(query.match, sampled);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
       // A work matches a year range when its own range overlaps it.
@@ -88,7 +96,7 @@ export class CatalogueRepository {
     const where = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [whereBase(eb)];
       for (const [facet, values] of Object.entries(query.filters) as [FacetName, string[]][]) {
-        if (values && values.length > 0) parts.push(eb(FACETS[facet], 'in', values));
+        if (values && values.length > 0 && facet !== except) parts.push(eb(FACETS[facet], 'in', values));
       }
       for (const { use, uris } of reuse) parts.push(reuseCondition(eb, use, uris));
       return eb.and(parts);
@@ -118,8 +126,11 @@ export class CatalogueRepository {
     const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
 
     // The matches first (off the event loop): their number decides whether ranking is worth its cost.
-    const matching = query.match ? await this.matchingSeqs(query.match) : null;
-    const sortedBy = query.sort === 'relevance' && matching && matching.size > RANKED_MATCH_LIMIT ? 'newest' : query.sort;
+    // The in-memory counter needs them all. Counting in the database, the counts come first instead
+    // (their sample sees a broad match cheaply) when they decide the order, else beside the rows.
+    const matching = query.match && this.counter.kind === 'memory' ? await this.matchingSeqs(query.match) : null;
+    const matchCount = matching ? matching.size : query.match && query.sort === 'relevance' ? await this.estimateTotal(actor, query) : 0;
+    const sortedBy = query.sort === 'relevance' && matchCount > RANKED_MATCH_LIMIT ? 'newest' : query.sort;
 
     let rowsQuery = this.database.read.selectFrom('works').selectAll().where((eb) => where(eb));
     if (sortedBy === 'relevance' && matchSql && this.database.dialect === 'sqlite') {
@@ -144,23 +155,47 @@ export class CatalogueRepository {
       rowsQuery = rowsQuery.orderBy('seq', 'desc');
     }
 
-    const [rows, counts] = await Promise.all([
-      rowsQuery.limit(query.limit).offset(query.offset).execute(),
-      (async () =>
-        this.facetIndex.count({
-          actor,
-          filters: query.filters,
-          ...(query.yearFrom !== undefined ? { yearFrom: query.yearFrom } : {}),
-          ...(query.yearTo !== undefined ? { yearTo: query.yearTo } : {}),
-          ...(query.collectionIds ? { collectionIds: query.collectionIds } : {}),
-          ...(query.ownerId ? { ownerId: query.ownerId } : {}),
-          matching,
-          rightsUse: requiredMask(query.rightsUse),
-          facets: query.facets,
-          facetLimit: query.facetLimit,
-        }))(),
-    ]);
-    return { rows: rows as Selectable<WorksTable>[], sortedBy, total: counts.total, facets: counts.facets, rightsUse: counts.rightsUse };
+    const [rows, counts] = await Promise.all([rowsQuery.limit(query.limit).offset(query.offset).execute(), this.countFacets(actor, query, matching)]);
+    return { rows: rows as Selectable<WorksTable>[], sortedBy, total: counts.total, facets: counts.facets, rightsUse: counts.rightsUse, approximate: counts.approximate };
+  }
+
+  /** How many works a query selects, cheaply (the database's sample when it sees many): whether to rank them. */
+  private async estimateTotal(actor: Actor, query: CatalogueQuery): Promise<number> {
+    if (this.counter.kind !== 'database') throw new Error('the in-memory counter counts the matches themselves');
+    return this.counter.sql.estimateTotal(await this.sqlCountQuery(actor, query));
+  }
+
+  /** A query as the database's facet counter takes it. */
+  private async sqlCountQuery(actor: Actor, query: CatalogueQuery): Promise<SqlFacetCountQuery> {
+    const reuse = await this.reuseUris(query.rightsUse);
+    const everyUse = await this.reuseUris(RIGHTS_USES);
+    return {
+      actor,
+      facets: query.facets,
+      facetLimit: query.facetLimit,
+      filters: query.filters,
+      narrowed: query.match !== null || query.yearFrom !== undefined || query.yearTo !== undefined || query.collectionIds !== undefined || query.ownerId !== undefined || reuse.length > 0,
+      where: (except, sampled) => this.whereOf(actor, query, reuse, except, sampled),
+      allows: (use) => (eb) => reuseCondition(eb, use, everyUse.find((u) => u.use === use)!.uris),
+    };
+  }
+
+  /** The total, facet counts and uses of a query's works, from memory or from the database. */
+  private async countFacets(actor: Actor, query: CatalogueQuery, matching: SeqSet | null): Promise<Omit<CatalogueResult, 'rows' | 'sortedBy'>> {
+    if (this.counter.kind === 'database') return this.counter.sql.count(await this.sqlCountQuery(actor, query));
+    const counts = await this.counter.index.count({
+      actor,
+      filters: query.filters,
+      ...(query.yearFrom !== undefined ? { yearFrom: query.yearFrom } : {}),
+      ...(query.yearTo !== undefined ? { yearTo: query.yearTo } : {}),
+      ...(query.collectionIds ? { collectionIds: query.collectionIds } : {}),
+      ...(query.ownerId ? { ownerId: query.ownerId } : {}),
+      matching,
+      rightsUse: requiredMask(query.rightsUse),
+      facets: query.facets,
+      facetLimit: query.facetLimit,
+    });
+    return { ...counts, approximate: false };
   }
 
   /** Every work whose tokens match the text query (before access and filters), read off the event loop. */
@@ -197,12 +232,16 @@ export class CatalogueRepository {
     return rows.rows.map((row) => row.term);
   }
 
-  /** A subquery of matching work seqs, or null when there is no text query. */
-  private matchSql(match: Match | null) {
+  /**
+   * A subquery of matching work seqs, or null when there is no text query. `sampled` keeps to the
+   * facet counter's 1-in-32 sample, which PostgreSQL finds in its own small text index (0026).
+   */
+  private matchSql(match: Match | null, sampled = false) {
     if (!match) return null;
     if (this.database.dialect === 'sqlite') {
       return sql<number>`(SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsQuery(match)})`;
     }
+    if (sampled) return sql<number>`(SELECT work_seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${tsQuery(match)}) AND work_seq % ${sql.lit(SAMPLE_EVERY)} = 0)`;
     return sql<number>`(SELECT work_seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${tsQuery(match)}))`;
   }
 }

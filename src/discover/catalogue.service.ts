@@ -121,7 +121,7 @@ export class CatalogueService {
     const match = plan.match;
     const hidden = isStaff(actor) ? new Set<SnippetField>() : HIDDEN_FROM_VISITORS;
     const items = await workSummaries(this.works, result.rows, match ? (metadata) => snippetOf(metadata, match, { hidden }) : undefined);
-    return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets, rightsUse: result.rightsUse };
+    return { items, total: result.total, page, pageSize, sortedBy: result.sortedBy, facets: result.facets, rightsUse: result.rightsUse, ...(result.approximate ? { approximate: true } : {}) };
   }
 
   private async plan(actor: Actor, q: string | undefined): Promise<SearchPlan> {

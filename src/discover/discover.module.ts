@@ -40,6 +40,10 @@ export interface DiscoverPorts {
   archive: Pick<ArchiveServices, 'workReader' | 'collections' | 'extensions' | 'bulk'>;
   /** Searches that may run at once (the rest wait, up to a bound, then get 503 busy). */
   concurrentSearches: number;
+  /** Facet counts from every process's memory or from the database (config.ts, `facetCounts`). */
+  facetCounts: 'memory' | 'database';
+  /** Works whose titles search-as-you-type suggests, at most (config.ts, `suggestMaxTitles`). */
+  suggestMaxTitles: number;
 }
 
 export interface DiscoverServices {
@@ -64,14 +68,14 @@ export function createDiscoverModule(ports: DiscoverPorts): ModuleParts<Discover
   // Deleted works (an erased person's) leave the index, the reuse flags and the recommender's rows.
   const personalData = new DiscoverPersonalData(database, searchIndex, reuseFlagsRepository);
   archive.extensions.addWorkRemover(personalData);
-  const catalogueRepository = new CatalogueRepository(database, (uri) => reuseFlags.maskOfRights(uri));
+  const catalogueRepository = new CatalogueRepository(database, (uri) => reuseFlags.maskOfRights(uri), ports.facetCounts);
   const synonyms = new SynonymsService(new SynonymsRepository(database));
   const catalogue = new CatalogueService(catalogueRepository, archive.workReader, new Admission(ports.concurrentSearches, 64), new SearchPlanner(catalogueRepository), synonyms);
   const related = new RelatedWorksService(new RelatedRepository(database), archive.workReader);
   const browse = new BrowseService(new BrowseRepository(database), archive.workReader);
   const enqueueRebuild = (delayMs: number) => jobs.enqueue(database.db, RECOMMENDER_JOB, {}, { dedupeKey: RECOMMENDER_JOB, runAt: new Date(Date.now() + delayMs) });
   const recommender = new RecommenderService({ repository: new RecommendRepository(database), works: archive.workReader, scheduleRebuild: () => enqueueRebuild(REBUILD_DELAY_MS), buildModel: buildModelOffThread });
-  const suggestions = new SuggestService(new SuggestRepository(database));
+  const suggestions = new SuggestService(new SuggestRepository(database), ports.suggestMaxTitles);
   return {
     services: { catalogue, searchIndex, synonyms, related, suggestions, recommender, reuseFlags },
     personalData,

@@ -68,3 +68,17 @@ describe('SuggestIndex', () => {
     expect(many.index.suggest('sa', 1, { staff: false, changed: new Map() })).toHaveLength(1);
   });
 });
+
+describe('SuggestIndexBuilder with a bound on titles', () => {
+  it('suggests the titles of the first works only, and creators of every work', () => {
+    const builder = new SuggestIndexBuilder(2);
+    builder.add(work(1, { en: 'Mountain one' }, [{ en: 'Guo Xi' }]));
+    builder.add(work(2, { en: 'Mountain two' }, [{ en: 'Guo Xi' }]));
+    builder.add(work(3, { en: 'Mountain three' }, [{ en: 'Ma Yuan' }]));
+    const index = builder.build();
+    const visitor = { staff: false, changed: new Map<number, boolean>() };
+    expect(index.suggest('mountain', 10, visitor).map((s) => s.label).sort()).toEqual(['Mountain one', 'Mountain two']);
+    expect(index.suggest('ma yuan', 10, visitor)).toEqual([expect.objectContaining({ kind: 'creator', label: 'Ma Yuan', count: 1 })]);
+    expect(index.suggest('guo', 10, visitor)).toEqual([expect.objectContaining({ kind: 'creator', label: 'Guo Xi', count: 2 })]);
+  });
+});

@@ -102,12 +102,23 @@ export class SuggestIndexBuilder {
   /** Creators and places repeat: their keys and readings are worked out once. */
   private readonly nameKeys = new Map<string, { key: string; readings: string[] }>();
   private readonly works = new Map<number, WorkInfo>();
+  private titled = 0;
+
+  /**
+   * `maxTitles` bounds the index's memory at millions of works: titles are the bulk of it (a label,
+   * its pinyin, initials and word keys per work), so only the first works read (oldest first) are
+   * suggested by title; creators and places always cover every work. 0: no bound.
+   */
+  constructor(private readonly maxTitles = 0) {}
 
   add(work: SuggestSource): void {
     const seen = new Set<number>();
-    for (const [lang, label] of Object.entries(work.title)) {
-      const key = suggestKey(label);
-      if (key) seen.add(this.addEntry('title', label, lang, work, work.id, key, pinyinKeys(key)));
+    if (this.maxTitles === 0 || this.titled < this.maxTitles) {
+      this.titled++;
+      for (const [lang, label] of Object.entries(work.title)) {
+        const key = suggestKey(label);
+        if (key) seen.add(this.addEntry('title', label, lang, work, work.id, key, pinyinKeys(key)));
+      }
     }
     for (const creator of work.creators) for (const [lang, label] of Object.entries(creator)) this.addGrouped('creator', label, lang, work, seen);
     for (const [lang, label] of Object.entries(work.place ?? {})) this.addGrouped('place', label, lang, work, seen);

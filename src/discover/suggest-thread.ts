@@ -6,7 +6,7 @@ const entry = new URL(`./suggest.worker.${import.meta.url.endsWith('.ts') ? 'ts'
 
 /** What the main thread tells the index's thread; `id`s are answered, the rest are not. */
 export type SuggestThreadRequest =
-  | { type: 'begin' }
+  | { type: 'begin'; maxTitles: number }
   | { type: 'rows'; id: number; rows: SuggestRow[] }
   | { type: 'end'; id: number }
   | { type: 'visibility'; changes: [number, boolean][] }

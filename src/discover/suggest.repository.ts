@@ -30,6 +30,22 @@ export class SuggestRepository {
     return rows.map((r) => ({ seq: Number(r.seq), visibility: r.visibility, changeVersion: Number(r.change_version) }));
   }
 
+  /**
+   * Works deleted after `version` (work_tombstones), by version then seq, at most `limit`; `after`
+   * continues a page within one version (one erasure's deletions share it).
+   */
+  async deletedSince(version: number, after: number | null, limit: number): Promise<{ seq: number; changeVersion: number }[]> {
+    const rows = await this.database.db
+      .selectFrom('work_tombstones')
+      .select(['seq', 'change_version'])
+      .where((eb) => (after === null ? eb('change_version', '>', version) : eb.or([eb('change_version', '>', version), eb.and([eb('change_version', '=', version), eb('seq', '>', after)])])))
+      .orderBy('change_version')
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), changeVersion: Number(r.change_version) }));
+  }
+
   /** Works after `afterSeq` with their metadata, by seq, at most `limit` (read off the event loop). */
   async batch(afterSeq: number, limit: number): Promise<SuggestRow[]> {
     const rows = await this.database.read

@@ -39,9 +39,15 @@ export class SuggestService {
   private lastBuildAt = 0;
   /** The catalogue version up to which every write has been read. */
   private seen = -1;
+  /** The same for deletions (work_tombstones): a deleted row is never among the works changed since. */
+  private deletionsSeen = -1;
   private syncing: Promise<void> | null = null;
 
-  constructor(private readonly repository: SuggestRepository) {}
+  constructor(
+    private readonly repository: SuggestRepository,
+    /** Works whose titles are suggested, at most (config `suggestMaxTitles`; 0: all). */
+    private readonly maxTitles = 0,
+  ) {}
 
   /** Builds the index now, so the first visitor to type does not wait for it. */
   async warm(): Promise<void> {
@@ -88,6 +94,7 @@ export class SuggestService {
     // The first look: no index yet, so nothing to correct; the first build reads what is there now.
     if (this.seen < 0 && !this.hasIndex() && !this.building) {
       this.seen = current;
+      this.deletionsSeen = current;
       return;
     }
     this.syncing = (async () => {
@@ -96,6 +103,15 @@ export class SuggestService {
         if (rows.length === 0) break;
         this.thread.send({ type: 'visibility', changes: rows.map((row) => [row.seq, row.visibility === 'public']) });
         for (const row of rows) this.seen = Math.max(this.seen, row.changeVersion);
+      }
+      // A deleted work drops out of visitors' suggestions at once, as if made private; the rebuild
+      // scheduled below removes it for staff too.
+      for (let after: number | null = null; ; ) {
+        const deleted = await this.repository.deletedSince(this.deletionsSeen, after, 10_000);
+        if (deleted.length === 0) break;
+        this.thread.send({ type: 'visibility', changes: deleted.map((row) => [row.seq, false]) });
+        this.deletionsSeen = deleted[deleted.length - 1]!.changeVersion;
+        after = deleted[deleted.length - 1]!.seq;
       }
       // Versions are taken in commit order: everything up to `current` has been read.
       this.seen = Math.max(this.seen, current);
@@ -125,7 +141,7 @@ export class SuggestService {
     this.lastBuildAt = Date.now();
     this.building = (async () => {
       // Visibility changes sent from here on reach the new index too (the thread keeps them for it).
-      this.thread.send({ type: 'begin' });
+      this.thread.send({ type: 'begin', maxTitles: this.maxTitles });
       const generation = this.thread.generation;
       // One batch in the thread while the next is read: the queue never holds the whole catalogue.
       let inThread: Promise<unknown> = Promise.resolve();

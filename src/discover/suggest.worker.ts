@@ -26,7 +26,7 @@ port.on('message', (request: SuggestThreadRequest) => {
   try {
     switch (request.type) {
       case 'begin':
-        builder = new SuggestIndexBuilder();
+        builder = new SuggestIndexBuilder(request.maxTitles);
         changedDuringBuild = new Map();
         return;
       case 'rows':

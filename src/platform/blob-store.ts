@@ -89,6 +89,19 @@ export class BlobTooLargeError extends Error {
   }
 }
 
+/** The disk holding the local store is full (ENOSPC, EDQUOT): nothing half-written is kept; an admin must free space. */
+export class BlobStoreFullError extends AppError<'storage_full.blob_store'> {
+  constructor(readonly reason: string) {
+    super('storage_full', `no space left on the disk holding the file store (${reason}); free space, then try again`, { key: 'storage_full.blob_store' });
+  }
+}
+
+/** A write error as the store reports it: a full disk becomes BlobStoreFullError, anything else is passed on. */
+function diskFull(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? new BlobStoreFullError(String(code)) : error;
+}
+
 /** The blob is not in the store. `code` is ENOENT, as a local file's read error's. */
 export class BlobMissingError extends Error {
   readonly code = 'ENOENT';
@@ -190,7 +203,7 @@ export class LocalDiskBlobStore implements BlobStore {
       // could appear after the removal below and be left behind.
       if (!out.closed) await once(out, 'close').catch(() => undefined);
       await this.dropTemporary(tmp);
-      throw error;
+      throw diskFull(error);
     }
     const sha256 = hash.digest('hex');
     const final = this.pathOf(sha256);
@@ -213,7 +226,8 @@ export class LocalDiskBlobStore implements BlobStore {
     let committed: StoredBlob | null = null;
     const sync = async () => {
       if (synced || committed) return;
-      await fsyncFile(tmp);
+      // A file system that allocates on flush (NFS, some overlays) reports a full disk here.
+      await fsyncFile(tmp).catch((error: unknown) => Promise.reject(diskFull(error)));
       synced = true;
     };
     return {
@@ -222,9 +236,16 @@ export class LocalDiskBlobStore implements BlobStore {
       commit: async () => {
         if (committed) return committed;
         await sync();
-        committed = await this.commit(tmp, sha256, size, true);
+        // A new key folder takes a block too: a full disk can refuse it here.
+        let stored: StoredBlob;
+        try {
+          stored = await this.commit(tmp, sha256, size, true);
+        } catch (error) {
+          throw diskFull(error);
+        }
+        committed = stored;
         releaseTemporaryFile(tmp);
-        return committed;
+        return stored;
       },
       discard: async () => {
         if (!committed) await this.dropTemporary(tmp);
@@ -253,6 +274,8 @@ export class LocalDiskBlobStore implements BlobStore {
       const durable = options.durable ?? true;
       if (durable) await fsyncFile(tmp);
       return await this.commit(tmp, sha256, data.length, durable);
+    } catch (error) {
+      throw diskFull(error);
     } finally {
       await this.dropTemporary(tmp);
     }

@@ -37,6 +37,11 @@ export const configSchema = z.object({
    * flight on every core keep both kinds of work going at once.
    */
   workerConcurrency: z.coerce.number().int().min(1).max(64).default(() => Math.min(64, os.availableParallelism())),
+  /**
+   * Seconds a worker holds a job between heartbeats (renewed every third of it): a job whose worker
+   * died (kill -9, a lost machine) is taken over by another worker once this runs out.
+   */
+  jobLeaseSeconds: z.coerce.number().min(1).max(3600).default(60),
   /** Hours between scheduled fixity audits; 0 turns the schedule off. */
   fixityIntervalHours: z.coerce.number().min(0).default(24 * 7),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -116,6 +121,20 @@ export const configSchema = z.object({
       return items;
     })
     .default([]),
+  /**
+   * Where the catalogue's facet counts come from. `memory`: every process holds each work's facet
+   * columns (exact, fastest; about 20 bytes per work per process). `database` (PostgreSQL only): the
+   * database keeps the counts — exact for the whole catalogue and for selections up to 5,000 works,
+   * estimated from a 1-in-32 sample above, and marked so — with no per-work memory in any process.
+   * `auto` (the default): `memory` on SQLite, `database` on PostgreSQL.
+   */
+  facetCounts: z.enum(['auto', 'memory', 'database']).default('auto'),
+  /**
+   * Works whose titles search-as-you-type suggests, at most (the first catalogued): titles are most of
+   * the suggestion index's memory — about 1 GB per million works — while creators and places always
+   * cover every work, and search finds every title. 0 = every work.
+   */
+  suggestMaxTitles: z.coerce.number().int().min(0).default(250_000),
   /** API requests one visitor (a signed-in user, else an IP address) may make per minute; 0 = no limit. */
   rateLimitPerMinute: z.coerce.number().int().min(0).default(600),
   /** Catalogue searches one visitor may make per minute (they cost the most); 0 = no limit. */
@@ -231,6 +250,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxFilesPerUpload: 'WENYUAN_MAX_FILES_PER_UPLOAD',
   sessionTtlHours: 'WENYUAN_SESSION_TTL_HOURS',
   workerConcurrency: 'WENYUAN_WORKER_CONCURRENCY',
+  jobLeaseSeconds: 'WENYUAN_JOB_LEASE_SECONDS',
   fixityIntervalHours: 'WENYUAN_FIXITY_INTERVAL_HOURS',
   logLevel: 'WENYUAN_LOG_LEVEL',
   watermarkPublicCopies: 'WENYUAN_WATERMARK_PUBLIC_COPIES',
@@ -242,6 +262,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   importUrlHosts: 'WENYUAN_IMPORT_URL_HOSTS',
   trustedProxies: 'WENYUAN_TRUSTED_PROXIES',
   rateLimitPerMinute: 'WENYUAN_RATE_LIMIT_PER_MINUTE',
+  facetCounts: 'WENYUAN_FACET_COUNTS',
+  suggestMaxTitles: 'WENYUAN_SUGGEST_MAX_TITLES',
   searchRateLimitPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_MINUTE',
   searchRateLimitPerIpPerMinute: 'WENYUAN_SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE',
   uploadRateLimitPerMinute: 'WENYUAN_UPLOAD_RATE_LIMIT_PER_MINUTE',

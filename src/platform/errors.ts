@@ -47,6 +47,10 @@ export const PLATFORM_ERROR_KEYS = errorKeys({
   'busy.query_timeout': ['seconds'],
   // The object store (S3) cannot be reached: the request may be tried again shortly.
   'blob_store_unavailable.unreachable': ['retryAfterSeconds'],
+  // The database is restarting or unreachable: the request may be tried again shortly.
+  'database_unavailable.unreachable': ['retryAfterSeconds'],
+  // The disk holding the local blob store is full: an admin must free space.
+  'storage_full.blob_store': [],
   // A file in a remote (S3) store too large for the local copy that decoding it needs (WENYUAN_BLOB_TEMP_MAX_BYTES).
   'image_too_large.local_copy': ['sizeBytes', 'maxBytes'],
   // /metrics: only a scraper on this machine, or one with the configured token.

@@ -60,6 +60,12 @@ export class FingerprintRepository {
       .execute();
   }
 
+  /** How many matchable fingerprints were written after `version` (when a new index snapshot is due). */
+  async countChangedSince(version: number): Promise<number> {
+    const row = await this.db.selectFrom('fingerprints').select((eb) => eb.fn.countAll<number>().as('n')).where('change_version', '>', version).where('status', '=', 'ok').executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Image files held by works that have no fingerprint yet, in hash order after `after` (for the backfill after an upgrade). */
   async imagesWithoutFingerprint(after: string, limit: number): Promise<string[]> {
     const rows = await this.db

@@ -30,13 +30,32 @@ export interface HammingMatch {
 }
 
 export class HammingIndex {
-  private words = new Uint32Array(1024 * WORDS);
+  private words: Uint32Array = new Uint32Array(1024 * WORDS);
   private count = 0;
   private built = 0;
   private offsets: Uint32Array[] = [];
   private positions: Uint32Array[] = [];
-  private stamps = new Uint32Array(1024);
+  private stamps: Uint32Array = new Uint32Array(1024);
   private epoch = 0;
+
+  /**
+   * An index over `count` codes already laid out as this class holds them (eight 32-bit words per
+   * code, each word the big-endian value of 4 code bytes), adopting `words` without a copy; room
+   * beyond `count` codes is used by later adds. For loading a snapshot without a JS object per code.
+   */
+  static adopt(words: Uint32Array, count: number): HammingIndex {
+    if (words.length % WORDS !== 0 || count * WORDS > words.length) throw new RangeError(`${words.length} words cannot hold ${count} codes`);
+    const index = new HammingIndex();
+    index.words = words.length > 0 ? words : new Uint32Array(WORDS);
+    index.stamps = new Uint32Array(index.words.length / WORDS);
+    index.count = count;
+    return index;
+  }
+
+  /** The codes held, in insertion order, in the layout `adopt` takes (a view, not a copy). */
+  get codeWords(): Uint32Array {
+    return this.words.subarray(0, this.count * WORDS);
+  }
 
   /** Number of codes held. */
   get size(): number {

@@ -12,7 +12,9 @@ import type { PublicLinks } from '../platform/public-url.js';
 import type { RegistryServices } from '../registry/registry.module.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { EvidenceService } from './evidence.service.js';
-import { FingerprintIndex } from './fingerprint-index.js';
+import { FingerprintIndex, type IndexLogger } from './fingerprint-index.js';
+import { FingerprintSnapshotRepository } from './fingerprint-snapshot.repository.js';
+import { FINGERPRINT_SNAPSHOT_JOB, FingerprintSnapshots } from './fingerprint-snapshot.service.js';
 import { FingerprintRepository } from './fingerprint.repository.js';
 import { FINGERPRINT_JOB, FingerprintService } from './fingerprint.service.js';
 import { protectRoutes } from './protect.routes.js';
@@ -22,6 +24,8 @@ import { WatermarkCopyService } from './watermark-copies.js';
 import { watermarkKey } from './watermark-key.js';
 
 export const FINGERPRINT_BACKFILL_JOB = 'protect.fingerprint-backfill';
+/** How often the worker role checks whether a new index snapshot is due. */
+const SNAPSHOT_CHECK_MS = 10 * 60_000;
 
 export interface ProtectPorts {
   database: Database;
@@ -34,6 +38,7 @@ export interface ProtectPorts {
   /** Absolute links (receipts in scan results) from the instance's public URL. */
   links: PublicLinks;
   config: { maxImagePixels: number; maxUploadBytes: number; watermarkPublicCopies: boolean };
+  logger?: IndexLogger;
 }
 
 export interface ProtectServices {
@@ -41,6 +46,8 @@ export interface ProtectServices {
   /** The repository itself, for the CLI and tests only. */
   fingerprintRepository: FingerprintRepository;
   fingerprintIndex: FingerprintIndex;
+  /** Snapshots of the index (written by the worker role, loaded by any process on its first scan). */
+  fingerprintSnapshots: FingerprintSnapshots;
   scans: ScanService;
   watermarkCopies: WatermarkCopyService;
   evidence: EvidenceService;
@@ -54,8 +61,10 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
   const { database, blobs, jobs, keystore, archive, registry, config } = ports;
   const fingerprintRepository = new FingerprintRepository(database);
   const fingerprints = new FingerprintService(fingerprintRepository, blobs, jobs, { maxImagePixels: config.maxImagePixels, works: archive.workReader });
-  const fingerprintIndex = new FingerprintIndex(fingerprintRepository);
+  const fingerprintSnapshots = new FingerprintSnapshots(new FingerprintSnapshotRepository(database), fingerprintRepository);
+  const fingerprintIndex = new FingerprintIndex(fingerprintRepository, { snapshots: fingerprintSnapshots, ...(ports.logger ? { logger: ports.logger } : {}) });
   let cachedKey: Buffer | null = null;
+  let snapshotTimer: NodeJS.Timeout | null = null;
   const instanceWatermarkKey = () => (cachedKey ??= watermarkKey(keystore));
   const userName = async (id: string): Promise<string | null> => {
     const user = await ports.govern.identity.getUser(id).catch(() => null);
@@ -99,7 +108,7 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
   );
 
   return {
-    services: { fingerprints, fingerprintRepository, fingerprintIndex, scans, watermarkCopies, evidence },
+    services: { fingerprints, fingerprintRepository, fingerprintIndex, fingerprintSnapshots, scans, watermarkCopies, evidence },
     personalData: new ProtectPersonalData(database),
     routes: (api) => protectRoutes(api, { scans, evidence, fingerprints, watermarkCopies, blobs, maxUploadBytes: config.maxUploadBytes }),
     jobs: {
@@ -115,6 +124,26 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
       },
       [FINGERPRINT_BACKFILL_JOB]: async () => {
         await fingerprints.enqueueBackfill();
+      },
+      [FINGERPRINT_SNAPSHOT_JOB]: async () => {
+        const written = await fingerprintSnapshots.write();
+        ports.logger?.info(written, 'fingerprint index snapshot written');
+      },
+    },
+    // Only the worker role snapshots the index, when enough changed since the last one (see SnapshotPolicy).
+    background: {
+      async start() {
+        if (snapshotTimer) return;
+        const tick = async () => {
+          if (await fingerprintSnapshots.due(Date.now())) await jobs.enqueue(database.db, FINGERPRINT_SNAPSHOT_JOB, {}, { dedupeKey: FINGERPRINT_SNAPSHOT_JOB, maxAttempts: 3 });
+        };
+        snapshotTimer = setInterval(() => void tick().catch(() => undefined), SNAPSHOT_CHECK_MS);
+        snapshotTimer.unref();
+        await tick().catch((err: unknown) => ports.logger?.warn({ err: String(err) }, 'fingerprint index snapshot check failed'));
+      },
+      stop() {
+        if (snapshotTimer) clearInterval(snapshotTimer);
+        snapshotTimer = null;
       },
     },
     // Images stored before fingerprints existed (or whose job was lost) are fingerprinted in the background.

@@ -274,8 +274,8 @@ export class RegistryService {
   }
 
   /** Sequences what is pending and wakes callers waiting for their receipts. */
-  async sequencePending(): Promise<number> {
-    const count = await this.log.drain();
+  async sequencePending(keepGoing?: () => Promise<boolean>): Promise<number> {
+    const count = await this.log.drain(keepGoing);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

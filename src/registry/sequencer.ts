@@ -65,19 +65,26 @@ export class RegistrySequencer {
 
   private async run(): Promise<void> {
     try {
-      const now = Date.now();
-      // Long enough that a holder renews well before it runs out; short enough that a dead one is replaced within seconds.
-      const leaseMs = this.options.leaseMs ?? Math.max(5_000, this.options.intervalMs * 10);
-      // Renewed once half of it is used, not on every run: an idle instance does not write twice a second.
-      if (!this.leading || now > this.leaseUntil - leaseMs / 2) {
-        this.leading = await this.repo.takeSequencerLease(this.holder, new Date(now), new Date(now + leaseMs));
-        if (this.leading) this.leaseUntil = now + leaseMs;
-      }
-      if (!this.leading) return;
-      if ((await this.repo.countPending()) > 0) await this.registry.sequencePending();
+      if (!(await this.renew())) return;
+      // Renewed between batches too: under a steady stream of registrations one drain never ends, and
+      // a lease left to run out meanwhile would let a second process lead. A stop ends it between batches.
+      if ((await this.repo.countPending()) > 0) await this.registry.sequencePending(async () => this.timer !== null && (await this.renew()));
       else await this.registry.log.cosignIfBehind();
     } catch (error) {
       this.options.onError?.(error);
     }
+  }
+
+  /** Takes or renews the lease when due; whether this process leads. */
+  private async renew(): Promise<boolean> {
+    const now = Date.now();
+    // Long enough that a holder renews well before it runs out; short enough that a dead one is replaced within seconds.
+    const leaseMs = this.options.leaseMs ?? Math.max(5_000, this.options.intervalMs * 10);
+    // Renewed once half of it is used, not on every run: an idle instance does not write twice a second.
+    if (!this.leading || now > this.leaseUntil - leaseMs / 2) {
+      this.leading = await this.repo.takeSequencerLease(this.holder, new Date(now), new Date(now + leaseMs));
+      if (this.leading) this.leaseUntil = now + leaseMs;
+    }
+    return this.leading;
   }
 }

@@ -235,13 +235,15 @@ export class TransparencyLog {
     if (newest && (!counted || counted.size < Number(newest.size))) await this.cosignLatest();
   }
 
-  /** Sequences until nothing is pending (CLI runs and tests). */
-  async drain(): Promise<number> {
+  /** Sequences until nothing is pending (CLI runs and tests), or until `keepGoing` says stop. */
+  async drain(keepGoing?: () => Promise<boolean>): Promise<number> {
     let total = 0;
     for (;;) {
       const { sequenced, refused } = await this.sequence();
       if (sequenced === 0 && !refused) return total;
       total += sequenced;
+      // Asked between batches: a sequencer that lost its lease stops, one that holds it renews it.
+      if (keepGoing && !(await keepGoing())) return total;
     }
   }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const OWN_TABLES: Record<string, string[]> = {
   privacy: ['consent_records', 'personal_exports', 'user_erasures', 'settings'],
   govern: ['users', 'sessions', 'api_tokens', 'login_throttle', 'user_totp', 'recovery_codes', 'mfa_challenges', 'user_passkeys', 'passkey_challenges', 'audit_records'],
-  archive: ['works', 'work_metadata', 'work_files', 'work_versions', 'work_events', 'collections', 'upload_keys', 'catalogue_state'],
+  archive: ['works', 'work_metadata', 'work_files', 'work_versions', 'work_events', 'collections', 'upload_keys', 'catalogue_state', 'work_tombstones'],
   discover: ['recommendation_signals', 'recommendation_consents', 'recommendation_picks'],
   license: ['license_parties', 'license_orders', 'license_payments', 'license_grants', 'ledger_postings', 'royalty_splits', 'work_heritage_elements'],
   protect: ['watermark_copies'],

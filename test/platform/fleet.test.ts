@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../e2e/server-process.js';
@@ -9,13 +6,12 @@ import { loadConfig } from '../../src/platform/config.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { photoBytes, TEST_PASSWORD } from '../routes/route-helpers.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/databases.js';
+import { startWenyuan, until, waitForHealth, type Child } from '../support/fleet.js';
 import { TEST_PUBLIC_URL, TEST_REGISTRY_ORIGIN } from '../support/test-app.js';
 
 // Three real processes per database, started from the sources (tsx): slower than an in-process test.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 150_000 });
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(repoRoot, 'test/support/cli-child.ts');
 // Its own Redis database, emptied at the start: counts of an earlier run (kept a minute) must not count.
 const REDIS_URL = process.env.WENYUAN_TEST_FLEET_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 
@@ -33,55 +29,6 @@ async function redisAvailable(): Promise<boolean> {
     return false;
   } finally {
     probe.disconnect();
-  }
-}
-
-interface Child {
-  process: ChildProcess;
-  output: () => string;
-  stop(): Promise<void>;
-}
-
-function startWenyuan(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return {
-    process: child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function waitForHealth(url: string, child: Child): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (child.process.exitCode !== null || Date.now() > deadline) throw new Error(`API process did not start:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -29,6 +29,11 @@ export async function pngBytes(seed: number, width = 48, height = 32): Promise<B
 
 /** A noisy photo-like PNG (seeded): detailed enough to fingerprint and to watermark. */
 export async function photoBytes(seed: number, width = 256, height = 192): Promise<Buffer> {
+  return sharp(photoPixels(seed, width, height), { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+/** The raw RGB pixels of `photoBytes`. */
+export function photoPixels(seed: number, width: number, height: number): Buffer {
   const pixels = Buffer.alloc(width * height * 3);
   let s = seed >>> 0;
   for (let i = 0; i < pixels.length; i++) {
@@ -38,7 +43,7 @@ export async function photoBytes(seed: number, width = 256, height = 192): Promi
     const y = Math.floor(i / 3 / width);
     pixels[i] = (128 + 60 * Math.sin((x + seed) / 9) * Math.cos((y * (1 + (seed % 5))) / 13) + (s >>> 27)) & 0xff;
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return pixels;
 }
 
 export type MultipartPart = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };

@@ -11663,6 +11663,8 @@ export interface components {
                 value: "free" | "licensable" | "ai";
                 count: number;
             }[];
+            /** @description True when `total`, the facet counts and `rightsUse` are estimates: on a PostgreSQL instance counting in the database, a selection of more than 5,000 works is counted on a 1-in-32 sample of the catalogue. */
+            approximate?: boolean;
         };
         Collection: {
             id: string;

@@ -24,6 +24,9 @@ import * as m0021 from './migrations/0021-privacy.js';
 import * as m0022 from './migrations/0022-transfer.js';
 import * as m0023 from './migrations/0023-passkeys.js';
 import * as m0025 from './migrations/0025-sequencer-lease.js';
+import * as m0026 from './migrations/0026-facet-counts.js';
+import * as m0027 from './migrations/0027-fingerprint-snapshots.js';
+import * as m0028 from './migrations/0028-work-tombstones.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -55,6 +58,9 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0022-transfer': m0022,
   '0023-passkeys': m0023,
   '0025-sequencer-lease': m0025,
+  '0026-facet-counts': m0026,
+  '0027-fingerprint-snapshots': m0027,
+  '0028-work-tombstones': m0028,
 };
 
 class StaticProvider implements MigrationProvider {

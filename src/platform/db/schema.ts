@@ -163,10 +163,32 @@ export interface CollectionReuseFlagsTable {
   change_version: number;
 }
 
+/** A deleted work (0028): its seq and the catalogue version its deletion took, for readers following change_version. */
+export interface WorkTombstonesTable {
+  seq: number;
+  change_version: number;
+}
+
 /** One row: a counter every work write increments, so readers can tell what changed since. */
 export interface CatalogueStateTable {
   id: number;
   version: number;
+}
+
+/** PostgreSQL only (0026): works per facet value, public or not, folded from the deltas triggers append. */
+export interface FacetCountsTable {
+  facet: string;
+  value: string;
+  is_public: number;
+  n: number;
+}
+
+export interface FacetCountDeltasTable {
+  id: Generated<number>;
+  facet: string;
+  value: string;
+  is_public: number;
+  n: number;
 }
 
 /**
@@ -386,6 +408,24 @@ export interface FingerprintsTable {
 export interface ProtectStateTable {
   id: number;
   version: number;
+}
+
+/** A snapshot of the fingerprint index (migration 0027); its bytes are in fingerprint_snapshot_parts. */
+export interface FingerprintSnapshotsTable {
+  id: string;
+  format: number;
+  covers_version: number;
+  codes: number;
+  images: number;
+  bytes: number;
+  parts: number;
+  created_at: string;
+}
+
+export interface FingerprintSnapshotPartsTable {
+  snapshot_id: string;
+  part: number;
+  data: Uint8Array;
 }
 
 export interface WatermarkCopiesTable {
@@ -801,6 +841,9 @@ export interface DB {
   collections: CollectionsTable;
   works: WorksTable;
   catalogue_state: CatalogueStateTable;
+  work_tombstones: WorkTombstonesTable;
+  facet_counts: FacetCountsTable;
+  facet_count_deltas: FacetCountDeltasTable;
   work_reuse_flags: WorkReuseFlagsTable;
   collection_reuse_flags: CollectionReuseFlagsTable;
   work_metadata: WorkMetadataTable;
@@ -826,6 +869,8 @@ export interface DB {
   registry_rejected: RegistryRejectedTable;
   fingerprints: FingerprintsTable;
   protect_state: ProtectStateTable;
+  fingerprint_snapshots: FingerprintSnapshotsTable;
+  fingerprint_snapshot_parts: FingerprintSnapshotPartsTable;
   watermark_copies: WatermarkCopiesTable;
   evidence_reports: EvidenceReportsTable;
   exhibitions: ExhibitionsTable;

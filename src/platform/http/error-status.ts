@@ -27,6 +27,10 @@ export const ERROR_STATUS: Record<string, number> = {
   busy: 503,
   // The S3 blob store is unreachable; jobs retry, requests may be tried again (Retry-After).
   blob_store_unavailable: 503,
+  // The database is restarting or unreachable; requests may be tried again (Retry-After).
+  database_unavailable: 503,
+  // The local blob store's disk is full (WebDAV's Insufficient Storage, RFC 4918).
+  storage_full: 507,
   note_malformed: 400,
   note_unverified: 403,
   key_malformed: 400,

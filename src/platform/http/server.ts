@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, CommonErrors, errorBody, fieldProblem, invalidFields } from '../errors.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/unavailable.js';
 import type { Mount, PagePreload } from '../module.js';
 import type { RateLimitStore } from '../rate-limit-store.js';
 import type { RequestHook, RoutePlugin } from './api.js';
@@ -107,8 +108,15 @@ export async function buildServer(parts: HttpParts, options: ServerOptions = {})
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
 
-  server.setErrorHandler((error, request, reply) => {
-    if (isBadResponse(error)) return answerBadResponse(error, request, reply);
+  server.setErrorHandler((thrown, request, reply) => {
+    if (isBadResponse(thrown)) return answerBadResponse(thrown, request, reply);
+    // A database restarting or out of reach is an outage to wait out (503), not a server bug (500).
+    const error = isDatabaseUnavailable(thrown) ? new DatabaseUnavailableError(thrown instanceof Error ? thrown.message : String(thrown)) : thrown;
+    // A stream that fails before its first byte (a blob store gone) lands here with the file's
+    // headers already set: its type, length and caching must not describe the error's JSON.
+    for (const header of ['content-length', 'content-range', 'content-disposition', 'etag', 'last-modified', 'accept-ranges']) reply.removeHeader(header);
+    reply.type('application/json; charset=utf-8');
+    if (reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     // Every answer carries a message key and parameters (errors.ts) besides the English message.
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';

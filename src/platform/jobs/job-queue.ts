@@ -20,6 +20,9 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Longest wait between tries of a job that failed because of an outage. */
+export const OUTAGE_MAX_DELAY_MS = 60_000;
+
 /**
  * Durable job queue in the application database. Jobs are enqueued inside the caller's
  * transaction, so data and the work that follows from it commit or vanish together.
@@ -106,16 +109,24 @@ export class JobQueue {
       .execute();
   }
 
-  /** Records a failure: requeued with backoff, or dead once attempts are used up (or `permanent`). */
-  async fail(job: JobRow, workerId: string, error: string, permanent = false): Promise<JobStatus> {
+  /**
+   * Records a failure: requeued with backoff, or dead once attempts are used up (or `permanent`).
+   * An `outage` (the blob store or database out of reach, a full disk) is not the job's fault: the
+   * attempt is given back (max_attempts grows with it) and the wait is capped at OUTAGE_MAX_DELAY_MS,
+   * so a long outage neither kills the job nor leaves it asleep for an hour after the outage ends.
+   */
+  async fail(job: JobRow, workerId: string, error: string, options: { permanent?: boolean; outage?: boolean } = {}): Promise<JobStatus> {
     const now = new Date();
-    const dead = permanent || job.attempts >= job.max_attempts;
+    const outage = !options.permanent && options.outage === true;
+    const dead = options.permanent === true || (!outage && job.attempts >= job.max_attempts);
+    const delay = outage ? Math.min(OUTAGE_MAX_DELAY_MS, retryDelayMs(job.attempts)) : retryDelayMs(job.attempts);
     await this.database.db
       .updateTable('jobs')
       .set({
         status: dead ? 'dead' : 'queued',
         last_error: error.slice(0, 4000),
-        run_at: new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
+        ...(outage ? { max_attempts: job.max_attempts + 1 } : {}),
+        run_at: new Date(now.getTime() + delay).toISOString(),
         updated_at: now.toISOString(),
         finished_at: dead ? now.toISOString() : null,
         lease_expires_at: null,

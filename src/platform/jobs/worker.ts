@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { JobQueue, JobRow } from './job-queue.js';
 
@@ -11,6 +13,13 @@ export type JobHandler = (payload: unknown, context: JobContext) => Promise<void
 
 /** A failure that retrying cannot fix (corrupt input): the job goes straight to dead. */
 export class PermanentJobError extends Error {}
+
+/** Error codes of outages (a store, the database, a full disk): the job is not at fault, so they use up no attempt. */
+const OUTAGE_CODES = new Set(['blob_store_unavailable', 'database_unavailable', 'storage_full']);
+
+function isOutage(error: unknown): boolean {
+  return (error instanceof AppError && OUTAGE_CODES.has(error.code)) || isDatabaseUnavailable(error);
+}
 
 export interface WorkerLogger {
   info(obj: object, msg?: string): void;
@@ -126,8 +135,14 @@ export class Worker {
       await this.queue.complete(job.id, this.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const status = await this.queue.fail(job, this.id, message, error instanceof PermanentJobError);
-      this.options.logger?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, status, error: message }, 'job failed');
+      try {
+        const status = await this.queue.fail(job, this.id, message, { permanent: error instanceof PermanentJobError, outage: isOutage(error) });
+        this.options.logger?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, status, error: message }, 'job failed');
+      } catch (recordError) {
+        // The database itself is out of reach: the job stays claimed until its lease runs out,
+        // then it is claimed again. Throwing here would stop this worker's loop for good.
+        this.options.logger?.error({ jobId: job.id, kind: job.kind, error: message, err: recordError }, 'job failed and its failure could not be recorded');
+      }
     } finally {
       clearInterval(heartbeat);
     }

@@ -96,9 +96,10 @@ export function CataloguePage() {
           <p id={`${panelId}-count`} className="result-count" data-testid="result-count" role="status">
             {page && (
               <>
-                {t('catalogue.results', { count: page.total })}
+                {page.approximate ? t('catalogue.resultsAbout', { count: page.total }) : t('catalogue.results', { count: page.total })}
                 {state.q && <> {t('catalogue.resultsFor', { q: state.q })}</>}
                 {sort === 'relevance' && page.sortedBy !== 'relevance' && <> {t('catalogue.tooBroadToRank')}</>}
+                {page.approximate && <> {t('catalogue.countsEstimated')}</>}
               </>
             )}
           </p>
