@@ -90,11 +90,18 @@ export function* encodeSnapshot(columns: IndexColumns, partBytes = 1 << 20): Gen
   const hash = createHash('sha256');
   let part = Buffer.allocUnsafe(partBytes);
   let filled = 0;
-  for (const section of sections) {
-    hash.update(section);
-    for (let at = 0; at < section.length; ) {
-      const n = Math.min(partBytes - filled, section.length - at);
-      part.set(section.subarray(at, at + n), filled);
+  // The sections, then their checksum, cut into parts of partBytes.
+  const chunks = function* () {
+    for (const section of sections) {
+      hash.update(section);
+      yield section;
+    }
+    yield hash.digest();
+  };
+  for (const chunk of chunks()) {
+    for (let at = 0; at < chunk.length; ) {
+      const n = Math.min(partBytes - filled, chunk.length - at);
+      part.set(chunk.subarray(at, at + n), filled);
       filled += n;
       at += n;
       if (filled === partBytes) {
@@ -102,18 +109,6 @@ export function* encodeSnapshot(columns: IndexColumns, partBytes = 1 << 20): Gen
         part = Buffer.allocUnsafe(partBytes);
         filled = 0;
       }
-    }
-  }
-  const checksum = hash.digest();
-  for (let at = 0; at < checksum.length; ) {
-    const n = Math.min(partBytes - filled, checksum.length - at);
-    checksum.copy(part, filled, at, at + n);
-    filled += n;
-    at += n;
-    if (filled === partBytes) {
-      yield part;
-      part = Buffer.allocUnsafe(partBytes);
-      filled = 0;
     }
   }
   if (filled > 0) yield part.subarray(0, filled);
