@@ -2,12 +2,11 @@
 // Entry point: runs the compiled CLI (npm run build produces dist/).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
 
-// A larger young generation: the server makes many short-lived buffers (proof tiles, thumbnails),
-// and V8's default 16 MiB semi-space turns them into frequent pauses. `npm start` passes the same
-// flag on the command line, where it takes full effect.
-v8.setFlagsFromString('--max-semi-space-size=64');
+// `npm start` gives the main thread a larger young generation (`node --max-semi-space-size=64`): the
+// server makes many short-lived buffers (proof tiles, thumbnails), and V8's default semi-space turns
+// them into frequent pauses. Set here at run time it would not reach the main thread (measured), only
+// the worker threads started later, which size their own (src/platform/threads.ts).
 
 const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(compiled)) {

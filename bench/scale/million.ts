@@ -5,7 +5,7 @@
 //   npm run bench:scale-million -- --keep                  seed 1,000,000 works, measure, keep the database
 //   npm run bench:scale-million -- --reuse <url>           measure again against a kept database (no seed)
 //   npm run bench:scale-million -- --seed-only             seed and keep the database, measure nothing
-//   options: --works N (1000000), --rounds N (30 distinct requests per scenario), --concurrency N (1),
+//   options: --from-source (run src/ through tsx; by default the compiled CLI, as `npm start`), --works N (1000000), --rounds N (30 distinct requests per scenario), --concurrency N (1),
 //            --facet-counts memory|database (sets WENYUAN_FACET_COUNTS); any WENYUAN_* variable is passed on
 //            to the API process. BENCH_POSTGRES_URL is the admin URL the fresh database is made through.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     'seed-only': { type: 'boolean', default: false },
     reuse: { type: 'string' },
     'facet-counts': { type: 'string' },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const WORKS = Number(args.works);
@@ -42,7 +43,9 @@ const facetCounts = args['facet-counts'];
 if (facetCounts !== undefined && !['memory', 'database'].includes(facetCounts)) throw new Error('--facet-counts must be memory or database');
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(repoRoot, 'test/support/cli-child.ts');
+// The API runs as a deployment runs it (`npm start`: the compiled CLI), so its memory is not the
+// TypeScript loader's; `--from-source` runs the sources through tsx instead (slower start, more memory).
+const COMPILED = path.join(repoRoot, 'dist/cli/main.js');
 const PASSWORD = 'bench-password-1';
 const STAFF = 'bench-curator';
 const OWNERS = ['bench-owner-1', 'bench-owner-2', 'bench-owner-3', 'bench-owner-4'];
@@ -144,7 +147,13 @@ const env: NodeJS.ProcessEnv = {
   ...(facetCounts ? { WENYUAN_FACET_COUNTS: facetCounts } : {}),
 };
 const startedAt = performance.now();
-const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--role', 'api', '--port', String(port)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const fromSource = args['from-source'];
+if (!fromSource && !fs.existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build:server` first (or pass --from-source)');
+if (!fromSource && fs.statSync(COMPILED).mtimeMs < Math.max(...fs.readdirSync(path.join(repoRoot, 'src'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => fs.statSync(path.join(f.parentPath, f.name)).mtimeMs))) {
+  console.warn('warning: dist/ is older than src/: run `npm run build:server` to measure the current code');
+}
+const serve = fromSource ? ['--import', 'tsx', path.join(repoRoot, 'test/support/cli-child.ts')] : ['--max-semi-space-size=64', path.join(repoRoot, 'bin/wenyuan.js')];
+const child: ChildProcess = spawn(process.execPath, [...serve, 'serve', '--role', 'api', '--port', String(port)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 let output = '';
 child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
 child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -267,7 +276,7 @@ try {
 
   console.log(`machine: ${machine()}; PostgreSQL ${(await pgVersion(databaseUrl)) ?? '?'}`);
   console.log(`database: ${databaseUrl} (${works.toLocaleString('en')} works); load average before the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`API process (pid ${child.pid}): WENYUAN_FACET_COUNTS=${env.WENYUAN_FACET_COUNTS ?? "(unset: the app's default)"}; listening after ${(listeningMs / 1000).toFixed(1)} s, first catalogue answer ${(firstMs / 1000).toFixed(1)} s later, suggestions ready ${(suggestMs / 1000).toFixed(1)} s after that`);
+  console.log(`API process (pid ${child.pid}, ${fromSource ? "sources through tsx" : "compiled, as npm start"}): WENYUAN_FACET_COUNTS=${env.WENYUAN_FACET_COUNTS ?? "(unset: the app's default)"}; listening after ${(listeningMs / 1000).toFixed(1)} s, first catalogue answer ${(firstMs / 1000).toFixed(1)} s later, suggestions ready ${(suggestMs / 1000).toFixed(1)} s after that`);
   console.log(`${ROUNDS} distinct requests per scenario, ${CONCURRENCY} at a time\n`);
   console.log(`| scenario | p50 ms | p95 ms | p99 ms | max ms | results |`);
   console.log(`|---|---|---|---|---|---|`);

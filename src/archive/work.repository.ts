@@ -12,7 +12,7 @@ export type WorkEventRow = Selectable<WorkEventsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 
 /** What other modules may read of works (by interface): rows, files, derivatives, metadata. */
-export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks' | 'publicImageWorksAt' | 'workIdsOwnedBy' | 'publicWorkIdsWithRights'>;
+export type WorkReader = Pick<WorkRepository, 'findById' | 'filesOf' | 'findFile' | 'derivativesOf' | 'metadataOf' | 'catalogueVersion' | 'publicImageWorks' | 'countPublicImageWorks' | 'publicImageWorksAt' | 'workIdsOwnedBy' | 'publicWorkIdsWithRights' | 'registrationFactsOf'>;
 
 /** The only SQL over works, their files, versions, events, blobs and derivatives. */
 export class WorkRepository {
@@ -84,6 +84,19 @@ export class WorkRepository {
 
   findById(id: string, executor: Executor = this.db): Promise<WorkRow | undefined> {
     return this.withMetadata(executor).where('works.id', '=', id).executeTakeFirst();
+  }
+
+  /** Who may register each of these works, and which file (bulk registration), without their records. */
+  async registrationFactsOf(ids: string[]): Promise<Pick<WorkRow, 'id' | 'owner_id' | 'visibility' | 'primary_file_sha256'>[]> {
+    const out: Pick<WorkRow, 'id' | 'owner_id' | 'visibility' | 'primary_file_sha256'>[] = [];
+    // PostgreSQL takes the ids as one array (cheaper to parse and plan than a long IN list); SQLite in chunks under its parameter limit.
+    const pg = this.database.dialect === 'postgres';
+    for (let i = 0; i < ids.length; i += pg ? 4096 : 500) {
+      const chunk = ids.slice(i, i + (pg ? 4096 : 500));
+      const query = this.db.selectFrom('works').select(['id', 'owner_id', 'visibility', 'primary_file_sha256']);
+      out.push(...(await (pg ? query.where(sql<boolean>`id = ANY(${chunk}::text[])`) : query.where('id', 'in', chunk)).execute()));
+    }
+    return out;
   }
 
   findBySourceKey(sourceKey: string): Promise<WorkRow | undefined> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { REGISTRANT_ROLES, type RegistrantRole } from '../registry/entry.js';
 import { actorFromUsername, addInstanceOptions, withApp } from './context.js';
 
@@ -18,6 +18,7 @@ interface Options {
   role?: string;
   out: string;
   again?: boolean;
+  batch?: number;
   json?: boolean;
   dataDir?: string;
   databaseUrl?: string;
@@ -68,20 +69,23 @@ class Journal {
     return this.intended.get(workId);
   }
 
-  intend(workId: string, generation: number): void {
-    this.append({ as: this.as, role: this.role, again: this.again, workId, generation });
-    this.intended.set(workId, generation);
+  /** Notes the generations about to be registered (one sync for all). */
+  intend(generations: [workId: string, generation: number][]): void {
+    this.append(generations.map(([workId, generation]) => ({ as: this.as, role: this.role, again: this.again, workId, generation })));
+    for (const [workId, generation] of generations) this.intended.set(workId, generation);
   }
 
-  note(workId: string, registrationId: string): void {
-    this.append({ as: this.as, role: this.role, again: this.again, workId, registrationId });
-    this.made.set(workId, registrationId);
+  /** Notes registrations made (one sync for a batch). */
+  note(made: [workId: string, registrationId: string][]): void {
+    this.append(made.map(([workId, registrationId]) => ({ as: this.as, role: this.role, again: this.again, workId, registrationId })));
+    for (const [workId, registrationId] of made) this.made.set(workId, registrationId);
   }
 
-  /** Appends and syncs, so a kill right after still leaves the line on disk. */
-  private append(line: JournalLine): void {
+  /** Appends and syncs, so a kill right after still leaves the lines on disk. */
+  private append(lines: JournalLine[]): void {
+    if (lines.length === 0) return;
     this.fd ??= fs.openSync(this.file, 'a', 0o600);
-    fs.writeSync(this.fd, `${this.cutShort ? '\n' : ''}${JSON.stringify(line)}\n`);
+    fs.writeSync(this.fd, `${this.cutShort ? '\n' : ''}${lines.map((line) => `${JSON.stringify(line)}\n`).join('')}`);
     this.cutShort = false;
     fs.fsyncSync(this.fd);
   }
@@ -115,6 +119,7 @@ export function registerRegisterCommand(program: Command): void {
       .option('--role <role>', `${REGISTRANT_ROLES.join(' | ')} (default: author for the owner, institution otherwise)`)
       .option('--out <dir>', 'folder for the receipt files', '.')
       .option('--again', 'register again works this user registered before (otherwise their existing receipts are written)')
+      .option('--batch <n>', 'works accepted and sequenced per durable transaction (1 to 4096)', batchSize)
       .option('--json', 'print one JSON object with every result'),
   ).action(async (workIds: string[], options: Options) => {
     if (options.role && !REGISTRANT_ROLES.includes(options.role as RegistrantRole)) throw new Error(`--role must be one of ${REGISTRANT_ROLES.join(', ')}`);
@@ -122,31 +127,39 @@ export function registerRegisterCommand(program: Command): void {
     const journal = new Journal(options.out, options.as, options.role ?? null, options.again ?? false);
     const results = await withApp(options, async (app) => {
       const actor = await actorFromUsername(app, options.as);
-      const accepted: { workId: string; registrationId?: string; existing?: boolean; error?: string }[] = [];
-      for (const workId of [...new Set(workIds)]) {
+      const ids = [...new Set(workIds)];
+      const answers = new Map<string, { workId: string; registrationId?: string; existing?: boolean; error?: string }>();
+      const request = options.role ? { role: options.role as RegistrantRole } : {};
+      const toAsk: string[] = [];
+      for (const workId of ids) {
         const earlier = journal.earlier(workId);
-        if (earlier) {
-          accepted.push({ workId, registrationId: earlier, existing: true });
-          continue;
-        }
-        try {
-          const request = options.role ? { role: options.role as RegistrantRole } : {};
-          let againGeneration: number | undefined;
-          if (options.again) {
-            // Noted before asking: killed after the server accepted it, the next run asks for this generation, which answers with that registration.
-            againGeneration = journal.intent(workId);
-            if (againGeneration === undefined) {
-              againGeneration = await app.registry.nextGeneration(actor, workId, request);
-              journal.intend(workId, againGeneration);
-            }
-          }
-          const r = await app.registry.register(actor, workId, { ...request, ...(againGeneration !== undefined ? { againGeneration } : {}) });
-          journal.note(workId, r.registrationId);
-          accepted.push({ workId, registrationId: r.registrationId, existing: r.existing ?? false });
-        } catch (error) {
-          accepted.push({ workId, error: (error as Error).message });
-        }
+        if (earlier) answers.set(workId, { workId, registrationId: earlier, existing: true });
+        else toAsk.push(workId);
       }
+      if (options.again) {
+        // Noted before asking: killed after the server accepted one, the next run asks for the same generation, which answers with that registration.
+        const unnoted = toAsk.filter((workId) => journal.intent(workId) === undefined);
+        const next = await app.registry.nextGenerations(actor, unnoted, request);
+        journal.intend(unnoted.flatMap((workId) => (typeof next.get(workId) === 'number' ? [[workId, next.get(workId) as number] as [string, number]] : [])));
+        for (const [workId, generation] of next) if (generation instanceof Error) answers.set(workId, { workId, error: generation.message });
+      }
+      // In batches, each accepted and (holding the sequencer's lease) sequenced in one durable transaction; noted as each commits.
+      const registering = app.registry.registerMany(
+        actor,
+        toAsk.filter((workId) => !answers.has(workId)).map((workId) => ({ workId, ...(options.again ? { againGeneration: journal.intent(workId)! } : {}) })),
+        request,
+        {
+          ...(options.batch ? { batch: options.batch } : {}),
+          onWritten: (done) => {
+            journal.note(done.flatMap((r) => ('registrationId' in r ? [[r.workId, r.registrationId] as [string, string]] : [])));
+            for (const r of done) answers.set(r.workId, 'registrationId' in r ? { workId: r.workId, registrationId: r.registrationId, existing: r.existing } : { workId: r.workId, error: r.error.message });
+          },
+        },
+      );
+      // A failure of the whole run (no log key yet, database gone) is each remaining work's answer; what was written stays noted.
+      const failure = await registering.then(() => null, (error: unknown) => (error as Error).message);
+      const accepted = ids.map((workId) => answers.get(workId) ?? { workId, error: failure ?? 'not registered' });
+      // Batches left pending (another process leads the sequencer) are sequenced here, or by that process.
       await app.registry.sequencePending();
       const out: Outcome[] = [];
       for (const a of accepted) {
@@ -184,4 +197,10 @@ export function registerRegisterCommand(program: Command): void {
     }
     if (results.results.some((r) => r.status !== 'registered')) process.exitCode = 2;
   });
+}
+
+function batchSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 4096) throw new InvalidArgumentError('must be a whole number from 1 to 4096');
+  return n;
 }

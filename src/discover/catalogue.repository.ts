@@ -8,6 +8,8 @@ import type { Match } from './search-query.js';
 import { FacetIndex, SeqSet } from './facet-index.js';
 import { SAMPLE_EVERY, SqlFacetCounter, type SqlFacetCountQuery } from './facet-counts-sql.js';
 import { FACETS, type FacetName } from './facets.js';
+import { narrowMatch } from './search-facet-tokens.js';
+import { searchTokensCurrent } from './search-index.js';
 import { RIGHTS_USES, USE_BITS, USE_COLUMNS, requiredMask, type RightsUse } from './reuse-flags.js';
 
 export { FACETS, type FacetName } from './facets.js';
@@ -70,6 +72,15 @@ export class CatalogueRepository {
     this.counter = facetCounts === 'database' ? { kind: 'database', sql: new SqlFacetCounter(database, maskOfRights) } : { kind: 'memory', index: new FacetIndex(database, maskOfRights) };
   }
 
+  /** Whether search documents carry facet tokens (narrowMatch), once seen true; else asked again at most every 5 s. */
+  private tokensChecked: { current: boolean; at: number } = { current: false, at: -Infinity };
+
+  private async facetTokensReady(): Promise<boolean> {
+    if (this.tokensChecked.current || Date.now() - this.tokensChecked.at < 5_000) return this.tokensChecked.current;
+    this.tokensChecked = { current: await searchTokensCurrent(this.database.db), at: Date.now() };
+    return this.tokensChecked.current;
+  }
+
   /** The rights URIs allowing each chosen use, from the list of the URIs works hold. */
   private async reuseUris(uses: readonly RightsUse[] | undefined): Promise<ReuseUris> {
     if (!uses || uses.length === 0) return [];
@@ -81,8 +92,9 @@ export class CatalogueRepository {
    * The condition of a query: the access rule, the text match, the year range, collections, owner,
    * facet and reuse filters (all but `except`'s filter: a facet's own counts leave it out).
    */
-  private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris, except?: FacetName, sampled = false): (eb: WorksEb) => Expression<SqlBool> {
-    const matchSql = this.matchSql(query.match, sampled);
+  private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris, narrow: boolean, except?: FacetName, sampled = false): (eb: WorksEb) => Expression<SqlBool> {
+    // The text index narrows by the selected facets' tokens too (once every document has them); the columns below still decide.
+    const matchSql = this.matchSql(query.match && narrow ? narrowMatch(query.match, query, except) : query.match, sampled);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
       // A work matches a year range when its own range overlaps it.
@@ -109,21 +121,21 @@ export class CatalogueRepository {
    * what a bulk operation over a search result changes. Read off the event loop.
    */
   async matchingIds(actor: Actor, query: CatalogueSelection, limit: number): Promise<string[]> {
-    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse), await this.facetTokensReady());
     const rows = await this.database.read.selectFrom('works').select('id').where((eb) => where(eb)).orderBy('seq').limit(limit).execute();
     return rows.map((row) => row.id);
   }
 
   /** How many works a query selects (the access rule applied). */
   async countMatching(actor: Actor, query: CatalogueSelection): Promise<number> {
-    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse), await this.facetTokensReady());
     const row = await this.database.read.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => where(eb)).executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
     const matchSql = this.matchSql(query.match);
-    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse));
+    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse), await this.facetTokensReady());
 
     // The matches first (off the event loop): their number decides whether ranking is worth its cost.
     // The in-memory counter needs them all. Counting in the database, the counts come first instead
@@ -169,13 +181,14 @@ export class CatalogueRepository {
   private async sqlCountQuery(actor: Actor, query: CatalogueQuery): Promise<SqlFacetCountQuery> {
     const reuse = await this.reuseUris(query.rightsUse);
     const everyUse = await this.reuseUris(RIGHTS_USES);
+    const narrow = await this.facetTokensReady();
     return {
       actor,
       facets: query.facets,
       facetLimit: query.facetLimit,
       filters: query.filters,
       narrowed: query.match !== null || query.yearFrom !== undefined || query.yearTo !== undefined || query.collectionIds !== undefined || query.ownerId !== undefined || reuse.length > 0,
-      where: (except, sampled) => this.whereOf(actor, query, reuse, except, sampled),
+      where: (except, sampled) => this.whereOf(actor, query, reuse, narrow, except, sampled),
       allows: (use) => (eb) => reuseCondition(eb, use, everyUse.find((u) => u.use === use)!.uris),
     };
   }

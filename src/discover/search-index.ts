@@ -1,9 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { WorkIndexer } from '../archive/work.service.js';
-import { searchableFields } from '../archive/work-facets.js';
+import { facetColumns, searchableFields } from '../archive/work-facets.js';
 import { parseStoredMetadata, type WorkMetadata } from '../archive/metadata.schema.js';
 import type { Database } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
+import { facetTokens } from './search-facet-tokens.js';
 import { pinyinTokens } from './search-pinyin.js';
 import { stemEnglish } from './search-stem.js';
 import { foldText, indexTokens } from './search-text.js';
@@ -12,7 +13,7 @@ import { foldText, indexTokens } from './search-text.js';
  * Bump when indexTokens() changes what it emits: instances then rebuild their index
  * (see `needsRebuild` and the discover.reindex job) instead of silently missing matches.
  */
-export const SEARCH_TOKENS_VERSION = '3';
+export const SEARCH_TOKENS_VERSION = '4';
 const VERSION_KEY = 'search_tokens_version';
 
 /** A work's tokens by weight class, highest first (FTS5 columns; PostgreSQL weights A–D). */
@@ -26,7 +27,8 @@ export interface FieldTokens {
 /**
  * The tokens of each field. Pinyin goes one class below the characters it reads (a title's pinyin
  * weighs as a creator's name): a reading is a guess (heteronyms, homophones: `shan` is 山, 扇 and
- * 善), so a word matched as written ranks above the same syllables matched by sound.
+ * 善), so a word matched as written ranks above the same syllables matched by sound. The record's
+ * facet values go with the rest as tokens of their own (search-facet-tokens.ts), for searches within a facet.
  */
 export function fieldTokens(metadata: WorkMetadata): FieldTokens {
   const fields = searchableFields(metadata);
@@ -36,8 +38,17 @@ export function fieldTokens(metadata: WorkMetadata): FieldTokens {
     title: indexTokens(fields.title),
     creator: [...indexTokens(fields.creator), ...pinyin(fields.title)],
     inscription: [...indexTokens(fields.inscription), ...pinyin(fields.creator)],
-    other: [...indexTokens(fields.other), ...pinyin(fields.place)],
+    other: [...indexTokens(fields.other), ...pinyin(fields.place), ...facetTokens(facetColumns(metadata))],
   };
+}
+
+/**
+ * Whether the stored index was written by this tokenizer version. Until a rebuild after an upgrade
+ * ends, some documents lack what this version adds (the facet tokens): narrowing by them would miss works.
+ */
+export async function searchTokensCurrent(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
+  return row?.value === SEARCH_TOKENS_VERSION;
 }
 
 /** Latin terms typo tolerance may offer as neighbours (PostgreSQL's vocabulary; FTS5 keeps its own). */

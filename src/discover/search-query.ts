@@ -48,20 +48,24 @@ function unitsOf(text: string): Unit[] {
 
 const sameUnit = (a: Unit, b: Unit): boolean => a.cjk === b.cjk && (a.cjk ? a.text === b.text : stemEnglish(a.text) === stemEnglish(b.text));
 
-/** A Latin word: itself as a prefix, or its stem (paintings finds painting). */
-function wordMatch(word: string): Match {
+/**
+ * A Latin word: itself, or its stem (paintings finds painting). Only the word still being typed (the
+ * query's last) is a prefix: a prefix scans every indexed word it begins, which at a million works costs
+ * hundreds of milliseconds per word, and words followed by another are whole.
+ */
+function wordMatch(word: string, prefix: boolean): Match {
   const stem = stemEnglish(word);
-  const prefix: QueryTerm = { token: word, prefix: true };
-  return stem === word ? prefix : { any: [prefix, { token: stem, prefix: false }] };
+  const typed: QueryTerm = { token: word, prefix };
+  return stem === word ? typed : { any: [typed, { token: stem, prefix: false }] };
 }
 
 function leafCount(match: Match): number {
   return 'token' in match ? 1 : ('any' in match ? match.any : match.all).reduce((n, m) => n + leafCount(m), 0);
 }
 
-/** Every token of one variant (a synonym), as one conjunction. */
-function variantMatch(units: Unit[]): Match {
-  const parts = units.flatMap((u) => (u.cjk ? cjkGrams(u.text).map((token): Match => ({ token, prefix: false })) : [wordMatch(u.text)]));
+/** Every token of one variant (a synonym), as one conjunction; `last` is the unit still being typed, if any. */
+function variantMatch(units: Unit[], last?: Unit): Match {
+  const parts = units.flatMap((u) => (u.cjk ? cjkGrams(u.text).map((token): Match => ({ token, prefix: false })) : [wordMatch(u.text, u === last)]));
   return parts.length === 1 ? parts[0]! : { all: parts };
 }
 
@@ -79,7 +83,7 @@ function splitAround(units: Unit[], cjkVariants: string[]): Unit[] {
 }
 
 /**
- * Turns what a user typed into required parts: each Latin word (prefix or stem), each CJK bigram,
+ * Turns what a user typed into required parts: each Latin word (or its stem; the last as a prefix), each CJK bigram,
  * and each phrase the thesaurus knows as any of its group's variants. Empty when nothing is searchable.
  */
 export function parseQuery(query: string, thesaurus: Thesaurus = []): QueryPart[] {
@@ -87,6 +91,7 @@ export function parseQuery(query: string, thesaurus: Thesaurus = []): QueryPart[
   const variants = groups.flatMap((group, index) => group.map((units) => ({ units, index }))).sort((a, b) => b.units.length - a.units.length || b.units.reduce((n, u) => n + u.text.length, 0) - a.units.reduce((n, u) => n + u.text.length, 0));
   const cjkVariants = variants.filter((v) => v.units.length === 1 && v.units[0]!.cjk).map((v) => v.units[0]!.text);
   const units = splitAround(unitsOf(query.slice(0, 500)), cjkVariants);
+  const last = units.at(-1)?.cjk === false ? units.at(-1) : undefined;
 
   const parts: QueryPart[] = [];
   const seen = new Set<string>();
@@ -104,8 +109,9 @@ export function parseQuery(query: string, thesaurus: Thesaurus = []): QueryPart[
       const typed = units.slice(i, i + found.units.length);
       // Every group that has this variant, all their variants; the typed words stay required as typed when over budget.
       const alternatives = variants.filter((v) => v.units.length === found.units.length && v.units.every((u, k) => sameUnit(u, typed[k]!))).flatMap((v) => groups[v.index]!);
-      const options: Match[] = [variantMatch(typed)];
+      const options: Match[] = [variantMatch(typed, last)];
       for (const option of alternatives) {
+        if (option.length === typed.length && option.every((u, k) => sameUnit(u, typed[k]!))) continue; // the typed variant, already first
         const match = variantMatch(option);
         if (leaves + options.reduce((n, m) => n + leafCount(m), 0) + leafCount(match) > MAX_LEAVES) break;
         if (!options.some((o) => JSON.stringify(o) === JSON.stringify(match))) options.push(match);
@@ -119,7 +125,7 @@ export function parseQuery(query: string, thesaurus: Thesaurus = []): QueryPart[
       for (const token of cjkGrams(unit.text)) push({ match: { token, prefix: false } });
     } else {
       const letters = /^[a-z]+$/.test(unit.text) && unit.text.length >= FUZZY_MIN_LETTERS && unit.text.length <= FUZZY_MAX_LETTERS;
-      push({ match: wordMatch(unit.text), ...(letters ? { fuzzy: unit.text } : {}) });
+      push({ match: wordMatch(unit.text, unit === last), ...(letters ? { fuzzy: unit.text } : {}) });
     }
   }
   return parts;

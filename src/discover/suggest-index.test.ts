@@ -61,6 +61,17 @@ describe('SuggestIndex', () => {
     expect(index.suggest('trav', 10, { staff: false, changed: new Map([[3, true]]) }).map((s) => s.label)).toEqual(['Travelers among Mountains and Streams']);
   });
 
+  it('follows visibility of works added in any order, past the first thousand', () => {
+    // Seqs out of order and sparse: the work table is sorted at build and searched by seq.
+    const seqs = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3001 * 3 + 1);
+    const { index: many } = indexOf(seqs.map((seq) => work(seq, { en: `Qilin ${seq}` }, [{ en: 'Lang Shining' }])));
+    const last = seqs[seqs.length - 1]!;
+    const now = { staff: false, changed: new Map([[last, false], [seqs[0]!, false], [999_999, false]]) };
+    expect(many.suggest('lang shi', 10, now)).toEqual([expect.objectContaining({ kind: 'creator', count: 2998 })]);
+    expect(many.suggest(`qilin ${last}`, 10, now)).toEqual([]);
+    expect(many.suggest(`qilin ${last}`, 10, visitor).map((s) => s.label)).toEqual([`Qilin ${last}`]);
+  });
+
   it('gives each kind a fair share of the limit', () => {
     const many = indexOf(Array.from({ length: 20 }, (_, i) => work(i + 1, { en: `Sa title ${i}` }, [{ en: `Sa painter ${i}` }], true, { en: `Sa place ${i}` })));
     const kinds = many.index.suggest('sa', 6, { staff: false, changed: new Map() }).map((s) => s.kind);

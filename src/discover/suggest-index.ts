@@ -74,14 +74,43 @@ interface EntryDraft {
   label: string;
   lang: string;
   workId: string | null;
-  works: number[];
+  allCount: number;
   publicCount: number;
 }
 
-/** A work as of the build: public or not, and the entries that name it. */
-interface WorkInfo {
-  isPublic: boolean;
-  entries: number[];
+/** An Int32Array that grows as it is pushed to: a million works' numbers without a million objects. */
+class IntList {
+  private data = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  at(index: number): number {
+    return this.data[index]!;
+  }
+
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Every work as of the build, sorted by seq: public or not, and the entries that name it
+ * (`entries[start[i]] … entries[start[i + 1] - 1]`). Typed arrays: ~20 bytes a work, where a
+ * Map of objects took over a hundred at a million works.
+ */
+interface WorkTable {
+  seq: Int32Array;
+  isPublic: Uint8Array;
+  start: Int32Array;
+  entries: Int32Array;
 }
 
 /** The sorted keys of one kind: text, entry and rank side by side. */
@@ -101,7 +130,11 @@ export class SuggestIndexBuilder {
   private readonly keys = new Map<SuggestionKind, { text: string[]; entry: number[]; rank: number[] }>(SUGGESTION_KINDS.map((k) => [k, { text: [], entry: [], rank: [] }]));
   /** Creators and places repeat: their keys and readings are worked out once. */
   private readonly nameKeys = new Map<string, { key: string; readings: string[] }>();
-  private readonly works = new Map<number, WorkInfo>();
+  /** Works in the order added: seq, public (1/0), and where each one's entries start in `workEntries`. */
+  private readonly workSeq = new IntList();
+  private readonly workPublic = new IntList();
+  private readonly workStart = new IntList();
+  private readonly workEntries = new IntList();
   private titled = 0;
 
   /**
@@ -122,7 +155,10 @@ export class SuggestIndexBuilder {
     }
     for (const creator of work.creators) for (const [lang, label] of Object.entries(creator)) this.addGrouped('creator', label, lang, work, seen);
     for (const [lang, label] of Object.entries(work.place ?? {})) this.addGrouped('place', label, lang, work, seen);
-    this.works.set(work.seq, { isPublic: work.isPublic, entries: [...seen] });
+    this.workSeq.push(work.seq);
+    this.workPublic.push(work.isPublic ? 1 : 0);
+    this.workStart.push(this.workEntries.length);
+    for (const entry of seen) this.workEntries.push(entry);
   }
 
   private addGrouped(kind: SuggestionKind, label: string, lang: string, work: SuggestSource, seen: Set<number>): void {
@@ -145,13 +181,13 @@ export class SuggestIndexBuilder {
     if (seen.has(existing)) return;
     seen.add(existing);
     const entry = this.entries[existing]!;
-    entry.works.push(work.seq);
+    entry.allCount++;
     if (work.isPublic) entry.publicCount++;
   }
 
   private addEntry(kind: SuggestionKind, label: string, lang: string, work: SuggestSource, workId: string | null, key: string, readings: string[]): number {
     const index = this.entries.length;
-    this.entries.push({ kind, label: label.trim().replace(/\s+/g, ' ').slice(0, 200), lang, workId, works: [work.seq], publicCount: work.isPublic ? 1 : 0 });
+    this.entries.push({ kind, label: label.trim().replace(/\s+/g, ' ').slice(0, 200), lang, workId, allCount: 1, publicCount: work.isPublic ? 1 : 0 });
     const keys = this.keys.get(kind)!;
     const addKey = (text: string, rank: number) => {
       keys.text.push(text);
@@ -167,16 +203,38 @@ export class SuggestIndexBuilder {
     return index;
   }
 
+  /** The index; the builder is spent (its key lists are handed over as they are sorted, to bound the peak). */
   build(): SuggestIndex {
     const lists = new Map<SuggestionKind, KeyList>();
     for (const [kind, keys] of this.keys) {
-      // Flat copies first: keys cut and joined from labels are ropes, which every comparison would walk.
-      const text = JSON.parse(JSON.stringify(keys.text)) as string[];
-      const order = Array.from(text.keys());
-      order.sort((a, b) => (text[a]! < text[b]! ? -1 : text[a]! > text[b]! ? 1 : keys.rank[a]! - keys.rank[b]!));
-      lists.set(kind, { text: order.map((i) => text[i]!), entry: Int32Array.from(order, (i) => keys.entry[i]!), rank: Uint8Array.from(order, (i) => keys.rank[i]!) });
+      // Flat copies, one key at a time in place: keys cut and joined from labels are ropes or slices,
+      // which every comparison would walk and which keep whole folded labels alive. A copy of the whole
+      // list at once doubled the build's peak memory at a million works.
+      const text = keys.text;
+      for (let i = 0; i < text.length; i++) text[i] = JSON.parse(JSON.stringify(text[i])) as string;
+      const order = Int32Array.from(text.keys()).sort((a, b) => (text[a]! < text[b]! ? -1 : text[a]! > text[b]! ? 1 : keys.rank[a]! - keys.rank[b]!));
+      const list: KeyList = { text: Array.from(order, (i) => text[i]!), entry: Int32Array.from(order, (i) => keys.entry[i]!), rank: Uint8Array.from(order, (i) => keys.rank[i]!) };
+      this.keys.set(kind, { text: [], entry: [], rank: [] });
+      lists.set(kind, list);
     }
-    return new SuggestIndex(this.entries, lists, this.works);
+    return new SuggestIndex(this.entries, lists, this.workTable());
+  }
+
+  /** The works sorted by seq (they may arrive in any order), their entries laid out in that order. */
+  private workTable(): WorkTable {
+    const count = this.workSeq.length;
+    const bySeq = Int32Array.from({ length: count }, (_, i) => i).sort((a, b) => this.workSeq.at(a) - this.workSeq.at(b));
+    const table: WorkTable = { seq: new Int32Array(count), isPublic: new Uint8Array(count), start: new Int32Array(count + 1), entries: new Int32Array(this.workEntries.length) };
+    let at = 0;
+    bySeq.forEach((from, i) => {
+      table.seq[i] = this.workSeq.at(from);
+      table.isPublic[i] = this.workPublic.at(from);
+      table.start[i] = at;
+      const end = from + 1 < count ? this.workStart.at(from + 1) : this.workEntries.length;
+      for (let k = this.workStart.at(from); k < end; k++) table.entries[at++] = this.workEntries.at(k);
+    });
+    table.start[count] = at;
+    return table;
   }
 }
 
@@ -215,11 +273,11 @@ export class SuggestIndex {
   constructor(
     private readonly entries: readonly EntryDraft[],
     private readonly lists: ReadonlyMap<SuggestionKind, KeyList>,
-    private readonly works: ReadonlyMap<number, WorkInfo>,
+    private readonly works: WorkTable,
   ) {
     this.labelLength = Uint16Array.from(entries, (e) => Math.min(e.label.length, 65_535));
     this.publicCount = Int32Array.from(entries, (e) => e.publicCount);
-    this.allCount = Int32Array.from(entries, (e) => e.works.length);
+    this.allCount = Int32Array.from(entries, (e) => e.allCount);
   }
 
   get size(): number {
@@ -284,10 +342,11 @@ export class SuggestIndex {
    */
   private visibilityDelta(changed: ReadonlyMap<number, boolean>): Map<number, number> {
     const delta = new Map<number, number>();
+    const { seq: seqs, isPublic: wasPublic, start, entries } = this.works;
     for (const [seq, isPublic] of changed) {
-      const work = this.works.get(seq);
-      if (!work || work.isPublic === isPublic) continue;
-      for (const entry of work.entries) delta.set(entry, (delta.get(entry) ?? 0) + (isPublic ? 1 : -1));
+      const at = lowerBound(seqs, seq);
+      if (at >= seqs.length || seqs[at] !== seq || (wasPublic[at] === 1) === isPublic) continue;
+      for (let k = start[at]!; k < start[at + 1]!; k++) delta.set(entries[k]!, (delta.get(entries[k]!) ?? 0) + (isPublic ? 1 : -1));
     }
     return delta;
   }
@@ -306,7 +365,7 @@ export class SuggestIndex {
   }
 }
 
-function lowerBound(keys: readonly string[], prefix: string): number {
+function lowerBound<T extends string | number>(keys: ArrayLike<T>, prefix: T): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../platform/threads.js';
 import type { Suggestion } from './suggest-index.js';
 import type { SuggestRow } from './suggest.repository.js';
 
@@ -57,9 +58,7 @@ export class SuggestThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = entry.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true })
-      : new Worker(entry);
+    const worker = startThread(entry);
     // The thread never keeps the process alive; the app closes it on the way out.
     worker.unref();
     worker.on('message', (reply: SuggestThreadReply) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 
 /** A work as the suggestion index reads it. */
@@ -5,6 +6,7 @@ export interface SuggestRow {
   seq: number;
   id: string;
   visibility: string;
+  /** The work's metadata as JSON: on PostgreSQL only the fields suggestions read (title, creators, place). */
   metadata: string;
 }
 
@@ -51,7 +53,14 @@ export class SuggestRepository {
     const rows = await this.database.read
       .selectFrom('works')
       .innerJoin('work_metadata', 'work_metadata.work_id', 'works.id')
-      .select(['works.seq', 'works.id', 'works.visibility', 'work_metadata.metadata'])
+      .select(['works.seq', 'works.id', 'works.visibility'])
+      // A build reads every work; at a million the descriptions, notes and annotations it does not need
+      // were most of what crossed the wire and the threads. SQLite (a small instance) reads it whole.
+      .select(
+        this.database.dialect === 'postgres'
+          ? sql<string>`(SELECT jsonb_build_object('title', m -> 'title', 'creators', coalesce(m -> 'creators', '[]'::jsonb), 'place', m -> 'place')::text FROM (SELECT work_metadata.metadata::jsonb AS m) AS parsed)`.as('metadata')
+          : sql<string>`work_metadata.metadata`.as('metadata'),
+      )
       .where('works.seq', '>', afterSeq)
       .orderBy('works.seq')
       .limit(limit)

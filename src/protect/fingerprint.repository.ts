@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import type { DB, FingerprintsTable, WatermarkCopiesTable } from '../platform/db/schema.js';
 
@@ -40,6 +40,19 @@ export class FingerprintRepository {
 
   async find(sha256: string): Promise<FingerprintRow | undefined> {
     return this.db.selectFrom('fingerprints').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+  }
+
+  /** What a registry entry needs of several files' fingerprints (those not fingerprinted yet are absent). */
+  async findMany(sha256s: string[]): Promise<Pick<FingerprintRow, 'sha256' | 'status' | 'pdq' | 'iscc'>[]> {
+    const out: Pick<FingerprintRow, 'sha256' | 'status' | 'pdq' | 'iscc'>[] = [];
+    // PostgreSQL takes the hashes as one array (cheaper to parse and plan than a long IN list); SQLite in chunks under its parameter limit.
+    const pg = this.database.dialect === 'postgres';
+    for (let i = 0; i < sha256s.length; i += pg ? 4096 : 500) {
+      const chunk = sha256s.slice(i, i + (pg ? 4096 : 500));
+      const query = this.db.selectFrom('fingerprints').select(['sha256', 'status', 'pdq', 'iscc']);
+      out.push(...(await (pg ? query.where(sql<boolean>`sha256 = ANY(${chunk}::text[])`) : query.where('sha256', 'in', chunk)).execute()));
+    }
+    return out;
   }
 
   /** The latest committed fingerprint change version. */

@@ -91,9 +91,15 @@ export class FingerprintService {
         throw error;
       }
     }
-    const pdq = row.status === 'ok' && row.pdq ? Buffer.from(row.pdq).toString('hex') : null;
-    const iscc = row.iscc ? (JSON.parse(row.iscc) as { iscc: string }).iscc : null;
-    return registryFingerprints(pdq, iscc);
+    return entryLines(row);
+  }
+
+  /** `entryFingerprints` of many files (a bulk registration): one read for those fingerprinted already. */
+  async entryFingerprintsOf(sha256s: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const row of await this.repo.findMany([...new Set(sha256s)])) out.set(row.sha256, entryLines(row));
+    for (const sha256 of sha256s) if (!out.has(sha256)) out.set(sha256, await this.entryFingerprints(sha256));
+    return out;
   }
 
   /** Queues fingerprint jobs for stored images that have none (images ingested before this module existed). */
@@ -107,4 +113,11 @@ export class FingerprintService {
       after = missing.at(-1)!;
     }
   }
+}
+
+/** A fingerprint row's lines for a registry entry. */
+function entryLines(row: Pick<NewFingerprintRow, 'status' | 'pdq' | 'iscc'>): string[] {
+  const pdq = row.status === 'ok' && row.pdq ? Buffer.from(row.pdq).toString('hex') : null;
+  const iscc = row.iscc ? (JSON.parse(row.iscc) as { iscc: string }).iscc : null;
+  return registryFingerprints(pdq, iscc);
 }

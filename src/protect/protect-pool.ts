@@ -9,7 +9,8 @@
  * by message: libvips' memory is the whole process's, so the budget must stay one.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../platform/threads.js';
 import { decodeBudget as processBudget, type DecodeBudget } from '../media/decode-budget.js';
 import { AppError } from '../platform/errors.js';
 import type { ImageFingerprint } from './fingerprint.js';
@@ -120,10 +121,7 @@ export class ProtectPool {
 
   private spawn(): Slot {
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    // Sources run as TypeScript (tests, benchmarks): the thread registers tsx before loading its entry.
-    const worker = entry.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, resourceLimits })
-      : new Worker(entry, { resourceLimits });
+    const worker = startThread(entry, { resourceLimits });
     worker.unref();
     const slot: Slot = { worker, busy: new Set(), grants: new Map(), gone: false };
     worker.on('message', (message: FromThread) => this.receive(slot, message));

@@ -89,7 +89,7 @@ export function createProtectModule(ports: ProtectPorts): ModuleParts<ProtectSer
 
   archive.extensions.addImageJob(FINGERPRINT_JOB);
   if (config.watermarkPublicCopies) archive.extensions.setDisplayMarker((sha256, image) => watermarkCopies.markPublic(sha256, image));
-  registry.extensions.setEntryFingerprints((sha256) => fingerprints.entryFingerprints(sha256));
+  registry.extensions.setEntryFingerprints((sha256s) => fingerprints.entryFingerprintsOf(sha256s));
   // A work's events show the copies issued of it: who made one, for whom, why. Who received a copy is
   // for those who manage the work (as GET …/watermarked-copies is); reviewers see that one was issued.
   archive.extensions.addEventSource(async (workId, limit, viewer) =>

@@ -25,8 +25,8 @@ export interface RegistryPorts {
   logger?: WorkerLogger;
 }
 
-/** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of a stored file, for its registry entry. */
-export type EntryFingerprints = (sha256: string) => Promise<string[]>;
+/** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of stored files, for their registry entries, by sha256. */
+export type EntryFingerprints = (sha256s: string[]) => Promise<Map<string, string[]>>;
 
 export interface RegistryServices {
   registry: RegistryService;
@@ -56,7 +56,8 @@ export async function createRegistryModule(ports: RegistryPorts): Promise<Module
   let sequencer: RegistrySequencer | null = null;
   const registry = new RegistryService(registryRepository, ports.archive.workReader, new RegistrantKeys(database, keystore), log, {
     onPending: () => sequencer?.poke(),
-    fingerprintsOf: (sha256) => (entryFingerprints ? entryFingerprints(sha256) : Promise.resolve([])),
+    lead: async () => (sequencer && (await sequencer.lead()) ? sequencer.holder : null),
+    fingerprintsOf: (sha256s) => (entryFingerprints ? entryFingerprints(sha256s) : Promise.resolve(new Map())),
     witnesses: { count: witnesses.length, quorum: config.registryWitnessQuorum },
   });
   sequencer = new RegistrySequencer(registryRepository, registry, { intervalMs: 500, ...(logger ? { onError: (err: unknown) => logger.error({ err }, 'sequencing failed') } : {}) });

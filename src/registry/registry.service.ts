@@ -1,4 +1,4 @@
-import type { WorkReader } from '../archive/work.repository.js';
+import type { WorkReader, WorkRow } from '../archive/work.repository.js';
 import type { Actor } from '../govern/roles.js';
 import { canReadWork, hasRole } from '../govern/roles.js';
 import { AppError, CommonErrors } from '../platform/errors.js';
@@ -9,7 +9,7 @@ import { nodeCrypto } from './crypto-node.js';
 import { decodeEntry, encodeEntry, REGISTRANT_ROLES, type RegistrantRole, type RegistryEntry } from './entry.js';
 import type { RegistrantKeys } from './registrant-keys.js';
 import { registrationRequestKey } from './request-seal.js';
-import type { RegistryRepository } from './registry.repository.js';
+import type { AcceptedRegistration, RegistryRepository } from './registry.repository.js';
 import type { Receipt, RegistrationStatus, RegistrationSummary, RegistryHealth } from './registry.contract.js';
 import type { TransparencyLog } from './transparency-log.js';
 
@@ -19,6 +19,36 @@ export type { Receipt, RegistrationStatus, RegistrationSummary };
 export interface RegisterOptions {
   role?: RegistrantRole;
   termsSha256?: string | null;
+}
+
+/** Works a bulk registration accepts, and sequences, per durable transaction. */
+const BULK_BATCH = 4096;
+
+/** How `registerMany` batches (at most 4,096 works per transaction), and who hears of each batch once it is written. */
+export interface BulkProgress {
+  batch?: number;
+  /** Each batch's answers, once its transaction committed (a run's journal notes them). */
+  onWritten?: (done: BulkRegistration[]) => void;
+}
+
+/** One work's answer from `registerMany`: its registration (`existing`: made before), or why not. */
+export type BulkRegistration = { workId: string; registrationId: string; existing: boolean } | { workId: string; error: Error };
+
+/** A work's registration request, checked: who registers it as what, and its idempotency key. */
+interface WorkRequest {
+  actor: Actor & { kind: 'user' };
+  contentSha256: string;
+  role: RegistrantRole;
+  termsSha256: string | null;
+  sealed: boolean;
+  requestKey: string;
+}
+
+/** A new registration of a bulk run, built and not yet written, with what it was built from. */
+interface BulkItem {
+  workId: string;
+  item: WorkRequest & { fingerprints: string[]; workId: string };
+  accepted: AcceptedRegistration;
 }
 
 /** Registering works in the transparency log and handing out receipts. */
@@ -33,8 +63,10 @@ export class RegistryService {
     private readonly hooks: {
       /** Called when a registration is waiting to be sequenced (wakes the sequencer). */
       onPending?: () => void;
-      /** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of a stored file, for its entry. */
-      fingerprintsOf?: (sha256: string) => Promise<string[]>;
+      /** Takes or renews this process's sequencer lease: its holder name while it leads, else null (bulk runs sequence their own batches then). */
+      lead?: () => Promise<string | null>;
+      /** Perceptual fingerprint lines (`pdq:…`, `iscc:…`) of stored files, for their entries, by sha256. */
+      fingerprintsOf?: (sha256s: string[]) => Promise<Map<string, string[]>>;
       /** The witnesses configured and the quorum (for health: without one a rollback goes unnoticed). */
       witnesses?: { count: number; quorum: number };
     } = {},
@@ -53,7 +85,7 @@ export class RegistryService {
       contentSha256: request.contentSha256,
       role: request.role,
       termsSha256: request.termsSha256,
-      fingerprints: (await this.hooks.fingerprintsOf?.(request.contentSha256)) ?? [],
+      fingerprints: (await this.hooks.fingerprintsOf?.([request.contentSha256]))?.get(request.contentSha256) ?? [],
       workId,
       sealed: request.sealed,
       waitMs: options.waitMs ?? 0,
@@ -74,9 +106,13 @@ export class RegistryService {
   }
 
   /** Who may register the work as what, and the idempotency key of that request. */
-  private async workRequest(actor: Actor, workId: string, options: RegisterOptions): Promise<{ actor: Actor & { kind: 'user' }; contentSha256: string; role: RegistrantRole; termsSha256: string | null; sealed: boolean; requestKey: string }> {
+  private async workRequest(actor: Actor, workId: string, options: RegisterOptions): Promise<WorkRequest> {
     if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
-    const work = await this.works.findById(workId);
+    return this.requestOf(actor, workId, await this.works.findById(workId), options);
+  }
+
+  /** The checks of `workRequest` on a work already read (`registerMany` reads them all at once). */
+  private requestOf(actor: Actor & { kind: 'user' }, workId: string, work: Pick<WorkRow, 'owner_id' | 'visibility' | 'primary_file_sha256'> | undefined, options: RegisterOptions): WorkRequest {
     if (!work || !canReadWork(actor, work)) throw CommonErrors.notFound('work', { id: workId });
     const staff = hasRole(actor, ['admin', 'curator']);
     if (work.owner_id !== actor.id && !staff) throw CommonErrors.forbidden('only the owner of a work, or a curator for the institution, may register it', { key: 'registry.register_forbidden' });
@@ -100,6 +136,134 @@ export class RegistryService {
   }
 
   /**
+   * Registers many works for one registrant (`wenyuan register`): the same checks and idempotency
+   * as `register` for each, but read and written in batches. When this process holds (or can take)
+   * the sequencer's lease, each batch is accepted and sequenced in one durable transaction — its
+   * registrations are in a signed checkpoint when this returns; otherwise (another process leads,
+   * or the lease is lost meanwhile) a batch is accepted as pending, durably, for the sequencer.
+   * The next batch is read and prepared while one commits. One answer per distinct work, in order:
+   * its registration (`existing` when asked before) or why not.
+   */
+  async registerMany(actor: Actor, requests: { workId: string; againGeneration?: number }[], options: RegisterOptions & { again?: boolean } = {}, progress: BulkProgress = {}): Promise<BulkRegistration[]> {
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    await this.log.signer();
+    const wanted = new Map<string, number | undefined>();
+    for (const r of requests) if (!wanted.has(r.workId)) wanted.set(r.workId, r.againGeneration);
+    const workIds = [...wanted.keys()];
+    const registrant = (await this.keys.forUser(actor.id)).keyId;
+    const out = new Map<string, BulkRegistration>();
+    const size = Math.max(1, Math.min(progress.batch ?? BULK_BATCH, BULK_BATCH));
+    let pending = false;
+    let written: Promise<void> = Promise.resolve();
+    try {
+      for (let i = 0; i < workIds.length; i += size) {
+        const batch = workIds.slice(i, i + size);
+        const fresh = await this.prepareMany(actor, registrant, batch, wanted, options, out);
+        await written;
+        written = this.writeMany(actor, fresh, out).then((leftPending) => {
+          pending ||= leftPending;
+          progress.onWritten?.(batch.map((workId) => out.get(workId)!));
+        });
+      }
+    } finally {
+      // A batch being committed is seen to its end, even when reading the next one failed.
+      await written;
+    }
+    if (pending) this.hooks.onPending?.();
+    this.wake();
+    return workIds.map((workId) => out.get(workId)!);
+  }
+
+  /** `nextGeneration` of many works at once (`wenyuan register --again`): each work's number, or why it cannot be registered. */
+  async nextGenerations(actor: Actor, workIds: string[], options: RegisterOptions = {}): Promise<Map<string, number | Error>> {
+    if (actor.kind !== 'user') throw CommonErrors.unauthenticated();
+    const out = new Map<string, number | Error>();
+    for (let i = 0; i < workIds.length; i += BULK_BATCH) {
+      const batch = workIds.slice(i, i + BULK_BATCH);
+      const works = new Map((await this.works.registrationFactsOf(batch)).map((w) => [w.id, w]));
+      const keys = new Map<string, string>();
+      for (const workId of batch) {
+        try {
+          keys.set(workId, this.requestOf(actor, workId, works.get(workId), options).requestKey);
+        } catch (error) {
+          out.set(workId, error as Error);
+        }
+      }
+      const latest = await this.repo.latestRequests([...keys.values()]);
+      for (const [workId, key] of keys) out.set(workId, (latest.get(key)?.generation ?? -1) + 1);
+    }
+    return out;
+  }
+
+  /** A bulk batch's new registrations, checked and built (nothing written); refusals and earlier registrations go to `out`. */
+  private async prepareMany(actor: Actor & { kind: 'user' }, registrant: string, workIds: string[], wanted: Map<string, number | undefined>, options: RegisterOptions & { again?: boolean }, out: Map<string, BulkRegistration>): Promise<BulkItem[]> {
+    const works = new Map((await this.works.registrationFactsOf(workIds)).map((w) => [w.id, w]));
+    const asked: { workId: string; request: WorkRequest }[] = [];
+    for (const workId of workIds) {
+      try {
+        asked.push({ workId, request: this.requestOf(actor, workId, works.get(workId), options) });
+      } catch (error) {
+        out.set(workId, { workId, error: error as Error });
+      }
+    }
+    const previous = await this.repo.latestRequests(asked.map((a) => a.request.requestKey));
+    const generations: { workId: string; request: WorkRequest; generation: number }[] = [];
+    for (const { workId, request } of asked) {
+      try {
+        const generation = await this.generationFor(request.requestKey, previous.get(request.requestKey), options.again ?? false, wanted.get(workId));
+        if (typeof generation === 'string') out.set(workId, { workId, registrationId: generation, existing: true });
+        else generations.push({ workId, request, generation });
+      } catch (error) {
+        out.set(workId, { workId, error: error as Error });
+      }
+    }
+    const prints = await this.hooks.fingerprintsOf?.(generations.map((g) => g.request.contentSha256)).catch(() => null);
+    const fresh: BulkItem[] = [];
+    for (const { workId, request, generation } of generations) {
+      try {
+        // One file failing fails the read of all: then each is read again on its own. As for one
+        // registration, a file whose fingerprints cannot be read or computed is not registered.
+        const fingerprints = prints === null ? ((await this.hooks.fingerprintsOf?.([request.contentSha256]))?.get(request.contentSha256) ?? []) : (prints?.get(request.contentSha256) ?? []);
+        const item = { ...request, fingerprints, workId };
+        fresh.push({ workId, item, accepted: await this.prepare(registrant, actor.id, item, generation) });
+      } catch (error) {
+        out.set(workId, { workId, error: error as Error });
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Writes a bulk batch in one durable transaction: sequenced when this process leads, else pending
+   * (then returns true). Answers go to `out`; a batch that fails is asked again one by one.
+   */
+  private async writeMany(actor: Actor & { kind: 'user' }, batch: BulkItem[], out: Map<string, BulkRegistration>): Promise<boolean> {
+    if (batch.length === 0) return false;
+    const accepted = batch.map((b) => b.accepted);
+    try {
+      const holder = await this.hooks.lead?.();
+      const sequenced = holder ? (await this.log.sequenceAccepted(accepted, holder)) !== null : false;
+      if (!sequenced) await this.repo.insertAcceptedPending(accepted);
+      for (const b of batch) out.set(b.workId, { workId: b.workId, registrationId: b.accepted.row.id, existing: false });
+      return !sequenced;
+    } catch {
+      // Nothing of the batch was written (one transaction): most likely an identical request won a
+      // race for its key. Each is asked on its own, answering such a request with the winner's registration.
+      let leftPending = false;
+      for (const b of batch) {
+        try {
+          const status = await this.accept(actor, { ...b.item, waitMs: 0, again: true, againGeneration: b.accepted.request.generation });
+          out.set(b.workId, { workId: b.workId, registrationId: status.registrationId, existing: status.existing ?? false });
+          leftPending = true;
+        } catch (error) {
+          out.set(b.workId, { workId: b.workId, error: error as Error });
+        }
+      }
+      return leftPending;
+    }
+  }
+
+  /**
    * Registers a document that is not a work, such as an evidence report, by its sha256: the log
    * then proves the document existed no later than the checkpoint that includes it.
    */
@@ -117,38 +281,13 @@ export class RegistryService {
     // Idempotent: the same work, file, registrant, role and terms answer with the registration made
     // before (a retried click, a batch run again after a kill), unless `again` asks for one more.
     const requestKey = registrationRequestKey({ workId: item.workId, fileSha256: item.contentSha256, userId: actor.id, role: item.role, termsSha256: item.termsSha256 });
-    const previous = await this.repo.latestRequest(requestKey);
-    const next = previous ? previous.generation + 1 : 0;
-    const wanted = item.againGeneration;
-    if (wanted !== undefined) {
-      // An "again" that names its generation is idempotent too: asked once more (after a kill), it finds the one it made.
-      const made = previous?.generation === wanted ? previous : wanted < next ? await this.repo.requestAt(requestKey, wanted) : undefined;
-      if (made) return this.existing(made.registration_id, item.waitMs);
-      // Generations have no gaps: one far ahead would leave `nextGeneration` and this answer out of step.
-      if (wanted !== next) throw CommonErrors.invalid(`generation ${wanted} cannot be registered: the next registration of this request is generation ${next}`, { key: 'registry.generation_invalid', params: { generation: wanted, next } });
-    } else if (previous && !item.again) return this.existing(previous.registration_id, item.waitMs);
-    const request = { request_key: requestKey, generation: next, file_sha256: item.contentSha256, role: item.role };
-    const key = await this.keys.forUser(actor.id);
-    const id = newId();
-    // Entry v2: the registration and the work are inside what the log signs, so a receipt cannot be re-labelled.
-    const opening: EntryOpening | null = item.sealed ? { salt: encodeHex(nodeCrypto.randomBytes(SALT_BYTES)), contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints } : null;
-    const entry = new TextDecoder().decode(
-      encodeEntry({
-        registrationId: id,
-        workId: item.workId,
-        registrant: key.keyId,
-        role: item.role,
-        ...(opening
-          ? { contentSha256: null, termsSha256: null, fingerprints: [], sealed: await commitmentsOf(nodeCrypto, opening) }
-          : { contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints }),
-        acceptedAt: Math.floor(Date.now() / 1000),
-      }),
-    );
-    if (opening) {
-      await this.repo.insertOpening({ registration_id: id, salt: opening.salt, content_sha256: opening.contentSha256, terms_sha256: opening.termsSha256, fingerprints: JSON.stringify(opening.fingerprints), created_at: new Date().toISOString() });
-    }
+    const generation = await this.generationFor(requestKey, await this.repo.latestRequest(requestKey), item.again, item.againGeneration);
+    if (typeof generation === 'string') return this.existing(generation, item.waitMs);
+    const { row, request, opening } = await this.prepare((await this.keys.forUser(actor.id)).keyId, actor.id, { ...item, requestKey }, generation);
+    const id = row.id;
+    if (opening) await this.repo.insertOpening(opening);
     try {
-      await this.repo.insertPending({ id, entry, work_id: item.workId, user_id: actor.id, created_at: new Date().toISOString() }, request);
+      await this.repo.insertPending(row, request);
     } catch (error) {
       if (opening) await this.repo.deleteOpening(id).catch(() => undefined);
       // An identical request won the race for this (key, generation): answer with its registration.
@@ -158,6 +297,47 @@ export class RegistryService {
     }
     this.hooks.onPending?.();
     return item.waitMs ? this.waitFor(id, item.waitMs) : { status: 'pending', registrationId: id };
+  }
+
+  /**
+   * The generation a request makes, or (a string) the registration that answers it because it was
+   * made before: the latest one, unless `again` asks for one more; with `againGeneration`, the one of
+   * that generation if made (an "again" that names its generation is idempotent too).
+   */
+  private async generationFor(requestKey: string, previous: { generation: number; registration_id: string } | undefined, again: boolean, wanted: number | undefined): Promise<number | string> {
+    const next = previous ? previous.generation + 1 : 0;
+    if (wanted !== undefined) {
+      const made = previous?.generation === wanted ? previous : wanted < next ? await this.repo.requestAt(requestKey, wanted) : undefined;
+      if (made) return made.registration_id;
+      // Generations have no gaps: one far ahead would leave `nextGeneration` and this answer out of step.
+      if (wanted !== next) throw CommonErrors.invalid(`generation ${wanted} cannot be registered: the next registration of this request is generation ${next}`, { key: 'registry.generation_invalid', params: { generation: wanted, next } });
+    } else if (previous && !again) return previous.registration_id;
+    return next;
+  }
+
+  /** A new registration's pending row, request and (for a sealed entry) opening, not yet written. */
+  private async prepare(registrant: string, userId: string, item: { contentSha256: string; role: RegistrantRole; termsSha256: string | null; fingerprints: string[]; workId: string | null; sealed: boolean; requestKey: string }, generation: number): Promise<AcceptedRegistration> {
+    const id = newId();
+    // Entry v2: the registration and the work are inside what the log signs, so a receipt cannot be re-labelled.
+    const opening: EntryOpening | null = item.sealed ? { salt: encodeHex(nodeCrypto.randomBytes(SALT_BYTES)), contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints } : null;
+    const entry = new TextDecoder().decode(
+      encodeEntry({
+        registrationId: id,
+        workId: item.workId,
+        registrant,
+        role: item.role,
+        ...(opening
+          ? { contentSha256: null, termsSha256: null, fingerprints: [], sealed: await commitmentsOf(nodeCrypto, opening) }
+          : { contentSha256: item.contentSha256, termsSha256: item.termsSha256, fingerprints: item.fingerprints }),
+        acceptedAt: Math.floor(Date.now() / 1000),
+      }),
+    );
+    const now = new Date().toISOString();
+    return {
+      row: { id, entry, work_id: item.workId, user_id: userId, created_at: now },
+      request: { request_key: item.requestKey, generation, file_sha256: item.contentSha256, role: item.role },
+      opening: opening ? { registration_id: id, salt: opening.salt, content_sha256: opening.contentSha256, terms_sha256: opening.termsSha256, fingerprints: JSON.stringify(opening.fingerprints), created_at: now } : null,
+    };
   }
 
   /** What an administrator should know about the log: witnesses (a rollback is visible only to them), size, refused rows. */
@@ -276,10 +456,15 @@ export class RegistryService {
   /** Sequences what is pending and wakes callers waiting for their receipts. */
   async sequencePending(keepGoing?: () => Promise<boolean>): Promise<number> {
     const count = await this.log.drain(keepGoing);
+    this.wake();
+    return count;
+  }
+
+  /** Wakes callers waiting for their receipts (something was sequenced). */
+  private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
-    return count;
   }
 
   private async waitFor(id: string, waitMs: number): Promise<RegistrationStatus> {

@@ -75,6 +75,14 @@ export class RegistrySequencer {
     }
   }
 
+  /**
+   * Takes or renews this process's lease for a bulk registration, which then sequences its own
+   * batches (`RegistryService.registerMany`); whether it leads. `stop` gives the lease up again.
+   */
+  lead(): Promise<boolean> {
+    return this.renew();
+  }
+
   /** Takes or renews the lease when due; whether this process leads. */
   private async renew(): Promise<boolean> {
     const now = Date.now();

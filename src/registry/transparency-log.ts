@@ -8,7 +8,7 @@ import { nodeCrypto } from './crypto-node.js';
 import type { KeyStore } from '../platform/keystore.js';
 import { hashLeaf } from './merkle.js';
 import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle-proof.js';
-import type { PendingRow, RegistryRepository } from './registry.repository.js';
+import type { AcceptedRegistration, PendingRow, RegistryRepository } from './registry.repository.js';
 import { generateKey, parseNote, parseSignerKey, parseVerifierKey, type Ed25519Signer } from './signed-note.js';
 import { buildPyramid, PyramidNodeReader } from './tile-pyramid.js';
 import { appendLeaves, NodeCache, rightEdgeTiles, TILE_WIDTH, TileNodeReader, tilesRead, type TileRef } from './tiles.js';
@@ -122,31 +122,63 @@ export class TransparencyLog {
       if (adopting) await this.adoptLegacy(trx, signer);
       const { admitted: pending, refused } = await this.admit(trx, await this.repo.takePending(trx, maxBatch));
       if (pending.length === 0) return { sequenced: 0, refused, treeSize: state.size, since: state.size };
-      const edge = await this.fetchTiles(rightEdgeTiles(state.size), trx);
-      const leaves = pending.map((p) => hashLeaf(Buffer.from(p.entry, 'utf8')));
-      const appended = appendLeaves(state.size, leaves, (level, index) => edge.get(`${level}/${index}`));
-      const now = new Date().toISOString();
-      await this.repo.insertEntries(
-        trx,
-        pending.map((p, k) => ({ idx: state.size + k, registration_id: p.id, leaf_hash: b64(leaves[k]!), entry: p.entry, work_id: p.work_id, user_id: p.user_id, sequenced_at: now })),
-      );
-      await this.repo.putTiles(trx, appended.tiles);
-      const rootHash = b64(appended.root);
-      const note = await signCheckpoint({ origin: signer.name, size: appended.treeSize, rootHash: appended.root, extensions: [] }, signer);
-      // The history links this checkpoint to the one before, with its time, under the log key.
-      const last = await this.repo.lastInHistory(trx);
-      const seq = Number(last?.seq ?? 0) + 1;
-      const prev = last ? { seq: Number(last.seq), size: Number(last.size), rootHash: last.root_hash } : null;
-      const history = await signHistory({ origin: signer.name, seq, size: appended.treeSize, rootHash, time: now, prev }, signer);
-      await this.repo.insertCheckpoint(trx, { size: appended.treeSize, root_hash: rootHash, note, created_at: now, seq, history });
-      await this.repo.setState(trx, appended.treeSize, rootHash);
+      const treeSize = await this.append(trx, signer, state, pending);
       await this.repo.deletePending(trx, pending.map((p) => p.id));
-      return { sequenced: pending.length, refused, treeSize: appended.treeSize, since: state.size };
+      return { sequenced: pending.length, refused, treeSize, since: state.size };
     });
     if (adopting) this.keystore.readOrCreate(HISTORY_MARKER_FILE, () => JSON.stringify({ since: result.since, at: new Date().toISOString() }));
     // Outside the transaction: witnesses are asked after the commit, and their failures never undo it.
     if (result.sequenced > 0) await this.cosignLatest();
     return result;
+  }
+
+  /**
+   * Accepts and sequences a bulk run's registrations in one durable transaction: their requests
+   * (and openings) are written with their entries, tiles and the signed checkpoint, so there is no
+   * pending round (one commit, no pending row written, read or deleted). Only for `holder`, the
+   * process holding the sequencer's lease: the lease is checked under the state-row lock, which no
+   * one can take it over through until the commit, so a process that lost it commits nothing.
+   * Returns null, having written nothing, when `holder` does not hold the lease; the caller then
+   * leaves them pending.
+   */
+  async sequenceAccepted(accepted: AcceptedRegistration[], holder: string): Promise<SequenceResult | null> {
+    if (accepted.length === 0) return null;
+    // A new log's (or one upgraded from before 0009) first sequencing begins the history; this path never adopts.
+    if (!this.historyStarted()) await this.sequence();
+    if (!this.historyStarted()) return null;
+    const signer = await this.signer();
+    const result = await this.repo.durableTransaction(async (trx): Promise<SequenceResult | null> => {
+      const state = await this.repo.lockState(trx);
+      if (state.leaseHolder !== holder || state.leaseUntil === null || Date.parse(state.leaseUntil) <= Date.now()) return null;
+      await this.repo.insertAccepted(trx, accepted);
+      const treeSize = await this.append(trx, signer, state, accepted.map((a) => a.row));
+      return { sequenced: accepted.length, treeSize };
+    });
+    if (result) await this.cosignLatest();
+    return result;
+  }
+
+  /** Appends `rows` to the tree of `state` inside `trx`: entries, changed tiles, signed checkpoint and history, state. */
+  private async append(trx: Transaction<DB>, signer: Ed25519Signer, state: { size: number }, rows: PendingRow[]): Promise<number> {
+    const edge = await this.fetchTiles(rightEdgeTiles(state.size), trx);
+    const leaves = rows.map((p) => hashLeaf(Buffer.from(p.entry, 'utf8')));
+    const appended = appendLeaves(state.size, leaves, (level, index) => edge.get(`${level}/${index}`));
+    const now = new Date().toISOString();
+    await this.repo.insertEntries(
+      trx,
+      rows.map((p, k) => ({ idx: state.size + k, registration_id: p.id, leaf_hash: b64(leaves[k]!), entry: p.entry, work_id: p.work_id, user_id: p.user_id, sequenced_at: now })),
+    );
+    await this.repo.putTiles(trx, appended.tiles);
+    const rootHash = b64(appended.root);
+    const note = await signCheckpoint({ origin: signer.name, size: appended.treeSize, rootHash: appended.root, extensions: [] }, signer);
+    // The history links this checkpoint to the one before, with its time, under the log key.
+    const last = await this.repo.lastInHistory(trx);
+    const seq = Number(last?.seq ?? 0) + 1;
+    const prev = last ? { seq: Number(last.seq), size: Number(last.size), rootHash: last.root_hash } : null;
+    const history = await signHistory({ origin: signer.name, seq, size: appended.treeSize, rootHash, time: now, prev }, signer);
+    await this.repo.insertCheckpoint(trx, { size: appended.treeSize, root_hash: rootHash, note, created_at: now, seq, history });
+    await this.repo.setState(trx, appended.treeSize, rootHash);
+    return appended.treeSize;
   }
 
   /** Whether the checkpoint history and request seals have begun (the marker file exists; read each time, it is small). */

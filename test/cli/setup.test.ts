@@ -36,6 +36,15 @@ describe('wenyuan setup', () => {
     expect(run.stderr).toMatch(/^wenyuan: this instance is not set up yet: .*`wenyuan setup`/);
   });
 
+  it('refuses a batch size it cannot use, naming the option', async () => {
+    for (const batch of ['0', '-3', '1.5', 'many', '5000']) {
+      const run = await runCli(['register', 'any-work', '--as', 'cli-admin', '--out', tmp, '--batch', batch], ctx);
+      expect(run.code, batch).not.toBe(0);
+      expect(run.stderr, batch).toContain("option '--batch <n>' argument");
+      expect(run.stderr, batch).toContain('must be a whole number from 1 to 4096');
+    }
+  });
+
   it('explains a wrong public URL or origin and changes nothing', async () => {
     const badUrl = await runCli(['setup', '--institution-en', 'Museum', '--public-url', 'ftp://museum.example'], ctx);
     expect(badUrl.code).toBe(1);

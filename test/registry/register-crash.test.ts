@@ -98,7 +98,8 @@ describe.each(await testDialects())('wenyuan register killed mid-batch (%s)', (d
   it('registers every work exactly once and writes every receipt when run again', async () => {
     const dir = outDir();
     const ids = works.map((w) => w.workId);
-    await runAndKill(['register', ...ids, '--as', owner.username, '--out', dir, ...instance()], path.join(dir, JOURNAL), 12);
+    // In batches of 4 works (one durable transaction each, noted in the journal as each commits), killed after the third.
+    await runAndKill(['register', ...ids, '--as', owner.username, '--out', dir, '--batch', '4', ...instance()], path.join(dir, JOURNAL), 12);
     // Killed mid-batch: some registrations accepted, no receipt written.
     const made = [...(await countsPerWork()).values()];
     expect(made.length).toBeGreaterThanOrEqual(12);
@@ -129,7 +130,8 @@ describe.each(await testDialects())('wenyuan register killed mid-batch (%s)', (d
   it('with --again registers each work exactly once more, even when killed and run again', async () => {
     const dir = outDir();
     const ids = works.map((w) => w.workId);
-    await runAndKill(['register', ...ids, '--as', owner.username, '--out', dir, '--again', ...instance()], path.join(dir, JOURNAL), 10);
+    // Every work's intent is noted first (one line each), then the registrations batch by batch: killed after the third batch.
+    await runAndKill(['register', ...ids, '--as', owner.username, '--out', dir, '--again', '--batch', '4', ...instance()], path.join(dir, JOURNAL), WORKS + 12);
     const run = await runCli(['register', ...ids, '--as', owner.username, '--out', dir, '--again', '--json'], ctx);
     expect(run.code, run.stderr).toBe(0);
     const counts = await countsPerWork();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { App } from '../../src/app.js';
+import { newId } from '../../src/platform/ids.js';
 import { openCheckpoint } from '../../src/registry/checkpoint.js';
 import { nodeCrypto } from '../../src/registry/crypto-node.js';
 import { encodeEntry } from '../../src/registry/entry.js';
@@ -106,4 +107,27 @@ export function withProofCheckpoint(receipt: Receipt, note: string): Receipt {
   const lines = receipt.proof.split('\n');
   const start = lines.findIndex((l) => l.startsWith('index ')) + 1;
   return { ...receipt, proof: [...lines.slice(0, lines.indexOf('', start) + 1)].join('\n') + '\n' + note };
+}
+
+/**
+ * Works straight into the database (as an import leaves them, without files in the store): owned by
+ * `ownerId`, each with its own file hash, fingerprinted (the first one with an ISCC line).
+ */
+export async function insertWorks(app: App, ownerId: string, count: number, visibility: (i: number) => string = () => 'public'): Promise<{ id: string; sha256: string }[]> {
+  const now = new Date().toISOString();
+  const works = Array.from({ length: count }, (_, i) => ({ id: newId(), sha256: sha256Hex(`bulk file ${newId()} ${i}`), visibility: visibility(i) }));
+  const db = app.database.db;
+  for (let i = 0; i < works.length; i += 200) {
+    const chunk = works.slice(i, i + 200);
+    await db
+      .insertInto('works')
+      .values(chunk.map((w) => ({ id: w.id, source_key: null, collection_id: null, owner_id: ownerId, visibility: w.visibility, work_type: 'image', version: 1, title_sort: w.id, industry: null, heritage: null, earliest_year: null, latest_year: null, period: null, medium_facet: null, institution_facet: null, rights_uri: null, place_key: null, geo_lat: null, geo_lon: null, primary_file_sha256: w.sha256, change_version: 0, download_policy: null, created_at: now, updated_at: now })))
+      .execute();
+    await db.insertInto('work_metadata').values(chunk.map((w) => ({ work_id: w.id, metadata: JSON.stringify({ title: { en: w.id } }) }))).execute();
+    await db
+      .insertInto('fingerprints')
+      .values(chunk.map((w) => ({ sha256: w.sha256, status: 'unsupported' as const, reason: 'test', pdq: null, pdq_crops: null, crop_fractions: null, pdq_on_black: null, pdq_quality: null, iscc: w === works[0] ? JSON.stringify({ iscc: 'ISCC:KEC43HJLPUSHVAZT' }) : null, width: null, height: null, pages: null, change_version: 0, created_at: now })))
+      .execute();
+  }
+  return works;
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../../platform/threads.js';
 import type { ModelInput } from './recommender-model.js';
 
 const entry = new URL(`./recommender-build.worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
@@ -9,9 +9,7 @@ const entry = new URL(`./recommender-build.worker.${import.meta.url.endsWith('.t
  */
 export function buildModelOffThread(input: ModelInput): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const worker = entry.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: input })
-      : new Worker(entry, { workerData: input });
+    const worker = startThread(entry, { workerData: input });
     let settled = false;
     worker.once('message', (bytes: Uint8Array) => {
       settled = true;
