@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../test/support/seeded-random.js';
 import { encodeSnapshot, SnapshotDecoder, SnapshotError, snapshotBytes, type IndexColumns } from './fingerprint-snapshot.js';
 import { HammingIndex } from './hamming-index.js';
-
-/** A small seeded generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Columns of `images` images with 1–5 codes each, built through a HammingIndex as the index builds them. */
 function columnsOf(images: number, seed: number, coversVersion = 2 ** 40 + 3): { columns: IndexColumns; codes: Uint8Array[] } {

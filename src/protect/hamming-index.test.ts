@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../test/support/seeded-random.js';
 import { CODE_BYTES, HammingIndex, MAX_RADIUS, masksWithin, popcount32 } from './hamming-index.js';
-
-/** A small seeded generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function randomCode(next: () => number): Uint8Array {
   return Uint8Array.from({ length: CODE_BYTES }, () => Math.floor(next() * 256));
