@@ -70,7 +70,11 @@ function observe(): void {
   const w = window as unknown as { __perf: { lcp: number; fcp: number; shifts: { t: number; v: number }[]; longTasks: { start: number; duration: number }[] } };
   w.__perf = { lcp: 0, fcp: 0, shifts: [], longTasks: [] };
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.__perf.lcp = Math.max(w.__perf.lcp, e.startTime);
+    for (const e of list.getEntries()) {
+      w.__perf.lcp = Math.max(w.__perf.lcp, e.startTime);
+      const el = (e as unknown as { element: Element | null; url: string }).element;
+      (w.__perf as unknown as { lcpElement: string }).lcpElement = el ? `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ')[0] : ''} ${(e as unknown as { url: string }).url.slice(-60)}` : '';
+    }
   }).observe({ type: 'largest-contentful-paint', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') w.__perf.fcp = e.startTime;
@@ -135,6 +139,13 @@ async function measure(browser: Browser, profile: Profile, url: string, lang: st
   await page.waitForTimeout(1500);
   const perf = await page.evaluate(() => (window as unknown as { __perf: { lcp: number; fcp: number; shifts: { t: number; v: number }[]; longTasks: { start: number; duration: number }[] } }).__perf);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  // BENCH_WATERFALL=1: what the page waited on (each resource's start and end, ms), for one look at a slow page.
+  if (process.env.BENCH_WATERFALL) {
+    const entries = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name.replace(location.origin, ''), start: Math.round(e.startTime), end: Math.round((e as PerformanceResourceTiming).responseEnd), size: (e as PerformanceResourceTiming).encodedBodySize })));
+    console.log(`-- ${profile.name} ${lang} ${url}: FCP ${Math.round(perf.fcp)} LCP ${Math.round(perf.lcp)} (${(perf as unknown as { lcpElement?: string }).lcpElement ?? ''})`);
+    for (const e of entries) console.log(`   ${String(e.start).padStart(5)} → ${String(e.end).padStart(5)}  ${String(e.size).padStart(7)}  ${e.name.slice(0, 100)}`);
+    for (const t of perf.longTasks) console.log(`   long task ${Math.round(t.start)} + ${Math.round(t.duration)}`);
+  }
   const tbt = perf.longTasks.filter((t) => t.start + t.duration > perf.fcp).reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
   const axe = (await axeViolations(page)).length;
   await context.close();

@@ -1,6 +1,7 @@
+import { fileAccess, type DownloadPolicy } from '../archive/download-policy.js';
 import { parseStoredMetadata } from '../archive/metadata.schema.js';
 import type { DerivativeRow, WorkFileRow, WorkReader, WorkRow } from '../archive/work.repository.js';
-import { canReadWork, type Actor } from '../govern/roles.js';
+import { canEditWork, canReadWork, type Actor } from '../govern/roles.js';
 import { iiifPaths } from '../publish/presentation.service.js';
 import type { ShowcaseWork } from './showcase.contract.js';
 
@@ -18,12 +19,17 @@ interface Loaded {
   row: WorkRow;
   files: WorkFileRow[];
   derivatives: DerivativeRow[];
+  /** The download policy in force, looked up only for works with audio or video (the only files a card plays). */
+  policy: DownloadPolicy | null;
 }
+
+const PLAYABLE = new Set(['audio', 'video']);
 
 /**
  * Works as the showcase shows them, loaded once per answer (each work once, files and derivatives
- * in two reads). Whether a reader sees a work is the archive's one rule (`canReadWork`); a work
- * they may not see gives no card at all, so neither its title nor its files leave the server.
+ * in two reads, the download policy only of works with audio or video). Whether a reader sees a
+ * work is the archive's one rule (`canReadWork`); a work they may not see gives no card at all, so
+ * neither its title nor its files leave the server.
  */
 export class WorkSet {
   constructor(private readonly works: ReadonlyMap<string, Loaded>) {}
@@ -76,11 +82,12 @@ export class WorkSet {
   card(actor: Actor, workId: string, file: string | null, base: string): ShowcaseWork | null {
     const loaded = this.works.get(workId);
     if (!loaded || !canReadWork(actor, loaded.row)) return null;
-    const { row, files, derivatives } = loaded;
+    const { row, files, derivatives, policy } = loaded;
     const metadata = parseStoredMetadata(row.metadata);
     const sha256 = file ?? row.primary_file_sha256;
     const shown = sha256 ? files.find((f) => f.sha256 === sha256) : undefined;
     let image: ShowcaseWork['image'] = null;
+    let media: ShowcaseWork['media'] = null;
     if (shown) {
       // The same URLs the work's own JSON gives (work.presenter.ts): files are served through their work.
       const path = `/api/works/${row.id}/files/${shown.sha256}`;
@@ -96,6 +103,11 @@ export class WorkSet {
         iiifService: shown.kind === 'image' && shown.width && shown.height ? base + iiifPaths.image(row.id, shown.sha256) : null,
         placeholder: shown.placeholder,
       };
+      // Playable exactly when the work's page gives this reader the file's URL (work.presenter.ts, file.routes.ts).
+      if (PLAYABLE.has(shown.kind) && policy) {
+        const access = fileAccess(policy, canEditWork(actor, row), { isImage: false, hasDisplayCopy: display !== undefined });
+        if (access.master !== 'denied') media = { kind: shown.kind as 'audio' | 'video', url: path, mediaType: shown.media_type };
+      }
     }
     return {
       id: row.id,
@@ -104,6 +116,7 @@ export class WorkSet {
       date: metadata.date ?? null,
       visibility: row.visibility === 'public' ? 'public' : 'private',
       image,
+      media,
     };
   }
 
@@ -123,7 +136,11 @@ export class WorkSet {
 
 /** Loads works for the showcase through the archive's reader. */
 export class ShowcaseWorks {
-  constructor(private readonly reader: Pick<WorkReader, 'findById' | 'filesOf' | 'derivativesOf'>) {}
+  constructor(
+    private readonly reader: Pick<WorkReader, 'findById' | 'filesOf' | 'derivativesOf'>,
+    /** The archive's download policy of a work (DownloadPolicyService), which decides who may play its files. */
+    private readonly policyOf: (row: WorkRow) => Promise<DownloadPolicy>,
+  ) {}
 
   async load(workIds: Iterable<string>): Promise<WorkSet> {
     const ids = [...new Set(workIds)];
@@ -133,10 +150,13 @@ export class ShowcaseWorks {
     const bySource = new Map<string, DerivativeRow[]>();
     for (const d of derivatives) bySource.set(d.source_sha256, [...(bySource.get(d.source_sha256) ?? []), d]);
     const works = new Map<string, Loaded>();
-    for (const row of rows) {
-      const own = files.filter((f) => f.work_id === row.id);
-      works.set(row.id, { row, files: own, derivatives: own.flatMap((f) => bySource.get(f.sha256) ?? []) });
-    }
+    await Promise.all(
+      rows.map(async (row) => {
+        const own = files.filter((f) => f.work_id === row.id);
+        const policy = own.some((f) => PLAYABLE.has(f.kind)) ? await this.policyOf(row) : null;
+        works.set(row.id, { row, files: own, derivatives: own.flatMap((f) => bySource.get(f.sha256) ?? []), policy });
+      }),
+    );
     return new WorkSet(works);
   }
 }

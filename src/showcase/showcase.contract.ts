@@ -98,6 +98,14 @@ export const showcaseWorkSchema = z
         placeholder: z.string().nullable().describe('ThumbHash, base64.'),
       })
       .nullable(),
+    /** The shown file when it is audio or video this reader may play (as on the work's page), else null. */
+    media: z
+      .object({
+        kind: z.enum(['audio', 'video']),
+        url: z.string().describe('The file itself, for an <audio> or <video> element.'),
+        mediaType: z.string(),
+      })
+      .nullable(),
   })
   .meta({ id: 'ShowcaseWork' });
 export type ShowcaseWork = z.infer<typeof showcaseWorkSchema>;

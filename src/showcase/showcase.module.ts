@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ArchiveServices } from '../archive/archive.module.js';
+import { isDownloadPolicy } from '../archive/download-policy.js';
+import { parseStoredMetadata } from '../archive/metadata.schema.js';
 import type { DiscoverServices } from '../discover/discover.module.js';
 import type { InstanceServices } from '../instance/instance.module.js';
 import type { Database } from '../platform/db/database.js';
@@ -17,7 +19,7 @@ import './showcase.errors.js';
 
 export interface ShowcasePorts {
   database: Database;
-  archive: Pick<ArchiveServices, 'workReader' | 'collections'>;
+  archive: Pick<ArchiveServices, 'workReader' | 'collections' | 'downloads'>;
   discover: Pick<DiscoverServices, 'catalogue'>;
   instance: Pick<InstanceServices, 'instance' | 'links'>;
   publish: Pick<PublishServices, 'presentation'>;
@@ -40,7 +42,14 @@ export interface ShowcaseServices {
 export function createShowcaseModule(ports: ShowcasePorts): ModuleParts<ShowcaseServices> {
   const { database, archive, instance } = ports;
   const now = ports.now ?? (() => new Date());
-  const works = new ShowcaseWorks(archive.workReader);
+  const works = new ShowcaseWorks(archive.workReader, async (row) => {
+    const policy = await archive.downloads.forWork({
+      downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
+      collectionId: row.collection_id,
+      metadata: parseStoredMetadata(row.metadata),
+    });
+    return policy.policy;
+  });
   let home: HomeService | null = null;
   const exhibitions = new ExhibitionService({ repo: new ExhibitionRepository(database), works, now, changed: () => home?.changed() });
   home = new HomeService({

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
 import { haveShowcaseData, seedShowcase, type ShowcaseFixture } from './showcase-fixture.js';
 import { CHROMIUM_ARGS, chromiumPath, cli, signIn, tearDown, startServer, type RunningServer } from './server-process.js';
+import { wavBytes } from '../support/wav.js';
 
 const browserPath = chromiumPath();
 /** Screenshots of every public page, both languages, desktop and phone: kept by CI as artefacts. */
@@ -112,6 +113,29 @@ describe.runIf(browserPath && haveShowcaseData())('the public face: home, exhibi
     await page.reload();
     await expect.poll(() => page.locator('.story-section img').first().getAttribute('src')).toMatch(/\/pct:[\d.,]+\/!\d+,\d+\/0\/default\.webp$/);
     await context.close();
+  });
+
+  it('asks for the main picture of the home page and an exhibition as the script starts, once, and the page uses that download', async () => {
+    for (const [path, api, selector] of [
+      ['/', '/api/showcase/home', '.home-hero-image'],
+      [`/exhibitions/${fixture.exhibition.slug}`, `/api/exhibitions/${fixture.exhibition.slug}`, '.story-hero-image img'],
+    ] as const) {
+      const context = await newContext(browser, 'en', PHONE);
+      const page = await context.newPage();
+      const asked: string[] = [];
+      page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+      await page.goto(server.url + path);
+      const img = page.locator(selector);
+      await img.waitFor();
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+      const shown = new URL(await img.evaluate((el: HTMLImageElement) => el.currentSrc)).pathname;
+      const preloaded = await page.evaluate(() => Array.from(document.querySelectorAll('link[rel=preload][as=image]')).map((l) => l.getAttribute('imagesrcset') ?? l.getAttribute('href')));
+      expect(preloaded, path).toHaveLength(1);
+      // The page's own request took the early answer, and the <img> the early download.
+      expect(asked.filter((p) => p === api), path).toHaveLength(1);
+      expect(asked.filter((p) => p === shown), path).toHaveLength(1);
+      await context.close();
+    }
   });
 
   it('gives the artwork the most room on the work page, with the staff tools only for staff', async () => {
@@ -299,5 +323,94 @@ describe.runIf(browserPath && haveShowcaseData())('the public face: home, exhibi
     await page.goto(`${server.url}/home/edit`);
     await expect.poll(() => page.locator('[data-testid="featured-works"] li').count()).toBe(before + 1);
     await page.close();
+  });
+
+  it('plays a recording in its section beside the picture it follows, and the editor asks before unsaved changes are lost', async () => {
+    const { 'content-type': _json, ...auth } = fixture.headers;
+    const form = new FormData();
+    form.append('visibility', 'public');
+    form.append('file', new Blob([new Uint8Array(wavBytes(1))], { type: 'audio/wav' }), 'bell.wav');
+    const uploaded = await fetch(`${server.url}/api/uploads`, { method: 'POST', headers: auth, body: form });
+    expect(uploaded.status, await uploaded.clone().text()).toBe(200);
+    const song = ((await uploaded.json()) as { items: { workId: string }[] }).items[0]!;
+    const created = await fetch(`${server.url}/api/exhibitions`, {
+      method: 'POST',
+      headers: fixture.headers,
+      body: JSON.stringify({
+        slug: 'listening',
+        title: { en: 'Listening', 'zh-Hans': '聆听' },
+        status: 'published',
+        sections: [
+          { id: 'look', heading: { en: 'Look' }, body: { en: 'A detail of the valley.' }, media: { workId: fixture.paintingId, region: fixture.exhibition.regions[1] }, links: [] },
+          { id: 'listen', heading: { en: 'Listen' }, body: { en: 'A bell from the village.' }, media: { workId: song.workId, caption: { en: 'A bell rings' } }, links: [] },
+        ],
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+
+    const context = await newContext(browser, 'en', DESKTOP);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/exhibitions/listening`);
+    const viewer = page.locator('.story-viewer');
+    for (const id of ['look', 'listen']) {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+      await page.mouse.wheel(0, 200);
+      await expect.poll(() => page.locator(`.story-toc a[href="#${id}"]`).getAttribute('aria-current'), { timeout: 15_000 }).toBe('location');
+      // The recording's section keeps the picture of the one before in the pane.
+      await expect.poll(() => viewer.getAttribute('data-state')).toBe('zoom');
+    }
+    const audio = page.locator('#listen audio');
+    expect(await audio.isVisible()).toBe(true);
+    expect(await audio.getAttribute('aria-label')).toBe('A bell rings');
+    await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeCloseTo(1, 1);
+    // Phones play it in the section too.
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    await page.locator('#listen audio').waitFor();
+    expect(await page.locator('#listen audio').isVisible()).toBe(true);
+    await context.close();
+
+    const staff = await browser.newPage();
+    await signIn(staff, server.url, 'admin', PASSWORD);
+    const editUrl = `${server.url}/exhibitions/listening/edit`;
+    await staff.goto(editUrl);
+    // The editor plays the recording too, with no region to draw on it.
+    await staff.locator('#edit-listen audio').waitFor();
+    expect(await staff.locator('#edit-listen .region-fields').count()).toBe(0);
+    const unsaved = staff.locator('.exhibition-editor-unsaved');
+    const body = staff.locator('#edit-listen textarea').last();
+    const leaveDialog = staff.locator('dialog[open]');
+    expect(await unsaved.textContent()).toBe('');
+
+    await body.fill('A bell from the village, at dusk.');
+    expect(await unsaved.textContent()).not.toBe('');
+    // Leaving asks; "Cancel" stays, "Leave without saving" goes.
+    await staff.locator('.exhibition-editor-head a').click();
+    await leaveDialog.waitFor();
+    await leaveDialog.getByRole('button').first().click();
+    expect(staff.url()).toBe(editUrl);
+    expect(await body.inputValue()).toBe('A bell from the village, at dusk.');
+    await staff.locator('.exhibition-editor-head a').click();
+    await leaveDialog.getByRole('button').last().click();
+    await staff.waitForURL(`${server.url}/exhibitions/listening`);
+
+    // Once saved, leaving asks nothing.
+    await staff.goto(editUrl);
+    await body.fill('A bell from the village, at dusk.');
+    await staff.locator('.exhibition-editor-actions button[type=submit]').click();
+    await staff.locator('.notice-success').waitFor();
+    expect(await unsaved.textContent()).toBe('');
+    await staff.locator('.exhibition-editor-head a').click();
+    await staff.waitForURL(`${server.url}/exhibitions/listening`);
+    expect(await staff.locator('dialog[open]').count()).toBe(0);
+
+    // Closing or reloading the tab with changes (and only then) gets the browser's warning: the page cancels `beforeunload`.
+    const unloadCancelled = () => staff.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
+    await staff.goto(editUrl);
+    await body.waitFor();
+    expect(await unloadCancelled()).toBe(false);
+    await body.fill('Changed again.');
+    expect(await unloadCancelled()).toBe(true);
+    await staff.close();
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problems, validateManifest } from '../fixtures/iiif/presentation-validator.js';
 import { testDialects } from '../support/databases.js';
 import { createTestContext, TEST_PUBLIC_URL, type TestContext } from '../support/test-app.js';
-import { makeUser, uploadImage, type TestUser } from './route-helpers.js';
+import { wavBytes } from '../support/wav.js';
+import { makeUser, multipart, uploadImage, type TestUser } from './route-helpers.js';
 
 /**
  * Exhibitions and the home page through the HTTP API on a real database: who may compose them,
@@ -10,7 +11,7 @@ import { makeUser, uploadImage, type TestUser } from './route-helpers.js';
  * IIIF export, and the home page's defaults, settings and daily discovery draw.
  */
 
-interface ShowcaseWorkJson { id: string; title: Record<string, string>; visibility: string; image: { sha256: string; width: number | null; height: number | null; thumbnail: { url: string } | null; displayUrl: string | null; iiifService: string | null } | null }
+interface ShowcaseWorkJson { id: string; title: Record<string, string>; visibility: string; image: { sha256: string; width: number | null; height: number | null; thumbnail: { url: string } | null; displayUrl: string | null; iiifService: string | null } | null; media: { kind: string; url: string; mediaType: string } | null }
 interface MediaJson { workId: string; file: string | null; region: unknown; caption: Record<string, string> | null; work: ShowcaseWorkJson | null }
 interface ExhibitionJson {
   id: string;
@@ -404,4 +405,36 @@ describe.each(await testDialects())('showcase (%s)', (dialect) => {
     expect(first.featuredWorks.length).toBeGreaterThan(0);
     expect(first.featuredWorks.every((w) => publicIds.has(w.id))).toBe(true);
   });
+
+  it('gives readers the audio a section shows to play, as the work page does, and nothing once the work is private', async () => {
+    const upload = multipart([
+      { name: 'visibility', value: 'public' },
+      { name: 'file', filename: 'song.wav', contentType: 'audio/wav', data: wavBytes() },
+    ]);
+    const res = await ctx.server.inject({ method: 'POST', url: '/api/uploads', headers: { ...curator.headers, ...upload.headers }, payload: upload.payload });
+    expect(res.statusCode, res.body).toBe(200);
+    const song = (res.json() as { items: { workId: string; sha256: string }[] }).items[0]!;
+    // Nothing may be downloaded, yet the page still plays it (audio has no display copy to offer instead).
+    const current = (await get(`/api/works/${song.workId}`, curator.headers)).json() as { version: number };
+    const policy = await ctx.server.inject({ method: 'PATCH', url: `/api/works/${song.workId}`, headers: curator.headers, payload: { expectedVersion: current.version, downloadPolicy: 'none' } });
+    expect(policy.statusCode, policy.body).toBe(200);
+    await ctx.app.worker.drain();
+
+    const published = await create(story({ status: 'published', cover: undefined, sections: [{ id: 'listen', body: { en: 'Listen.' }, media: { workId: song.workId, caption: { en: 'A song' } }, links: [] }] }));
+    const workPage = (await get(`/api/works/${song.workId}`)).json() as { files: { sha256: string; url: string | null }[] };
+    const view = (await get(`/api/exhibitions/${published.slug}`)).json() as ExhibitionJson;
+    const media = view.sections[0]!.media!;
+    expect(media.caption).toEqual({ en: 'A song' });
+    expect(media.work?.media).toEqual({ kind: 'audio', url: `/api/works/${song.workId}/files/${song.sha256}`, mediaType: 'audio/wav' });
+    expect(media.work?.media?.url).toBe(workPage.files[0]!.url);
+    const played = await get(media.work!.media!.url, { range: 'bytes=0-3' });
+    expect(played.statusCode).toBe(206);
+    expect(played.body).toBe('RIFF');
+
+    await setVisibility(song.workId, 'private');
+    const hidden = await get(`/api/exhibitions/${published.slug}`);
+    expect((hidden.json() as ExhibitionJson).sections[0]!.media?.work).toBeNull();
+    expect(hidden.body).not.toContain(song.sha256);
+  });
 });
+

@@ -13081,6 +13081,13 @@ export interface components {
                 /** @description ThumbHash, base64. */
                 placeholder: string | null;
             } | null;
+            media: {
+                /** @enum {string} */
+                kind: "audio" | "video";
+                /** @description The file itself, for an <audio> or <video> element. */
+                url: string;
+                mediaType: string;
+            } | null;
         };
         /** @description TDM Reservation Protocol rules: 1 = text and data mining reserved, 0 = allowed; tdm-policy links the licence offer. */
         TdmRep: {
@@ -13715,6 +13722,9 @@ export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schema
 export const scanStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ScanStatus"]> = ["matched", "no_match", "unmatchable", "error"];
 export const searchSnippetFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSnippet"]["field"]> = ["title", "creator", "inscription", "annotation", "subject", "description", "place", "medium", "date", "institution", "provenance", "inventoryNumber"];
 export const searchSuggestionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchSuggestion"]["kind"]> = ["title", "creator", "place"];
+export const showcaseWorkMediaAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ShowcaseWork"]["media"], {
+    kind: unknown;
+}>["kind"]> = ["audio", "video"];
 export const transferAssessmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["status"]> = ["pending", "approved", "rejected"];
 export const transferAssessmentDataClassesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["dataClasses"]> = ["public", "internal", "important", "core"];
 export const transferAssessmentScopeTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransferAssessment"]["scope"]["type"]> = ["collection", "works"];

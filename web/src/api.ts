@@ -1,3 +1,4 @@
+import { takeEarlyAnswer } from './early-main-image';
 import type {
   ApiToken,
   CataloguePage,
@@ -85,18 +86,24 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   if (method !== 'GET') Object.assign(headers, CSRF_HEADERS);
   const form = body instanceof FormData;
   if (body !== undefined && !form) headers['content-type'] = 'application/json';
-  let response: Response;
+  let status: number;
+  let text: string;
   try {
-    response = await fetch('/api' + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
-    });
+    const early = method === 'GET' ? takeEarlyAnswer('/api' + path) : null;
+    if (early) ({ status, text } = await early);
+    else {
+      const response = await fetch('/api' + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
+      });
+      status = response.status;
+      text = await response.text();
+    }
   } catch {
     throw new ApiError(0, 'network', 'network error');
   }
-  const text = await response.text();
   let parsed: unknown = null;
   if (text) {
     try {
@@ -105,7 +112,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       parsed = null;
     }
   }
-  if (!response.ok) throw errorFromBody(response.status, parsed);
+  if (status < 200 || status > 299) throw errorFromBody(status, parsed);
   return parsed as T;
 }
 

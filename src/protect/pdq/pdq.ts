@@ -114,8 +114,8 @@ export function pdqDct(luma: Float32Array, width: number, height: number): { dct
   if (luma.length < width * height) throw new RangeError(`luma holds ${luma.length} values, need ${width}×${height}`);
   if (width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM) return { dct: null, quality: 0 };
   // The caller's buffer is only read (crops reuse it); the passes ping-pong between two others.
-  const a = new Float32Array(width * height);
-  const b = new Float32Array(width * height);
+  const a = scratch(0, width * height);
+  const b = scratch(1, width * height);
   const sums = new Float64Array(width); // holds float32 values; float64 storage saves conversions
   const windowAlongRows = jaroszWindow(width);
   const windowAlongCols = jaroszWindow(height);
@@ -123,9 +123,23 @@ export function pdqDct(luma: Float32Array, width: number, height: number): { dct
   boxAlongRows(luma, a, width, height, windowAlongRows);
   boxAlongCols(a, b, width, height, windowAlongCols, sums);
   boxAlongRows(b, a, width, height, windowAlongRows);
-  boxAlongCols(a, b, width, height, windowAlongCols, sums);
-  const small = decimate(b, width, height);
+  const small = lastPassSampled(a, width, height, windowAlongCols);
   return { dct: dct64To16(small), quality: qualityOf(small) };
+}
+
+/**
+ * The two working planes of a hash, kept between hashes up to a display copy's size: a fingerprint
+ * hashes five planes of megapixels each (whole and four crops), and fresh ones were most of the
+ * hashing thread's garbage collection. Hashing is synchronous, so one pair per thread suffices.
+ */
+const KEEP_SCRATCH = 2048 * 2048;
+const scratchPlanes: (Float32Array | null)[] = [null, null];
+function scratch(slot: 0 | 1, length: number): Float32Array {
+  if (length > KEEP_SCRATCH) return new Float32Array(length);
+  let plane = scratchPlanes[slot];
+  if (!plane || plane.length < length) scratchPlanes[slot] = plane = new Float32Array(Math.max(length, Math.min(KEEP_SCRATCH, 2 * (plane?.length ?? 0))));
+  // Every value a pass reads was written by the pass before it, so no clearing is needed.
+  return plane.subarray(0, length);
 }
 
 /** Bits that differ between two 256-bit hashes. */
@@ -255,13 +269,35 @@ function boxAlongCols(src: Float32Array, dst: Float32Array, width: number, heigh
   }
 }
 
-/** 64×64 samples at the centres of a 64×64 grid over the filtered image. */
-function decimate(src: Float32Array, width: number, height: number): Float32Array {
-  const out = new Float32Array(64 * 64);
-  for (let i = 0; i < 64; i++) {
-    const row = Math.trunc(((i + 0.5) * height) / 64) * width;
-    for (let j = 0; j < 64; j++) out[i * 64 + j] = src[row + Math.trunc(((j + 0.5) * width) / 64)]!;
+/**
+ * The last box pass down the columns and the 64×64 decimation, computed only for the 64 columns
+ * the decimation samples (the centres of a 64×64 grid): each column's running sum takes the same
+ * float32 steps as in `boxAlongCols`, so the samples are bit for bit those of the full pass, at a
+ * 64th of a megapixel image's work.
+ */
+function lastPassSampled(src: Float32Array, width: number, height: number, window: number): Float32Array {
+  const cols = new Int32Array(64);
+  for (let j = 0; j < 64; j++) cols[j] = Math.trunc(((j + 0.5) * width) / 64);
+  const filtered = new Float32Array(height * 64);
+  const sums = new Float64Array(64);
+  const half = (window + 2) >> 1;
+  let count = 0;
+  for (let y = 0; y < height + half - 1; y++) {
+    const ri = y < height ? y * width : -1; // the row entering the window, if any
+    const li = y >= window ? (y - window) * width : -1; // the row leaving it, if any
+    const o = y - half + 1; // the row written, once the window is half full
+    count += (ri >= 0 ? 1 : 0) - (li >= 0 ? 1 : 0);
+    for (let j = 0; j < 64; j++) {
+      const x = cols[j]!;
+      let s = sums[j]!;
+      if (ri >= 0) s = Math.fround(s + src[ri + x]!);
+      if (li >= 0) s = Math.fround(s - src[li + x]!);
+      sums[j] = s;
+      if (o >= 0) filtered[o * 64 + j] = s / count;
+    }
   }
+  const out = new Float32Array(64 * 64);
+  for (let i = 0; i < 64; i++) out.set(filtered.subarray(Math.trunc(((i + 0.5) * height) / 64) * 64, Math.trunc(((i + 0.5) * height) / 64) * 64 + 64), i * 64);
   return out;
 }
 

@@ -45,6 +45,17 @@ export interface EmbedResult {
   height: number;
 }
 
+let keptPlane: Float64Array<ArrayBuffer> | null = null;
+/**
+ * The plane that keeps the mark between the two passes, reused from one embedding to the next (32 MB
+ * at most): a fresh one per display copy was a large share of the marking thread's garbage
+ * collection. Only used between two awaits, so embeddings in one thread never share it at once.
+ */
+function keptMark(length: number): Float64Array<ArrayBuffer> {
+  if (!keptPlane || keptPlane.length < length) keptPlane = new Float64Array(Math.min(KEEP_MARK_PIXELS, Math.max(length, 2 * (keptPlane?.length ?? 0))));
+  return keptPlane.subarray(0, length);
+}
+
 /** Per-axis lookup for bilinear sampling: integer cells and weights for every pixel index. */
 function axis(n: number, scale: number, period: number, offset: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
   const i0 = new Int32Array(n), i1 = new Int32Array(n), f = new Float32Array(n);
@@ -191,7 +202,7 @@ export async function embedWatermark(input: Buffer | string | RawImage, options:
   const markRow = markRows(normalisedTile(chips), mask, mw, mh, w, h);
   // Display-sized images keep the mark of every pixel between the two passes (8 bytes a pixel);
   // larger ones render it twice rather than hold a frame of doubles.
-  const kept = w * h <= KEEP_MARK_PIXELS ? new Float64Array(w * h) : null;
+  const kept = w * h <= KEEP_MARK_PIXELS ? keptMark(w * h) : null;
   const line = new Float64Array(w);
 
   // Gain for the target PSNR over every pixel: a row subsample can alias with the tile period and

@@ -15,16 +15,20 @@ interface Props {
   onChange: (media: MediaDraft | null) => void;
   /** Problems of this media from the form's check, already in words. */
   problems: string[];
+  /** Audio and video files may be chosen too (a section plays them; the cover shows pictures only). */
+  playable?: boolean;
 }
+
+const isPlayable = (file: FileView) => file.kind === 'audio' || file.kind === 'video';
 
 const REGION_FIELDS = ['x', 'y', 'width', 'height'] as const;
 
 /**
- * What a section (or the cover) shows: a work found in the catalogue, one of its image files, the
- * region to zoom to (dragged on the picture or typed as x, y, width, height), and a caption in each
- * language.
+ * What a section (or the cover) shows: a work found in the catalogue, one of its image files (or,
+ * in a section, an audio or video file to play), the region of an image to zoom to (dragged on the
+ * picture or typed as x, y, width, height), and a caption in each language.
  */
-export function MediaEditor({ legend, media, onChange, problems }: Props) {
+export function MediaEditor({ legend, media, onChange, problems, playable = false }: Props) {
   const i18n = useI18n();
   const { t, langName, pickEntry } = i18n;
   const id = useId();
@@ -51,8 +55,12 @@ export function MediaEditor({ legend, media, onChange, problems }: Props) {
     // i18n only words the error.
   }, [workId]);
 
-  const images = detail?.files.filter((f) => f.kind === 'image') ?? [];
-  const chosenFile: FileView | null = media ? (images.find((f) => f.sha256 === media.file) ?? (media.file ? null : (images[0] ?? null))) : null;
+  // The files to choose among, in the work's order (the first stands for its main file).
+  const choices = detail?.files.filter((f) => f.kind === 'image' || (playable && isPlayable(f))) ?? [];
+  const chosenFile: FileView | null = media ? (choices.find((f) => f.sha256 === media.file) ?? (media.file ? null : (choices[0] ?? null))) : null;
+  // Regions are for images: a recording is played, not zoomed.
+  const plays = chosenFile !== null && isPlayable(chosenFile);
+  const player = plays ? media?.work?.media : null;
 
   // Once the files arrive, the preview and the region check use the chosen file's size and service.
   const shownSha = media?.work?.image?.sha256 ?? null;
@@ -92,72 +100,94 @@ export function MediaEditor({ legend, media, onChange, problems }: Props) {
             </div>
           </div>
           {loadError && <p className="field-error">{loadError}</p>}
-          {images.length > 1 && (
+          {choices.length > 1 && (
             <div className="field">
               <label htmlFor={`${id}-file`}>{t('exhibitions.media.file')}</label>
               <select
                 id={`${id}-file`}
                 value={chosenFile?.sha256 ?? ''}
                 onChange={(e) => {
-                  const file = images.find((f) => f.sha256 === e.target.value) ?? null;
+                  const file = choices.find((f) => f.sha256 === e.target.value) ?? null;
                   // Another file has other pixels: a region drawn on the old one means nothing there.
-                  if (detail) onChange({ ...media, file: e.target.value === images[0]?.sha256 ? '' : e.target.value, region: null, work: showcaseWorkOf(detail, file) });
+                  if (detail) onChange({ ...media, file: e.target.value === choices[0]?.sha256 ? '' : e.target.value, region: null, work: showcaseWorkOf(detail, file) });
                 }}
               >
-                {images.map((f, i) => (
-                  <option key={f.sha256} value={f.sha256}>
-                    {t('exhibitions.media.fileOption', { number: i + 1, name: f.name, width: f.width ?? 0, height: f.height ?? 0 })}
-                  </option>
-                ))}
+                {choices.map((f, i) => {
+                  // Numbered within their kind: "Image 2", "Audio 1".
+                  const number = choices.slice(0, i + 1).filter((c) => c.kind === f.kind).length;
+                  const label =
+                    f.kind === 'audio'
+                      ? t('exhibitions.media.fileOptionAudio', { number, name: f.name })
+                      : f.kind === 'video'
+                        ? t('exhibitions.media.fileOptionVideo', { number, name: f.name })
+                        : t('exhibitions.media.fileOption', { number, name: f.name, width: f.width ?? 0, height: f.height ?? 0 });
+                  return (
+                    <option key={f.sha256} value={f.sha256}>
+                      {label}
+                    </option>
+                  );
+                })}
               </select>
             </div>
           )}
-          {chosenFile && (
+          {chosenFile && !plays && (
             <RegionPicker file={chosenFile} region={media.region ? parseRegion(media.region) : null} alt={title?.[1] ?? media.workId} onDrawn={onDrawn} />
           )}
-          <fieldset className="region-fields">
-            <legend>{t('exhibitions.region.legend')}</legend>
-            {media.region ? (
-              <>
-                <div className="region-inputs">
-                  {REGION_FIELDS.map((field) => (
-                    <div className="field" key={field}>
-                      <label htmlFor={`${id}-${field}`}>{t(`exhibitions.region.${field}`)}</label>
-                      <input
-                        id={`${id}-${field}`}
-                        type="number"
-                        inputMode="numeric"
-                        min={field === 'width' || field === 'height' ? 1 : 0}
-                        step={1}
-                        value={media.region![field]}
-                        aria-describedby={problems.length ? problemId : undefined}
-                        onChange={(e) => onChange({ ...media, region: { ...(media.region as RegionDraft), [field]: e.target.value } })}
-                      />
-                    </div>
-                  ))}
-                </div>
-                <button type="button" className="button button-small" onClick={() => setRegion(null)}>
-                  {t('exhibitions.region.whole')}
-                </button>
-              </>
-            ) : (
-              <>
-                <p className="hint">{t('exhibitions.region.none')}</p>
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => {
-                    const w = chosenFile?.width ?? media.work?.image?.width ?? 0;
-                    const h = chosenFile?.height ?? media.work?.image?.height ?? 0;
-                    // The middle of the picture, for the curator to adjust.
-                    setRegion(w && h ? { x: Math.floor(w / 4), y: Math.floor(h / 4), width: Math.max(1, Math.floor(w / 2)), height: Math.max(1, Math.floor(h / 2)) } : { x: 0, y: 0, width: 100, height: 100 });
-                  }}
-                >
-                  {t('exhibitions.region.type')}
-                </button>
-              </>
-            )}
-          </fieldset>
+          {plays && (
+            <div className="media-editor-player">
+              {player?.kind === 'video' ? (
+                <video controls preload="metadata" src={player.url} aria-label={title?.[1] ?? media.workId} />
+              ) : player ? (
+                <audio controls preload="metadata" src={player.url} aria-label={title?.[1] ?? media.workId} />
+              ) : null}
+              <p className="hint">{t('exhibitions.media.playHint')}</p>
+            </div>
+          )}
+          {!plays && (
+            <fieldset className="region-fields">
+              <legend>{t('exhibitions.region.legend')}</legend>
+              {media.region ? (
+                <>
+                  <div className="region-inputs">
+                    {REGION_FIELDS.map((field) => (
+                      <div className="field" key={field}>
+                        <label htmlFor={`${id}-${field}`}>{t(`exhibitions.region.${field}`)}</label>
+                        <input
+                          id={`${id}-${field}`}
+                          type="number"
+                          inputMode="numeric"
+                          min={field === 'width' || field === 'height' ? 1 : 0}
+                          step={1}
+                          value={media.region![field]}
+                          aria-describedby={problems.length ? problemId : undefined}
+                          onChange={(e) => onChange({ ...media, region: { ...(media.region as RegionDraft), [field]: e.target.value } })}
+                        />
+                      </div>
+                    ))}
+                  </div>
+                  <button type="button" className="button button-small" onClick={() => setRegion(null)}>
+                    {t('exhibitions.region.whole')}
+                  </button>
+                </>
+              ) : (
+                <>
+                  <p className="hint">{t('exhibitions.region.none')}</p>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => {
+                      const w = chosenFile?.width ?? media.work?.image?.width ?? 0;
+                      const h = chosenFile?.height ?? media.work?.image?.height ?? 0;
+                      // The middle of the picture, for the curator to adjust.
+                      setRegion(w && h ? { x: Math.floor(w / 4), y: Math.floor(h / 4), width: Math.max(1, Math.floor(w / 2)), height: Math.max(1, Math.floor(h / 2)) } : { x: 0, y: 0, width: 100, height: 100 });
+                    }}
+                  >
+                    {t('exhibitions.region.type')}
+                  </button>
+                </>
+              )}
+            </fieldset>
+          )}
           <fieldset className="lang-fields">
             <legend>{t('exhibitions.media.caption')}</legend>
             <div className="side-by-side">
@@ -202,6 +232,7 @@ export function MediaEditor({ legend, media, onChange, problems }: Props) {
                 date: work.date,
                 visibility: work.visibility,
                 image: null,
+                media: null,
               }),
             );
           }}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { placeholderUrl } from '../../placeholder';
 import type { ImageRegion, ShowcaseWork } from '../../types';
-import { iiifAspectRatio, iiifImageUrl, iiifSrcSet } from '../../iiif-image-url';
+import { iiifAspectRatio } from '../../iiif-image-url';
+import { regionImage } from '../../main-image';
 import { useImageGate } from '../../image-gate';
 
 interface Props {
@@ -29,11 +30,10 @@ export function RegionImage({ image, region, alt, sizes, eager = false, classNam
   const size = image.width && image.height ? { width: image.width, height: image.height } : null;
   const service = failed ? null : image.iiifService;
   const shown = service ? region : null;
-  const src = service ? iiifImageUrl(service, shown, size, 1200) : image.displayUrl;
-  const srcSet = service ? iiifSrcSet(service, shown, size) : null;
+  const source = regionImage(image, region, sizes, failed);
   const ratio = iiifAspectRatio(shown, size) ?? (image.thumbnail ? image.thumbnail.width / image.thumbnail.height : null);
   const placeholder = !shown ? placeholderUrl(image.placeholder) : null;
-  if (!src) return null;
+  if (!source) return null;
   return (
     <div
       className={['region-image', className].filter(Boolean).join(' ')}
@@ -41,9 +41,9 @@ export function RegionImage({ image, region, alt, sizes, eager = false, classNam
     >
       {open && (
         <img
-          src={src}
-          srcSet={srcSet ?? undefined}
-          sizes={srcSet ? sizes : undefined}
+          src={source.src}
+          srcSet={source.srcSet}
+          sizes={source.sizes}
           alt={alt}
           loading={eager ? 'eager' : 'lazy'}
           fetchPriority={eager ? 'high' : undefined}

@@ -100,7 +100,7 @@ export function SectionEditor({ section, index, count, onChange, onMove, onRemov
         </div>
       </fieldset>
 
-      <MediaEditor legend={t('exhibitions.section.media')} media={section.media} onChange={onMedia} problems={problems} />
+      <MediaEditor legend={t('exhibitions.section.media')} media={section.media} onChange={onMedia} problems={problems} playable />
 
       <fieldset className="links-editor">
         <legend>{t('exhibitions.linkedWorks')}</legend>

@@ -29,6 +29,7 @@ const work = (id: string, title: Record<string, string>): ShowcaseWork => ({
     iiifService: `https://m.example/iiif/3/${id}`,
     placeholder: null,
   },
+  media: null,
 });
 
 const section: ExhibitionSection = {
@@ -66,6 +67,18 @@ describe('a story section', () => {
     expect(html).toContain('href="/works/w1"');
     expect(html).toContain('溪山行旅图');
     expect(html).toContain('id="s-cave"');
+  });
+
+  it('plays a recording in the section, described by its caption, printing the work\'s address instead of a picture', () => {
+    const song: ShowcaseWork = { ...work('w1', { en: 'Song' }), image: { ...work('w1', {}).image!, iiifService: null, displayUrl: null, thumbnail: null }, media: { kind: 'audio', url: '/api/works/w1/files/abc', mediaType: 'audio/wav' } };
+    const html = renderSection('en', { ...section, media: { ...section.media!, region: null, work: song }, links: [] });
+    expect(html).toContain('<figure class="story-section-player no-print"><audio controls="" preload="metadata" src="/api/works/w1/files/abc" aria-label="Bodhisattva, detail"></audio></figure>');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<span class="story-print-url">https://m.example/works/w1</span>');
+    const video = renderSection('zh-Hans', { ...section, media: { ...section.media!, work: { ...song, media: { kind: 'video', url: '/v', mediaType: 'video/mp4' } } } });
+    expect(video).toContain('<video controls="" preload="metadata" src="/v"');
+    // A picture section prints its picture, not an address.
+    expect(renderSection('en', section)).not.toContain('story-print-url');
   });
 
   it('keeps a visually hidden heading for a section without one, and shows only text when the work is not visible', () => {

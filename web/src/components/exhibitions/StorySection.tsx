@@ -31,8 +31,9 @@ export function useMediaText(media: ExhibitionSection['media']): { alt: string; 
 
 /**
  * One section of the story: its picture (shown here on phones and in print; on wide screens the
- * sticky pane beside the text shows it deep-zoomed), heading, text in the reader's language, the
- * caption with a link to the work, and the works it points to.
+ * sticky pane beside the text shows it deep-zoomed) or its audio or video (played here on every
+ * screen; printed as the work's address), heading, text in the reader's language, the caption with
+ * a link to the work, and the works it points to.
  */
 export const StorySection = forwardRef<HTMLElement, Props>(function StorySection({ section, number, label, active, shareUrl, eager }, ref) {
   const { t, pickEntry } = useI18n();
@@ -40,14 +41,23 @@ export const StorySection = forwardRef<HTMLElement, Props>(function StorySection
   const body = pickEntry(section.body);
   const media = section.media;
   const image = media?.work?.image ?? null;
+  // Audio or video the reader may play: played here, beside the text, on every screen (the zoom pane is for pictures).
+  const player = media?.work?.media ?? null;
   const { alt, caption, title } = useMediaText(media);
   const headingId = `${section.id}-heading`;
   return (
     <section id={section.id} ref={ref} className={`story-section${active ? ' is-active' : ''}`} aria-labelledby={headingId} data-section={section.id}>
-      {media?.work && image && (
-        <figure className="story-section-figure">
-          <RegionImage image={image} region={media.region} alt={alt} sizes="(max-width: 720px) 66vw, 60vw" eager={eager} />
+      {player ? (
+        <figure className="story-section-player no-print">
+          {player.kind === 'video' ? <video controls preload="metadata" src={player.url} aria-label={alt} /> : <audio controls preload="metadata" src={player.url} aria-label={alt} />}
         </figure>
+      ) : (
+        media?.work &&
+        image && (
+          <figure className="story-section-figure">
+            <RegionImage image={image} region={media.region} alt={alt} sizes="(max-width: 720px) 66vw, 60vw" eager={eager} />
+          </figure>
+        )
       )}
       <div className="story-section-head">
         <h2 id={headingId} lang={heading ? htmlLang(heading[0]) : undefined} className={heading ? undefined : 'visually-hidden'}>
@@ -66,6 +76,8 @@ export const StorySection = forwardRef<HTMLElement, Props>(function StorySection
           <Link to={workPath(media.work.id)} className="story-caption-link">
             {caption ? t('exhibitions.viewWork') : <span lang={title ? htmlLang(title[0]) : undefined}>{title?.[1] ?? media.work.id}</span>}
           </Link>
+          {/* On paper the recording cannot play: its page's address is printed instead. */}
+          {player && <span className="story-print-url">{new URL(workPath(media.work.id), shareUrl).href}</span>}
         </p>
       )}
       {section.links.length > 0 && (

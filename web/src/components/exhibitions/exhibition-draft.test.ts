@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exhibitionInputSchema, SLUG_PATTERN as SERVER_SLUG_PATTERN } from '../../../../src/showcase/showcase.contract';
-import type { Exhibition, ShowcaseWork } from '../../types';
+import type { Exhibition, FileView, ShowcaseWork } from '../../types';
 import {
+  draftKey,
   draftProblems,
   emptyDraft,
   emptySection,
@@ -11,6 +12,7 @@ import {
   moveItem,
   newSectionId,
   parseRegion,
+  playableOf,
   slugFromTitle,
   SLUG_PATTERN,
   suggestSlug,
@@ -27,6 +29,7 @@ const work = (id: string, width = 4000, height = 3000): ShowcaseWork => ({
   date: null,
   visibility: 'public',
   image: { sha256: SHA, width, height, thumbnail: null, displayUrl: null, iiifService: `https://m.example/iiif/3/${id}`, placeholder: null },
+  media: null,
 });
 
 const stored: Exhibition = {
@@ -163,6 +166,49 @@ describe('what stops a save', () => {
     const section = { ...emptySection('s1'), media: { ...mediaFor(work('w1', 400, 300)), region: { x: '300', y: '0', width: '200', height: '10' } } };
     const problems = draftProblems({ ...emptyDraft(), slug: 'a', title: { en: 'A' }, sections: [section] }, 'cover');
     expect(problems).toEqual([{ where: 's1', key: 'exhibitions.problem.regionOutside', params: { place: '1', width: 400, height: 300 } }]);
+  });
+});
+
+describe('unsaved changes', () => {
+  it('are none for the form as loaded, even once the chosen works\' data arrives or a language is typed and cleared', () => {
+    const draft = toExhibitionDraft(stored);
+    const key = draftKey(draft);
+    const section = draft.sections[0]!;
+    const filled = { ...draft, slugEdited: false, sections: [{ ...section, media: { ...section.media!, work: work('w1', 10, 10) }, links: section.links.map((l) => ({ ...l, title: null })) }, draft.sections[1]!] };
+    expect(draftKey(filled)).toBe(key);
+    expect(draftKey({ ...draft, subtitle: { ...draft.subtitle, fr: '  ' } })).toBe(key);
+    expect(draftKey(emptyDraft())).toBe(draftKey({ ...emptyDraft(), title: { 'zh-Hans': '', en: '' } }));
+  });
+
+  it('are there once the curator changes what is saved', () => {
+    const draft = toExhibitionDraft(stored);
+    const key = draftKey(draft);
+    const section = draft.sections[0]!;
+    const changes: ExhibitionDraft[] = [
+      { ...draft, slug: 'cave-45' },
+      { ...draft, title: { ...draft.title, en: 'Cave 45' } },
+      { ...draft, status: 'draft' },
+      { ...draft, publishAt: '' },
+      { ...draft, cover: null },
+      { ...draft, sections: [...draft.sections].reverse() },
+      { ...draft, sections: [{ ...section, body: { ...section.body, en: `${section.body.en} More.` } }, draft.sections[1]!] },
+      { ...draft, sections: [{ ...section, media: { ...section.media!, file: '' } }, draft.sections[1]!] },
+      { ...draft, sections: [{ ...section, media: { ...section.media!, region: null } }, draft.sections[1]!] },
+      { ...draft, sections: [{ ...section, media: { ...section.media!, caption: { en: 'Another' } } }, draft.sections[1]!] },
+      { ...draft, sections: [{ ...section, links: section.links.slice(1) }, draft.sections[1]!] },
+    ];
+    for (const changed of changes) expect(draftKey(changed)).not.toBe(key);
+  });
+});
+
+describe('what a section plays', () => {
+  const file = (kind: string, url: string | null): FileView => ({ sha256: SHA, name: 'f', mediaType: kind === 'audio' ? 'audio/mpeg' : 'video/mp4', kind, size: 1, width: null, height: null, placeholder: null, url, derivatives: {}, download: null, iiif: null });
+  it('is the file itself for audio and video the reader may fetch, nothing otherwise', () => {
+    expect(playableOf(file('audio', '/a'))).toEqual({ kind: 'audio', url: '/a', mediaType: 'audio/mpeg' });
+    expect(playableOf(file('video', '/v'))).toEqual({ kind: 'video', url: '/v', mediaType: 'video/mp4' });
+    expect(playableOf(file('audio', null))).toBeNull();
+    expect(playableOf(file('image', '/i'))).toBeNull();
+    expect(playableOf(null)).toBeNull();
   });
 });
 

@@ -268,6 +268,32 @@ export function fromExhibitionDraft(draft: ExhibitionDraft): ExhibitionInput {
   };
 }
 
+/** A language draft as it saves: blank languages left out, in a fixed order. */
+const langKey = (draft: LangDraft) =>
+  Object.entries(draft)
+    .filter(([, text]) => text.trim() !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * What of a draft the curator wrote, as one string: two drafts with the same key hold the same
+ * changes. Left out is what the editor fills in by itself (a chosen work's loaded data, whether
+ * the slug was typed) and languages left blank, so the form is unsaved only once the curator
+ * changes something.
+ */
+export function draftKey(draft: ExhibitionDraft): string {
+  const media = (m: MediaDraft | null) => m && { workId: m.workId, file: m.file, region: m.region, caption: langKey(m.caption) };
+  return JSON.stringify({
+    slug: draft.slug,
+    title: langKey(draft.title),
+    subtitle: langKey(draft.subtitle),
+    summary: langKey(draft.summary),
+    cover: media(draft.cover),
+    sections: draft.sections.map((s) => ({ id: s.id, heading: langKey(s.heading), body: langKey(s.body), media: media(s.media), links: s.links.map((l) => l.workId) })),
+    status: draft.status,
+    publishAt: draft.publishAt,
+  });
+}
+
 /** The list with the item at `index` moved by `delta` places (clamped at both ends). */
 export function moveItem<T>(items: readonly T[], index: number, delta: number): T[] {
   const target = Math.max(0, Math.min(items.length - 1, index + delta));
@@ -278,7 +304,13 @@ export function moveItem<T>(items: readonly T[], index: number, delta: number): 
   return next;
 }
 
-/** A work and one of its image files as the exhibition shows them (what the server would answer), for the editor's preview. */
+/** What a section plays of a file: audio or video the reader may fetch (the work page's URL), else null. */
+export function playableOf(file: FileView | null): ShowcaseWork['media'] {
+  if (!file?.url || (file.kind !== 'audio' && file.kind !== 'video')) return null;
+  return { kind: file.kind, url: file.url, mediaType: file.mediaType };
+}
+
+/** A work and one of its files as the exhibition shows them (what the server would answer), for the editor's preview. */
 export function showcaseWorkOf(work: Pick<WorkDetail, 'id' | 'metadata' | 'visibility'>, file: FileView | null): ShowcaseWork {
   const thumbnail = file?.derivatives.thumbnail;
   return {
@@ -298,5 +330,6 @@ export function showcaseWorkOf(work: Pick<WorkDetail, 'id' | 'metadata' | 'visib
           placeholder: file.placeholder,
         }
       : null,
+    media: playableOf(file),
   };
 }

@@ -2,7 +2,8 @@ import { Link } from 'react-router';
 import { useI18n } from '../../i18n';
 import { htmlLang } from '../../lang';
 import { placeholderUrl } from '../../placeholder';
-import { imageAspectRatio, responsiveImage } from '../../showcase-image';
+import { heroImage, heroWork } from '../../main-image';
+import { imageAspectRatio } from '../../showcase-image';
 import type { Home } from '../../types';
 
 /**
@@ -13,9 +14,9 @@ import type { Home } from '../../types';
 export function HomeHero({ home, institution, onImageDone }: { home: Home; institution: { text: string; lang: string } | null; /** The hero image has loaded or failed (the page then lets the rest load). */ onImageDone: () => void }) {
   const i18n = useI18n();
   const { t, pickEntry } = i18n;
-  const work = home.featuredWorks.find((w) => w.image);
+  const work = heroWork(home);
   const image = work?.image ?? null;
-  const source = image ? responsiveImage(image, 1600) : null;
+  const source = heroImage(home);
   const heading = pickEntry(home.heroTitle) ?? (institution ? ([institution.lang, institution.text] as [string, string]) : null);
   const text = pickEntry(home.heroText);
   const workTitle = work ? pickEntry(work.title) : null;
@@ -32,7 +33,7 @@ export function HomeHero({ home, institution, onImageDone }: { home: Home; insti
             srcSet={source.srcSet}
             // Asked at about two device pixels per CSS pixel on phones: sharp enough for a picture that is
             // mostly cropped, and half the bytes of 3× on the connection where they matter most.
-            sizes="(max-width: 720px) 66vw, 60vw"
+            sizes={source.sizes}
             alt=""
             fetchPriority="high"
             decoding="async"

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -8,6 +8,7 @@ import { Loading } from '../../components/Loading';
 import { SaveErrorNotice, type SaveError } from '../../components/SaveErrorNotice';
 import { exhibitionPath } from '../../components/exhibitions/ExhibitionCard';
 import {
+  draftKey,
   draftProblems,
   emptyDraft,
   emptySection,
@@ -28,6 +29,7 @@ import { useI18n } from '../../i18n';
 import { usePageTitle } from '../../instance';
 import type { Exhibition } from '../../types';
 import { useApi } from '../../use-api';
+import { useUnsavedChanges } from '../../use-unsaved-changes';
 import { NotFoundPage } from '../NotFoundPage';
 import '../../styles/exhibitions.css';
 
@@ -53,6 +55,8 @@ function ExhibitionEditor({ stored, onReload }: { stored: Exhibition | null; onR
   const navigate = useNavigate();
   const id = useId();
   const [draft, setDraft] = useState<ExhibitionDraft>(() => (stored ? toExhibitionDraft(stored) : emptyDraft()));
+  // The form as last loaded or saved: the curator's changes since are unsaved, and "Discard" returns to it.
+  const [pristine, setPristine] = useState<ExhibitionDraft>(draft);
   const [saved, setSaved] = useState<Exhibition | null>(stored);
   const [showProblems, setShowProblems] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -61,10 +65,14 @@ function ExhibitionEditor({ stored, onReload }: { stored: Exhibition | null; onR
   // After the first save the page moves to the exhibition's own edit URL and says it was saved.
   const location = useLocation();
   const [done, setDone] = useState<string | null>(() => (location.state as { saved?: string } | null)?.saved ?? null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'delete' | 'discard' | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const focusSection = useRef<string | null>(null);
   usePageTitle(stored ? t('exhibitions.editor.editTitle') : t('exhibitions.editor.newTitle'));
+
+  const pristineKey = useMemo(() => draftKey(pristine), [pristine]);
+  const draftChanged = useMemo(() => draftKey(draft) !== pristineKey, [draft, pristineKey]);
+  const { blocker, release } = useUnsavedChanges(draftChanged);
 
   const problems = draftProblems(draft, t('exhibitions.cover'));
   const words = (p: DraftProblem) => t(p.key, p.params);
@@ -104,14 +112,20 @@ function ExhibitionEditor({ stored, onReload }: { stored: Exhibition | null; onR
     setDone(null);
     if (problems.length > 0) return;
     setSaving(true);
-    const input = fromExhibitionDraft(draft);
+    const sent = draft;
+    const input = fromExhibitionDraft(sent);
     try {
       const result = saved ? await api.updateExhibition(saved.id, { ...input, version: saved.version }) : await api.createExhibition(input);
       setSaved(result);
+      // What was sent is saved; anything typed while it was on its way is not.
+      setPristine(sent);
       setShowProblems(false);
       const message = t('exhibitions.editor.saved', { version: result.version });
       setDone(message);
-      if (!saved || result.slug !== saved.slug) navigate(`${exhibitionPath(result.slug)}/edit`, { replace: true, state: { saved: message } });
+      if (!saved || result.slug !== saved.slug) {
+        release();
+        navigate(`${exhibitionPath(result.slug)}/edit`, { replace: true, state: { saved: message } });
+      }
     } catch (e) {
       if (isRefusal(e, 'showcase.slug_taken')) {
         setSlugError(t('exhibitions.editor.slugTakenField'));
@@ -132,16 +146,25 @@ function ExhibitionEditor({ stored, onReload }: { stored: Exhibition | null; onR
   };
 
   const remove = async () => {
-    setConfirming(false);
+    setConfirming(null);
     if (!saved) return;
     setSaving(true);
     try {
       await api.deleteExhibition(saved.id);
+      release();
       navigate('/exhibitions', { replace: true });
     } catch (e) {
       setError({ conflict: false, message: errorText(e, i18n) });
       setSaving(false);
     }
+  };
+
+  const discard = () => {
+    setConfirming(null);
+    setDraft(pristine);
+    setShowProblems(false);
+    setError(null);
+    setSlugError(null);
   };
 
   const slugProblem = problemsAt('slug')[0] ?? slugError;
@@ -263,13 +286,29 @@ function ExhibitionEditor({ stored, onReload }: { stored: Exhibition | null; onR
         <button type="submit" className="button button-primary" disabled={saving}>
           {saving ? t('exhibitions.editor.saving') : t('exhibitions.editor.save')}
         </button>
+        {draftChanged && (
+          <button type="button" className="button" disabled={saving} onClick={() => setConfirming('discard')}>
+            {t('exhibitions.editor.discard')}
+          </button>
+        )}
         {saved && (
-          <button type="button" className="button button-danger" disabled={saving} onClick={() => setConfirming(true)}>
+          <button type="button" className="button button-danger" disabled={saving} onClick={() => setConfirming('delete')}>
             {t('exhibitions.editor.delete')}
           </button>
         )}
+        <p className="hint exhibition-editor-unsaved" role="status">
+          {draftChanged ? t('exhibitions.editor.unsaved') : ''}
+        </p>
       </div>
-      <ConfirmDialog open={confirming} message={t('exhibitions.editor.deleteConfirm')} confirmLabel={t('exhibitions.editor.delete')} onConfirm={() => void remove()} onCancel={() => setConfirming(false)} />
+      <ConfirmDialog open={confirming === 'delete'} message={t('exhibitions.editor.deleteConfirm')} confirmLabel={t('exhibitions.editor.delete')} onConfirm={() => void remove()} onCancel={() => setConfirming(null)} />
+      <ConfirmDialog open={confirming === 'discard'} message={t('exhibitions.editor.discardConfirm')} confirmLabel={t('exhibitions.editor.discard')} onConfirm={discard} onCancel={() => setConfirming(null)} />
+      <ConfirmDialog
+        open={blocker.state === 'blocked'}
+        message={t('exhibitions.editor.leaveConfirm')}
+        confirmLabel={t('exhibitions.editor.leave')}
+        onConfirm={() => blocker.proceed?.()}
+        onCancel={() => blocker.reset?.()}
+      />
     </form>
   );
 }

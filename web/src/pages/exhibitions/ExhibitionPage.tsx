@@ -17,6 +17,7 @@ import { ImageGate, useMainImageDone } from '../../image-gate';
 import { useAbsoluteUrl, usePageTitle } from '../../instance';
 import { htmlLang } from '../../lang';
 import type { Exhibition, ExhibitionMedia } from '../../types';
+import { COVER_IMAGE_SIZES } from '../../main-image';
 import { useApi } from '../../use-api';
 import { NotFoundPage } from '../NotFoundPage';
 import '../../styles/exhibitions.css';
@@ -126,7 +127,8 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
     };
   }, []);
 
-  const pictures = useMemo(() => sections.map((s) => Boolean(s.media?.work?.image)), [sections]);
+  // Only what the pane can show counts: a section that plays audio or video leaves the pane as it was.
+  const pictures = useMemo(() => sections.map((s) => frameOf(s.media, '') !== null), [sections]);
   const shownIndex = pictureSection(order, pictures, active);
   const shownMedia = shownIndex === null ? exhibition.cover : (sections[shownIndex]?.media ?? null);
   const shownCaption = pickEntry(shownMedia?.caption) ?? pickEntry(shownMedia?.work?.title);
@@ -145,7 +147,7 @@ function Story({ exhibition }: { exhibition: Exhibition }) {
     <article className="story" aria-labelledby="story-title">
       <header className={`story-hero${coverImage ? '' : ' story-hero-plain'}`}>
         {coverImage && exhibition.cover && (
-          <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes="(max-width: 720px) 66vw, 50vw" eager className="story-hero-image" onDone={markCoverDone} />
+          <RegionImage image={coverImage} region={exhibition.cover.region} alt={coverAlt} sizes={COVER_IMAGE_SIZES} eager className="story-hero-image" onDone={markCoverDone} />
         )}
         <div className="story-hero-text">
           {exhibition.status === 'draft' && <p className="badge exhibition-badge">{t('exhibitions.badge.draft')}</p>}
