@@ -2,6 +2,7 @@ import { SaveErrorNotice } from './SaveErrorNotice';
 import { useEffect, useId, useRef, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { LangMapFields } from './LangMapFields';
+import { RegionNumberFields } from './RegionNumberFields';
 import { ANNOTATION_TYPES, annotationProblemKey, annotationTypeKey, type AnnotationDraft, type AnnotationProblem } from './AnnotationModel';
 
 /** A failed save: the server's words, whether someone else saved first, and the fields it refused. */
@@ -28,12 +29,7 @@ interface Props {
 
 // Languages a transcription is commonly in; any BCP 47 tag may be typed.
 const LANGUAGE_SUGGESTIONS = ['zh-Hant', 'zh-Hans', 'lzh', 'ja', 'ko', 'mn', 'bo', 'ug', 'mnc', 'en'];
-const REGION_FIELDS = [
-  ['x', 'annotation.regionX'],
-  ['y', 'annotation.regionY'],
-  ['width', 'annotation.regionWidth'],
-  ['height', 'annotation.regionHeight'],
-] as const;
+const REGION_LABELS = { x: 'annotation.regionX', y: 'annotation.regionY', width: 'annotation.regionWidth', height: 'annotation.regionHeight' } as const;
 
 /** The editor's form for one annotation: type, region, transcription, translation, owner, note. */
 export function AnnotationForm({ draft, onChange, isNew, problems, error, saving, imageSize, onSubmit, onCancel, onReload }: Props) {
@@ -81,22 +77,7 @@ export function AnnotationForm({ draft, onChange, isNew, problems, error, saving
       <fieldset className="lang-fields">
         <legend>{t('annotation.region')}</legend>
         <div className="field-row">
-          {REGION_FIELDS.map(([field, label]) => (
-            <div className="field" key={field}>
-              <label htmlFor={`${id}-${field}`}>{t(label)}</label>
-              <input
-                id={`${id}-${field}`}
-                type="number"
-                inputMode="numeric"
-                min={field === 'width' || field === 'height' ? 1 : 0}
-                step={1}
-                value={draft[field]}
-                aria-invalid={regionBad || undefined}
-                aria-describedby={`${id}-region-hint`}
-                onChange={(e) => set(field, e.target.value)}
-              />
-            </div>
-          ))}
+          <RegionNumberFields idPrefix={id} values={draft} label={(field) => t(REGION_LABELS[field])} invalid={regionBad} describedBy={`${id}-region-hint`} onChange={set} />
         </div>
         <p className="hint" id={`${id}-region-hint`}>
           {imageSize ? t('annotation.regionHint', { width: imageSize.width, height: imageSize.height }) : t('annotation.regionHintNoSize')}

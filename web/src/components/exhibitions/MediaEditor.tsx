@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { htmlLang } from '../../lang';
 import type { FileView, ImageRegion, WorkDetail } from '../../types';
 import { errorText } from '../ErrorMessage';
+import { RegionNumberFields } from '../RegionNumberFields';
 import { BODY_LANGS, mediaFor, parseRegion, showcaseWorkOf, toRegionDraft, type MediaDraft, type RegionDraft } from './exhibition-draft';
 import { RegionPicker } from './RegionPicker';
 import { WorkPicker } from './WorkPicker';
@@ -20,8 +21,6 @@ interface Props {
 }
 
 const isPlayable = (file: FileView) => file.kind === 'audio' || file.kind === 'video';
-
-const REGION_FIELDS = ['x', 'y', 'width', 'height'] as const;
 
 /**
  * What a section (or the cover) shows: a work found in the catalogue, one of its image files (or,
@@ -149,21 +148,13 @@ export function MediaEditor({ legend, media, onChange, problems, playable = fals
               {media.region ? (
                 <>
                   <div className="region-inputs">
-                    {REGION_FIELDS.map((field) => (
-                      <div className="field" key={field}>
-                        <label htmlFor={`${id}-${field}`}>{t(`exhibitions.region.${field}`)}</label>
-                        <input
-                          id={`${id}-${field}`}
-                          type="number"
-                          inputMode="numeric"
-                          min={field === 'width' || field === 'height' ? 1 : 0}
-                          step={1}
-                          value={media.region![field]}
-                          aria-describedby={problems.length ? problemId : undefined}
-                          onChange={(e) => onChange({ ...media, region: { ...(media.region as RegionDraft), [field]: e.target.value } })}
-                        />
-                      </div>
-                    ))}
+                    <RegionNumberFields
+                      idPrefix={id}
+                      values={media.region}
+                      label={(field) => t(`exhibitions.region.${field}`)}
+                      describedBy={problems.length ? problemId : undefined}
+                      onChange={(field, value) => onChange({ ...media, region: { ...(media.region as RegionDraft), [field]: value } })}
+                    />
                   </div>
                   <button type="button" className="button button-small" onClick={() => setRegion(null)}>
                     {t('exhibitions.region.whole')}
