@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ArchiveServices } from '../archive/archive.module.js';
-import { isDownloadPolicy } from '../archive/download-policy.js';
-import { parseStoredMetadata } from '../archive/metadata.schema.js';
+import { toWork } from '../archive/work.service.js';
 import type { DiscoverServices } from '../discover/discover.module.js';
 import type { InstanceServices } from '../instance/instance.module.js';
 import type { Database } from '../platform/db/database.js';
@@ -42,14 +41,7 @@ export interface ShowcaseServices {
 export function createShowcaseModule(ports: ShowcasePorts): ModuleParts<ShowcaseServices> {
   const { database, archive, instance } = ports;
   const now = ports.now ?? (() => new Date());
-  const works = new ShowcaseWorks(archive.workReader, async (row) => {
-    const policy = await archive.downloads.forWork({
-      downloadPolicy: isDownloadPolicy(row.download_policy) ? row.download_policy : null,
-      collectionId: row.collection_id,
-      metadata: parseStoredMetadata(row.metadata),
-    });
-    return policy.policy;
-  });
+  const works = new ShowcaseWorks(archive.workReader, async (row) => (await archive.downloads.forWork(toWork(row))).policy);
   let home: HomeService | null = null;
   const exhibitions = new ExhibitionService({ repo: new ExhibitionRepository(database), works, now, changed: () => home?.changed() });
   home = new HomeService({
