@@ -135,7 +135,9 @@ export class CatalogueRepository {
 
   async search(actor: Actor, query: CatalogueQuery): Promise<CatalogueResult> {
     const matchSql = this.matchSql(query.match);
-    const where = this.whereOf(actor, query, await this.reuseUris(query.rightsUse), await this.facetTokensReady());
+    const reuse = await this.reuseUris(query.rightsUse);
+    const narrow = await this.facetTokensReady();
+    const where = this.whereOf(actor, query, reuse, narrow);
 
     // The matches first (off the event loop): their number decides whether ranking is worth its cost.
     // The in-memory counter needs them all. Counting in the database, the counts come first instead
@@ -159,6 +161,18 @@ export class CatalogueRepository {
         // Among equal ranks, the shortest title is the closest to what was typed.
         .orderBy(sql`length(sd.title_tokens)`)
         .orderBy('works.seq');
+    } else if (sortedBy === 'newest' && query.match && this.database.dialect === 'sqlite') {
+      // Newest first: FTS5 walks its doclists from the highest rowid (= seq) down and the walk stops
+      // once the page is full, where `seq IN (every match)` first gathered every match — 300,000 for a
+      // common word. The works' own conditions are checked per row on the way.
+      const rest = this.whereOf(actor, { ...query, match: null }, reuse, narrow);
+      const text = narrow ? narrowMatch(query.match, query) : query.match;
+      rowsQuery = this.database.read
+        .selectFrom('works')
+        .innerJoin(sql<{ rowid: number }>`search_fts`.as('m'), 'm.rowid', 'works.seq')
+        .selectAll('works')
+        .where((eb) => eb.and([sql<SqlBool>`m.search_fts MATCH ${ftsQuery(text)}`, rest(eb as unknown as WorksEb)]))
+        .orderBy(sql`m.rowid`, 'desc') as unknown as typeof rowsQuery;
     } else if (sortedBy === 'title') {
       rowsQuery = rowsQuery.orderBy('title_sort').orderBy('seq');
     } else if (sortedBy === 'date') {

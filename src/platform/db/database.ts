@@ -23,7 +23,7 @@ export interface Database {
    * transactions; it sees every write committed before the read starts.
    */
   read: Kysely<DB>;
-  /** The first column of a possibly huge read (100,000 ids) as numbers, without a row object each. */
+  /** The first column of a possibly huge read (100,000 ids; non-negative integers are the fast case) as numbers, without a row object each. */
   readInts(query: CompiledQuery): Promise<ArrayLike<number>>;
   /** How busy each connection pool is now (`write`, `read`): for the metrics. */
   pools(): PoolUse[];

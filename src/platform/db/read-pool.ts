@@ -46,16 +46,46 @@ const prepare = (sql) => {
   return stmt;
 };
 const bind = (params) => params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+// A huge column of ids (a search's 300,000 matches) comes back as one comma-joined string parsed
+// here: a JavaScript value per row cost more than finding the rows (109 against 79 ms for 340,000).
+// Anything but non-negative integers in the string falls back to a value per row.
+const parseInts = (text) => {
+  if (text === null || text === undefined || text === '') return new Float64Array(0);
+  let count = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
+  const out = new Float64Array(count);
+  let value = 0, k = 0, digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      if (digits === 0) return null;
+      out[k++] = value; value = 0; digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 15) {
+      value = value * 10 + (c - 48); digits++;
+    } else return null;
+  }
+  if (digits === 0) return null;
+  out[k] = value;
+  return out;
+};
+const intsOf = (stmt, sql, params) => {
+  const column = stmt.columns()[0].name.replace(/"/g, '""');
+  const joined = prepare('SELECT group_concat("' + column + '") FROM (' + sql + ')').pluck().get(...bind(params));
+  const parsed = parseInts(joined);
+  if (parsed) return parsed;
+  let values;
+  stmt.pluck(true);
+  try { values = stmt.all(...bind(params)); } finally { stmt.pluck(false); }
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+  return out;
+};
 parentPort.on('message', ({ id, sql, params, mode }) => {
   try {
     const stmt = prepare(sql);
     if (!stmt.reader) throw new Error('the read pool runs only statements that return rows');
     if (mode === 'ints') {
-      let values;
-      stmt.pluck(true);
-      try { values = stmt.all(...bind(params)); } finally { stmt.pluck(false); }
-      const out = new Float64Array(values.length);
-      for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+      const out = intsOf(stmt, sql, params);
       parentPort.postMessage({ id, ints: out }, [out.buffer]);
     } else {
       parentPort.postMessage({ id, rows: stmt.all(...bind(params)) });
