@@ -59,8 +59,8 @@ export function registerEvalCommands(program: Command): void {
   evaluation
     .command('recommend')
     .description('evaluate MostPop, ItemKNN, EASE and Wenyuan (at five slider settings) on an interaction log: seeded 80/20 hold-out per user, cut-off 10')
-    .requiredOption('--ratings <file>', 'the interactions: MovieLens ratings.csv, HetRec user_artists.dat, or user,item[,weight]')
-    .option('--items <file>', 'item categories: MovieLens movies.csv, HetRec artists.dat, or item,categories (|-separated)')
+    .requiredOption('--ratings <file>', 'the interactions: MovieLens ratings.csv, u.data (100K) or ratings.dat (1M, 10M), HetRec user_artists.dat, or user,item[,weight] (commas, tabs or semicolons)')
+    .option('--items <file>', 'item categories: MovieLens movies.csv, u.item or movies.dat, HetRec artists.dat, or item,categories (|-separated)')
     .option('--format <format>', `one of ${RATINGS_FORMATS.join(', ')} (default: guessed from the header)`)
     .option('--seed <n>', 'seed of the hold-out shuffle', '42')
     .option('--lambda <λ>', "EASE's regularisation (default: chosen on a validation split of the training data)")

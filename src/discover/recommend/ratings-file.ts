@@ -1,4 +1,4 @@
-import { csvRecords } from '../../archive/import/csv-records.js';
+import { csvRecords, detectDelimiter } from '../../archive/import/csv-records.js';
 import { decodeText } from '../../archive/import/decode-text.js';
 
 /** The layouts `wenyuan eval recommend` reads. */
@@ -38,15 +38,47 @@ const LAYOUTS: Record<RatingsFormat, Layout> = {
 };
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * MovieLens's older releases have no header: ML-100K's `u.data` is `user<tab>item<tab>rating<tab>time`,
+ * ML-1M's and ML-10M's `ratings.dat` the same joined by `::`.
+ */
+const ML_100K_ROW = /^\d+\t\d+\t\d+(\.\d+)?\t\d+$/;
+const ML_1M_ROW = /^\d+::\d+::\d+(\.\d+)?::\d+$/;
+/** ML-100K's genres, in the order of `u.item`'s 19 flag columns (its `u.genre`). */
+const ML_100K_GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
 const MAX_BAD_ROWS_KEPT = 20;
 
-/** Guesses the layout from the header line: MovieLens's `userId,movieId`, HetRec's `userID<tab>artistID`, else `csv`. */
+/**
+ * Guesses the layout from the first line: MovieLens's `userId,movieId` header or the headerless rows
+ * of ML-100K and ML-1M, HetRec's `userID<tab>artistID`, else `csv`.
+ */
 export function detectRatingsFormat(bytes: Uint8Array): RatingsFormat {
   const head = decodeText(bytes.subarray(0, 4096).length === bytes.length ? bytes : bytes.subarray(0, lastLineBreak(bytes.subarray(0, 4096)))).text;
-  const first = head.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0]?.trim() ?? '';
-  if (/^"?userId"?,"?movieId"?/.test(first)) return 'movielens';
+  const first = firstLine(head);
+  if (/^"?userId"?,"?movieId"?/.test(first) || ML_100K_ROW.test(first) || ML_1M_ROW.test(first)) return 'movielens';
   if (/^userID\tartistID/.test(first)) return 'lastfm';
   return 'csv';
+}
+
+function firstLine(text: string): string {
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0]?.trim() ?? '';
+}
+
+/**
+ * The layout of a file in a format, from its first line: MovieLens's three releases; `csv` with
+ * commas, tabs or semicolons, with or without its header.
+ */
+function layoutOf(text: string, format: RatingsFormat): { text: string; layout: Layout } {
+  const first = firstLine(text);
+  if (format === 'movielens' && (ML_100K_ROW.test(first) || ML_1M_ROW.test(first))) {
+    const body = ML_1M_ROW.test(first) ? text.replaceAll('::', '\t') : text;
+    return { text: `userId\tmovieId\trating\ttimestamp\n${body}`, layout: { delimiter: '\t', user: 'userId', item: 'movieId', weight: 'rating' } };
+  }
+  if (format === 'csv') {
+    const layout = { ...LAYOUTS.csv, delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')) };
+    return { text: withHeader(text, layout), layout };
+  }
+  return { text, layout: LAYOUTS[format] };
 }
 
 /** Where the last whole line of a prefix ends, so decoding never splits a character. */
@@ -71,8 +103,9 @@ function withHeader(text: string, layout: Layout): string {
  * lacks the layout's columns, or most of whose rows are unreadable, is refused with what was found.
  */
 export function parseRatings(bytes: Uint8Array, format: RatingsFormat): RatingsData {
-  const layout = LAYOUTS[format];
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  const { encoding } = decoded;
+  const { text, layout } = layoutOf(decoded.text, format);
   const pairs: RatingsData['pairs'] = [];
   const seen = new Set<string>();
   const badRows: string[] = [];
@@ -84,7 +117,7 @@ export function parseRatings(bytes: Uint8Array, format: RatingsFormat): RatingsD
     if (badRows.length < MAX_BAD_ROWS_KEPT) badRows.push(message);
   };
   let checkedHeader = false;
-  for (const result of csvRecords(withHeader(text, layout), 'ratings', layout.delimiter)) {
+  for (const result of csvRecords(text, 'ratings', layout.delimiter)) {
     rows++;
     if (!result.ok) {
       bad(result.error);
@@ -123,11 +156,16 @@ export function parseRatings(bytes: Uint8Array, format: RatingsFormat): RatingsD
 }
 
 /**
- * Reads an items file: MovieLens `movies.csv` (genres split at `|`), HetRec `artists.dat` (names
- * only), or `item,categories[,title]` with `|`-separated categories.
+ * Reads an items file: MovieLens `movies.csv` (genres split at `|`), ML-1M's `movies.dat`
+ * (`id::title::genres`) or ML-100K's `u.item` (`id|title|…` and 19 genre flags), HetRec
+ * `artists.dat` (names only), or `item,categories[,title]` with `|`-separated categories.
  */
 export function parseItems(bytes: Uint8Array, format: RatingsFormat): Map<string, ItemRecord> {
   const { text } = decodeText(bytes);
+  if (format === 'movielens') {
+    const headerless = headerlessMovies(text);
+    if (headerless) return headerless;
+  }
   const out = new Map<string, ItemRecord>();
   const columns =
     format === 'movielens' ? { delimiter: ',', id: 'movieId', categories: 'genres', title: 'title' } : format === 'lastfm' ? { delimiter: '\t', id: 'id', categories: '', title: 'name' } : { delimiter: ',', id: 'item', categories: 'categories', title: 'title' };
@@ -148,6 +186,30 @@ export function parseItems(bytes: Uint8Array, format: RatingsFormat): Map<string
       .filter((c) => c && c !== '(no genres listed)');
     const title = record[columns.title]?.trim();
     out.set(id, { ...(title ? { title } : {}), categories });
+  }
+  return out;
+}
+
+/** ML-1M's `movies.dat` or ML-100K's `u.item`, which have no header (and no quoting); null for other files. */
+function headerlessMovies(text: string): Map<string, ItemRecord> | null {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).filter((line) => line.trim() !== '');
+  const first = lines[0] ?? '';
+  const doubleColon = /^\d+::[^:]/.test(first);
+  const flags = (fields: string[]) => fields.length === 5 + ML_100K_GENRES.length && fields.slice(5).every((f) => f === '0' || f === '1');
+  if (!doubleColon && !(/^\d+\|/.test(first) && flags(first.split('|')))) return null;
+  const out = new Map<string, ItemRecord>();
+  for (const line of lines) {
+    if (doubleColon) {
+      const [id, title, genres] = line.split('::');
+      if (!id?.trim() || genres === undefined) continue;
+      out.set(id.trim(), { ...(title?.trim() ? { title: title.trim() } : {}), categories: genres.split('|').map((g) => g.trim()).filter((g) => g && g !== '(no genres listed)') });
+    } else {
+      const fields = line.split('|');
+      if (!fields[0]?.trim() || !flags(fields)) continue;
+      // "unknown" is the absence of a genre, as "(no genres listed)" is in the newer files.
+      const categories = ML_100K_GENRES.filter((genre, k) => fields[5 + k] === '1' && genre !== 'unknown');
+      out.set(fields[0].trim(), { ...(fields[1]?.trim() ? { title: fields[1].trim() } : {}), categories });
+    }
   }
   return out;
 }
