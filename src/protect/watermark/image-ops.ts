@@ -1,9 +1,23 @@
 /** Plain-array image helpers shared by embedding and detection (single-channel Float32, row-major). */
 
+/**
+ * Working planes reused from one call to the next within a thread (a display copy's planes are
+ * megabytes each; allocating them per call was much of the marking threads' garbage collection).
+ * Each slot is used only inside one synchronous function, so no two users ever share it.
+ */
+const planes = new Map<string, Float32Array<ArrayBuffer>>();
+/** Larger planes (a handscroll's) are allocated per call and freed, so a thread never keeps more than 4 MB a slot. */
+const KEPT_PLANE = 1024 * 1024;
+function scratch(slot: string, length: number): Float32Array<ArrayBuffer> {
+  if (length > KEPT_PLANE) return new Float32Array(length);
+  let plane = planes.get(slot);
+  if (!plane || plane.length < length) planes.set(slot, (plane = new Float32Array(Math.min(KEPT_PLANE, Math.max(length, Math.ceil((plane?.length ?? 0) * 1.25))))));
+  return plane.subarray(0, length);
+}
+
 /** Separable box blur with clamped edges, radius r (window 2r+1), via running sums. */
-export function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
+export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(w * h)): Float32Array {
+  const tmp = scratch('blur-rows', w * h);
   const norm = 1 / (2 * r + 1);
   // Rows: the clamped edges apart, the window slides without bounds checks (same sums, same order).
   const inner = Math.max(0, Math.min(w, w - r - 1)), lead = Math.min(r, inner);
@@ -112,12 +126,12 @@ export function selectKth(values: Float32Array, k: number): number {
  * keeps its mark mostly in the finest band the old filter smoothed away.
  */
 export function whiten(luma: Float32Array, w: number, h: number): Float32Array {
-  const low = boxBlur(luma, w, h, 1);
+  const low = boxBlur(luma, w, h, 1, scratch('whiten-low', w * h));
   const r = new Float32Array(w * h);
   for (let i = 0; i < r.length; i++) r[i] = luma[i]! - low[i]!;
-  const sq = new Float32Array(w * h);
+  const sq = scratch('whiten-square', w * h);
   for (let i = 0; i < r.length; i++) sq[i] = r[i]! * r[i]!;
-  const energy = boxBlur(sq, w, h, 2);
+  const energy = boxBlur(sq, w, h, 2, scratch('whiten-energy', w * h));
   for (let i = 0; i < r.length; i++) {
     const v = r[i]! / Math.sqrt(energy[i]! + 0.25);
     r[i] = v > 3 ? 3 : v < -3 ? -3 : v;
@@ -132,12 +146,14 @@ export function whiten(luma: Float32Array, w: number, h: number): Float32Array {
  * into texture is worth less to it; a mask of 0.35–2.5 cost 15–20 % of the detection SNR.
  */
 export function activityMask(luma: Float32Array, w: number, h: number): Float32Array {
-  const low = boxBlur(luma, w, h, 1);
-  const act = new Float32Array(w * h);
+  const low = boxBlur(luma, w, h, 1, scratch('mask-low', w * h));
+  const act = scratch('mask-activity', w * h);
   for (let i = 0; i < act.length; i++) act[i] = Math.abs(luma[i]! - low[i]!);
-  const smooth = boxBlur(act, w, h, 3);
+  const smooth = boxBlur(act, w, h, 3, scratch('mask-smooth', w * h));
   // The median by selection, not a full sort (that sort was a third of the embedding's time).
-  const median = selectKth(Float32Array.from(smooth), smooth.length >> 1) + 0.5;
+  const order = scratch('mask-order', w * h);
+  order.set(smooth);
+  const median = selectKth(order, smooth.length >> 1) + 0.5;
   const mask = new Float32Array(w * h);
   let sum = 0;
   // Ratios safely outside [0.7, 1.4]^(1/0.3) are clamped without the (slow) power.
