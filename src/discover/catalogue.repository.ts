@@ -93,8 +93,7 @@ export class CatalogueRepository {
    * facet and reuse filters (all but `except`'s filter: a facet's own counts leave it out).
    */
   private whereOf(actor: Actor, query: CatalogueSelection, reuse: ReuseUris, narrow: boolean, except?: FacetName, sampled = false): (eb: WorksEb) => Expression<SqlBool> {
-    // The text index narrows by the selected facets' tokens too (once every document has them); the columns below still decide.
-    const matchSql = this.matchSql(query.match && narrow ? narrowMatch(query.match, query, except) : query.match, sampled);
+    const matchSql = this.matchSql(textMatch(query, narrow, except), sampled);
     const whereBase = (eb: WorksEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [accessRule(eb, actor)];
       // A work matches a year range when its own range overlaps it.
@@ -166,7 +165,7 @@ export class CatalogueRepository {
       // once the page is full, where `seq IN (every match)` first gathered every match — 300,000 for a
       // common word. The works' own conditions are checked per row on the way.
       const rest = this.whereOf(actor, { ...query, match: null }, reuse, narrow);
-      const text = narrow ? narrowMatch(query.match, query) : query.match;
+      const text = textMatch(query, narrow)!;
       rowsQuery = this.database.read
         .selectFrom('works')
         .innerJoin(sql<{ rowid: number }>`search_fts`.as('m'), 'm.rowid', 'works.seq')
@@ -271,6 +270,14 @@ export class CatalogueRepository {
     if (sampled) return sql<number>`(SELECT work_seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${tsQuery(match)}) AND work_seq % ${sql.lit(SAMPLE_EVERY)} = 0)`;
     return sql<number>`(SELECT work_seq FROM search_documents WHERE tsv @@ to_tsquery('simple', ${tsQuery(match)}))`;
   }
+}
+
+/**
+ * The text match a query asks the index for: narrowed by the selected facets' tokens too, once every
+ * document has them (`narrow`); the works' columns still decide.
+ */
+function textMatch(query: CatalogueSelection, narrow: boolean, except?: FacetName): Match | null {
+  return query.match && narrow ? narrowMatch(query.match, query, except) : query.match;
 }
 
 /** A match as an FTS5 query: quoted tokens (prefix `*`), AND / OR groups in parentheses. */

@@ -6,6 +6,7 @@
  *
  * Pure: no IO. Decoding and colour conversion live in ../image-input.ts.
  */
+import { scratchFloat32 } from '../scratch-planes.js';
 
 /** A PDQ hash: 32 bytes, and the same as the 64 hex digits the upstream tools print. */
 export interface PdqHash {
@@ -127,20 +128,9 @@ export function pdqDct(luma: Float32Array, width: number, height: number): { dct
   return { dct: dct64To16(small), quality: qualityOf(small) };
 }
 
-/**
- * The two working planes of a hash, kept between hashes up to a display copy's size: a fingerprint
- * hashes five planes of megapixels each (whole and four crops), and fresh ones were most of the
- * hashing thread's garbage collection. Hashing is synchronous, so one pair per thread suffices.
- */
+/** A hash's two working planes are kept between hashes up to a display copy's size (scratch-planes.ts). */
 const KEEP_SCRATCH = 2048 * 2048;
-const scratchPlanes: (Float32Array | null)[] = [null, null];
-function scratch(slot: 0 | 1, length: number): Float32Array {
-  if (length > KEEP_SCRATCH) return new Float32Array(length);
-  let plane = scratchPlanes[slot];
-  if (!plane || plane.length < length) scratchPlanes[slot] = plane = new Float32Array(Math.max(length, Math.min(KEEP_SCRATCH, 2 * (plane?.length ?? 0))));
-  // Every value a pass reads was written by the pass before it, so no clearing is needed.
-  return plane.subarray(0, length);
-}
+const scratch = (slot: 0 | 1, length: number) => scratchFloat32(`pdq-${slot}`, length, KEEP_SCRATCH);
 
 /** Bits that differ between two 256-bit hashes. */
 export function hammingDistance256(a: Uint8Array, b: Uint8Array): number {

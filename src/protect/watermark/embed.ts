@@ -12,6 +12,7 @@ import { chipValues, markTile, TILE, tileLayout, WORK_SIDE } from './keyed-patte
 import { readFold } from './detect.js';
 import { WatermarkErrors } from './errors.js';
 import { asAppError, measure, open } from './load.js';
+import { scratchFloat64 } from '../scratch-planes.js';
 import { encodePayload } from './payload-code.js';
 import { hostFold, informedChips } from './informed.js';
 
@@ -43,17 +44,6 @@ export interface EmbedResult {
   psnr: number;
   width: number;
   height: number;
-}
-
-let keptPlane: Float64Array<ArrayBuffer> | null = null;
-/**
- * The plane that keeps the mark between the two passes, reused from one embedding to the next (32 MB
- * at most): a fresh one per display copy was a large share of the marking thread's garbage
- * collection. Only used between two awaits, so embeddings in one thread never share it at once.
- */
-function keptMark(length: number): Float64Array<ArrayBuffer> {
-  if (!keptPlane || keptPlane.length < length) keptPlane = new Float64Array(Math.min(KEEP_MARK_PIXELS, Math.max(length, 2 * (keptPlane?.length ?? 0))));
-  return keptPlane.subarray(0, length);
 }
 
 /** Per-axis lookup for bilinear sampling: integer cells and weights for every pixel index. */
@@ -202,7 +192,8 @@ export async function embedWatermark(input: Buffer | string | RawImage, options:
   const markRow = markRows(normalisedTile(chips), mask, mw, mh, w, h);
   // Display-sized images keep the mark of every pixel between the two passes (8 bytes a pixel);
   // larger ones render it twice rather than hold a frame of doubles.
-  const kept = w * h <= KEEP_MARK_PIXELS ? keptMark(w * h) : null;
+  // The plane is reused from one embedding to the next (scratch-planes.ts): it is only used between two awaits.
+  const kept = w * h <= KEEP_MARK_PIXELS ? scratchFloat64('watermark-kept-mark', w * h, KEEP_MARK_PIXELS) : null;
   const line = new Float64Array(w);
 
   // Gain for the target PSNR over every pixel: a row subsample can alias with the tile period and

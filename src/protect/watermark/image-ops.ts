@@ -1,19 +1,9 @@
 /** Plain-array image helpers shared by embedding and detection (single-channel Float32, row-major). */
+import { scratchFloat32 } from '../scratch-planes.js';
 
-/**
- * Working planes reused from one call to the next within a thread (a display copy's planes are
- * megabytes each; allocating them per call was much of the marking threads' garbage collection).
- * Each slot is used only inside one synchronous function, so no two users ever share it.
- */
-const planes = new Map<string, Float32Array<ArrayBuffer>>();
-/** Larger planes (a handscroll's) are allocated per call and freed, so a thread never keeps more than 4 MB a slot. */
+/** Planes up to this many values (4 MB) are kept between calls: a display copy's mask and working grids. */
 const KEPT_PLANE = 1024 * 1024;
-function scratch(slot: string, length: number): Float32Array<ArrayBuffer> {
-  if (length > KEPT_PLANE) return new Float32Array(length);
-  let plane = planes.get(slot);
-  if (!plane || plane.length < length) planes.set(slot, (plane = new Float32Array(Math.min(KEPT_PLANE, Math.max(length, Math.ceil((plane?.length ?? 0) * 1.25))))));
-  return plane.subarray(0, length);
-}
+const scratch = (slot: string, length: number) => scratchFloat32(`watermark-${slot}`, length, KEPT_PLANE);
 
 /** Separable box blur with clamped edges, radius r (window 2r+1), via running sums. */
 export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(w * h)): Float32Array {
