@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type DatabaseConnection, type Dialect as KyselyDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Dialect as KyselyDialect } from 'kysely';
 import pg from 'pg';
 import { queryTimeout, readPoolDialect, SqliteReadPool } from './read-pool.js';
 import type { DB } from './schema.js';
@@ -79,7 +79,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     // A 64 MiB page cache and up to 1 GiB of memory-mapped reads: catalogue scans and proof tiles stay in memory.
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 1073741824');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<DB>({ dialect: new ImmediateTransactionsSqliteDialect({ database: withStatementCache(sqlite) }) });
     // The pragma can only change outside a transaction, so the single connection is held for the
     // whole call: no other transaction can start in between, and the setting is restored before
     // anyone else uses the connection.
@@ -199,6 +199,28 @@ function withReadTimeouts(dialect: KyselyDialect, timeoutMs: number): KyselyDial
       };
     },
   };
+}
+
+/**
+ * Kysely's SQLite transactions begin DEFERRED: they take the write lock only at their first write.
+ * When another process (a fleet's second API process, the worker, a CLI) commits in between, a
+ * transaction that read first cannot upgrade its stale snapshot and fails at once with SQLITE_BUSY
+ * — the busy timeout does not apply. BEGIN IMMEDIATE takes the write lock at the start, waiting
+ * up to the busy timeout for it, so such a transaction waits its turn instead of failing.
+ */
+class ImmediateTransactionsSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): SqliteDriver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      }
+    })(this.#config);
+  }
 }
 
 /**

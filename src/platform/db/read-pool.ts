@@ -94,6 +94,7 @@ parentPort.on('message', ({ id, sql, params, mode }) => {
     parentPort.postMessage({ id, error: { message: String(error && error.message || error), code: error && error.code } });
   }
 });
+parentPort.postMessage({ ready: true });
 `;
 
 export interface ReadPoolOptions {
@@ -115,6 +116,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  /** The thread has opened the database: a query's time limit runs from here, not from a loaded machine's thread start. */
+  ready: boolean;
   task: Task | null;
   timer: NodeJS.Timeout | null;
 }
@@ -182,7 +185,7 @@ export class SqliteReadPool {
       slot.task = task;
       // A worker with a query in hand keeps the process alive until the answer arrives.
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.stop(i), this.options.timeoutMs);
+      if (slot.ready) this.startTimer(slot, i);
       slot.worker.postMessage({ id: task.id, sql: task.sql, params: task.params, mode: task.mode });
     }
   }
@@ -191,8 +194,13 @@ export class SqliteReadPool {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.options.file, driverPath: this.driverPath } });
     // Idle workers must not keep the process alive (a CLI command ends when its work does).
     worker.unref();
-    const slot: Slot = { worker, task: null, timer: null };
-    worker.on('message', (message: { id: number; rows?: Record<string, unknown>[]; ints?: Float64Array; error?: { message: string; code?: string } }) => {
+    const slot: Slot = { worker, ready: false, task: null, timer: null };
+    worker.on('message', (message: { ready?: true; id: number; rows?: Record<string, unknown>[]; ints?: Float64Array; error?: { message: string; code?: string } }) => {
+      if (message.ready) {
+        slot.ready = true;
+        if (slot.task && this.slots[index] === slot) this.startTimer(slot, index);
+        return;
+      }
       const task = slot.task;
       if (!task || task.id !== message.id) return;
       this.finish(slot);
@@ -210,6 +218,10 @@ export class SqliteReadPool {
       if (!this.closed) this.dispatch();
     });
     return slot;
+  }
+
+  private startTimer(slot: Slot, index: number): void {
+    slot.timer = setTimeout(() => this.stop(index), this.options.timeoutMs);
   }
 
   private finish(slot: Slot): void {
