@@ -49,7 +49,7 @@ const layerRules = Object.keys(BELOW).flatMap((module) => [
 ]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', 'bench/.out/**', '.scratch/**'] },
+  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', 'bench/.out/**', '.scratch/**', 'wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

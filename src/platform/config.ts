@@ -170,6 +170,11 @@ export const configSchema = z.object({
   /** Bytes (MiB) of rendered IIIF images (tiles, views, info.json) kept in memory for repeat requests; 0 = none. */
   iiifCacheMb: z.coerce.number().int().min(0).max(65_536).default(128),
   /**
+   * Bytes (MiB) of pyramid tiles kept decoded by the IIIF render threads, so an unaligned region
+   * re-decodes only the tiles its neighbours did not; 0 = none (every region decodes its tiles).
+   */
+  iiifDecodedTilesMb: z.coerce.number().int().min(0).max(65_536).default(96),
+  /**
    * IIIF requests per minute per visitor (a deep-zoom viewer fetches hundreds of tiles a minute);
    * 0 = unlimited. Kept apart from the API's limit.
    */
@@ -272,6 +277,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   readWorkers: 'WENYUAN_READ_WORKERS',
   readTimeoutMs: 'WENYUAN_READ_TIMEOUT_MS',
   iiifCacheMb: 'WENYUAN_IIIF_CACHE_MB',
+  iiifDecodedTilesMb: 'WENYUAN_IIIF_DECODED_TILES_MB',
   iiifRateLimitPerMinute: 'WENYUAN_IIIF_RATE_LIMIT_PER_MINUTE',
   mapTileUrl: 'WENYUAN_MAP_TILE_URL',
   mapAttribution: 'WENYUAN_MAP_ATTRIBUTION',

@@ -12,6 +12,8 @@ import type { PyramidVariant } from './pyramid.repository.js';
 import { readableWork } from './readable-work.js';
 import type { PyramidService, ServablePyramid } from './pyramid.service.js';
 import { readStoredTile, storedTileOf } from './iiif/stored-tiles.js';
+import { tileRegionApplies } from './iiif/tile-region.js';
+import type { TileRegionPool } from './iiif/tile-region-pool.js';
 
 /** Hex digits of the file's sha256 in an image identifier: enough to tell a work's files apart. */
 export const IDENTIFIER_HASH_DIGITS = 16;
@@ -72,8 +74,14 @@ export class IiifImageService {
       cache: TileCache;
       admission: Admission;
       maxImagePixels: number;
+      /** Renders small JPEG regions of pyramids from their stored tiles, outside sharp (absent: sharp renders everything). */
+      tileRegions?: TileRegionPool;
     },
   ) {}
+
+  /** A name per pyramid as opened (a rebuilt pyramid is a new object): what the render threads keep is kept under it. */
+  private readonly pyramidKeys = new WeakMap<ServablePyramid, string>();
+  private nextPyramidKey = 1;
 
   async resolve(actor: Actor, rawIdentifier: string, now = Date.now()): Promise<ResolvedImage> {
     if (actor.kind !== 'anonymous') return this.lookUp(actor, rawIdentifier);
@@ -103,6 +111,7 @@ export class IiifImageService {
     if (variant) {
       const pyramid = await this.deps.pyramids.find(file.sha256, variant);
       if (pyramid) {
+        this.deps.tileRegions?.warm();
         return {
           identifier: identifier!, workId, sha256: file.sha256, width: pyramid.info.width, height: pyramid.info.height,
           source: { kind: 'pyramid', file: pyramid.file, info: pyramid.info }, servedPyramid: pyramid, pyramidVariant: variant,
@@ -153,6 +162,7 @@ export class IiifImageService {
     const cached = this.deps.cache.get(key);
     if (cached) return { ...cached, canonical };
     // A viewer's aligned tile is a tile the pyramid stores: sent as it is, nothing decoded.
+    let fromTiles: ServablePyramid | null = null;
     if (image.servedPyramid) {
       const pages = await this.deps.pyramids.storedTiles(image.servedPyramid);
       const stored = pages && storedTileOf(image.servedPyramid.info, pages, request);
@@ -163,9 +173,16 @@ export class IiifImageService {
         this.deps.cache.set(key, entry);
         return { ...entry, canonical };
       }
+      if (this.deps.tileRegions && tileRegionApplies(image.servedPyramid.info, pages, request)) fromTiles = image.servedPyramid;
     }
     // Renders beyond what the machine does at once wait in a short queue; past it, 503 + Retry-After.
     const rendered = await this.deps.admission.run(async () => {
+      // Small JPEG regions from the stored tiles in a render thread; should that fail, sharp tries
+      // (and reports the pyramid broken if it fails too).
+      if (fromTiles) {
+        const data = await this.deps.tileRegions!.render(this.pyramidKey(fromTiles), fromTiles.file, fromTiles.info, request).catch(() => null);
+        if (data) return { data, mediaType: 'image/jpeg' };
+      }
       try {
         // A remote store's blob is copied to a bounded temporary file for the render (pyramids, the large images, stay local).
         if (image.remoteBlob && image.source.kind === 'original') {
@@ -177,6 +194,7 @@ export class IiifImageService {
         if (!image.pyramid) throw error;
         // A broken pyramid: rebuilt by its job; this request is served from the original meanwhile.
         await this.deps.pyramids.broken(image.sha256, image.pyramidVariant);
+        if (image.servedPyramid) this.deps.tileRegions?.forget(this.pyramidKey(image.servedPyramid));
         this.deps.cache.forget(`${image.sourceKey}/`);
         this.anonymous.clear();
         return this.deps.blobs.withLocalFile(image.sha256, (original) =>
@@ -186,6 +204,12 @@ export class IiifImageService {
     const entry = { data: rendered.data, mediaType: rendered.mediaType, etag: etagOf(image, canonical) };
     this.deps.cache.set(key, entry);
     return { ...entry, canonical };
+  }
+
+  private pyramidKey(pyramid: ServablePyramid): string {
+    let key = this.pyramidKeys.get(pyramid);
+    if (!key) this.pyramidKeys.set(pyramid, (key = String(this.nextPyramidKey++)));
+    return key;
   }
 }
 

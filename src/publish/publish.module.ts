@@ -17,6 +17,7 @@ import { iiifRoutes } from './iiif.routes.js';
 import { iiifPaths, PresentationService } from './presentation.service.js';
 import { PyramidRepository } from './pyramid.repository.js';
 import { PYRAMID_JOB, PyramidService } from './pyramid.service.js';
+import { TileRegionPool } from './iiif/tile-region-pool.js';
 
 export const PYRAMID_FIXITY_JOB = 'publish.pyramid-fixity';
 import './publish.errors.js';
@@ -30,7 +31,7 @@ export interface PublishPorts {
   instance: Pick<InstanceServices, 'instance' | 'links'>;
   registry: Pick<RegistryServices, 'registryReader'>;
   protect: Pick<ProtectServices, 'watermarkCopies'>;
-  config: { dataDir: string; maxImagePixels: number; iiifCacheMb: number; iiifRateLimitPerMinute: number; fixityIntervalHours: number; watermarkPublicCopies: boolean };
+  config: { dataDir: string; maxImagePixels: number; iiifCacheMb: number; iiifDecodedTilesMb: number; iiifRateLimitPerMinute: number; fixityIntervalHours: number; watermarkPublicCopies: boolean };
 }
 
 export interface PublishServices {
@@ -54,7 +55,8 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
   const pyramids = new PyramidService({ database, repo: new PyramidRepository(database), blobs, jobs, dataDir: config.dataDir, maxImagePixels: config.maxImagePixels, wakeWorkers: ports.wakeWorkers, markPublicFrame });
   // Renders beyond two per core wait; past 64 waiting, 503 + Retry-After (a flood of uncached regions).
   const admission = new Admission(2 * Math.max(1, os.availableParallelism()), 64);
-  const iiifImages = new IiifImageService({ archive, blobs, pyramids, cache: new TileCache(config.iiifCacheMb * 1024 * 1024), admission, maxImagePixels: config.maxImagePixels });
+  const tileRegions = new TileRegionPool(config.iiifDecodedTilesMb * 1024 * 1024);
+  const iiifImages = new IiifImageService({ archive, blobs, pyramids, cache: new TileCache(config.iiifCacheMb * 1024 * 1024), admission, maxImagePixels: config.maxImagePixels, tileRegions });
   const presentation = new PresentationService({ archive, instance, registry: ports.registry });
 
   // Absolute ids are the point of IIIF documents: the public URL, else the origin the client used.
@@ -100,5 +102,6 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
     init: async () => {
       pyramids.removeStalePartFiles();
     },
+    close: () => tileRegions.close(),
   };
 }

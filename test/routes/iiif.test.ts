@@ -264,6 +264,21 @@ describe.each(await testDialects())('IIIF services (%s)', (dialect) => {
     expect(await ctx.app.database.db.selectFrom('iiif_pyramids').select('source_sha256').where('source_sha256', '=', sha256).where('variant', '=', 'original').executeTakeFirst()).toBeUndefined();
     await ctx.app.worker.drain();
     expect(await ctx.app.pyramids.verifyAll()).toEqual({ checked: 4, broken: 0, orphaned: 0 });
+    const rowOf = () => ctx.app.database.db.selectFrom('iiif_pyramids').select('source_sha256').where('source_sha256', '=', sha256).where('variant', '=', 'original').executeTakeFirst();
+    // Unaligned JPEG regions (rendered from the stored tiles, outside sharp) over the whole
+    // picture: the one that reads the damage fails to decode, is served from the original, and
+    // the pyramid is dropped for its rebuild.
+    fs.writeFileSync(file, bytes);
+    for (let y = 0; y < 1000; y += 256) {
+      for (let x = 0; x < 3000; x += 256) {
+        const w = Math.min(256, 3000 - x) - 7, h = Math.min(256, 1000 - y) - 5;
+        const region = await get(`${serviceOf(works.big)}/${x + 7},${y + 5},${w},${h}/${w},/0/default.jpg`, owner.headers);
+        expect(region.statusCode, `${x},${y}`).toBe(200);
+      }
+    }
+    expect(await rowOf()).toBeUndefined();
+    await ctx.app.worker.drain();
+    expect(await ctx.app.pyramids.intact(sha256)).toBe(true);
     fs.writeFileSync(file, bytes);
     // Every full-size tile of the original pyramid (its owner's), rendered (PNG: aligned JPEG tiles
     // are sent as stored, undecoded, and their damage is the scheduled check's to find, as above):

@@ -1,0 +1,70 @@
+/**
+ * A render thread of `tile-region-pool.ts`: keeps its pyramids' files open and their stored-tile
+ * indexes and decoded tiles in memory, and answers one request at a time.
+ */
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ImageRequest } from './image-api.js';
+import type { PyramidInfo } from './pyramid.js';
+import { readStoredPages, type StoredPage } from './stored-tiles.js';
+import { TileRegionRenderer, type TileRegionSource } from './tile-region.js';
+
+export type TileRegionMessage =
+  | { type: 'render'; id: number; key: string; file: string; info: PyramidInfo; request: ImageRequest }
+  | { type: 'forget'; key: string };
+
+export type TileRegionAnswer = { id: number; jpeg: Uint8Array } | { id: number; error: string };
+
+/** Files kept open (a pyramid each); the least recently used is closed beyond this. */
+const OPEN_FILES = 32;
+
+const renderer = new TileRegionRenderer((workerData as { decodedTileBytes: number }).decodedTileBytes);
+const sources = new Map<string, Promise<TileRegionSource>>();
+
+async function open(key: string, file: string, info: PyramidInfo): Promise<TileRegionSource> {
+  const pages: StoredPage[] | null = await readStoredPages(file);
+  if (!pages) throw new Error(`${file} has no stored JPEG tiles`);
+  return { key, fd: fs.openSync(file, 'r'), info, pages };
+}
+
+function close(key: string): void {
+  const source = sources.get(key);
+  sources.delete(key);
+  renderer.forget(key);
+  void source?.then((s) => fs.closeSync(s.fd), () => undefined);
+}
+
+async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<TileRegionSource> {
+  let source = sources.get(key);
+  if (source) {
+    sources.delete(key);
+  } else {
+    source = open(key, file, info);
+    source.catch(() => sources.delete(key));
+  }
+  sources.set(key, source);
+  for (const oldest of sources.keys()) {
+    if (sources.size <= OPEN_FILES) break;
+    close(oldest);
+  }
+  return source;
+}
+
+parentPort!.on('message', (message: TileRegionMessage) => {
+  if (message.type === 'forget') {
+    close(message.key);
+    return;
+  }
+  const { id } = message;
+  sourceOf(message.key, message.file, message.info)
+    .then((source) => {
+      // A buffer of its own, moved rather than copied (the encoder's may share a larger one).
+      const jpeg = new Uint8Array(renderer.render(source, message.request));
+      parentPort!.postMessage({ id, jpeg } satisfies TileRegionAnswer, [jpeg.buffer]);
+    })
+    .catch((error: unknown) => {
+      // A file that no longer reads as indexed: closed, so the next request opens it afresh.
+      close(message.key);
+      parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies TileRegionAnswer);
+    });
+});
