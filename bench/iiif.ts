@@ -24,7 +24,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/platform/config.js';
 import { buildServer } from '../src/platform/http/server.js';
 import { DEFAULT_PYRAMID_QUALITY } from '../src/publish/iiif/pyramid.js';
-import { RENDER_JPEG_QUALITY } from '../src/publish/iiif/image-render.js';
+import { RENDER_JPEG_QUALITY } from '../src/publish/iiif/render-plan.js';
 import { kodakMosaic } from './iiif/mosaic.js';
 import { cpuMs, ensurePackages, freePort, missingPrograms, Processes, runWrk, startIipsrv, startMemcached, waitFor, type Iipsrv, type WrkResult } from './iiif/services.js';
 import { alignedTilePaths, FULL_VIEW_PATH, seededRandom, shuffled, unalignedPaths } from './iiif/urls.js';

@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecodeBudget, decodeCost } from '../../media/decode-budget.js';
 import type { ImageRequest, IiifFormat, IiifQuality, PixelRect } from './image-api.js';
-import { chooseLevel, levelRect, renderImageRequest, resizePlan, type RenderSource } from './image-render.js';
+import { renderImageRequest, type RenderSource } from './image-render.js';
+import { chooseLevel, levelRect, resizePlan } from './render-plan.js';
 import { buildPyramid, pyramidLevelSizes, type PyramidInfo } from './pyramid.js';
 
 const KODAK = path.resolve(process.cwd(), '../shared/data/images/kodak');

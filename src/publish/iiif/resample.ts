@@ -97,6 +97,19 @@ function scratch(length: number): Float64Array {
   return rawWeights;
 }
 
+/** The parts of the WebAssembly global used here: its types come with the DOM library, which the server does not load. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const wasm = (globalThis as unknown as {
+  WebAssembly: {
+    Memory: new (descriptor: { initial: number }) => WasmMemory;
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: object) => { exports: unknown };
+  };
+}).WebAssembly;
+
 interface Kernels {
   filterRows(src: number, srcStride: number, idx: number, wts: number, taps: number, outRows: number, rowBytes: number, dst: number, dstStride: number): void;
   transpose(src: number, w: number, h: number, srcStride: number, dst: number, dstStride: number): void;
@@ -112,13 +125,13 @@ const HEAP_START = 65536;
  * the tap tables. Not reentrant (one resize at a time per instance).
  */
 export class Resampler {
-  private readonly memory = new WebAssembly.Memory({ initial: 64 });
+  private readonly memory = new wasm.Memory({ initial: 64 });
   private readonly kernels: Kernels;
   private plan: { x: AxisTaps; y: AxisTaps; width: number; height: number; outWidth: number; outHeight: number; stride: number; at: Record<'window' | 'rows' | 'turned' | 'columns' | 'out' | 'yIndex' | 'yWeight' | 'xIndex' | 'xWeight', number> } | null = null;
 
   constructor() {
-    const module = new WebAssembly.Module(Buffer.from(RESAMPLE_WASM_BASE64, 'base64'));
-    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels;
+    const module = new wasm.Module(Buffer.from(RESAMPLE_WASM_BASE64, 'base64'));
+    this.kernels = new wasm.Instance(module, { env: { memory: this.memory } }).exports as Kernels;
   }
 
   /**

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ImageRequest } from './image-api.js';
-import { chooseLevel, resizePlan, RENDER_JPEG_QUALITY } from './image-render.js';
+import { chooseLevel, RENDER_JPEG_QUALITY, resizePlan } from './render-plan.js';
 import type { PyramidInfo } from './pyramid.js';
 import { axisTaps, Resampler } from './resample.js';
 import type { StoredPage } from './stored-tiles.js';
