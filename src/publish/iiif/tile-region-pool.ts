@@ -76,6 +76,8 @@ export class TileRegionPool {
   private start(index: number): Thread {
     const worker = startThread(new URL(`./tile-region.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
       workerData: { decodedTileBytes: Math.floor(this.decodedTileBytes / this.threads.length) },
+      // Tiles and answers live outside the JavaScript heap; a small young generation is plenty.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     worker.unref();
     const thread: Thread = { worker, pending: new Map() };

@@ -20,8 +20,8 @@ import type { StoredPage } from './stored-tiles.js';
 // A CommonJS native module (prebuilt binaries of libjpeg-turbo for each platform in its package).
 const turbo = createRequire(import.meta.url)('@julusian/jpeg-turbo') as typeof import('@julusian/jpeg-turbo');
 
-/** Largest answer side taken here; beyond it sharp's fixed cost no longer matters and its streaming keeps memory low. */
-export const TILE_REGION_MAX_SIDE = 1024;
+/** Largest answer side taken here: beyond it sharp's fixed cost matters less, and a thread's WebAssembly memory (which never shrinks) stays under about 12 MB. */
+export const TILE_REGION_MAX_SIDE = 512;
 
 /**
  * Whether `req` is one this renderer takes: a jpg in colour, unturned, no larger than
