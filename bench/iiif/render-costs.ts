@@ -13,6 +13,7 @@ import { chooseLevel } from '../../src/publish/iiif/render-plan.js';
 import { listFiles, SHARED_DATA, tempDir } from '../support.js';
 import { kodakMosaic } from './mosaic.js';
 import { readStoredPages, readStoredTile } from '../../src/publish/iiif/stored-tiles.js';
+import { TileRegionRenderer } from '../../src/publish/iiif/tile-region.js';
 
 sharp.cache(false); // as the server runs it
 const [fileArg, callsArg] = process.argv.slice(2);
@@ -89,3 +90,20 @@ const [a, b] = await Promise.all([sharp(spliced).raw().toBuffer(), sharp(file, {
 let diff = 0;
 for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
 console.log(`stored tile ${spliced.length} bytes, mean |difference| from libvips' decode ${(diff / a.length).toFixed(2)} per sample, ${a.length === b.length ? 'same size' : 'SIZE DIFFERS'}`);
+
+// The same unaligned regions as the server renders them now (src/publish/iiif/tile-region.ts, in a
+// render thread there; here in this one): stored tiles decoded by libjpeg-turbo, with none kept and
+// with 48 MiB kept (one of two threads' share of the default 96), resized by the WebAssembly Lanczos-3,
+// encoded by libjpeg-turbo.
+const fd = fs.openSync(file, 'r');
+for (const keptMb of [0, 48]) {
+  const renderer = new TileRegionRenderer(keptMb * 1024 * 1024);
+  const source = { key: 'bench', fd, info, pages };
+  seed = 7;
+  await cost(`unaligned region → 256 px: stored tiles outside sharp, ${keptMb} MiB of tiles kept`, async () => {
+    const w = 300 + Math.floor(random() * 5000), h = Math.max(1, Math.round(w * (0.5 + random() * 0.5)));
+    const x = Math.floor(random() * (info.width - w)), y = Math.floor(random() * (info.height - h));
+    return renderer.render(source, { ...base, region: { x, y, width: w, height: h }, size: { width: 256, height: Math.max(1, Math.round((256 * h) / w)) } });
+  });
+}
+fs.closeSync(fd);
