@@ -18,6 +18,7 @@ import { iiifPaths, PresentationService } from './presentation.service.js';
 import { PyramidRepository } from './pyramid.repository.js';
 import { PYRAMID_JOB, PyramidService } from './pyramid.service.js';
 import { TileRegionPool } from './iiif/tile-region-pool.js';
+import { jpegTurbo } from './iiif/tile-region.js';
 
 export const PYRAMID_FIXITY_JOB = 'publish.pyramid-fixity';
 import './publish.errors.js';
@@ -55,7 +56,8 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
   const pyramids = new PyramidService({ database, repo: new PyramidRepository(database), blobs, jobs, dataDir: config.dataDir, maxImagePixels: config.maxImagePixels, wakeWorkers: ports.wakeWorkers, markPublicFrame });
   // Renders beyond two per core wait; past 64 waiting, 503 + Retry-After (a flood of uncached regions).
   const admission = new Admission(2 * Math.max(1, os.availableParallelism()), 64);
-  const tileRegions = new TileRegionPool(config.iiifDecodedTilesMb * 1024 * 1024);
+  // Small JPEG regions of pyramids outside sharp, where libjpeg-turbo's binding loads (else sharp renders all).
+  const tileRegions = jpegTurbo() ? new TileRegionPool(config.iiifDecodedTilesMb * 1024 * 1024) : undefined;
   const iiifImages = new IiifImageService({ archive, blobs, pyramids, cache: new TileCache(config.iiifCacheMb * 1024 * 1024), admission, maxImagePixels: config.maxImagePixels, tileRegions });
   const presentation = new PresentationService({ archive, instance, registry: ports.registry });
 
@@ -102,6 +104,6 @@ export function createPublishModule(ports: PublishPorts): ModuleParts<PublishSer
     init: async () => {
       pyramids.removeStalePartFiles();
     },
-    close: () => tileRegions.close(),
+    close: () => tileRegions?.close(),
   };
 }

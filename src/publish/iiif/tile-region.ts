@@ -17,8 +17,24 @@ import type { PyramidInfo } from './pyramid.js';
 import { axisTaps, Resampler } from './resample.js';
 import type { StoredPage } from './stored-tiles.js';
 
-// A CommonJS native module (prebuilt binaries of libjpeg-turbo for each platform in its package).
-const turbo = createRequire(import.meta.url)('@julusian/jpeg-turbo') as typeof import('@julusian/jpeg-turbo');
+type Turbo = typeof import('@julusian/jpeg-turbo');
+let turbo: Turbo | null | undefined;
+
+/**
+ * libjpeg-turbo's binding (a CommonJS native module with prebuilt binaries for the common platforms
+ * in its package; its install script is not run), or null where it does not load: sharp then renders
+ * every request.
+ */
+export function jpegTurbo(): Turbo | null {
+  if (turbo === undefined) {
+    try {
+      turbo = createRequire(import.meta.url)('@julusian/jpeg-turbo') as Turbo;
+    } catch {
+      turbo = null;
+    }
+  }
+  return turbo;
+}
 
 /** Largest answer side taken here: beyond it sharp's fixed cost matters less, and a thread's WebAssembly memory (which never shrinks) stays under about 12 MB. */
 export const TILE_REGION_MAX_SIDE = 512;
@@ -91,8 +107,12 @@ class DecodedTiles {
 export class TileRegionRenderer {
   private readonly resampler = new Resampler();
   private readonly decoded: DecodedTiles;
+  private readonly turbo: Turbo;
 
   constructor(decodedTileBytes: number) {
+    const loaded = jpegTurbo();
+    if (!loaded) throw new Error('libjpeg-turbo (@julusian/jpeg-turbo) does not load on this platform');
+    this.turbo = loaded;
     this.decoded = new DecodedTiles(decodedTileBytes);
   }
 
@@ -127,7 +147,7 @@ export class TileRegionRenderer {
       }
     }
     const rgb = this.resampler.resize();
-    return turbo.compressSync(rgb, { format: turbo.FORMAT_RGB, width: req.size.width, height: req.size.height, quality: RENDER_JPEG_QUALITY, subsampling: turbo.SAMP_420 });
+    return this.turbo.compressSync(rgb, { format: this.turbo.FORMAT_RGB, width: req.size.width, height: req.size.height, quality: RENDER_JPEG_QUALITY, subsampling: this.turbo.SAMP_420 });
   }
 
   private tile(source: TileRegionSource, level: number, page: StoredPage, index: number): Buffer {
@@ -142,7 +162,7 @@ export class TileRegionRenderer {
     page.tables.copy(jpeg, 0);
     if (fs.readSync(source.fd, jpeg, page.tables.length, length - 2, offset + 2) !== length - 2) throw new Error(`tile ${index} of level ${level} is shorter than its byte count`);
     const bytes = page.tileWidth * page.tileHeight * 3;
-    const { data, width, height } = turbo.decompressSync(jpeg, this.decoded.buffer(bytes), { format: turbo.FORMAT_RGB });
+    const { data, width, height } = this.turbo.decompressSync(jpeg, this.decoded.buffer(bytes), { format: this.turbo.FORMAT_RGB });
     if (width !== page.tileWidth || height !== page.tileHeight) throw new Error(`tile ${index} of level ${level} decodes as ${width} × ${height}`);
     this.decoded.set(key, data);
     return data;
