@@ -108,19 +108,36 @@ export function storedTileOf(info: PyramidInfo, pages: StoredPage[], req: ImageR
   return null;
 }
 
+/**
+ * Where a stored tile's bytes go to make a standalone JPEG file: the page's tables, then the tile's
+ * data after its own SOI (the tables already opened one).
+ */
+function tileLayout(tile: { page: StoredPage; index: number }): { jpeg: Buffer; at: number; length: number; position: number } {
+  const { page, index } = tile;
+  const count = page.byteCounts[index];
+  const offset = page.offsets[index];
+  if (count === undefined || offset === undefined || count < 4) throw new Error(`stored tile ${index} is not in the file's index`);
+  const jpeg = Buffer.allocUnsafe(page.tables.length + count - 2);
+  page.tables.copy(jpeg, 0);
+  return { jpeg, at: page.tables.length, length: count - 2, position: offset + 2 };
+}
+
 /** The stored tile as a standalone JPEG file. */
 export async function readStoredTile(file: string, tile: { page: StoredPage; index: number }): Promise<Buffer> {
-  const { page, index } = tile;
-  const length = page.byteCounts[index]!;
+  const { jpeg, at, length, position } = tileLayout(tile);
   const handle = await fs.promises.open(file, 'r');
   try {
-    const out = Buffer.alloc(page.tables.length + length - 2);
-    page.tables.copy(out, 0);
-    // The tile's data starts with its own SOI, which the tables already opened.
-    const { bytesRead } = await handle.read(out, page.tables.length, length - 2, page.offsets[index]! + 2);
-    if (bytesRead !== length - 2) throw new Error(`stored tile ${index} is shorter than its byte count`);
-    return out;
+    const { bytesRead } = await handle.read(jpeg, at, length, position);
+    if (bytesRead !== length) throw new Error(`stored tile ${tile.index} is shorter than its byte count`);
+    return jpeg;
   } finally {
     await handle.close();
   }
+}
+
+/** The same from a file held open, synchronously (the render threads, which do nothing else meanwhile). */
+export function readStoredTileSync(fd: number, tile: { page: StoredPage; index: number }): Buffer {
+  const { jpeg, at, length, position } = tileLayout(tile);
+  if (fs.readSync(fd, jpeg, at, length, position) !== length) throw new Error(`stored tile ${tile.index} is shorter than its byte count`);
+  return jpeg;
 }

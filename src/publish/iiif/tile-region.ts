@@ -9,13 +9,13 @@
  *
  * Synchronous and single-threaded: it runs in the render threads (`tile-region-pool.ts`).
  */
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ImageRequest } from './image-api.js';
 import { chooseLevel, RENDER_JPEG_QUALITY, resizePlan } from './render-plan.js';
 import type { PyramidInfo } from './pyramid.js';
 import { axisTaps, Resampler } from './resample.js';
-import type { StoredPage } from './stored-tiles.js';
+import { readStoredTileSync, type StoredPage } from './stored-tiles.js';
+import { TileCache } from './tile-cache.js';
 
 type Turbo = typeof import('@julusian/jpeg-turbo');
 let turbo: Turbo | null | undefined;
@@ -61,59 +61,21 @@ export interface TileRegionSource {
   pages: readonly StoredPage[];
 }
 
-/** Decoded tiles (RGB), least recently used out first, bounded by bytes. */
-class DecodedTiles {
-  private readonly tiles = new Map<string, Buffer>();
-  private bytes = 0;
-  /** Evicted buffers, reused for the next decodes: a fresh 192 KiB buffer each time costs page faults. */
-  private readonly spare: Buffer[] = [];
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): Buffer | undefined {
-    const tile = this.tiles.get(key);
-    if (tile) {
-      this.tiles.delete(key);
-      this.tiles.set(key, tile);
-    }
-    return tile;
-  }
-
-  buffer(bytes: number): Buffer {
-    const reused = this.spare.pop();
-    return reused && reused.length === bytes ? reused : Buffer.allocUnsafeSlow(bytes);
-  }
-
-  set(key: string, tile: Buffer): void {
-    this.tiles.set(key, tile);
-    this.bytes += tile.length;
-    for (const [oldest, evicted] of this.tiles) {
-      if (this.bytes <= this.maxBytes) break;
-      this.tiles.delete(oldest);
-      this.bytes -= evicted.length;
-      if (this.spare.length < 8) this.spare.push(evicted);
-    }
-  }
-
-  forget(prefix: string): void {
-    for (const [key, tile] of this.tiles) {
-      if (!key.startsWith(prefix)) continue;
-      this.tiles.delete(key);
-      this.bytes -= tile.length;
-    }
-  }
-}
-
 export class TileRegionRenderer {
   private readonly resampler = new Resampler();
-  private readonly decoded: DecodedTiles;
+  /** Decoded tiles (RGB) by pyramid, level and index. */
+  private readonly decoded: TileCache<{ data: Buffer }>;
+  /** Buffers of tiles that left the cache, reused for the next decodes: a fresh 192 KiB buffer each time costs page faults. */
+  private readonly spare: Buffer[] = [];
   private readonly turbo: Turbo;
 
   constructor(decodedTileBytes: number) {
     const loaded = jpegTurbo();
     if (!loaded) throw new Error('libjpeg-turbo (@julusian/jpeg-turbo) does not load on this platform');
     this.turbo = loaded;
-    this.decoded = new DecodedTiles(decodedTileBytes);
+    this.decoded = new TileCache(decodedTileBytes, ({ data }) => {
+      if (this.spare.length < 8) this.spare.push(data);
+    });
   }
 
   /** Drops the decoded tiles of a pyramid (rebuilt or found broken). */
@@ -153,18 +115,13 @@ export class TileRegionRenderer {
   private tile(source: TileRegionSource, level: number, page: StoredPage, index: number): Buffer {
     const key = `${source.key}|${level}|${index}`;
     const kept = this.decoded.get(key);
-    if (kept) return kept;
-    const length = page.byteCounts[index];
-    const offset = page.offsets[index];
-    if (length === undefined || offset === undefined || length < 4) throw new Error(`tile ${index} of level ${level} is not in the file's index`);
-    // The page's tables, then the tile's data after its own SOI: a complete JPEG.
-    const jpeg = Buffer.allocUnsafe(page.tables.length + length - 2);
-    page.tables.copy(jpeg, 0);
-    if (fs.readSync(source.fd, jpeg, page.tables.length, length - 2, offset + 2) !== length - 2) throw new Error(`tile ${index} of level ${level} is shorter than its byte count`);
+    if (kept) return kept.data;
+    const jpeg = readStoredTileSync(source.fd, { page, index });
     const bytes = page.tileWidth * page.tileHeight * 3;
-    const { data, width, height } = this.turbo.decompressSync(jpeg, this.decoded.buffer(bytes), { format: this.turbo.FORMAT_RGB });
+    const reused = this.spare.pop();
+    const { data, width, height } = this.turbo.decompressSync(jpeg, reused?.length === bytes ? reused : Buffer.allocUnsafeSlow(bytes), { format: this.turbo.FORMAT_RGB });
     if (width !== page.tileWidth || height !== page.tileHeight) throw new Error(`tile ${index} of level ${level} decodes as ${width} × ${height}`);
-    this.decoded.set(key, data);
+    this.decoded.set(key, { data });
     return data;
   }
 }
