@@ -30,6 +30,12 @@ export const OUTAGE_MAX_DELAY_MS = 60_000;
 export class JobQueue {
   constructor(private readonly database: Database) {}
 
+  /** Whether a queued or running job holds `dedupeKey`. */
+  async hasLive(executor: Executor, dedupeKey: string): Promise<boolean> {
+    const live = await executor.selectFrom('jobs').select('id').where('dedupe_key', '=', dedupeKey).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    return live !== undefined;
+  }
+
   /** Adds a job using `executor` (pass the surrounding transaction). */
   async enqueue(executor: Executor, kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
     const now = new Date().toISOString();
@@ -44,15 +50,7 @@ export class JobQueue {
       created_at: now,
       updated_at: now,
     };
-    if (options.dedupeKey) {
-      const live = await executor
-        .selectFrom('jobs')
-        .select('id')
-        .where('dedupe_key', '=', options.dedupeKey)
-        .where('status', 'in', ['queued', 'running'])
-        .executeTakeFirst();
-      if (live) return;
-    }
+    if (options.dedupeKey && (await this.hasLive(executor, options.dedupeKey))) return;
     // The check above misses a twin enqueued by a concurrent, not yet committed transaction;
     // the partial unique index catches it, and the enqueue stays a no-op instead of failing.
     await executor.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).execute();
