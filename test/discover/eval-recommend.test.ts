@@ -110,17 +110,20 @@ describe('wenyuan eval recommend', () => {
     expect((JSON.parse(run.stdout) as { users: number }).users).toBe(60);
   });
 
-  // Not only the split of seed 42: a popularity discount of 0.4 passed there and fell to 0.93 × EASE on seed 7.
-  it.skipIf(!haveMovieLens).each([42, 7])('on MovieLens (split seed %i), the default slider keeps NDCG within 5 % of EASE and widens coverage and the long tail', async (seed) => {
-    const run = await runCli(['eval', 'recommend', '--ratings', path.join(MOVIELENS, 'ratings.csv'), '--items', path.join(MOVIELENS, 'movies.csv'), '--json', '--lambda', '400', '--seed', String(seed)]);
+  // Not only the split of seed 42, and with the λ each split's own validation picks: a popularity
+  // discount of 0.4 passed on seed 42 and fell to 0.93 × EASE on seed 7; the next default fell to
+  // 0.948 × on seed 1 once its λ was not fixed by hand.
+  it.skipIf(!haveMovieLens).each([42, 7, 1])('on MovieLens (split seed %i), the default slider keeps NDCG within 5 % of EASE and triples coverage', async (seed) => {
+    const run = await runCli(['eval', 'recommend', '--ratings', path.join(MOVIELENS, 'ratings.csv'), '--items', path.join(MOVIELENS, 'movies.csv'), '--json', '--seed', String(seed)]);
     expect(run.code, run.stderr).toBe(0);
     const rows = (JSON.parse(run.stdout) as { rows: Row[] }).rows;
     const ease = rows.find((r) => r.method === 'EASE')!;
     const wenyuan = rows.find((r) => r.default)!;
     expect(ease.ndcg10).toBeGreaterThan(0.3);
     expect(wenyuan.ndcg10 / ease.ndcg10).toBeGreaterThanOrEqual(0.95);
-    expect(wenyuan.coverage / ease.coverage).toBeGreaterThan(2);
+    expect(wenyuan.coverage / ease.coverage).toBeGreaterThanOrEqual(3);
     expect(wenyuan.longTail).toBeGreaterThan(5 * ease.longTail);
-    expect(wenyuan.ild).toBeGreaterThan(ease.ild);
+    expect(wenyuan.longTail).toBeGreaterThan(0.02);
+    expect(wenyuan.ild / ease.ild).toBeGreaterThan(1.1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildList, tradeOffAt, type ItemSpace } from './list-builder.js';
+import { buildList, RecentExposure, relevanceScales, SCALE_AT, tradeOffAt, type ItemSpace } from './list-builder.js';
 
 /**
  * 40 items in four categories; popularity falls with the index inside each category. The person
@@ -57,7 +57,7 @@ describe('buildList', () => {
   });
 
   it('maps the slider to weights that grow with it and keep places for exploration past the middle', () => {
-    expect(tradeOffAt(0, 10)).toEqual({ popularityDiscount: 0, pool: 10, diversity: 0, calibration: 0, exploreSlots: 0 });
+    expect(tradeOffAt(0, 10)).toEqual({ popularityDiscount: 0, pool: 10, diversity: 0, calibration: 0, exploreSlots: 0, exposureBonus: 0 });
     expect(tradeOffAt(0.5, 10).exploreSlots).toBe(0);
     expect(tradeOffAt(1, 10).exploreSlots).toBe(3);
     expect(tradeOffAt(7, 10)).toEqual(tradeOffAt(1, 10));
@@ -66,5 +66,41 @@ describe('buildList', () => {
   it('returns nothing when everything was seen', () => {
     const { space, relevance, history } = fixture();
     expect(buildList(space, { relevance, seen: new Uint8Array(40).fill(1), history, slider: 0.5, size: 5 })).toEqual([]);
+  });
+
+  it('spreads lists over works no recent list showed, and forgets what fell out of the window', () => {
+    const { space, relevance, seen, history } = fixture();
+    const exposure = new RecentExposure(40, 5, 3);
+    const shared: ItemSpace = { ...space, exposure };
+    const lists = [0, 1, 2].map(() => buildList(shared, { relevance, seen, history, slider: 0.5, size: 5 }).map((p) => p.item));
+    // The same person thrice: without the window the three lists are identical.
+    const alone = buildList(space, { relevance, seen, history, slider: 0.5, size: 5 }).map((p) => p.item);
+    expect(lists[0]).toEqual(alone);
+    expect(new Set(lists.flat()).size).toBeGreaterThan(new Set(lists[0]).size);
+    for (const item of lists.flat()) expect(exposure.fresh(item)).toBe(false);
+    // Three more lists push the first three out of a window of three.
+    for (let k = 0; k < 3; k++) exposure.record([39]);
+    for (const item of lists.flat()) expect(exposure.fresh(item)).toBe(item === 39 ? false : true);
+    // At 0 the list is the model's alone, whatever was shown.
+    expect(buildList(shared, { relevance, seen, history, slider: 0, size: 5 }).map((p) => p.item)).toEqual([8, 12, 16, 20, 24]);
+  });
+
+  it('sizes the window to about as many places as the catalogue has works', () => {
+    expect(new RecentExposure(10_000, 10).windowLists).toBe(1000);
+    expect(new RecentExposure(50, 10).windowLists).toBe(100);
+  });
+
+  it('measures one relevance scale over people, so a weak signal explores further than a strong one', () => {
+    const { space, relevance, seen, history } = fixture();
+    const scales = relevanceScales(space.popularity, [{ relevance, seen }, { relevance: relevance.map((v) => v * 3), seen }]);
+    expect(scales).toHaveLength(SCALE_AT.length);
+    // Unseen best at slider 0: item 8 (10 − 0.4); the second person scores three times higher.
+    expect(scales[0]).toBeCloseTo(2 * (10 - 0.4), 9);
+    for (let k = 1; k < scales.length; k++) expect(scales[k]).toBeLessThan(scales[k - 1]!);
+    const scaled: ItemSpace = { ...space, relevanceScales: scales };
+    const categories = (factor: number) => new Set(buildList(scaled, { relevance: relevance.map((v) => v * factor), seen, history, slider: 0.5, size: 8 }).map((p) => p.item % 4)).size;
+    expect(categories(0.05)).toBeGreaterThan(categories(20));
+    expect(relevanceScales(space.popularity, [])).toEqual([]);
+    expect(relevanceScales(space.popularity, [{ relevance: new Float64Array(40), seen }])).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { EaseScorer } from './ease.js';
 import { holdoutSplit } from './holdout-split.js';
 import { itemPopularity, sortedSetCosine, type Interactions } from './interactions.js';
 import { ItemKnnScorer } from './item-knn.js';
-import { buildList, type ItemSpace, type ListRequest } from './list-builder.js';
+import { buildList, RecentExposure, relevanceScales, type ItemSpace, type ListRequest } from './list-builder.js';
 import { calibrationKl, categoryDistribution, giniOfExposure, intraListDiversity, longTailItems, ndcgAt, novelty, precisionAt, recallAt } from './list-metrics.js';
 import { MostPopularScorer } from './most-popular.js';
 import type { ItemRecord, RatingsData } from './ratings-file.js';
@@ -173,14 +173,26 @@ export function evaluateRecommenders(data: RatingsData, itemRecords: Map<string,
     const lists = listsOf(scorer);
     rows.push(measure(scorer.name as EvaluationRow['method'], lists, (performance.now() - t0) / 1000));
     if (scorer instanceof EaseScorer) {
+      // As a served model: one relevance scale over the people, and lists built one after another,
+      // each knowing what the earlier ones showed (in the split's user order).
+      const people = function* () {
+        for (const user of split.test.keys()) {
+          scorer.scoreUser(user, scores);
+          markSeen(user, 1);
+          yield { relevance: scores, seen: seenMask };
+          markSeen(user, 0);
+        }
+      };
+      const scaled: ItemSpace = { ...space, relevanceScales: relevanceScales(popularity, people()) };
       for (const slider of SLIDER_SETTINGS) {
         const t1 = started();
+        const sliderSpace: ItemSpace = { ...scaled, exposure: new RecentExposure(itemCount, CUTOFF) };
         const wenyuanLists = new Map<number, number[]>();
         for (const user of split.test.keys()) {
           scorer.scoreUser(user, scores);
           markSeen(user, 1);
           const request: ListRequest = { relevance: scores, seen: seenMask, history: Array.from(train.rowItems.subarray(train.rowStart[user]!, train.rowStart[user + 1]!)), slider, size: CUTOFF };
-          wenyuanLists.set(user, buildList(space, request).map((pick) => pick.item));
+          wenyuanLists.set(user, buildList(sliderSpace, request).map((pick) => pick.item));
           markSeen(user, 0);
         }
         rows.push(measure('Wenyuan', wenyuanLists, (performance.now() - t1) / 1000 + (t1 - t0) / 1000, slider));

@@ -1,6 +1,7 @@
 import { EaseScorer } from './ease.js';
 import { buildInteractions, itemPopularity, sortedSetCosine, type Triple } from './interactions.js';
 import { itemNeighbours, type ItemNeighbours } from './item-knn.js';
+import { relevanceScales } from './list-builder.js';
 import { longTailItems } from './list-metrics.js';
 import { topK } from './top-k.js';
 
@@ -41,6 +42,8 @@ export interface RecommenderModel {
   /** Collaborative neighbours (EASE weights or co-occurrence cosine), and content neighbours. */
   collaborative: ItemNeighbours;
   content: ItemNeighbours;
+  /** The lists' relevance scale at each of the list builder's `SCALE_AT` settings (empty for models stored before it existed). */
+  relevanceScales: number[];
 }
 
 /** Below this many works the exact EASE weights are computed (items × items inverse) and pruned to neighbours. */
@@ -101,7 +104,7 @@ export function buildModel(input: ModelInput): RecommenderModel {
 
   const method: ModelMethod = triples.length === 0 ? 'content-only' : n <= EASE_MAX_WORKS ? 'ease' : 'item-knn';
   const collaborative = method === 'ease' ? easeNeighbours(matrix, n) : method === 'item-knn' ? itemNeighbours(matrix, NEIGHBOURS) : emptyNeighbours(n);
-  return {
+  const model: RecommenderModel = {
     builtAt: input.builtAt,
     method,
     workIds: input.works.map((w) => w.id),
@@ -116,7 +119,29 @@ export function buildModel(input: ModelInput): RecommenderModel {
     tokenIds,
     collaborative,
     content: contentNeighbours(tokenLists, tokenKey.size),
+    relevanceScales: [],
   };
+  model.relevanceScales = relevanceScales(popularity, samplePeople(model, matrix));
+  return model;
+}
+
+/** People whose scores measure the relevance scale: up to this many, spread evenly through the log. */
+const SCALE_SAMPLE = 200;
+
+function* samplePeople(model: RecommenderModel, matrix: ReturnType<typeof buildInteractions>): Generator<{ relevance: Float64Array; seen: Uint8Array }> {
+  const n = model.workIds.length;
+  const relevance = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  const step = Math.max(1, matrix.userCount / SCALE_SAMPLE);
+  for (let k = 0; k < matrix.userCount; k += step) {
+    const u = Math.floor(k);
+    const history: { index: number; weight: number }[] = [];
+    for (let a = matrix.rowStart[u]!; a < matrix.rowStart[u + 1]!; a++) history.push({ index: matrix.rowItems[a]!, weight: matrix.rowWeights[a]! });
+    scoreHistory(model, history, relevance);
+    for (const h of history) seen[h.index] = 1;
+    yield { relevance, seen };
+    for (const h of history) seen[h.index] = 0;
+  }
 }
 
 function emptyNeighbours(n: number): ItemNeighbours {
@@ -250,7 +275,7 @@ export function serializeModel(model: RecommenderModel): Uint8Array {
     return entry;
   });
   const header = new TextEncoder().encode(
-    JSON.stringify({ v: 1, builtAt: model.builtAt, method: model.method, workIds: model.workIds, people: model.people, interactions: model.interactions, categoryNames: model.categoryNames, layout }),
+    JSON.stringify({ v: 1, builtAt: model.builtAt, method: model.method, workIds: model.workIds, people: model.people, interactions: model.interactions, categoryNames: model.categoryNames, relevanceScales: model.relevanceScales, layout }),
   );
   const headerSpace = Math.ceil((header.length + 4) / 8) * 8;
   const out = new Uint8Array(headerSpace + offset);
@@ -274,6 +299,7 @@ export function deserializeModel(bytes: Uint8Array): RecommenderModel {
     people: number;
     interactions: number;
     categoryNames: RecommenderModel['categoryNames'];
+    relevanceScales?: number[];
     layout: { name: string; type: keyof typeof TYPES; offset: number; length: number }[];
   };
   if (header.v !== 1) throw new Error(`unknown recommender model version ${header.v}`);
@@ -300,5 +326,6 @@ export function deserializeModel(bytes: Uint8Array): RecommenderModel {
     tokenIds: get('tokenIds'),
     collaborative: neighbours('collaborative'),
     content: neighbours('content'),
+    relevanceScales: Array.isArray(header.relevanceScales) ? header.relevanceScales.filter((v) => typeof v === 'number' && Number.isFinite(v)) : [],
   };
 }

@@ -7,7 +7,7 @@ import { CommonErrors } from '../../platform/errors.js';
 import { foldText } from '../search-text.js';
 import { workSummaries } from '../work-summaries.js';
 import { seededRandom } from './holdout-split.js';
-import { buildList, type ItemSpace, type Pick, type PickReason } from './list-builder.js';
+import { buildList, RecentExposure, type ItemSpace, type Pick, type PickReason } from './list-builder.js';
 import { giniOfExposure } from './list-metrics.js';
 import type { CuratorView, RecommendationFeed, RecommendationReason, SignalKind } from './recommend.contract.js';
 import type { RecommendRepository } from './recommend.repository.js';
@@ -139,7 +139,9 @@ export class RecommenderService {
     scoreHistory(loaded.model, [{ index: i, weight: 1 }], relevance);
     const seen = new Uint8Array(loaded.model.workIds.length);
     seen[i] = 1;
-    const picks = buildList(loaded.space, { relevance, seen, history: [i], slider: 0.25, size: limit });
+    // Scaled by its own best: one work's neighbours score lower than a whole history, and the model's
+    // scale would let diversity and unexposed works crowd out what is alike.
+    const picks = buildList({ ...loaded.space, relevanceScales: undefined }, { relevance, seen, history: [i], slider: 0.25, size: limit });
     return { items: await this.present(loaded.model, picks.filter((p) => relevance[p.item]! > 0)) };
   }
 
@@ -250,9 +252,11 @@ export class RecommenderService {
     let lists = 0;
     let slots = 0;
     let tailSlots = 0;
+    // Simulated lists see each other, as served ones do, but leave the served lists' exposure alone.
+    const simulated: LoadedModel = { ...loaded, space: { ...loaded.space, exposure: new RecentExposure(model.workIds.length, DEFAULT_LIMIT) } };
     for (const person of people) {
       const { history } = await this.deps.repository.historyOf(person, HISTORY_LIMIT);
-      const picks = listFor(loaded, history, [], DEFAULT_FEED_SLIDER, DEFAULT_LIMIT);
+      const picks = listFor(simulated, history, [], DEFAULT_FEED_SLIDER, DEFAULT_LIMIT);
       if (picks === null) continue;
       lists++;
       for (const p of picks) {
@@ -365,6 +369,8 @@ function itemSpace(model: RecommenderModel): ItemSpace {
     popularity: model.popularity,
     tail: model.tail,
     categories,
+    relevanceScales: model.relevanceScales,
+    exposure: new RecentExposure(model.workIds.length, DEFAULT_LIMIT),
     // Alike in content, or of the same category: both make a list feel samey.
     similarity: (a, b) => 0.7 * contentSimilarity(model, a, b) + (categories[a]!.some((c) => categories[b]!.includes(c)) ? 0.3 : 0),
   };
