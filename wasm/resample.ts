@@ -44,22 +44,50 @@ export function filterRows(src: usize, srcStride: i32, idx: usize, wts: usize, t
   }
 }
 
-/** Transposes a w × h image of 3-byte pixels (source stride srcStride) into h × w (stride dstStride), in 8 × 8 blocks. */
+/**
+ * Transposes a w × h image of 3-byte pixels (source stride srcStride) into h × w (stride dstStride).
+ * Blocks of 4 × 4 pixels go through two rounds of shuffles: four 16-byte loads, four 16-byte stores.
+ * Each store carries 4 bytes past its 12 (the next pixels of that destination row, written later),
+ * so the blocks stop two rows short of the end and the last rows and columns are moved one by one;
+ * the source rows need 4 readable bytes past each row's end.
+ */
 export function transpose(src: usize, w: i32, h: i32, srcStride: i32, dst: usize, dstStride: i32): void {
-  for (let by = 0; by < h; by += 8) {
-    const ey = min(by + 8, h);
-    for (let bx = 0; bx < w; bx += 8) {
-      const ex = min(bx + 8, w);
-      for (let y = by; y < ey; y++) {
-        let s = src + <usize>(y * srcStride + bx * 3);
-        let d = dst + <usize>(bx * dstStride + y * 3);
-        for (let x = bx; x < ex; x++) {
-          store<u16>(d, load<u16>(s));
-          store<u8>(d, load<u8>(s, 2), 2);
-          s += 3;
-          d += <usize>dstStride;
-        }
-      }
+  const h4 = h >= 6 ? ((h - 2) >> 2) << 2 : 0;
+  const w4 = (w >> 2) << 2;
+  const s = <usize>srcStride;
+  const d = <usize>dstStride;
+  for (let y = 0; y < h4; y += 4) {
+    const row = src + <usize>y * s;
+    const at = dst + <usize>(y * 3);
+    for (let x = 0; x < w4; x += 4) {
+      const p = row + <usize>(x * 3);
+      const r0 = v128.load(p), r1 = v128.load(p + s), r2 = v128.load(p + 2 * s), r3 = v128.load(p + 3 * s);
+      // Pixels 0 and 1 (then 2 and 3) of rows 0 and 1, and of rows 2 and 3, side by side.
+      const a01 = i8x16.shuffle(r0, r1, 0, 1, 2, 16, 17, 18, 3, 4, 5, 19, 20, 21, 0, 0, 0, 0);
+      const b01 = i8x16.shuffle(r0, r1, 6, 7, 8, 22, 23, 24, 9, 10, 11, 25, 26, 27, 0, 0, 0, 0);
+      const a23 = i8x16.shuffle(r2, r3, 0, 1, 2, 16, 17, 18, 3, 4, 5, 19, 20, 21, 0, 0, 0, 0);
+      const b23 = i8x16.shuffle(r2, r3, 6, 7, 8, 22, 23, 24, 9, 10, 11, 25, 26, 27, 0, 0, 0, 0);
+      const q = at + <usize>x * d;
+      v128.store(q, i8x16.shuffle(a01, a23, 0, 1, 2, 3, 4, 5, 16, 17, 18, 19, 20, 21, 0, 0, 0, 0));
+      v128.store(q + d, i8x16.shuffle(a01, a23, 6, 7, 8, 9, 10, 11, 22, 23, 24, 25, 26, 27, 0, 0, 0, 0));
+      v128.store(q + 2 * d, i8x16.shuffle(b01, b23, 0, 1, 2, 3, 4, 5, 16, 17, 18, 19, 20, 21, 0, 0, 0, 0));
+      v128.store(q + 3 * d, i8x16.shuffle(b01, b23, 6, 7, 8, 9, 10, 11, 22, 23, 24, 25, 26, 27, 0, 0, 0, 0));
+    }
+  }
+  // The columns the blocks left, in their rows; then every column of the last rows.
+  if (w4 < w) movePixels(src, w4, w, 0, h4, srcStride, dst, dstStride);
+  movePixels(src, 0, w, h4, h, srcStride, dst, dstStride);
+}
+
+function movePixels(src: usize, x0: i32, x1: i32, y0: i32, y1: i32, srcStride: i32, dst: usize, dstStride: i32): void {
+  for (let y = y0; y < y1; y++) {
+    let s = src + <usize>(y * srcStride + x0 * 3);
+    let d = dst + <usize>(x0 * dstStride + y * 3);
+    for (let x = x0; x < x1; x++) {
+      store<u16>(d, load<u16>(s));
+      store<u8>(d, load<u8>(s, 2), 2);
+      s += 3;
+      d += <usize>dstStride;
     }
   }
 }
