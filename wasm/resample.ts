@@ -91,3 +91,61 @@ function movePixels(src: usize, x0: i32, x1: i32, y0: i32, y1: i32, srcStride: i
     }
   }
 }
+
+/**
+ * The taps of one axis of a resize (see `axisTaps` in resample.ts, which lays out the memory): for
+ * each of `out` pixels, `taps` source indices (clamped to the image, then made relative to the
+ * first one any non-zero weight touches) and weights in 1/16384ths summing to exactly 16384. The
+ * Lanczos-3 kernel is the f64 table at `kernel` (`kernelLength` entries, `tableSteps` a pixel);
+ * `raw` is room for `taps` f64. Writes [first, end) of the source pixels touched at `bounds`.
+ */
+export function axisTaps(kernel: usize, kernelLength: i32, tableSteps: f64, sourceLength: i32, resizedLength: i32, offset: f64, out: i32, taps: i32, raw: usize, idx: usize, wts: usize, bounds: usize): void {
+  const s = <f64>sourceLength / <f64>resizedLength;
+  const widen = max(1.0, s);
+  const radius = 3.0 * widen;
+  const step = tableSteps / widen;
+  const last = kernelLength - 1;
+  let first = sourceLength;
+  let end = 0;
+  for (let i = 0; i < out; i++) {
+    const centre = (<f64>i + offset + 0.5) * s - 0.5;
+    const start = <i32>Math.floor(centre - radius) + 1;
+    let sum = 0.0;
+    for (let t = 0; t < taps; t++) {
+      const d = <f64>(start + t) - centre;
+      const q = <i32>(Math.abs(d) * step + 0.5);
+      const w = q < last ? load<f64>(kernel + (<usize>q << 3)) : 0.0;
+      store<f64>(raw + (<usize>t << 3), w);
+      sum += w;
+    }
+    const base = <usize>(i * taps) << 2;
+    const norm = 16384.0 / sum;
+    let total = 0;
+    let largest = base;
+    for (let t = 0; t < taps; t++) {
+      let source = start + t;
+      source = source < 0 ? 0 : source >= sourceLength ? sourceLength - 1 : source;
+      const w = <i32>Math.round(load<f64>(raw + (<usize>t << 3)) * norm);
+      const at = base + (<usize>t << 2);
+      store<i32>(idx + at, source);
+      store<i32>(wts + at, w);
+      total += w;
+      if (w > load<i32>(wts + largest)) largest = at;
+      if (w != 0) {
+        if (source < first) first = source;
+        if (source >= end) end = source + 1;
+      }
+    }
+    // Rounding must not brighten or darken: the weights sum to exactly one.
+    store<i32>(wts + largest, load<i32>(wts + largest) + 16384 - total);
+  }
+  const top = end - 1;
+  const count = out * taps;
+  for (let j = 0; j < count; j++) {
+    const p = idx + (<usize>j << 2);
+    const v = load<i32>(p);
+    store<i32>(p, (v < first ? first : v > top ? top : v) - first);
+  }
+  store<i32>(bounds, first);
+  store<i32>(bounds, end, 4);
+}

@@ -11,7 +11,6 @@ import { RESAMPLE_WASM_BASE64 } from './resample-wasm.js';
 
 const LOBES = 3;
 const TABLE_STEPS = 4096;
-const ONE = 1 << 14;
 
 /** Lanczos-3 sampled every 1/4096 of a pixel. */
 const KERNEL = (() => {
@@ -36,65 +35,48 @@ export interface AxisTaps {
 
 /**
  * The taps that make `out` pixels, starting `offset` pixels into a resize of `sourceLength` source
- * pixels to `resizedLength`. A 1:1 axis is a single tap of weight one.
+ * pixels to `resizedLength`. A 1:1 axis is a single tap of weight one. Computed in WebAssembly
+ * (`wasm/resample.ts`): in JavaScript this was a tenth of an unaligned region's render time.
  */
 export function axisTaps(sourceLength: number, resizedLength: number, offset: number, out: number): AxisTaps {
-  const s = sourceLength / resizedLength;
-  const widen = Math.max(1, s);
-  const radius = LOBES * widen;
-  let taps = 2 * Math.ceil(radius);
+  const widen = Math.max(1, sourceLength / resizedLength);
+  let taps = 2 * Math.ceil(LOBES * widen);
   taps += taps & 1; // the SIMD loop takes taps in pairs
-  const index = new Int32Array(out * taps);
-  const weight = new Int32Array(out * taps);
-  const raw = scratch(taps);
-  const step = TABLE_STEPS / widen;
-  const last = KERNEL.length - 1;
-  let first = sourceLength;
-  let end = 0;
-  for (let i = 0; i < out; i++) {
-    const centre = (i + offset + 0.5) * s - 0.5;
-    const start = Math.floor(centre - radius) + 1;
-    let sum = 0;
-    for (let t = 0; t < taps; t++) {
-      const d = start + t - centre;
-      const q = ((d < 0 ? -d : d) * step + 0.5) | 0;
-      const w = q < last ? KERNEL[q]! : 0;
-      raw[t] = w;
-      sum += w;
-    }
-    const base = i * taps;
-    const norm = ONE / sum;
-    let total = 0;
-    let largest = base;
-    for (let t = 0; t < taps; t++) {
-      let source = start + t;
-      source = source < 0 ? 0 : source >= sourceLength ? sourceLength - 1 : source;
-      const w = Math.round(raw[t]! * norm);
-      index[base + t] = source;
-      weight[base + t] = w;
-      total += w;
-      if (w > weight[largest]!) largest = base + t;
-      if (w !== 0) {
-        if (source < first) first = source;
-        if (source >= end) end = source + 1;
-      }
-    }
-    // Rounding must not brighten or darken: the weights sum to exactly one.
-    weight[largest] = weight[largest]! + ONE - total;
-  }
-  const top = end - 1;
-  for (let j = 0; j < index.length; j++) {
-    const v = index[j]!;
-    index[j] = (v < first ? first : v > top ? top : v) - first;
-  }
-  return { taps, index, weight, first, end };
+  const calculator = (tapsCalculator ??= new TapsCalculator());
+  return calculator.taps(sourceLength, resizedLength, offset, out, taps);
 }
 
-let rawWeights = new Float64Array(64);
-/** A reused array for one output pixel's raw weights. */
-function scratch(length: number): Float64Array {
-  if (rawWeights.length < length) rawWeights = new Float64Array(length);
-  return rawWeights;
+let tapsCalculator: TapsCalculator | undefined;
+
+/** One thread's WebAssembly instance for tap tables, holding the kernel table; results are copied out. */
+class TapsCalculator {
+  private readonly memory = new wasm.Memory({ initial: 4 });
+  private readonly kernels: Kernels;
+  private readonly kernelAt = HEAP_START;
+  private readonly scratchAt = HEAP_START + padded(KERNEL.byteLength);
+
+  constructor() {
+    this.kernels = instantiate(this.memory);
+    this.grow(this.scratchAt);
+    new Float64Array(this.memory.buffer, this.kernelAt, KERNEL.length).set(KERNEL);
+  }
+
+  taps(sourceLength: number, resizedLength: number, offset: number, out: number, taps: number): AxisTaps {
+    const count = out * taps;
+    const raw = this.scratchAt;
+    const bounds = raw + padded(taps * 8);
+    const index = bounds + 32;
+    const weight = index + padded(count * 4);
+    this.grow(weight + padded(count * 4));
+    this.kernels.axisTaps(this.kernelAt, KERNEL.length, TABLE_STEPS, sourceLength, resizedLength, offset, out, taps, raw, index, weight, bounds);
+    const buffer = this.memory.buffer;
+    const [first, end] = new Int32Array(buffer, bounds, 2);
+    return { taps, index: new Int32Array(buffer, index, count).slice(), weight: new Int32Array(buffer, weight, count).slice(), first: first!, end: end! };
+  }
+
+  private grow(bytes: number): void {
+    if (bytes > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
+  }
 }
 
 /** The parts of the WebAssembly global used here: its types come with the DOM library, which the server does not load. */
@@ -111,6 +93,7 @@ const wasm = (globalThis as unknown as {
 }).WebAssembly;
 
 interface Kernels {
+  axisTaps(kernel: number, kernelLength: number, tableSteps: number, sourceLength: number, resizedLength: number, offset: number, out: number, taps: number, raw: number, idx: number, wts: number, bounds: number): void;
   filterRows(src: number, srcStride: number, idx: number, wts: number, taps: number, outRows: number, rowBytes: number, dst: number, dstStride: number): void;
   transpose(src: number, w: number, h: number, srcStride: number, dst: number, dstStride: number): void;
 }
@@ -119,6 +102,12 @@ interface Kernels {
 const padded = (bytes: number) => ((bytes + 31) & ~31) + 32;
 /** Where the scratch starts: past the module's own (empty) static data. */
 const HEAP_START = 65536;
+
+let compiled: object | undefined;
+function instantiate(memory: WasmMemory): Kernels {
+  compiled ??= new wasm.Module(Buffer.from(RESAMPLE_WASM_BASE64, 'base64'));
+  return new wasm.Instance(compiled, { env: { memory } }).exports as Kernels;
+}
 
 /**
  * One thread's resizer: a WebAssembly memory holding the source window, the intermediate passes and
@@ -130,8 +119,7 @@ export class Resampler {
   private plan: { x: AxisTaps; y: AxisTaps; width: number; height: number; outWidth: number; outHeight: number; stride: number; at: Record<'window' | 'rows' | 'turned' | 'columns' | 'out' | 'yIndex' | 'yWeight' | 'xIndex' | 'xWeight', number> } | null = null;
 
   constructor() {
-    const module = new wasm.Module(Buffer.from(RESAMPLE_WASM_BASE64, 'base64'));
-    this.kernels = new wasm.Instance(module, { env: { memory: this.memory } }).exports as Kernels;
+    this.kernels = instantiate(this.memory);
   }
 
   /**

@@ -95,16 +95,19 @@ export class TileRegionRenderer {
     // The window: only the level pixels the taps read.
     const x0 = rect.x + x.first, x1 = rect.x + x.end, y0 = rect.y + y.first, y1 = rect.y + y.end;
     const { pixels, stride } = this.resampler.window(x1 - x0, y1 - y0, x, y);
+    // Plain Uint8Array views: their subarray + set copies a row in less time than Buffer.copy.
+    const window = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
     const page = source.pages[choice.index]!;
     const tw = page.tileWidth, th = page.tileHeight, columns = Math.ceil(page.width / tw);
     for (let row = Math.floor(y0 / th); row * th < y1; row++) {
       for (let col = Math.floor(x0 / tw); col * tw < x1; col++) {
-        const tile = this.tile(source, choice.index, page, row * columns + col);
+        const data = this.tile(source, choice.index, page, row * columns + col);
+        const tile = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         const left = Math.max(x0, col * tw), right = Math.min(x1, (col + 1) * tw);
         const top = Math.max(y0, row * th), bottom = Math.min(y1, (row + 1) * th);
         for (let yy = top; yy < bottom; yy++) {
           const from = ((yy - row * th) * tw + (left - col * tw)) * 3;
-          tile.copy(pixels, (yy - y0) * stride + (left - x0) * 3, from, from + (right - left) * 3);
+          window.set(tile.subarray(from, from + (right - left) * 3), (yy - y0) * stride + (left - x0) * 3);
         }
       }
     }
