@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { axisTaps, Resampler } from './resample.js';
+import { axisTaps, KERNEL, LOBES, Resampler, TABLE_STEPS } from './resample.js';
 
 /** Resizes a w × h RGB picture to ow × oh through the resampler (no cut). */
 function resize(pixels: Uint8Array, w: number, h: number, ow: number, oh: number): Uint8Array {
@@ -17,18 +17,7 @@ function resize(pixels: Uint8Array, w: number, h: number, ow: number, oh: number
 }
 
 /** The taps as they were computed in JavaScript before they moved to WebAssembly: the same numbers are expected. */
-const LOBES = 3;
-const TABLE_STEPS = 4096;
 const ONE = 1 << 14;
-const KERNEL = (() => {
-  const table = new Float64Array(LOBES * TABLE_STEPS + 1);
-  for (let i = 0; i < table.length; i++) {
-    const x = i / TABLE_STEPS;
-    const px = Math.PI * x;
-    table[i] = x === 0 ? 1 : x >= LOBES ? 0 : (LOBES * Math.sin(px) * Math.sin(px / LOBES)) / (px * px);
-  }
-  return table;
-})();
 function referenceAxisTaps(sourceLength: number, resizedLength: number, offset: number, out: number): { taps: number; index: Int32Array; weight: Int32Array; first: number; end: number } {
   const s = sourceLength / resizedLength;
   const widen = Math.max(1, s);

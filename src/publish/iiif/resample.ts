@@ -9,11 +9,11 @@ import { RESAMPLE_WASM_BASE64 } from './resample-wasm.js';
  * (`wasm/resample.ts`), in 14-bit fixed point.
  */
 
-const LOBES = 3;
-const TABLE_STEPS = 4096;
+export const LOBES = 3;
+export const TABLE_STEPS = 4096;
 
 /** Lanczos-3 sampled every 1/4096 of a pixel. */
-const KERNEL = (() => {
+export const KERNEL = (() => {
   const table = new Float64Array(LOBES * TABLE_STEPS + 1);
   for (let i = 0; i < table.length; i++) {
     const x = i / TABLE_STEPS;
