@@ -91,7 +91,7 @@ export interface TradeOff {
   calibration: number;
   /** Places kept for the exploration source, whatever their relevance. */
   exploreSlots: number;
-  /** Added to an item's relevance (a share of the list's best) when no recent list has shown it. */
+  /** Added to an item's scaled relevance (1 = a typical person's best) when no recent list has shown it. */
   exposureBonus: number;
 }
 
@@ -123,7 +123,7 @@ export const SCALE_AT = [0, 0.25, 0.5, 0.75, 1] as const;
  * of `SCALE_AT` discounts it. Relevance divided by it is on one scale for everybody, so a person
  * the model knows little of (weak scores) gets a list that leans further toward diversity and works
  * no list has shown, while a strong signal keeps its accurate list. (Scaling each list by its own
- * best loses a fifth of the coverage at the same accuracy.)
+ * best lost about a third of the coverage gained, at the same accuracy.)
  */
 export function relevanceScales(popularity: ArrayLike<number>, people: Iterable<{ relevance: ArrayLike<number>; seen: Uint8Array }>): number[] {
   const discounts = SCALE_AT.map((s) => tradeOffAt(s, 1).popularityDiscount);
@@ -168,8 +168,9 @@ const PER_NEW_CATEGORY = 2;
  * ordered by the model's own relevance, so exploring costs the lower places. Every pick carries
  * its reason.
  */
-export function buildList(space: ItemSpace, request: ListRequest, w: TradeOff = tradeOffAt(request.slider, request.size)): Pick[] {
+export function buildList(space: ItemSpace, request: ListRequest): Pick[] {
   const { seen } = request;
+  const w = tradeOffAt(request.slider, request.size);
   const relevance = w.popularityDiscount > 0 ? request.relevance.map((v, i) => (v > 0 ? v / Math.max(1, space.popularity[i]!) ** w.popularityDiscount : v)) : request.relevance;
   const main = topK(relevance, w.pool, (i) => seen[i] === 1);
   if (main.length === 0) return [];
