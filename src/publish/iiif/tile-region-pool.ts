@@ -22,10 +22,15 @@ export class TileRegionPool {
   private readonly threads: (Thread | null)[];
   private nextId = 1;
 
-  /** `decodedTileBytes`: decoded tiles kept by all threads together (`WENYUAN_IIIF_DECODED_TILES_MB`). */
+  /**
+   * `decodedTileBytes`: decoded tiles kept by all threads together (`WENYUAN_IIIF_DECODED_TILES_MB`);
+   * `idleCloseMs`: a pyramid's file no request has read for this long is closed (a rebuilt pyramid's
+   * deleted file would otherwise hold its disk space).
+   */
   constructor(
     private readonly decodedTileBytes: number,
     size = Math.max(1, Math.min(4, os.availableParallelism())),
+    private readonly idleCloseMs = 5 * 60_000,
   ) {
     this.threads = Array.from({ length: size }, () => null);
   }
@@ -75,7 +80,7 @@ export class TileRegionPool {
 
   private start(index: number): Thread {
     const worker = startThread(new URL(`./tile-region.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
-      workerData: { decodedTileBytes: Math.floor(this.decodedTileBytes / this.threads.length) },
+      workerData: { decodedTileBytes: Math.floor(this.decodedTileBytes / this.threads.length), idleCloseMs: this.idleCloseMs },
       // Tiles and answers live outside the JavaScript heap; a small young generation is plenty.
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });

@@ -165,4 +165,28 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
       await pool.close();
     }
   });
+
+  // Linux names a deleted file's open descriptors in /proc: the file a rebuilt pyramid replaced must not stay held.
+  it.skipIf(process.platform !== 'linux')('lets go of a pyramid file no request has read for a while', async () => {
+    const copy = path.join(dir, 'replaced.tif');
+    fs.copyFileSync(file, copy);
+    const held = () => fs.readdirSync('/proc/self/fd').some((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(copy);
+      } catch {
+        return false;
+      }
+    });
+    const pool = new TileRegionPool(8 * 1024 * 1024, 1, 300);
+    try {
+      await pool.render('replaced', copy, info, request(10, 10, 600, 400, 256, 171));
+      fs.rmSync(copy);
+      expect(held()).toBe(true);
+      const until = Date.now() + 5000;
+      while (held() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(held()).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -18,8 +18,20 @@ export type TileRegionAnswer = { id: number; jpeg: Uint8Array } | { id: number; 
 /** Files kept open (a pyramid each); the least recently used is closed beyond this. */
 const OPEN_FILES = 32;
 
-const renderer = new TileRegionRenderer((workerData as { decodedTileBytes: number }).decodedTileBytes);
+const { decodedTileBytes, idleCloseMs } = workerData as { decodedTileBytes: number; idleCloseMs: number };
+const renderer = new TileRegionRenderer(decodedTileBytes);
 const sources = new Map<string, Promise<TileRegionSource>>();
+const lastUsed = new Map<string, number>();
+
+// A pyramid rebuilt by another process gets a new key and its old file is deleted; the old key is
+// never asked for again, so its open file (and the disk space it holds) is let go when idle.
+setInterval(
+  () => {
+    const now = Date.now();
+    for (const [key, at] of lastUsed) if (now - at >= idleCloseMs) close(key);
+  },
+  Math.max(50, Math.min(60_000, idleCloseMs / 2)),
+).unref();
 
 async function open(key: string, file: string, info: PyramidInfo): Promise<TileRegionSource> {
   const pages: StoredPage[] | null = await readStoredPages(file);
@@ -30,6 +42,7 @@ async function open(key: string, file: string, info: PyramidInfo): Promise<TileR
 function close(key: string): void {
   const source = sources.get(key);
   sources.delete(key);
+  lastUsed.delete(key);
   renderer.forget(key);
   void source?.then((s) => fs.closeSync(s.fd), () => undefined);
 }
@@ -43,6 +56,7 @@ async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<T
     source.catch(() => sources.delete(key));
   }
   sources.set(key, source);
+  lastUsed.set(key, Date.now());
   for (const oldest of sources.keys()) {
     if (sources.size <= OPEN_FILES) break;
     close(oldest);
