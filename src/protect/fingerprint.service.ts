@@ -107,15 +107,14 @@ export class FingerprintService {
     let queued = 0;
     for (let after = ''; ; ) {
       const missing = await this.repo.imagesWithoutFingerprint(after, batch);
-      for (const sha256 of missing) {
-        const dedupeKey = `${FINGERPRINT_JOB}:${sha256}`;
-        // The list may be stale: a job that finished since has written the fingerprint, then been
-        // marked done — so look for a live job first and the fingerprint second; in the other order a
-        // job finishing in between is missed by both and the image is fingerprinted twice.
-        if (await this.jobs.hasLive(this.repo.db, dedupeKey)) continue;
-        if ((await this.repo.findMany([sha256])).length > 0) continue;
-        await this.jobs.enqueue(this.repo.db, FINGERPRINT_JOB, { sha256 }, { dedupeKey });
-      }
+      // The list may be stale: a job that finished since has written the fingerprint, then been marked
+      // done — so look for live jobs first and fingerprints second; in the other order a job finishing
+      // in between is missed by both and the image is fingerprinted twice.
+      const keyOf = (sha256: string) => `${FINGERPRINT_JOB}:${sha256}`;
+      const live = await this.jobs.liveDedupeKeys(this.repo.db, missing.map(keyOf));
+      const idle = missing.filter((sha256) => !live.has(keyOf(sha256)));
+      const done = new Set((await this.repo.findMany(idle)).map((row) => row.sha256));
+      for (const sha256 of idle) if (!done.has(sha256)) await this.jobs.enqueue(this.repo.db, FINGERPRINT_JOB, { sha256 }, { dedupeKey: keyOf(sha256) });
       queued += missing.length;
       if (missing.length < batch) return queued;
       after = missing.at(-1)!;

@@ -30,10 +30,11 @@ export const OUTAGE_MAX_DELAY_MS = 60_000;
 export class JobQueue {
   constructor(private readonly database: Database) {}
 
-  /** Whether a queued or running job holds `dedupeKey`. */
-  async hasLive(executor: Executor, dedupeKey: string): Promise<boolean> {
-    const live = await executor.selectFrom('jobs').select('id').where('dedupe_key', '=', dedupeKey).where('status', 'in', ['queued', 'running']).executeTakeFirst();
-    return live !== undefined;
+  /** Which of `dedupeKeys` a queued or running job holds. */
+  async liveDedupeKeys(executor: Executor, dedupeKeys: readonly string[]): Promise<Set<string>> {
+    if (dedupeKeys.length === 0) return new Set();
+    const rows = await executor.selectFrom('jobs').select('dedupe_key').where('dedupe_key', 'in', [...dedupeKeys]).where('status', 'in', ['queued', 'running']).execute();
+    return new Set(rows.map((r) => r.dedupe_key!));
   }
 
   /** Adds a job using `executor` (pass the surrounding transaction). */
@@ -50,7 +51,7 @@ export class JobQueue {
       created_at: now,
       updated_at: now,
     };
-    if (options.dedupeKey && (await this.hasLive(executor, options.dedupeKey))) return;
+    if (options.dedupeKey && (await this.liveDedupeKeys(executor, [options.dedupeKey])).size > 0) return;
     // The check above misses a twin enqueued by a concurrent, not yet committed transaction;
     // the partial unique index catches it, and the enqueue stays a no-op instead of failing.
     await executor.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).execute();

@@ -57,7 +57,7 @@ class TapsCalculator {
 
   constructor() {
     this.kernels = instantiate(this.memory);
-    this.grow(this.scratchAt);
+    growTo(this.memory, this.scratchAt);
     new Float64Array(this.memory.buffer, this.kernelAt, KERNEL.length).set(KERNEL);
   }
 
@@ -67,15 +67,11 @@ class TapsCalculator {
     const bounds = raw + padded(taps * 8);
     const index = bounds + 32;
     const weight = index + padded(count * 4);
-    this.grow(weight + padded(count * 4));
+    growTo(this.memory, weight + padded(count * 4));
     this.kernels.axisTaps(this.kernelAt, KERNEL.length, TABLE_STEPS, sourceLength, resizedLength, offset, out, taps, raw, index, weight, bounds);
     const buffer = this.memory.buffer;
     const [first, end] = new Int32Array(buffer, bounds, 2);
     return { taps, index: new Int32Array(buffer, index, count).slice(), weight: new Int32Array(buffer, weight, count).slice(), first: first!, end: end! };
-  }
-
-  private grow(bytes: number): void {
-    if (bytes > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
   }
 }
 
@@ -102,6 +98,11 @@ interface Kernels {
 const padded = (bytes: number) => ((bytes + 31) & ~31) + 32;
 /** Where the scratch starts: past the module's own (empty) static data. */
 const HEAP_START = 65536;
+
+/** Grows `memory` to at least `bytes` (views of its buffer made before are then detached). */
+function growTo(memory: WasmMemory, bytes: number): void {
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+}
 
 let compiled: object | undefined;
 function instantiate(memory: WasmMemory): Kernels {
@@ -148,7 +149,7 @@ export class Resampler {
       xIndex: take(x.index.byteLength),
       xWeight: take(x.weight.byteLength),
     };
-    if (next > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((next - this.memory.buffer.byteLength) / 65536));
+    growTo(this.memory, next);
     const ints = new Int32Array(this.memory.buffer);
     ints.set(y.index, at.yIndex >> 2);
     ints.set(y.weight, at.yWeight >> 2);

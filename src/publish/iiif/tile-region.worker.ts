@@ -20,15 +20,18 @@ const OPEN_FILES = 32;
 
 const { decodedTileBytes, idleCloseMs } = workerData as { decodedTileBytes: number; idleCloseMs: number };
 const renderer = new TileRegionRenderer(decodedTileBytes);
-const sources = new Map<string, Promise<TileRegionSource>>();
-const lastUsed = new Map<string, number>();
+/** Open pyramids by key, least recently used first (a Map keeps insertion order), with when each was last read. */
+const sources = new Map<string, { source: Promise<TileRegionSource>; usedAt: number }>();
 
 // A pyramid rebuilt by another process gets a new key and its old file is deleted; the old key is
 // never asked for again, so its open file (and the disk space it holds) is let go when idle.
 setInterval(
   () => {
     const now = Date.now();
-    for (const [key, at] of lastUsed) if (now - at >= idleCloseMs) close(key);
+    for (const [key, { usedAt }] of sources) {
+      if (now - usedAt < idleCloseMs) break;
+      close(key);
+    }
   },
   Math.max(50, Math.min(60_000, idleCloseMs / 2)),
 ).unref();
@@ -40,23 +43,23 @@ async function open(key: string, file: string, info: PyramidInfo): Promise<TileR
 }
 
 function close(key: string): void {
-  const source = sources.get(key);
+  const entry = sources.get(key);
   sources.delete(key);
-  lastUsed.delete(key);
   renderer.forget(key);
-  void source?.then((s) => fs.closeSync(s.fd), () => undefined);
+  void entry?.source.then((s) => fs.closeSync(s.fd), () => undefined);
 }
 
 async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<TileRegionSource> {
-  let source = sources.get(key);
+  let source = sources.get(key)?.source;
   if (source) {
     sources.delete(key);
   } else {
-    source = open(key, file, info);
-    source.catch(() => sources.delete(key));
+    const opening = (source = open(key, file, info));
+    opening.catch(() => {
+      if (sources.get(key)?.source === opening) sources.delete(key);
+    });
   }
-  sources.set(key, source);
-  lastUsed.set(key, Date.now());
+  sources.set(key, { source, usedAt: Date.now() });
   for (const oldest of sources.keys()) {
     if (sources.size <= OPEN_FILES) break;
     close(oldest);
