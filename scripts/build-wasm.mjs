@@ -27,7 +27,7 @@ async function compile() {
   let binary = null;
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
-    ['wasm/resample.ts', '--outFile', 'resample.wasm', '-O3', '--runtime', 'stub', '--importMemory', '--noAssert', '--enable', 'simd'],
+    ['wasm/resample.ts', '--outFile', 'resample.wasm', '-O3', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--maximumMemory', '65536', '--noAssert', '--enable', 'simd', '--enable', 'threads', '--enable', 'bulk-memory'],
     { stderr, writeFile: (name, contents) => { if (name.endsWith('.wasm')) binary = contents; } },
   );
   return { error, stderr, binary };

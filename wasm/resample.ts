@@ -1,6 +1,15 @@
 // AssemblyScript (compiled by `npm run build:wasm` into src/publish/iiif/resample-wasm.ts): the two
 // inner loops of a separable resize of 8-bit RGB, with WebAssembly SIMD. JavaScript lays out the
-// memory (imported) and the tap tables; nothing here allocates.
+// memory (imported, and shared by a process's render threads: each works in an area of its own and
+// reads the decoded tiles they share); nothing here allocates.
+
+/**
+ * Copies `rows` rows of `rowBytes` bytes (a decoded tile's part into the resize window). A copy from
+ * JavaScript reads shared memory a byte at a time, about four times slower than this.
+ */
+export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, rowBytes: i32, rows: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride), src + <usize>(r * srcStride), <usize>rowBytes);
+}
 
 /**
  * Filters rows: output row j (of `outRows`, each `rowBytes` bytes, every channel alike) is the

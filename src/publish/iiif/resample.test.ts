@@ -3,17 +3,17 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { axisTaps, KERNEL, LOBES, Resampler, TABLE_STEPS } from './resample.js';
 
+const resampler = new Resampler();
+
 /** Resizes a w × h RGB picture to ow × oh through the resampler (no cut). */
 function resize(pixels: Uint8Array, w: number, h: number, ow: number, oh: number): Uint8Array {
-  const r = new Resampler();
-  const x = axisTaps(w, ow, 0, ow);
-  const y = axisTaps(h, oh, 0, oh);
-  const window = r.window(x.end - x.first, y.end - y.first, x, y);
-  for (let row = y.first; row < y.end; row++) {
-    const from = (row * w + x.first) * 3;
-    window.pixels.set(pixels.subarray(from, from + (x.end - x.first) * 3), (row - y.first) * window.stride);
+  const layout = resampler.layout({ sourceLength: w, resizedLength: ow, offset: 0, out: ow }, { sourceLength: h, resizedLength: oh, offset: 0, out: oh });
+  const window = resampler.window();
+  for (let row = 0; row < layout.height; row++) {
+    const from = ((layout.y0 + row) * w + layout.x0) * 3;
+    window.set(pixels.subarray(from, from + layout.width * 3), row * layout.stride);
   }
-  return Uint8Array.from(r.resize());
+  return Uint8Array.from(resampler.resize());
 }
 
 /** The taps as they were computed in JavaScript before they moved to WebAssembly: the same numbers are expected. */
@@ -173,6 +173,34 @@ describe('the SIMD Lanczos-3 resampler', () => {
         expect(sum / ours.length, `${ow} × ${oh}`).toBeLessThan(1);
       }
     }
+  });
+
+  it('lays out the taps it computes in place as axisTaps computes them, and copies rows in from the same memory', () => {
+    resampler.layout({ sourceLength: 513, resizedLength: 256, offset: 0.5, out: 200 }, { sourceLength: 300, resizedLength: 171, offset: 3, out: 160 });
+    const { x, y } = resampler.axes();
+    for (const [ours, theirs] of [[x, axisTaps(513, 256, 0.5, 200)], [y, axisTaps(300, 171, 3, 160)]] as const) {
+      expect([ours.taps, ours.first, ours.end]).toEqual([theirs.taps, theirs.first, theirs.end]);
+      expect(Buffer.from(ours.index.buffer).equals(Buffer.from(theirs.index.buffer))).toBe(true);
+      expect(Buffer.from(ours.weight.buffer).equals(Buffer.from(theirs.weight.buffer))).toBe(true);
+    }
+    // copyIn: rows from elsewhere in the memory land at their place in the window.
+    resampler.layout({ sourceLength: 40, resizedLength: 40, offset: 0, out: 40 }, { sourceLength: 10, resizedLength: 10, offset: 0, out: 10 });
+    const memory = new Uint8Array(resampler.sharedMemory.buffer);
+    const from = memory.length - 4096;
+    for (let i = 0; i < 600; i++) memory[from + i] = i % 251;
+    resampler.copyIn(from, 100, 5, 2, 30, 4);
+    const window = resampler.window();
+    const stride = window.length / 10;
+    for (let r = 0; r < 4; r++) expect([...window.subarray((2 + r) * stride + 15, (2 + r) * stride + 45)]).toEqual([...memory.subarray(from + r * 100, from + r * 100 + 30)]);
+  });
+
+  it('fits the largest resize an unaligned region may ask for in a work area, and refuses one that does not fit', () => {
+    // tileRegionApplies: answers up to 512 px a side, from at most 2 × 512 + 2 level pixels per axis.
+    for (const out of [512, 511, 1]) {
+      const source = 2 * out + 2;
+      expect(() => new Resampler().layout({ sourceLength: source, resizedLength: out, offset: 0, out }, { sourceLength: source, resizedLength: out, offset: 0, out })).not.toThrow();
+    }
+    expect(() => resampler.layout({ sourceLength: 4000, resizedLength: 512, offset: 0, out: 512 }, { sourceLength: 4000, resizedLength: 512, offset: 0, out: 512 })).toThrow(RangeError);
   });
 
   it('is what wasm/resample.ts compiles to (src/publish/iiif/resample-wasm.ts is not edited by hand)', () => {

@@ -1,22 +1,18 @@
 /**
  * Rendered IIIF answers kept in memory for repeat requests (a viewer's tiles are asked for again by
- * every visitor of a popular work), and the render threads' decoded tiles. Least recently used
- * first out, bounded by bytes, not entries: a full view is a hundred tiles' worth.
+ * every visitor of a popular work). Least recently used first out, bounded by bytes, not entries:
+ * a full view is a hundred tiles' worth.
  */
 export interface CachedImage { data: Buffer; mediaType: string; etag: string }
 
-export class TileCache<V extends { data: Uint8Array } = CachedImage> {
-  private readonly entries = new Map<string, V>();
+export class TileCache {
+  private readonly entries = new Map<string, CachedImage>();
   private bytes = 0;
   readonly stats = { hits: 0, misses: 0, evictions: 0 };
 
-  /** `dropped` is told of every value that leaves by eviction or is refused as too large (its buffer may be reused). */
-  constructor(
-    private readonly maxBytes: number,
-    private readonly dropped?: (value: V) => void,
-  ) {}
+  constructor(private readonly maxBytes: number) {}
 
-  get(key: string): V | undefined {
+  get(key: string): CachedImage | undefined {
     const hit = this.entries.get(key);
     if (!hit) {
       this.stats.misses++;
@@ -29,13 +25,10 @@ export class TileCache<V extends { data: Uint8Array } = CachedImage> {
     return hit;
   }
 
-  set(key: string, value: V): void {
+  set(key: string, value: CachedImage): void {
     const size = value.data.byteLength + key.length;
     // One answer larger than a quarter of the cache would push out everything else for one request.
-    if (size > this.maxBytes / 4) {
-      this.dropped?.(value);
-      return;
-    }
+    if (size > this.maxBytes / 4) return;
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
@@ -48,7 +41,6 @@ export class TileCache<V extends { data: Uint8Array } = CachedImage> {
       this.entries.delete(k);
       this.bytes -= v.data.byteLength + k.length;
       this.stats.evictions++;
-      this.dropped?.(v);
     }
   }
 

@@ -1,8 +1,10 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../platform/threads.js';
+import { lockOwner, releaseLockOf } from './decoded-tiles.js';
 import type { ImageRequest } from './image-api.js';
 import type { PyramidInfo } from './pyramid.js';
+import { allocateRenderMemory, type RenderMemory } from './tile-region.js';
 import type { TileRegionAnswer, TileRegionMessage } from './tile-region.worker.js';
 
 interface Thread {
@@ -12,15 +14,18 @@ interface Thread {
 
 /**
  * Threads that render unaligned regions of pyramids (`tile-region.ts`), one per core: the render is
- * synchronous CPU work that would otherwise hold the event loop. A request goes to the thread that
- * rendered its pyramid's neighbourhood before (by level and tile), where those tiles are decoded
- * already, unless that thread is much busier than another. Threads start on first use and do not
- * keep the process alive; one that dies fails its requests (the caller falls back to sharp) and
- * is started again on the next.
+ * synchronous CPU work that would otherwise hold the event loop. The threads share one memory of
+ * decoded tiles (`decoded-tiles.ts`), so a request goes to the least busy thread. Threads start on
+ * first use and do not keep the process alive; one that dies fails its requests (the caller falls
+ * back to sharp) and is started again on the next.
  */
 export class TileRegionPool {
   private readonly threads: (Thread | null)[];
   private nextId = 1;
+  /** Made when the first thread starts: decoded tiles and the threads' work areas. */
+  private memory: RenderMemory | null = null;
+  /** Where the search for the least busy thread starts: turns, so equal loads share the work. */
+  private turn = 0;
 
   /**
    * `decodedTileBytes`: decoded tiles kept by all threads together (`WENYUAN_IIIF_DECODED_TILES_MB`);
@@ -42,7 +47,7 @@ export class TileRegionPool {
 
   /** The JPEG for `request` from the pyramid `file` (known as `key`); rejects when the thread cannot render it. */
   render(key: string, file: string, info: PyramidInfo, request: ImageRequest): Promise<Buffer> {
-    const index = this.threadFor(key, info, request);
+    const index = this.leastBusy();
     const thread = (this.threads[index] ??= this.start(index));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -62,25 +67,21 @@ export class TileRegionPool {
     this.threads.fill(null);
   }
 
-  private threadFor(key: string, info: PyramidInfo, request: ImageRequest): number {
+  private leastBusy(): number {
     const n = this.threads.length;
-    // The neighbourhood: the region's first tile at the level of its size, in 4 × 4-tile blocks.
-    const scale = Math.max(1, Math.floor(Math.min(request.region.width / request.size.width, request.region.height / request.size.height)));
-    const block = info.tileSize * 4 * scale;
-    let h = 0x811c9dc5;
-    for (const part of [key, String(scale), String(Math.floor(request.region.x / block)), String(Math.floor(request.region.y / block))]) {
-      for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part.charCodeAt(i), 0x01000193);
-    }
-    const preferred = (h >>> 0) % n;
     const load = (i: number) => this.threads[i]?.pending.size ?? 0;
-    let least = preferred;
-    for (let i = 0; i < n; i++) if (load(i) < load(least)) least = i;
-    return load(preferred) > load(least) + 2 ? least : preferred;
+    this.turn = (this.turn + 1) % n;
+    let least = this.turn;
+    for (let k = 1; k < n; k++) {
+      const i = (this.turn + k) % n;
+      if (load(i) < load(least)) least = i;
+    }
+    return least;
   }
 
   private start(index: number): Thread {
     const worker = startThread(new URL(`./tile-region.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
-      workerData: { decodedTileBytes: Math.floor(this.decodedTileBytes / this.threads.length), idleCloseMs: this.idleCloseMs },
+      workerData: { memory: (this.memory ??= allocateRenderMemory(this.decodedTileBytes, this.threads.length)), area: index, idleCloseMs: this.idleCloseMs },
       // Tiles and answers live outside the JavaScript heap; a small young generation is plenty.
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
@@ -94,7 +95,10 @@ export class TileRegionPool {
       if ('jpeg' in answer) task.resolve(Buffer.from(answer.jpeg.buffer, answer.jpeg.byteOffset, answer.jpeg.byteLength));
       else task.reject(new Error(answer.error));
     });
+    const owner = lockOwner(worker.threadId);
     const fail = (error: Error) => {
+      // A thread stopped inside the shared tiles' lock (killed, out of memory) would hold up the others.
+      if (this.memory) releaseLockOf(this.memory.tiles, owner);
       if (this.threads[index] === thread) this.threads[index] = null;
       for (const task of thread.pending.values()) task.reject(error);
       thread.pending.clear();

@@ -8,7 +8,7 @@ import { renderImageRequest } from './image-render.js';
 import { buildPyramid, type PyramidInfo } from './pyramid.js';
 import { readStoredPages, type StoredPage } from './stored-tiles.js';
 import { TileRegionPool } from './tile-region-pool.js';
-import { tileRegionApplies, TileRegionRenderer, type TileRegionSource } from './tile-region.js';
+import { allocateRenderMemory, tileRegionApplies, TileRegionRenderer, type TileRegionSource } from './tile-region.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-tile-region-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -119,6 +119,7 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
     expect(tileRegionApplies(info, pages, { ...base, rotation: { degrees: 0, mirror: true } })).toBe(false);
     expect(tileRegionApplies(info, pages, request(0, 0, width, height, 600, 400))).toBe(false);
     expect(tileRegionApplies(info, pages, request(100, 100, 200, 100, 400, 200))).toBe(false); // ^ enlarged
+    expect(tileRegionApplies(info, pages, request(0, 0, width, height, 500, 20))).toBe(false); // squeezed far more on one axis
     expect(tileRegionApplies(info, null, base)).toBe(false);
   });
 
@@ -146,6 +147,19 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
     } finally {
       fs.closeSync(fd);
     }
+  });
+
+  it('reads tiles another renderer decoded into the memory they share, and decodes again what was forgotten', () => {
+    const memory = allocateRenderMemory(8 * 1024 * 1024, 2);
+    const first = new TileRegionRenderer(memory, 0), second = new TileRegionRenderer(memory, 1);
+    const req = request(700, 500, 900, 600, 256, 171);
+    const answer = first.render(source, req);
+    expect(first.decoded.stats.misses).toBeGreaterThan(3);
+    expect(second.render(source, req).equals(answer)).toBe(true);
+    expect(second.decoded.stats).toMatchObject({ misses: 0, hits: first.decoded.stats.misses });
+    second.forget(source.key);
+    expect(first.render(source, req).equals(answer)).toBe(true);
+    expect(first.decoded.stats.misses).toBe(2 * second.decoded.stats.hits);
   });
 
   it('renders through the pool of threads, each request answered, and a missing file rejected', async () => {

@@ -1,13 +1,14 @@
 /**
  * A render thread of `tile-region-pool.ts`: keeps its pyramids' files open and their stored-tile
- * indexes and decoded tiles in memory, and answers one request at a time.
+ * indexes in memory (decoded tiles are in memory shared by all the threads), and answers one
+ * request at a time.
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ImageRequest } from './image-api.js';
 import type { PyramidInfo } from './pyramid.js';
 import { readStoredPages, type StoredPage } from './stored-tiles.js';
-import { TileRegionRenderer, type TileRegionSource } from './tile-region.js';
+import { TileRegionRenderer, type RenderMemory, type TileRegionSource } from './tile-region.js';
 
 export type TileRegionMessage =
   | { type: 'render'; id: number; key: string; file: string; info: PyramidInfo; request: ImageRequest }
@@ -18,8 +19,8 @@ export type TileRegionAnswer = { id: number; jpeg: Uint8Array } | { id: number; 
 /** Files kept open (a pyramid each); the least recently used is closed beyond this. */
 const OPEN_FILES = 32;
 
-const { decodedTileBytes, idleCloseMs } = workerData as { decodedTileBytes: number; idleCloseMs: number };
-const renderer = new TileRegionRenderer(decodedTileBytes);
+const { memory, area, idleCloseMs } = workerData as { memory: RenderMemory; area: number; idleCloseMs: number };
+const renderer = new TileRegionRenderer(memory, area);
 /** Open pyramids by key, least recently used first (a Map keeps insertion order), with when each was last read. */
 const sources = new Map<string, { source: Promise<TileRegionSource>; usedAt: number }>();
 
@@ -30,7 +31,7 @@ setInterval(
     const now = Date.now();
     for (const [key, { usedAt }] of sources) {
       if (now - usedAt < idleCloseMs) break;
-      close(key);
+      close(key, false);
     }
   },
   Math.max(50, Math.min(60_000, idleCloseMs / 2)),
@@ -42,10 +43,11 @@ async function open(key: string, file: string, info: PyramidInfo): Promise<TileR
   return { key, fd: fs.openSync(file, 'r'), info, pages };
 }
 
-function close(key: string): void {
+/** Closes a pyramid's file; `dropTiles` also drops its decoded tiles, which the other threads share (rebuilt or broken, not merely idle). */
+function close(key: string, dropTiles: boolean): void {
   const entry = sources.get(key);
   sources.delete(key);
-  renderer.forget(key);
+  if (dropTiles) renderer.forget(key);
   void entry?.source.then((s) => fs.closeSync(s.fd), () => undefined);
 }
 
@@ -62,14 +64,14 @@ async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<T
   sources.set(key, { source, usedAt: Date.now() });
   for (const oldest of sources.keys()) {
     if (sources.size <= OPEN_FILES) break;
-    close(oldest);
+    close(oldest, false);
   }
   return source;
 }
 
 parentPort!.on('message', (message: TileRegionMessage) => {
   if (message.type === 'forget') {
-    close(message.key);
+    close(message.key, true);
     return;
   }
   const { id } = message;
@@ -81,7 +83,7 @@ parentPort!.on('message', (message: TileRegionMessage) => {
     })
     .catch((error: unknown) => {
       // A file that no longer reads as indexed: closed, so the next request opens it afresh.
-      close(message.key);
+      close(message.key, true);
       parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies TileRegionAnswer);
     });
 });
