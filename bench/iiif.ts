@@ -15,6 +15,7 @@
 // Run: node --import tsx bench/iiif.ts
 //   BENCH_SECONDS=10      seconds per timed case        BENCH_ROUNDS=2   rounds (best kept)
 //   BENCH_CPU_PROFILE=dir writes the Wenyuan children's CPU profiles there (node --cpu-prof)
+//   BENCH_CASES=unaligned  only the cases whose name contains one of these (comma-separated) words
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -214,7 +215,9 @@ function keep(name: CaseName, server: Server, r: WrkResult, load: string, cpu: C
   console.log(`  ${name.padEnd(40)} ${server.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.requests} answers, ${r.avgKiB.toFixed(1)} KiB avg, CPU ${cpuText(cpu)} ms/answer${r.errors ? `, ${r.errors} ERRORS` : ''}  (load ${load})`);
 }
 /** One timed case; `pids` are the server's processes, whose CPU time is read before and after. */
+const ONLY = process.env.BENCH_CASES?.split(',').map((w) => w.trim()).filter(Boolean) ?? [];
 async function timed(name: CaseName, server: Server, origin: string, file: string, once: boolean, offset = 0): Promise<void> {
+  if (ONLY.length > 0 && !ONLY.some((word) => name.includes(word))) return;
   const load = loadAverage();
   const pids = server === 'iipsrv' ? [...iipsrv!.pids, ...(memcached ? [memcached.pid] : [])] : [(origin === wenyuanCold.origin ? wenyuanCold : wenyuanWarm).child.pid!];
   const total = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
@@ -264,7 +267,8 @@ console.log(`\nbest of ${ROUNDS} (req/s, p50 / p99 ms, CPU ms per answer — iip
 console.log('| case | iipsrv req/s | p50 | p99 | CPU | load | Wenyuan req/s | p50 | p99 | CPU | load | Wenyuan / iipsrv | goal |');
 console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |');
 for (const name of CASES) {
-  const i = best.get(`${name}|iipsrv`)!, w = best.get(`${name}|wenyuan`)!;
+  const i = best.get(`${name}|iipsrv`), w = best.get(`${name}|wenyuan`);
+  if (!i || !w) continue;
   const ratio = w.rps / i.rps;
   const goal = GOALS[name];
   const verdict = goal ? `≥ ${goal.ratio.toFixed(1)}×${goal.p99 ? ` at p99 ≤ ${goal.p99} ms` : ''}: ${ratio >= goal.ratio && (!goal.p99 || w.p99Ms <= goal.p99) ? 'met' : 'NOT met'}` : '—';

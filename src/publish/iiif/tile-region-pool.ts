@@ -7,8 +7,13 @@ import type { PyramidInfo } from './pyramid.js';
 import { allocateRenderMemory, type RenderMemory } from './tile-region.js';
 import type { TileRegionAnswer, TileRegionMessage } from './tile-region.worker.js';
 
+/** Pyramids named to a thread, beyond which it is told to forget them all (a long-running server meets many). */
+const KNOWN_PER_THREAD = 1024;
+
 interface Thread {
   worker: Worker;
+  /** Keys of the pyramids this thread has been told the file and description of. */
+  known: Set<string>;
   pending: Map<number, { resolve: (jpeg: Buffer) => void; reject: (error: Error) => void }>;
 }
 
@@ -45,21 +50,36 @@ export class TileRegionPool {
     for (let i = 0; i < this.threads.length; i++) this.threads[i] ??= this.start(i);
   }
 
-  /** The JPEG for `request` from the pyramid `file` (known as `key`); rejects when the thread cannot render it. */
+  /**
+   * The JPEG for `request` (one `tileRegionApplies` to: its region and size are what is sent) from
+   * the pyramid `file` (known as `key`); rejects when the thread cannot render it.
+   */
   render(key: string, file: string, info: PyramidInfo, request: ImageRequest): Promise<Buffer> {
     const index = this.leastBusy();
     const thread = (this.threads[index] ??= this.start(index));
+    if (!thread.known.has(key)) {
+      if (thread.known.size >= KNOWN_PER_THREAD) {
+        thread.known.clear();
+        thread.worker.postMessage({ type: 'forget-all-known' } satisfies TileRegionMessage);
+      }
+      thread.known.add(key);
+      thread.worker.postMessage({ type: 'know', key, file, info } satisfies TileRegionMessage);
+    }
     const id = this.nextId++;
+    const { region, size } = request;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.ref();
-      thread.worker.postMessage({ type: 'render', id, key, file, info, request } satisfies TileRegionMessage);
+      thread.worker.postMessage({ type: 'render', id, key, region: [region.x, region.y, region.width, region.height, size.width, size.height] } satisfies TileRegionMessage);
     });
   }
 
   /** Drops what the threads keep of a pyramid (rebuilt, or found broken). */
   forget(key: string): void {
-    for (const thread of this.threads) thread?.worker.postMessage({ type: 'forget', key } satisfies TileRegionMessage);
+    for (const thread of this.threads) {
+      thread?.known.delete(key);
+      thread?.worker.postMessage({ type: 'forget', key } satisfies TileRegionMessage);
+    }
   }
 
   async close(): Promise<void> {
@@ -86,7 +106,7 @@ export class TileRegionPool {
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
+    const thread: Thread = { worker, known: new Set(), pending: new Map() };
     worker.on('message', (answer: TileRegionAnswer) => {
       const task = thread.pending.get(answer.id);
       if (!task) return;

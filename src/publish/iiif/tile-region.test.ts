@@ -180,6 +180,21 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
     }
   });
 
+  it('names each pyramid to a thread once, and goes on past the number of names a thread keeps', async () => {
+    const pool = new TileRegionPool(8 * 1024 * 1024, 1);
+    try {
+      const req = request(100, 100, 600, 400, 256, 171);
+      const expected = renderer.render(source, req);
+      // 1,030 keys for one file: past KNOWN_PER_THREAD (1,024) the thread is told to forget them all.
+      for (let k = 0; k < 1030; k++) expect((await pool.render(`k${k}`, file, info, req)).equals(expected)).toBe(true);
+      expect((await pool.render('k0', file, info, req)).equals(expected)).toBe(true);
+      pool.forget('k1029');
+      expect((await pool.render('k1029', file, info, req)).equals(expected)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   // Linux names a deleted file's open descriptors in /proc: the file a rebuilt pyramid replaced must not stay held.
   it.skipIf(process.platform !== 'linux')('lets go of a pyramid file no request has read for a while', async () => {
     const copy = path.join(dir, 'replaced.tif');

@@ -10,9 +10,23 @@ import type { PyramidInfo } from './pyramid.js';
 import { readStoredPages, type StoredPage } from './stored-tiles.js';
 import { TileRegionRenderer, type RenderMemory, type TileRegionSource } from './tile-region.js';
 
+/**
+ * What the pool sends. A pyramid is named once per thread (`know`), then by its key alone; a render
+ * carries its region and size as six numbers (x, y, width, height, answer width, answer height): the
+ * rest of a request this renderer takes is fixed (jpg, colour, unturned). Structured-cloning the
+ * whole request and pyramid description each time cost ~25 µs a render across both threads.
+ */
 export type TileRegionMessage =
-  | { type: 'render'; id: number; key: string; file: string; info: PyramidInfo; request: ImageRequest }
-  | { type: 'forget'; key: string };
+  | { type: 'know'; key: string; file: string; info: PyramidInfo }
+  | { type: 'render'; id: number; key: string; region: [number, number, number, number, number, number] }
+  | { type: 'forget'; key: string }
+  | { type: 'forget-all-known' };
+
+/** The request a render message stands for. */
+export function requestOf(region: readonly number[]): ImageRequest {
+  const [x, y, width, height, outWidth, outHeight] = region as [number, number, number, number, number, number];
+  return { region: { x, y, width, height }, size: { width: outWidth, height: outHeight }, rotation: { degrees: 0, mirror: false }, quality: 'default', format: 'jpg' };
+}
 
 export type TileRegionAnswer = { id: number; jpeg: Uint8Array } | { id: number; error: string };
 
@@ -21,6 +35,8 @@ const OPEN_FILES = 32;
 
 const { memory, area, idleCloseMs } = workerData as { memory: RenderMemory; area: number; idleCloseMs: number };
 const renderer = new TileRegionRenderer(memory, area);
+/** Pyramids the pool has named: their files and descriptions, by key. */
+const known = new Map<string, { file: string; info: PyramidInfo }>();
 /** Open pyramids by key, least recently used first (a Map keeps insertion order), with when each was last read. */
 const sources = new Map<string, { source: Promise<TileRegionSource>; usedAt: number }>();
 
@@ -51,12 +67,14 @@ function close(key: string, dropTiles: boolean): void {
   void entry?.source.then((s) => fs.closeSync(s.fd), () => undefined);
 }
 
-async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<TileRegionSource> {
+async function sourceOf(key: string): Promise<TileRegionSource> {
   let source = sources.get(key)?.source;
   if (source) {
     sources.delete(key);
   } else {
-    const opening = (source = open(key, file, info));
+    const named = known.get(key);
+    if (!named) throw new Error(`no pyramid known as ${key}`);
+    const opening = (source = open(key, named.file, named.info));
     opening.catch(() => {
       if (sources.get(key)?.source === opening) sources.delete(key);
     });
@@ -70,15 +88,24 @@ async function sourceOf(key: string, file: string, info: PyramidInfo): Promise<T
 }
 
 parentPort!.on('message', (message: TileRegionMessage) => {
+  if (message.type === 'know') {
+    known.set(message.key, { file: message.file, info: message.info });
+    return;
+  }
+  if (message.type === 'forget-all-known') {
+    known.clear();
+    return;
+  }
   if (message.type === 'forget') {
+    known.delete(message.key);
     close(message.key, true);
     return;
   }
   const { id } = message;
-  sourceOf(message.key, message.file, message.info)
+  sourceOf(message.key)
     .then((source) => {
       // A buffer of its own, moved rather than copied (the encoder's may share a larger one).
-      const jpeg = new Uint8Array(renderer.render(source, message.request));
+      const jpeg = new Uint8Array(renderer.render(source, requestOf(message.region)));
       parentPort!.postMessage({ id, jpeg } satisfies TileRegionAnswer, [jpeg.buffer]);
     })
     .catch((error: unknown) => {
