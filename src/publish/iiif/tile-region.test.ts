@@ -160,6 +160,8 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
     second.forget(source.key);
     expect(first.render(source, req).equals(answer)).toBe(true);
     expect(first.decoded.stats.misses).toBe(2 * second.decoded.stats.hits);
+    // No memory for decoded tiles (WENYUAN_IIIF_DECODED_TILES_MB=0): each tile decoded for the answer alone.
+    expect(new TileRegionRenderer(0).render(source, req).equals(answer)).toBe(true);
   });
 
   it('renders through the pool of threads, each request answered, and a missing file rejected', async () => {
