@@ -1,0 +1,49 @@
+// The unaligned regions of bench/iiif.ts through the render threads alone (TileRegionPool: two
+// threads, 8 requests in flight, no HTTP): CPU of all threads per answer, and of the main thread
+// (from /proc, Linux), for a quick A/B of a change to the render path. Three rounds of distinct regions.
+// Run: node --import tsx bench/iiif/region-pool.ts [pyramid.tif] [answers per round = 4000]
+//   without a file, builds the 12,000 × 8,000 kodak mosaic's pyramid in a temp dir first.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseImageRequest } from '../../src/publish/iiif/image-request.js';
+import { buildPyramid, openPyramid } from '../../src/publish/iiif/pyramid.js';
+import { TileRegionPool } from '../../src/publish/iiif/tile-region-pool.js';
+import { listFiles, SHARED_DATA, tempDir } from '../support.js';
+import { kodakMosaic } from './mosaic.js';
+import { seededRandom, unalignedPaths } from './urls.js';
+
+const [fileArg, countArg] = process.argv.slice(2);
+let file = fileArg ? path.resolve(fileArg) : '';
+if (!file) {
+  const dir = tempDir('wenyuan-bench-region-pool-');
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  file = path.join(dir, 'k12000.tif');
+  const data = await kodakMosaic(listFiles(path.join(SHARED_DATA, 'images/kodak'), ['.png']), 12_000, 8_000);
+  await buildPyramid({ data, width: 12_000, height: 8_000, channels: 3 }, file, { maxPixels: 2_000_000_000 });
+}
+const N = Number(countArg ?? 4000);
+const info = await openPyramid(file);
+const limits = { maxWidth: info.width, maxHeight: info.height, maxArea: info.width * info.height };
+const requests = unalignedPaths(info.width, info.height, 3 * N, seededRandom(42)).map((p) => {
+  const [region, size, rotation, qualityFormat] = p.split('/') as [string, string, string, string];
+  return parseImageRequest({ region, size, rotation, qualityFormat }, info, limits);
+});
+/** CPU ms of the main thread alone (utime + stime of its task, in clock ticks of 10 ms). */
+const mainThreadMs = () => {
+  const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const pool = new TileRegionPool(96 * 1024 * 1024, 2);
+pool.warm();
+await pool.render('bench', file, info, requests[0]!);
+for (let round = 0; round < 3; round++) {
+  const list = requests.slice(round * N, (round + 1) * N);
+  let next = 0;
+  const cpu0 = process.cpuUsage(), main0 = mainThreadMs(), t0 = performance.now();
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < list.length) await pool.render('bench', file, info, list[next++]!);
+  }));
+  const cpu = process.cpuUsage(cpu0), wall = performance.now() - t0;
+  console.log(`round ${round + 1}: ${((N / wall) * 1000).toFixed(0)} answers/s, CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms an answer (main thread ${((mainThreadMs() - main0) / N).toFixed(3)})`);
+}
+await pool.close();
