@@ -170,10 +170,12 @@ export const configSchema = z.object({
   /** Bytes (MiB) of rendered IIIF images (tiles, views, info.json) kept in memory for repeat requests; 0 = none. */
   iiifCacheMb: z.coerce.number().int().min(0).max(65_536).default(128),
   /**
-   * Bytes (MiB) of pyramid tiles kept decoded by the IIIF render threads, so an unaligned region
-   * re-decodes only the tiles its neighbours did not; 0 = none (every region decodes its tiles).
+   * Bytes (MiB) of pyramid tiles kept decoded for the IIIF render threads (shared by them), so an
+   * unaligned region re-decodes only the tiles its neighbours did not; 0 = none (every region decodes
+   * its tiles). At most 3 GiB: they live in one WebAssembly memory (4 GiB at most) with the threads'
+   * work areas.
    */
-  iiifDecodedTilesMb: z.coerce.number().int().min(0).max(65_536).default(96),
+  iiifDecodedTilesMb: z.coerce.number().int().min(0).max(3072).default(96),
   /**
    * IIIF requests per minute per visitor (a deep-zoom viewer fetches hundreds of tiles a minute);
    * 0 = unlimited. Kept apart from the API's limit.

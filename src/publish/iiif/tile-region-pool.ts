@@ -56,7 +56,12 @@ export class TileRegionPool {
    */
   render(key: string, file: string, info: PyramidInfo, request: ImageRequest): Promise<Buffer> {
     const index = this.leastBusy();
-    const thread = (this.threads[index] ??= this.start(index));
+    let thread: Thread;
+    try {
+      thread = this.threads[index] ??= this.start(index);
+    } catch (error) {
+      return Promise.reject(error as Error); // no memory or thread for it: the caller renders with sharp
+    }
     if (!thread.known.has(key)) {
       if (thread.known.size >= KNOWN_PER_THREAD) {
         thread.known.clear();

@@ -182,6 +182,25 @@ describe('unaligned regions rendered from the stored tiles, outside sharp', () =
     }
   });
 
+  it('rejects, rather than throws, when the threads\' memory cannot be made (the caller then renders with sharp)', async () => {
+    const pool = new TileRegionPool(8 * 1024 ** 3, 1); // past WebAssembly's 4 GiB
+    try {
+      let thrown: unknown = null;
+      const answer = (() => {
+        try {
+          return pool.render('p', file, info, request(100, 100, 600, 400, 256, 171));
+        } catch (error) {
+          thrown = error;
+          return null;
+        }
+      })();
+      expect(thrown).toBeNull();
+      await expect(answer).rejects.toThrow(RangeError);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('names each pyramid to a thread once, and goes on past the number of names a thread keeps', async () => {
     const pool = new TileRegionPool(8 * 1024 * 1024, 1);
     try {
