@@ -1,22 +1,22 @@
 /**
  * An unaligned region of a JPEG-tiled pyramid, rendered without sharp: the stored tiles it touches
- * are decoded by libjpeg-turbo (and kept decoded, bounded by bytes), the pixels the resize reads
- * are copied into one window, resized by our SIMD Lanczos-3 (`resample.ts`) and encoded by
- * libjpeg-turbo. For a 256-pixel answer this is ~0.6–2 ms of CPU against ~6–7 ms through libvips,
+ * are decoded by libjpeg-turbo (and kept decoded for every render thread, `decoded-tiles.ts`), the
+ * pixels the resize reads are copied into one window, resized by our SIMD Lanczos-3 (`resample.ts`)
+ * and encoded by libjpeg-turbo. For a 256-pixel answer this is ~0.6–2 ms of CPU against ~6–7 ms through libvips,
  * whose fixed cost per call (opening the TIFF page, building and running a pipeline) dominates at
  * that size. The level, the rect and the resize-then-cut geometry are the sharp path's own
  * (`chooseLevel`, `resizePlan`), so both give the same answer within JPEG noise.
  *
  * Synchronous and single-threaded: it runs in the render threads (`tile-region-pool.ts`).
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { threadId } from 'node:worker_threads';
+import { allocateDecodedTiles, DecodedTiles, DEFAULT_SLOT_BYTES, lockOwner, slotsIn, type DecodedTilesMemory, type SourceId } from './decoded-tiles.js';
 import type { ImageRequest } from './image-api.js';
 import { chooseLevel, RENDER_JPEG_QUALITY, resizePlan } from './render-plan.js';
 import type { PyramidInfo } from './pyramid.js';
 import { HEAP_START, Resampler, sharedWasmMemory, WORK_AREA_BYTES, type WasmMemory } from './resample.js';
-import { createHash } from 'node:crypto';
-import { threadId } from 'node:worker_threads';
-import { allocateDecodedTiles, DecodedTiles, DEFAULT_SLOT_BYTES, lockOwner, slotsIn, type DecodedTilesMemory, type SourceId } from './decoded-tiles.js';
 import { readStoredTileSync, type StoredPage } from './stored-tiles.js';
 
 type Turbo = typeof import('@julusian/jpeg-turbo');
