@@ -4,23 +4,14 @@
 // Run: node --import tsx bench/iiif/region-pool.ts [pyramid.tif] [answers per round = 4000]
 //   without a file, builds the 12,000 × 8,000 kodak mosaic's pyramid in a temp dir first.
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseImageRequest } from '../../src/publish/iiif/image-request.js';
-import { buildPyramid, openPyramid } from '../../src/publish/iiif/pyramid.js';
+import { openPyramid } from '../../src/publish/iiif/pyramid.js';
 import { TileRegionPool } from '../../src/publish/iiif/tile-region-pool.js';
-import { listFiles, SHARED_DATA, tempDir } from '../support.js';
-import { kodakMosaic } from './mosaic.js';
+import { benchPyramid } from './mosaic.js';
 import { seededRandom, unalignedPaths } from './urls.js';
 
 const [fileArg, countArg] = process.argv.slice(2);
-let file = fileArg ? path.resolve(fileArg) : '';
-if (!file) {
-  const dir = tempDir('wenyuan-bench-region-pool-');
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  file = path.join(dir, 'k12000.tif');
-  const data = await kodakMosaic(listFiles(path.join(SHARED_DATA, 'images/kodak'), ['.png']), 12_000, 8_000);
-  await buildPyramid({ data, width: 12_000, height: 8_000, channels: 3 }, file, { maxPixels: 2_000_000_000 });
-}
+const file = await benchPyramid(fileArg, 'wenyuan-bench-region-pool-');
 const N = Number(countArg ?? 4000);
 const info = await openPyramid(file);
 const limits = { maxWidth: info.width, maxHeight: info.height, maxArea: info.width * info.height };

@@ -5,26 +5,17 @@
 // Run: node --import tsx bench/iiif/render-costs.ts [pyramid.tif] [calls=300]
 //   without a file, builds the 12,000 × 8,000 kodak mosaic's pyramid (buildPyramid) in a temp dir first.
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
-import { buildPyramid, openPyramid } from '../../src/publish/iiif/pyramid.js';
+import { openPyramid } from '../../src/publish/iiif/pyramid.js';
 import { renderImageRequest } from '../../src/publish/iiif/image-render.js';
 import { chooseLevel } from '../../src/publish/iiif/render-plan.js';
-import { listFiles, SHARED_DATA, tempDir } from '../support.js';
-import { kodakMosaic } from './mosaic.js';
+import { benchPyramid } from './mosaic.js';
 import { readStoredPages, readStoredTile } from '../../src/publish/iiif/stored-tiles.js';
 import { TileRegionRenderer } from '../../src/publish/iiif/tile-region.js';
 
 sharp.cache(false); // as the server runs it
 const [fileArg, callsArg] = process.argv.slice(2);
-let file = fileArg;
-if (!file) {
-  const dir = tempDir('wenyuan-bench-iiif-costs-');
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  file = path.join(dir, 'k12000.tif');
-  const data = await kodakMosaic(listFiles(path.join(SHARED_DATA, 'images/kodak'), ['.png']), 12_000, 8_000);
-  await buildPyramid({ data, width: 12_000, height: 8_000, channels: 3 }, file, { maxPixels: 2_000_000_000 });
-}
+const file = await benchPyramid(fileArg, 'wenyuan-bench-iiif-costs-');
 const calls = Number(callsArg ?? 300);
 const info = await openPyramid(file);
 const last = info.levels.length - 1;
