@@ -196,7 +196,7 @@ export class DecodedTiles {
     }
   }
 
-  /** How many slots hold a tile (for tests and the admin's figures). */
+  /** How many slots hold a tile (for tests). */
   get filled(): number {
     let n = 0;
     for (let s = 0; s < this.slots; s++) if (this.ints[keyAt(s) + 2]! >= 0) n++;

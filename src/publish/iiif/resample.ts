@@ -228,7 +228,7 @@ let tapsResampler: Resampler | undefined;
 /**
  * The taps that make `out` pixels, starting `offset` pixels into a resize of `sourceLength` source
  * pixels to `resizedLength` (indices relative to `first`). A 1:1 axis is a single tap of weight one.
- * Computed in WebAssembly (in JavaScript this was a tenth of an unaligned region's render time).
+ * A copy of what `Resampler.layout` computes in place, for tests and callers outside a resize.
  */
 export function axisTaps(sourceLength: number, resizedLength: number, offset: number, out: number): AxisTaps {
   const resampler = (tapsResampler ??= new Resampler());
