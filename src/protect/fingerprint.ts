@@ -141,7 +141,9 @@ export async function fingerprintImage(file: string, options: { maxPixels: numbe
   if (!matchable) notices.push(notice('notice.too_flat', `PDQ quality ${quality} is below ${PDQ_MIN_QUALITY}: the image is too flat or featureless to match reliably`, { quality, minimum: PDQ_MIN_QUALITY }));
   let iscc: ImageFileIscc | null = null;
   try {
-    iscc = await isccForImageFile(file, { name: options.name ?? null, maxPixels: options.maxPixels });
+    // One decode serves both hashers where the pixels PDQ read are exactly ISCC's (no alpha, profile or shrink).
+    const pixels = image.plainDecode ? { data: image.rgb, width: image.width, height: image.height, channels: 3 } : undefined;
+    iscc = await isccForImageFile(file, { name: options.name ?? null, maxPixels: options.maxPixels, pixels });
   } catch (error) {
     notices.push(notice('notice.no_iscc', `ISCC codes could not be made: ${error instanceof AppError ? error.message : String(error)}`));
   }

@@ -38,6 +38,12 @@ export interface HashableImage {
   format: string;
   /** The file has an alpha channel (its pixels were flattened onto `background`). */
   hasAlpha: boolean;
+  /**
+   * `rgb` is exactly what a plain decode gives (upright, 8-bit sRGB, nothing flattened, converted or
+   * shrunk: no alpha, no ICC profile, an sRGB or grey file at its own size), so other readers of the
+   * file's pixels (ISCC) may take it instead of decoding the file again.
+   */
+  plainDecode: boolean;
 }
 
 /**
@@ -103,6 +109,7 @@ export async function readImageForHashing(input: string | Buffer, options: Image
     pages: header.pages,
     format: header.format,
     hasAlpha: header.hasAlpha,
+    plainDecode: !header.hasAlpha && !header.hasProfile && (header.space === 'srgb' || header.space === 'b-w') && info.width === header.width && info.height === header.height,
   };
 }
 
@@ -112,6 +119,8 @@ interface Header {
   pages: number;
   format: string;
   hasAlpha: boolean;
+  hasProfile: boolean;
+  space: string;
 }
 
 /** Upright size, page count and format, from the header alone (no pixels are decoded). */
@@ -125,7 +134,7 @@ async function readHeader(input: string | Buffer): Promise<Header> {
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.pageHeight ?? meta.height;
   if (!width || !height) throw new AppError('corrupt_file', 'image header does not state a width and height', { key: 'image.no_dimensions' });
-  return { width, height, pages: meta.pages ?? 1, format: meta.format ?? 'unknown', hasAlpha: meta.hasAlpha ?? false };
+  return { width, height, pages: meta.pages ?? 1, format: meta.format ?? 'unknown', hasAlpha: meta.hasAlpha ?? false, hasProfile: meta.hasProfile ?? false, space: meta.space ?? 'unknown' };
 }
 
 /** Maps a decoder failure to the module's error codes; a missing file stays an IO error. */

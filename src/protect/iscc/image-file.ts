@@ -12,7 +12,7 @@ import { readImageHeader, withDecodeBudget, type ImageHeader } from '../../media
 import { AppError } from '../../platform/errors.js';
 import { DataHasher } from './data-code.js';
 import { genImageCode } from './image-code.js';
-import { normalizeImagePixels, normalizePixelRows } from './image-normalize.js';
+import { normalizeImagePixels, normalizePixelRows, type RawPixels } from './image-normalize.js';
 import { InstanceHasher } from './instance-code.js';
 import { genIsccCode } from './iscc-code.js';
 import { genMetaCode, normalizeName, type MetaInput } from './meta-code.js';
@@ -32,6 +32,11 @@ export interface ImageFileIsccOptions {
   bits?: number;
   /** Refuse images with more pixels than this before decoding them. Default 128 million. */
   maxPixels?: number;
+  /**
+   * The file's pixels as the ISCC decoder would give them (upright 8-bit sRGB), when the caller has
+   * them already: they are normalised instead of decoding the file again.
+   */
+  pixels?: RawPixels;
 }
 
 export interface ImageFileIscc {
@@ -144,7 +149,8 @@ export async function isccForImageFile(file: string, options: ImageFileIsccOptio
   }
   // Decode and hash in parallel; a file that fails to decode stops the read of the rest.
   const abort = new AbortController();
-  const pixelsPromise = imageFilePixels(file, options.maxPixels);
+  const given = options.pixels;
+  const pixelsPromise = given ? Promise.resolve(normalizeImagePixels(given)) : imageFilePixels(file, options.maxPixels);
   pixelsPromise.catch(() => abort.abort());
   const [pixels, sums] = await Promise.all([pixelsPromise, fileDataAndInstance(file, bits, abort.signal)]);
   const content = genImageCode(pixels, bits).iscc;

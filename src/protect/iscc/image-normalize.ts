@@ -7,6 +7,9 @@
  * its resize kernel is another), which would move Image-Code bits, so only decoding is left to it.
  */
 
+import { HEAP_START, wasmKernels } from '../wasm-kernels.js';
+import { ISCC_RESIZE_WASM_BASE64 } from './iscc-resize-wasm.js';
+
 /** Decoded pixels: `channels` bytes per pixel, row-major. */
 export interface RawPixels {
   data: Uint8Array;
@@ -87,7 +90,7 @@ function bicubic(x: number): number {
   return 0;
 }
 
-interface Coeffs {
+export interface Coeffs {
   ksize: number;
   /** Per output pixel: first input index and number of taps. */
   bounds: Int32Array;
@@ -96,7 +99,7 @@ interface Coeffs {
 }
 
 /** Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for the bicubic filter (support 2). */
-function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
+export function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);
   const support = 2 * filterscale;
@@ -155,19 +158,7 @@ function resizeGreyRows(width: number, height: number, outW: number, outH: numbe
   let tmp: Uint8Array;
   if (width !== outW) {
     const horiz = precomputeCoeffs(width, outW);
-    const line = new Uint8Array(width);
-    tmp = new Uint8Array(outW * rows);
-    for (let y = 0; y < rows; y++) {
-      readRow(y + yFirst, line);
-      for (let xx = 0; xx < outW; xx++) {
-        const xmin = horiz.bounds[xx * 2]!;
-        const taps = horiz.bounds[xx * 2 + 1]!;
-        const k = xx * horiz.ksize;
-        let ss = half;
-        for (let x = 0; x < taps; x++) ss += line[xmin + x]! * horiz.kk[k + x]!;
-        tmp[y * outW + xx] = clip8(ss);
-      }
-    }
+    tmp = horizontalPasses(width, rows, yFirst, outW, horiz, readRow);
   } else {
     tmp = new Uint8Array(width * rows);
     for (let y = 0; y < rows; y++) readRow(y + yFirst, tmp.subarray(y * width, (y + 1) * width));
@@ -188,6 +179,47 @@ function resizeGreyRows(width: number, height: number, outW: number, outH: numbe
     }
   }
   return { data: out, height: outH };
+}
+
+/** Work above this many bytes of WebAssembly memory (a row some 10 million pixels long) is done in JavaScript. */
+const WASM_MAX_BYTES = 256 * 1024 * 1024;
+const arena = wasmKernels<{ horizontalPass(line: number, bounds: number, kk: number, ksize: number, outW: number, out: number): void }>(ISCC_RESIZE_WASM_BASE64);
+
+/**
+ * The horizontal pass over `rows` rows from yFirst, into outW bytes each: in WebAssembly SIMD
+ * (wasm/iscc-resize.ts, the same integers) unless `inJs` or the work is too large for its memory.
+ */
+export function horizontalPasses(width: number, rows: number, yFirst: number, outW: number, horiz: Coeffs, readRow: (y: number, dst: Uint8Array) => void, inJs = false): Uint8Array {
+  const tmp = new Uint8Array(outW * rows);
+  const kkBytes = horiz.kk.length * 4, boundsBytes = horiz.bounds.length * 4, lineBytes = (width + 8 + 15) & ~15;
+  const bytes = kkBytes + boundsBytes + lineBytes + outW * rows;
+  if (!inJs && bytes <= WASM_MAX_BYTES) {
+    const { kernels, memory } = arena(bytes);
+    const kk = HEAP_START, bounds = kk + kkBytes, lineAt = bounds + boundsBytes, out = lineAt + lineBytes;
+    new Int32Array(memory.buffer, kk, horiz.kk.length).set(horiz.kk);
+    new Int32Array(memory.buffer, bounds, horiz.bounds.length).set(horiz.bounds);
+    const line = new Uint8Array(memory.buffer, lineAt, width);
+    for (let y = 0; y < rows; y++) {
+      readRow(y + yFirst, line);
+      kernels.horizontalPass(lineAt, bounds, kk, horiz.ksize, outW, out + y * outW);
+    }
+    tmp.set(new Uint8Array(memory.buffer, out, outW * rows));
+    return tmp;
+  }
+  const half = 1 << (PRECISION_BITS - 1);
+  const line = new Uint8Array(width);
+  for (let y = 0; y < rows; y++) {
+    readRow(y + yFirst, line);
+    for (let xx = 0; xx < outW; xx++) {
+      const xmin = horiz.bounds[xx * 2]!;
+      const taps = horiz.bounds[xx * 2 + 1]!;
+      const k = xx * horiz.ksize;
+      let ss = half;
+      for (let x = 0; x < taps; x++) ss += line[xmin + x]! * horiz.kk[k + x]!;
+      tmp[y * outW + xx] = clip8(ss);
+    }
+  }
+  return tmp;
 }
 
 /** Decoded pixels handed over a row at a time (from memory, or from a file read in pieces). */

@@ -7,6 +7,7 @@
  * Pure: no IO. Decoding and colour conversion live in ../image-input.ts.
  */
 import { scratchFloat32 } from '../scratch-planes.js';
+import { boxPasses, WASM_MAX_PLANE } from './box-passes.js';
 
 /** A PDQ hash: 32 bytes, and the same as the 64 hex digits the upstream tools print. */
 export interface PdqHash {
@@ -114,23 +115,29 @@ export function pdqDct(luma: Float32Array, width: number, height: number): { dct
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) throw new RangeError(`bad size ${width}×${height}`);
   if (luma.length < width * height) throw new RangeError(`luma holds ${luma.length} values, need ${width}×${height}`);
   if (width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM) return { dct: null, quality: 0 };
-  // The caller's buffer is only read (crops reuse it); the passes ping-pong between two others.
-  const a = scratch(0, width * height);
-  const b = scratch(1, width * height);
-  const sums = new Float64Array(width); // holds float32 values; float64 storage saves conversions
   const windowAlongRows = jaroszWindow(width);
   const windowAlongCols = jaroszWindow(height);
-  // Two X,Y box passes approximate a tent filter (Jarosz, "Fast Image Convolutions", 2001).
-  boxAlongRows(luma, a, width, height, windowAlongRows);
-  boxAlongCols(a, b, width, height, windowAlongCols, sums);
-  boxAlongRows(b, a, width, height, windowAlongRows);
+  // Two X,Y box passes approximate a tent filter (Jarosz, "Fast Image Convolutions", 2001): three in
+  // WebAssembly, the last only at the 64 sampled columns.
+  const a = boxPasses(luma, width, height, windowAlongRows, windowAlongCols) ?? boxPassesInJs(luma, width, height, windowAlongRows, windowAlongCols);
   const small = lastPassSampled(a, width, height, windowAlongCols);
   return { dct: dct64To16(small), quality: qualityOf(small) };
 }
 
-/** A hash's two working planes are kept between hashes up to a display copy's size (scratch-planes.ts). */
-const KEEP_SCRATCH = 2048 * 2048;
-const scratch = (slot: 0 | 1, length: number) => scratchFloat32(`pdq-${slot}`, length, KEEP_SCRATCH);
+/**
+ * The three full passes in JavaScript: for planes too large for the WebAssembly memory, and as the
+ * reference the WebAssembly passes are tested against. The caller's buffer is only read (crops reuse
+ * it); the passes ping-pong between two planes kept between hashes up to a display copy's size.
+ */
+export function boxPassesInJs(luma: Float32Array, width: number, height: number, windowAlongRows: number, windowAlongCols: number): Float32Array {
+  const a = scratchFloat32('pdq-0', width * height, WASM_MAX_PLANE);
+  const b = scratchFloat32('pdq-1', width * height, WASM_MAX_PLANE);
+  const sums = new Float64Array(width); // holds float32 values; float64 storage saves conversions
+  boxAlongRows(luma, a, width, height, windowAlongRows);
+  boxAlongCols(a, b, width, height, windowAlongCols, sums);
+  boxAlongRows(b, a, width, height, windowAlongRows);
+  return a;
+}
 
 /** Bits that differ between two 256-bit hashes. */
 export function hammingDistance256(a: Uint8Array, b: Uint8Array): number {
@@ -158,7 +165,7 @@ const POPCOUNT = (() => {
 })();
 
 /** Half the size of one 64th of the dimension (rounded up): two passes then span a full output cell. */
-function jaroszWindow(dimension: number): number {
+export function jaroszWindow(dimension: number): number {
   return Math.floor((dimension + 127) / 128);
 }
 
