@@ -21,7 +21,7 @@ describe('PDQ box passes in WebAssembly', () => {
       for (const [wr, wc] of [[jaroszWindow(w!), jaroszWindow(h!)], [1, 1], [3, 2], [Math.min(w!, 9), Math.min(h!, 5)]]) {
         const luma = plane(w! * h!, seed++);
         const js = Float32Array.from(boxPassesInJs(luma, w!, h!, wr!, wc!));
-        const wasm = boxPasses(luma, w!, h!, wr!, wc!);
+        const wasm = boxPasses(luma, w!, { x0: 0, y0: 0, width: w!, height: h! }, wr!, wc!);
         expect(wasm, `${w}×${h} windows ${wr}/${wc}`).not.toBeNull();
         // Compared as bits: equal floats, not merely close ones.
         expect(Buffer.from(new Uint8Array(wasm!.buffer, wasm!.byteOffset, wasm!.byteLength)).equals(Buffer.from(js.buffer)), `${w}×${h} windows ${wr}/${wc}`).toBe(true);
@@ -29,7 +29,18 @@ describe('PDQ box passes in WebAssembly', () => {
     }
   });
 
+  it('reads a rectangle of a larger plane as it reads the same pixels copied out', () => {
+    const w = 301, h = 203, luma = plane(w * h, 99);
+    for (const [x0, y0, cw, ch] of [[15, 10, 271, 183], [0, 20, 301, 100], [30, 0, 200, 203]] as const) {
+      const copy = new Float32Array(cw * ch);
+      for (let y = 0; y < ch; y++) copy.set(luma.subarray((y0 + y) * w + x0, (y0 + y) * w + x0 + cw), y * cw);
+      const js = Float32Array.from(boxPassesInJs(copy, cw, ch, jaroszWindow(cw), jaroszWindow(ch)));
+      const wasm = boxPasses(luma, w, { x0, y0, width: cw, height: ch }, jaroszWindow(cw), jaroszWindow(ch))!;
+      expect(Buffer.from(new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength)).equals(Buffer.from(js.buffer))).toBe(true);
+    }
+  });
+
   it('leaves planes above its limit to JavaScript', () => {
-    expect(boxPasses(new Float32Array(1), 4097, 1025, 33, 9)).toBeNull();
+    expect(boxPasses(new Float32Array(1), 4097, { x0: 0, y0: 0, width: 4097, height: 1025 }, 33, 9)).toBeNull();
   });
 });

@@ -91,20 +91,30 @@ export function pdqDihedralHashes(luma: Float32Array, width: number, height: num
  * stored fingerprint can also match copies that were cropped (0.1 and 0.2 are the usual choices).
  */
 export function pdqOfCentralCrop(luma: Float32Array, width: number, height: number, fractionPerSide: number): PdqHash {
-  const crop = centralCrop(luma, width, height, fractionPerSide);
-  return pdqHash(crop.luma, crop.width, crop.height);
+  const { x0, y0, w, h } = centralCropRect(width, height, fractionPerSide);
+  // The crop is read in place by the WebAssembly passes; copied out only for the JavaScript ones.
+  const { dct, quality } = pdqDctOfRect(luma, width, height, x0, y0, w, h);
+  const hash = dct ? bitsFromDct(dct) : new Uint8Array(32);
+  return { hash, hex: pdqBytesToHex(hash), quality };
+}
+
+function centralCropRect(width: number, height: number, fractionPerSide: number): { x0: number; y0: number; w: number; h: number } {
+  if (!(fractionPerSide >= 0 && fractionPerSide < 0.5)) throw new RangeError(`fractionPerSide must be in [0, 0.5), got ${fractionPerSide}`);
+  const x0 = Math.round(width * fractionPerSide);
+  const y0 = Math.round(height * fractionPerSide);
+  return { x0, y0, w: width - 2 * x0, h: height - 2 * y0 };
 }
 
 /** The luma of the centre of an image with `fractionPerSide` cut from each of the four sides. */
 export function centralCrop(luma: Float32Array, width: number, height: number, fractionPerSide: number): { luma: Float32Array; width: number; height: number } {
-  if (!(fractionPerSide >= 0 && fractionPerSide < 0.5)) throw new RangeError(`fractionPerSide must be in [0, 0.5), got ${fractionPerSide}`);
-  const x0 = Math.round(width * fractionPerSide);
-  const y0 = Math.round(height * fractionPerSide);
-  const w = width - 2 * x0;
-  const h = height - 2 * y0;
+  const { x0, y0, w, h } = centralCropRect(width, height, fractionPerSide);
+  return { luma: cropOf(luma, width, x0, y0, w, h), width: w, height: h };
+}
+
+function cropOf(luma: Float32Array, width: number, x0: number, y0: number, w: number, h: number): Float32Array {
   const crop = new Float32Array(w * h);
   for (let y = 0; y < h; y++) crop.set(luma.subarray((y + y0) * width + x0, (y + y0) * width + x0 + w), y * w);
-  return { luma: crop, width: w, height: h };
+  return crop;
 }
 
 /**
@@ -114,12 +124,19 @@ export function centralCrop(luma: Float32Array, width: number, height: number, f
 export function pdqDct(luma: Float32Array, width: number, height: number): { dct: Float32Array | null; quality: number } {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) throw new RangeError(`bad size ${width}×${height}`);
   if (luma.length < width * height) throw new RangeError(`luma holds ${luma.length} values, need ${width}×${height}`);
+  return pdqDctOfRect(luma, width, height, 0, 0, width, height);
+}
+
+/** `pdqDct` of the w × h rectangle at (x0, y0) of a stride-wide plane. */
+function pdqDctOfRect(luma: Float32Array, stride: number, rows: number, x0: number, y0: number, width: number, height: number): { dct: Float32Array | null; quality: number } {
   if (width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM) return { dct: null, quality: 0 };
   const windowAlongRows = jaroszWindow(width);
   const windowAlongCols = jaroszWindow(height);
   // Two X,Y box passes approximate a tent filter (Jarosz, "Fast Image Convolutions", 2001): three in
   // WebAssembly, the last only at the 64 sampled columns.
-  const a = boxPasses(luma, width, height, windowAlongRows, windowAlongCols) ?? boxPassesInJs(luma, width, height, windowAlongRows, windowAlongCols);
+  const whole = x0 === 0 && y0 === 0 && width === stride && height === rows;
+  const a = boxPasses(luma, stride, { x0, y0, width, height }, windowAlongRows, windowAlongCols)
+    ?? boxPassesInJs(whole ? luma : cropOf(luma, stride, x0, y0, width, height), width, height, windowAlongRows, windowAlongCols);
   const small = lastPassSampled(a, width, height, windowAlongCols);
   return { dct: dct64To16(small), quality: qualityOf(small) };
 }
