@@ -166,7 +166,7 @@ export class WatermarkCopyService {
    */
   async markPublic(sourceSha256: string, pixels: RawImage): Promise<Buffer | null> {
     // The display job's decoded pixels: no decode of an intermediate JPEG.
-    return (await this.markAsPublic(sourceSha256, pixels, { format: 'jpeg', quality: 85 }, false))?.data ?? null;
+    return (await this.markAsPublic(sourceSha256, pixels, { format: 'jpeg', quality: 85, chromaSubsampling: '4:2:0' }, false))?.data ?? null;
   }
 
   /**
@@ -179,7 +179,7 @@ export class WatermarkCopyService {
     return marked ? { data: marked.data, width: marked.width, height: marked.height, channels: pixels.channels } : null;
   }
 
-  private async markAsPublic(sourceSha256: string, pixels: RawImage, output: Pick<EmbedOptions, 'format' | 'quality'>, handOver: boolean) {
+  private async markAsPublic(sourceSha256: string, pixels: RawImage, output: Pick<EmbedOptions, 'format' | 'quality' | 'chromaSubsampling'>, handOver: boolean) {
     const holder = (await this.deps.repo.worksHoldingFiles([sourceSha256]))[0];
     if (!holder) return null;
     const serial = await this.deps.repo.insertCopy(this.deps.repo.db, {

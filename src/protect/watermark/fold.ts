@@ -46,11 +46,15 @@ export function templates(layout: TileLayout, m: number, hp: number): Templates 
 
 export interface PilotHit { z: number; t: number; shift: number }
 
-/** Best phase and orientation of the pilot in a folded tile, with its z-score over all shifts. */
-export function pilotSearch(folded: Float64Array, m: number, tpl: Templates): PilotHit {
+/**
+ * Best phase and orientation of the pilot in a folded tile, with its z-score over all shifts.
+ * `upright`: only orientations 0 and 1 are tried (one inverse FFT instead of four), for the embedder,
+ * which folds a copy it has just marked upright.
+ */
+export function pilotSearch(folded: Float64Array, m: number, tpl: Templates, upright = false): PilotHit {
   const foldedSpectrum = spectrum(folded, m);
   let best = { z: -Infinity, t: 0, shift: 0 };
-  for (let t = 0; t < 8; t += 2) {
+  for (let t = 0; t < (upright ? 2 : 8); t += 2) {
     const pair = correlateSpectraPair(foldedSpectrum, tpl.pilot[t]!, tpl.pilot[t + 1]!, m);
     for (let j = 0; j < 2; j++) {
       const corr = pair[j]!;

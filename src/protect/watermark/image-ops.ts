@@ -140,19 +140,24 @@ export function activityMask(luma: Float32Array, w: number, h: number): Float32A
   const act = scratch('mask-activity', w * h);
   for (let i = 0; i < act.length; i++) act[i] = Math.abs(luma[i]! - low[i]!);
   const smooth = boxBlur(act, w, h, 3, scratch('mask-smooth', w * h));
-  // The median by selection, not a full sort (that sort was a third of the embedding's time).
-  const order = scratch('mask-order', w * h);
-  order.set(smooth);
-  const median = selectKth(order, smooth.length >> 1) + 0.5;
+  // The median of a regular subsample (a quarter of the values, by selection): the mask is relative
+  // to it, and the plane is smooth over 7 pixels, so a finer estimate changes nothing that shows.
+  const order = scratch('mask-order', Math.ceil(smooth.length / MEDIAN_STRIDE));
+  for (let i = 0, j = 0; i < smooth.length; i += MEDIAN_STRIDE, j++) order[j] = smooth[i]!;
+  const median = selectKth(order, order.length >> 1) + 0.5;
   const mask = new Float32Array(w * h);
   let sum = 0;
-  // Ratios safely outside [0.7, 1.4]^(1/0.3) are clamped without the (slow) power.
-  const below = 0.7 ** (1 / 0.3) * (1 - 1e-6), above = 1.4 ** (1 / 0.3) * (1 + 1e-6);
+  // Floor keeps some mark in flat areas (sync needs it everywhere); cap stops edges hogging it.
+  const scale = MASK_TABLE_STEPS / (MASK_RATIO_HIGH - MASK_RATIO_LOW);
   for (let i = 0; i < mask.length; i++) {
     const ratio = smooth[i]! / median;
-    // Floor keeps some mark in flat areas (sync needs it everywhere); cap stops edges hogging it.
-    // exp(0.3·ln r) for r^0.3: 3× faster than the power, equal to it once stored as float32.
-    const m = ratio < below ? 0.7 : ratio > above ? 1.4 : Math.min(1.4, Math.max(0.7, Math.exp(0.3 * Math.log(ratio))));
+    let m: number;
+    if (ratio <= MASK_RATIO_LOW) m = 0.7;
+    else if (ratio >= MASK_RATIO_HIGH) m = 1.4;
+    else {
+      const at = (ratio - MASK_RATIO_LOW) * scale, k = at | 0;
+      m = POWER_TABLE[k]! + (at - k) * (POWER_TABLE[k + 1]! - POWER_TABLE[k]!);
+    }
     mask[i] = m;
     sum += m;
   }
@@ -160,3 +165,17 @@ export function activityMask(luma: Float32Array, w: number, h: number): Float32A
   for (let i = 0; i < mask.length; i++) mask[i] = mask[i]! / mean;
   return mask;
 }
+
+const MEDIAN_STRIDE = 4;
+/** Activity ratios whose strength 0.7–1.4 is not clamped: ratio^0.3 between the two bounds. */
+const MASK_RATIO_LOW = 0.7 ** (1 / 0.3), MASK_RATIO_HIGH = 1.4 ** (1 / 0.3);
+/**
+ * ratio^0.3 over that range, linearly interpolated: the power per value was a third of the mask's
+ * time; 2,048 steps keep the interpolation within 2e-6 of it.
+ */
+const MASK_TABLE_STEPS = 2048;
+const POWER_TABLE = (() => {
+  const t = new Float64Array(MASK_TABLE_STEPS + 2);
+  for (let k = 0; k < t.length; k++) t[k] = Math.min(1.4, (MASK_RATIO_LOW + (k * (MASK_RATIO_HIGH - MASK_RATIO_LOW)) / MASK_TABLE_STEPS) ** 0.3);
+  return t;
+})();

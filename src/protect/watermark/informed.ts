@@ -45,8 +45,9 @@ export function informedChips(
   const marked = new Float32Array(luma.length);
   for (let i = 0; i < luma.length; i++) marked[i] = luma[i]! + mark[i]!;
   const foldedMarked = fold(whiten(marked, w, h), w, h, lattice, m);
-  // Align both folds with the phase the detector would find on the marked image.
-  const hit = pilotSearch(foldedMarked, m, tpl);
+  // Align both folds with the phase the detector would find on the marked image (upright: it was
+  // marked so, and a detector that found it turned would read nothing from it anyway).
+  const hit = pilotSearch(foldedMarked, m, tpl, true);
   const withMark = chipResponses(align(foldedMarked, m, tpl, hit), m, tpl);
   const hostOnly = chipResponses(align(folded, m, tpl, hit), m, tpl);
   // Response of the mark alone per unit chip amplitude (whitening is close to linear in a weak mark).

@@ -104,13 +104,19 @@ export function renderTile(chips: Float32Array, m: number): Float64Array {
   return out;
 }
 
-/** Cyclic high-pass of an m×m tile: subtract its (2r+1)² box mean. */
+/** Cyclic high-pass of an m×m tile: subtract its (2r+1)² box mean (a row pass, then a column pass). */
 export function cyclicHighPass(t: Float64Array, m: number, r: number): Float64Array {
+  const rows = new Float64Array(m * m);
+  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
+    let s = 0;
+    for (let d = -r; d <= r; d++) s += t[y * m + ((x + d + m) % m)]!;
+    rows[y * m + x] = s;
+  }
   const out = new Float64Array(m * m);
   const n = (2 * r + 1) ** 2;
   for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
     let s = 0;
-    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) s += t[((y + dy + m) % m) * m + ((x + dx + m) % m)]!;
+    for (let d = -r; d <= r; d++) s += rows[((y + d + m) % m) * m + x]!;
     out[y * m + x] = t[y * m + x]! - s / n;
   }
   return out;
