@@ -19,14 +19,37 @@ function clearProcessSemiSpaceFlag(): void {
   v8.setFlagsFromString('--max-semi-space-size=0');
 }
 
+/** Threads started with an initial old generation of their own whose heap may not exist yet. */
+let startingWithOldGeneration = 0;
+
 /**
  * Starts a worker thread on a module beside the caller's (`entry`, .ts under tsx in tests and
  * benchmarks, .js when compiled): the sources' thread registers tsx before loading its entry.
+ *
+ * `initialOldGenerationMb`: the old generation the thread's heap starts with. V8 sizes it small and
+ * grows it by what survives; a thread that allocates frames of typed arrays all the time then runs
+ * an incremental mark-compact every image or so (225 for 181 images in the protect pool, with the
+ * marking barrier and the concurrent markers' CPU besides). `resourceLimits` has no such setting,
+ * so the process flag is set while the thread's heap is made (the isolate reads it then) and
+ * cleared once it runs; a thread started in that moment gets it too.
  */
-export function startThread(entry: URL, options: WorkerOptions = {}): Worker {
+export function startThread(entry: URL, options: WorkerOptions & { initialOldGenerationMb?: number } = {}): Worker {
   clearProcessSemiSpaceFlag();
-  const resourceLimits = { maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB, ...options.resourceLimits };
-  return entry.pathname.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { ...options, eval: true, resourceLimits })
-    : new Worker(entry, { ...options, resourceLimits });
+  const { initialOldGenerationMb, ...workerOptions } = options;
+  const resourceLimits = { maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB, ...workerOptions.resourceLimits };
+  if (initialOldGenerationMb && startingWithOldGeneration++ === 0) v8.setFlagsFromString(`--initial-old-space-size=${initialOldGenerationMb}`);
+  const worker = entry.pathname.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`, { ...workerOptions, eval: true, resourceLimits })
+    : new Worker(entry, { ...workerOptions, resourceLimits });
+  if (initialOldGenerationMb) {
+    let started = false;
+    const done = () => {
+      if (started) return;
+      started = true;
+      if (--startingWithOldGeneration === 0) v8.setFlagsFromString('--initial-old-space-size=0');
+    };
+    worker.once('online', done);
+    worker.once('exit', done);
+  }
+  return worker;
 }

@@ -47,6 +47,12 @@ const entry = new URL(`./protect.worker.${import.meta.url.endsWith('.ts') ? 'ts'
  * default nursery is collected so often that collection took a fifth of a thread's time.
  */
 const YOUNG_GENERATION_MB = 96;
+/**
+ * Initial old generation of each thread (MiB): with V8's small default, the frames' wrappers surviving
+ * into the old generation started a mark-compact about once an image (225 for 181 images); at 64 the
+ * bench's whole pipeline ran 10, for ~20 % less CPU and ~45 MiB more peak RSS (bench/RESULTS.md, session 18).
+ */
+const INITIAL_OLD_GENERATION_MB = 64;
 
 /** Serialises an error for postMessage. */
 export function toThreadError(error: unknown): ThreadError {
@@ -121,7 +127,7 @@ export class ProtectPool {
 
   private spawn(): Slot {
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    const worker = startThread(entry, { resourceLimits });
+    const worker = startThread(entry, { resourceLimits, initialOldGenerationMb: INITIAL_OLD_GENERATION_MB });
     worker.unref();
     const slot: Slot = { worker, busy: new Set(), grants: new Map(), gone: false };
     worker.on('message', (message: FromThread) => this.receive(slot, message));
