@@ -203,7 +203,7 @@ describe('the SIMD Lanczos-3 resampler', () => {
     expect(() => resampler.layout({ sourceLength: 4000, resizedLength: 512, offset: 0, out: 512 }, { sourceLength: 4000, resizedLength: 512, offset: 0, out: 512 })).toThrow(RangeError);
   });
 
-  it('is what wasm/resample.ts compiles to (src/publish/iiif/resample-wasm.ts is not edited by hand)', () => {
+  it('is what wasm/resample.ts compiles to (src/publish/iiif/resample-wasm.ts, and every other module built from wasm/, is not edited by hand)', () => {
     const check = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
