@@ -50,7 +50,7 @@ const YOUNG_GENERATION_MB = 96;
 /**
  * Initial old generation of each thread (MiB): with V8's small default, the frames' wrappers surviving
  * into the old generation started a mark-compact about once an image (225 for 181 images); at 64 the
- * bench's whole pipeline ran 10, for ~20 % less CPU and ~45 MiB more peak RSS (bench/RESULTS.md, session 18).
+ * bench's whole pipeline ran 11, for ~20 % less CPU and ~45 MiB more peak RSS (bench/RESULTS.md, session 18).
  */
 const INITIAL_OLD_GENERATION_MB = 64;
 
