@@ -6,8 +6,7 @@
  *
  * Pure: no IO. Decoding and colour conversion live in ../image-input.ts.
  */
-import { scratchFloat32 } from '../scratch-planes.js';
-import { boxPasses, WASM_MAX_PLANE } from './box-passes.js';
+import { boxPasses } from './box-passes.js';
 
 /** A PDQ hash: 32 bytes, and the same as the 64 hex digits the upstream tools print. */
 export interface PdqHash {
@@ -70,7 +69,11 @@ export function lumaFromPixels(pixels: Uint8Array, width: number, height: number
 
 /** The PDQ hash and quality of a row-major luma buffer (not modified). */
 export function pdqHash(luma: Float32Array, width: number, height: number): PdqHash {
-  const { dct, quality } = pdqDct(luma, width, height);
+  return hashOf(pdqDct(luma, width, height));
+}
+
+/** The hash of a DCT (all zero when the image was too small to have one). */
+function hashOf({ dct, quality }: { dct: Float32Array | null; quality: number }): PdqHash {
   const hash = dct ? bitsFromDct(dct) : new Uint8Array(32);
   return { hash, hex: pdqBytesToHex(hash), quality };
 }
@@ -93,9 +96,7 @@ export function pdqDihedralHashes(luma: Float32Array, width: number, height: num
 export function pdqOfCentralCrop(luma: Float32Array, width: number, height: number, fractionPerSide: number): PdqHash {
   const { x0, y0, w, h } = centralCropRect(width, height, fractionPerSide);
   // The crop is read in place by the WebAssembly passes; copied out only for the JavaScript ones.
-  const { dct, quality } = pdqDctOfRect(luma, width, height, x0, y0, w, h);
-  const hash = dct ? bitsFromDct(dct) : new Uint8Array(32);
-  return { hash, hex: pdqBytesToHex(hash), quality };
+  return hashOf(pdqDctOfRect(luma, width, height, x0, y0, w, h));
 }
 
 function centralCropRect(width: number, height: number, fractionPerSide: number): { x0: number; y0: number; w: number; h: number } {
@@ -144,11 +145,11 @@ function pdqDctOfRect(luma: Float32Array, stride: number, rows: number, x0: numb
 /**
  * The three full passes in JavaScript: for planes too large for the WebAssembly memory, and as the
  * reference the WebAssembly passes are tested against. The caller's buffer is only read (crops reuse
- * it); the passes ping-pong between two planes kept between hashes up to a display copy's size.
+ * it); the passes ping-pong between two planes of their own.
  */
 export function boxPassesInJs(luma: Float32Array, width: number, height: number, windowAlongRows: number, windowAlongCols: number): Float32Array {
-  const a = scratchFloat32('pdq-0', width * height, WASM_MAX_PLANE);
-  const b = scratchFloat32('pdq-1', width * height, WASM_MAX_PLANE);
+  const a = new Float32Array(width * height);
+  const b = new Float32Array(width * height);
   const sums = new Float64Array(width); // holds float32 values; float64 storage saves conversions
   boxAlongRows(luma, a, width, height, windowAlongRows);
   boxAlongCols(a, b, width, height, windowAlongCols, sums);

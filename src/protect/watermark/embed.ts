@@ -156,12 +156,12 @@ export async function embedWatermark(input: Buffer | string | RawImage, options:
 
   // The mask is measured on the same working grid: its smoothing spans ~1 % of the short side
   // whatever the size, and the frame is not read again for it.
-  const mask = activityMask(host.luma, gw, gh), mw = gw, mh = gh;
+  const mask = activityMask(host.luma, gw, gh);
   const targetMse = (255 * 255) / 10 ** ((options.targetPsnr ?? 40.5) / 10);
 
   // Measure the host's interference on the detector's own grid and statistics, then bend the chips.
   const gridMark = (chips: Float32Array): Float32Array => {
-    const row = markRows(normalisedTile(chips), mask, mw, mh, gw, gh);
+    const row = markRows(normalisedTile(chips), mask, gw, gh, gw, gh);
     const line = new Float64Array(gw);
     const out = new Float32Array(gw * gh);
     let e = 0;
@@ -174,7 +174,7 @@ export async function embedWatermark(input: Buffer | string | RawImage, options:
     return out;
   };
   const chips = informedChips(host, layout, chipValues(layout, encodePayload(options.payload)), gridMark);
-  const markRow = markRows(normalisedTile(chips), mask, mw, mh, w, h);
+  const markRow = markRows(normalisedTile(chips), mask, gw, gh, w, h);
   // Display-sized images keep the mark of every pixel between the two passes (8 bytes a pixel);
   // larger ones render it twice rather than hold a frame of doubles.
   // The plane is reused from one embedding to the next (scratch-planes.ts): it is only used between two awaits.
